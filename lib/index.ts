@@ -1,0 +1,3 @@
+export * from './charts';
+export * from './fib-client';
+export * from './nginx';

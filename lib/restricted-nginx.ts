@@ -1,0 +1,143 @@
+// How both sandbox images run under the Pod Security Standard "restricted".
+//
+// nginx:1.14.2 and rgederin/fib-client-standalone-k8s (a static web app served by the
+// official nginx image) start the nginx master as root by default, write a pid file to
+// /var/run and temp files to /var/cache/nginx, and serve on one TCP port. cdk8s-plus-27's
+// defaults (runAsNonRoot with no user, 1 CPU and 512Mi requested, imagePullPolicy Always, a
+// startup probe only) refuse to start them or leave them Pending on a laptop cluster, so
+// each setting is chosen here instead.
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+
+// Not the image's own nginx user (uid 101): kube-score asks for a UID and GID above 10000 so
+// they cannot match a host account. nginx needs no passwd entry when started unprivileged (it
+// then ignores its `user` directive), reads only world-readable files and writes only to the
+// emptyDir volumes below, which fsGroup makes group-writable.
+export const NGINX_UID = 10101;
+
+// The paths nginx writes to. With a read-only root filesystem each one is an emptyDir.
+const WRITABLE_PATHS = [
+  { id: 'cache-volume', name: 'nginx-cache', path: '/var/cache/nginx', sizeLimit: Size.mebibytes(64) },
+  { id: 'run-volume', name: 'nginx-run', path: '/var/run', sizeLimit: Size.mebibytes(1) },
+] as const;
+
+// Ports below this need CAP_NET_BIND_SERVICE unless the pod lowers the threshold (see below).
+const FIRST_UNPRIVILEGED_PORT = 1024;
+
+/** What differs between the sandbox's nginx containers. */
+export interface RestrictedNginxContainerOptions {
+  /** Container name. */
+  readonly name: string;
+  /** Image reference. */
+  readonly image: string;
+  /** The port nginx listens on inside the container. */
+  readonly containerPort: number;
+}
+
+/** Pod-level security settings for a pod that runs only restricted nginx containers. */
+export function restrictedNginxPodSecurity(containerPort: number): kplus.PodSecurityContextProps {
+  return {
+    ensureNonRoot: true,
+    user: NGINX_UID,
+    group: NGINX_UID,
+    fsGroup: NGINX_UID,
+    // A non-root nginx with every capability dropped cannot bind a port below 1024. This
+    // namespaced sysctl is on the kubelet's safe list and allowed by "restricted", so the pod
+    // keeps its port (80 for nginx:1.14.2) without adding NET_BIND_SERVICE.
+    sysctls:
+      containerPort < FIRST_UNPRIVILEGED_PORT
+        ? [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(containerPort) }]
+        : [],
+  };
+}
+
+/**
+ * Adds an nginx container to `workload` with "restricted" security settings, small explicit
+ * resources, probes on the serving port and emptyDir volumes where nginx writes.
+ */
+export function addRestrictedNginxContainer(
+  workload: kplus.AbstractPod,
+  options: RestrictedNginxContainerOptions,
+): kplus.Container {
+  const { name, image, containerPort } = options;
+  const container = workload.addContainer({
+    name,
+    image,
+    imagePullPolicy: defaultPullPolicy(image),
+    ports: [{ number: containerPort, name: 'http' }],
+    securityContext: {
+      ensureNonRoot: true,
+      user: NGINX_UID,
+      group: NGINX_UID,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      // capabilities: drop ALL is added by addRestrictedEscapeHatches.
+    },
+    // nginx serving static files idles at a few MiB per worker; the limits leave room for
+    // worker_processes auto on a node with many cores.
+    resources: {
+      cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+      memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
+    },
+    // nginx starts in well under a second; the startup probe gives a slow node 30 s.
+    startup: kplus.Probe.fromTcpSocket({
+      port: containerPort,
+      periodSeconds: Duration.seconds(1),
+      failureThreshold: 30,
+    }),
+    // Ready once nginx answers HTTP; alive while it accepts connections, so a slow page
+    // takes the pod out of the Service without restarting it.
+    readiness: kplus.Probe.fromHttpGet('/', { port: containerPort, periodSeconds: Duration.seconds(5) }),
+    liveness: kplus.Probe.fromTcpSocket({ port: containerPort, periodSeconds: Duration.seconds(10) }),
+  });
+  for (const writable of WRITABLE_PATHS) {
+    const volume = kplus.Volume.fromEmptyDir(workload, writable.id, writable.name, {
+      sizeLimit: writable.sizeLimit,
+    });
+    container.mount(writable.path, volume);
+  }
+  return container;
+}
+
+/**
+ * Adds the two "restricted" settings that cdk8s-plus-27 cannot express: seccompProfile
+ * RuntimeDefault on the pod and `capabilities: drop: [ALL]` on every container.
+ * Call it after the containers are added.
+ * @param podSpecPath JSON pointer to the pod spec inside the workload's manifest.
+ */
+export function addRestrictedEscapeHatches(workload: kplus.AbstractPod, podSpecPath: string): void {
+  const apiObject = ApiObject.of(workload);
+  // PodSecurityContextProps has no seccompProfile.
+  apiObject.addJsonPatch(JsonPatch.add(`${podSpecPath}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
+  workload.containers.forEach((_, index) => {
+    // The Capability enum has no "ALL".
+    apiObject.addJsonPatch(
+      JsonPatch.add(`${podSpecPath}/containers/${index}/securityContext/capabilities`, { drop: ['ALL'] }),
+    );
+  });
+}
+
+/**
+ * Kubernetes' own defaulting rule, made explicit: Always for an untagged or `:latest` image
+ * (it moves), IfNotPresent for a pinned tag or digest (it does not, and the node may be offline).
+ */
+export function defaultPullPolicy(image: string): kplus.ImagePullPolicy {
+  if (image.includes('@')) {
+    return kplus.ImagePullPolicy.IF_NOT_PRESENT;
+  }
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const tagStart = lastSegment.indexOf(':');
+  const tag = tagStart === -1 ? 'latest' : lastSegment.slice(tagStart + 1);
+  return tag === 'latest' ? kplus.ImagePullPolicy.ALWAYS : kplus.ImagePullPolicy.IF_NOT_PRESENT;
+}
+
+/**
+ * Removes the construct-address label that cdk8s-plus-27 puts on every pod it creates.
+ * @param metadataPath JSON pointer to the pod metadata inside the workload's manifest.
+ */
+export function removeAddressLabel(workload: kplus.AbstractPod, metadataPath: string): void {
+  // Nothing here selects by it, and a refactor of the construct tree would change it (and so
+  // roll a Deployment's pods).
+  ApiObject.of(workload).addJsonPatch(JsonPatch.remove(`${metadataPath}/labels/cdk8s.io~1metadata.addr`));
+}

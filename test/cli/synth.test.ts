@@ -1,0 +1,53 @@
+// `cdk8s synth` as users run it: the real CLI, the app command from cdk8s.yaml.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Testing, Yaml } from 'cdk8s';
+import { FibClientChart, NginxChart } from '../../lib';
+
+const root = path.resolve(__dirname, '../..');
+const cdk8s = path.join(root, 'node_modules/.bin/cdk8s');
+
+function synthInto(outdir: string, ...args: string[]) {
+  return spawnSync(cdk8s, ['synth', '--check-upgrade=false', '--output', outdir, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+}
+
+let outdir: string;
+beforeEach(() => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-synth-'));
+});
+afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+test('writes one flat manifest per chart, the same YAML the snapshots hold', () => {
+  const result = synthInto(outdir);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  expect(fs.readdirSync(outdir).sort()).toEqual(['fib-client.k8s.yaml', 'nginx.k8s.yaml']);
+
+  const app = Testing.app();
+  const expected = {
+    'fib-client.k8s.yaml': Yaml.stringify(...Testing.synth(new FibClientChart(app, 'fib-client'))),
+    'nginx.k8s.yaml': Yaml.stringify(...Testing.synth(new NginxChart(app, 'nginx'))),
+  };
+  for (const [file, yaml] of Object.entries(expected)) {
+    expect(fs.readFileSync(path.join(outdir, file), 'utf8')).toBe(yaml);
+  }
+});
+
+test('a bad prop exits non-zero with its message and leaves no manifest behind', () => {
+  // A manifest from an earlier synth must not survive a failed one.
+  fs.writeFileSync(path.join(outdir, 'nginx.k8s.yaml'), 'stale: true\n');
+
+  const result = synthInto(outdir, '--app', 'node -r sucrase/register/ts test/cli/bad-node-port.ts');
+
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toContain(
+    "FibClient: nodePort must be an integer in 30000-32767 (got 80); pick a port in the API server's default --service-node-port-range",
+  );
+  const left = fs.existsSync(outdir) ? fs.readdirSync(outdir) : [];
+  expect(left).toEqual([]);
+});

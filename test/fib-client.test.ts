@@ -1,0 +1,119 @@
+// FibClient: the objects it creates, its props, and every validation rule with its message.
+import { Testing } from 'cdk8s';
+import { FibClient, type FibClientProps } from '../lib';
+import { findObject, synth } from './manifests';
+
+function fibClient(props?: FibClientProps) {
+  const chart = Testing.chart();
+  new FibClient(chart, 'fib-client', props);
+  return synth(chart);
+}
+
+describe('defaults', () => {
+  const manifests = fibClient();
+  const pod = findObject(manifests, 'Pod', 'fib-client-pod');
+  const service = findObject(manifests, 'Service', 'fib-client-node-port');
+  const container = pod.spec.containers[0];
+
+  test('creates exactly the Pod and the Service', () => {
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      'Pod/fib-client-pod',
+      'Service/fib-client-node-port',
+    ]);
+  });
+
+  test('the Pod runs one fib-client container on port 3000, labelled component: web', () => {
+    expect(pod.metadata.labels).toEqual({ component: 'web' });
+    expect(pod.spec.containers).toHaveLength(1);
+    expect(container.name).toBe('fib-client');
+    expect(container.image).toBe('rgederin/fib-client-standalone-k8s');
+    expect(container.ports).toEqual([{ containerPort: 3000, name: 'http' }]);
+  });
+
+  test('the Service is a NodePort 3050 -> 3000 on 31515 selecting component: web', () => {
+    expect(service.metadata.labels).toEqual({ component: 'web' });
+    expect(service.spec.type).toBe('NodePort');
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 3050, targetPort: 3000, nodePort: 31515 }]);
+    expect(service.spec.selector).toEqual({ component: 'web' });
+  });
+
+  test('probes use the serving port', () => {
+    expect(container.readinessProbe.httpGet.port).toBe(3000);
+    expect(container.livenessProbe.tcpSocket.port).toBe(3000);
+  });
+});
+
+test('object names, labels and ports follow the props', () => {
+  const manifests = fibClient({
+    name: 'calc',
+    image: 'example/calc:2.0',
+    component: 'calc-web',
+    containerPort: 8080,
+    servicePort: 80,
+    nodePort: 30001,
+  });
+  const pod = findObject(manifests, 'Pod', 'calc-pod');
+  const service = findObject(manifests, 'Service', 'calc-node-port');
+  expect(pod.metadata.labels).toEqual({ component: 'calc-web' });
+  expect(pod.spec.containers[0]).toMatchObject({
+    name: 'calc',
+    image: 'example/calc:2.0',
+    imagePullPolicy: 'IfNotPresent',
+    ports: [{ containerPort: 8080, name: 'http' }],
+  });
+  expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080, nodePort: 30001 }]);
+  expect(service.spec.selector).toEqual({ component: 'calc-web' });
+});
+
+describe('validation', () => {
+  test.each([
+    ['', '""'],
+    ['Fib', '"Fib"'],
+    ['1fib', '"1fib"'],
+    ['fib-', '"fib-"'],
+    ['fib_client', '"fib_client"'],
+    ['a'.repeat(54), `"${'a'.repeat(54)}"`],
+  ])('name %j is refused', (name, shown) => {
+    expect(() => fibClient({ name })).toThrow(
+      `FibClient: name must be a DNS-1035 label of 1-53 characters (lowercase letters, digits and '-', ` +
+        `starting with a letter, ending with a letter or digit) so that "${name}-node-port" is a valid ` +
+        `object name (got ${shown})`,
+    );
+  });
+
+  test('the longest name that keeps every object name valid is accepted', () => {
+    const name = 'a'.repeat(53);
+    expect(() => findObject(fibClient({ name }), 'Service', `${name}-node-port`)).not.toThrow();
+  });
+
+  test.each(['', 'nginx 1.14', ' nginx', 'nginx\t'])('image %j is refused', (image) => {
+    expect(() => fibClient({ image })).toThrow(
+      `FibClient: image must be a non-empty image reference without whitespace, such as "nginx:1.14.2" (got ${JSON.stringify(image)})`,
+    );
+  });
+
+  test.each([
+    ['containerPort', 0],
+    ['containerPort', 65536],
+    ['containerPort', 3000.5],
+    ['servicePort', -1],
+    ['servicePort', Number.NaN],
+  ] as const)('%s %p is refused', (prop, value) => {
+    expect(() => fibClient({ [prop]: value })).toThrow(
+      `FibClient: ${prop} must be an integer in 1-65535 (got ${value}); use a TCP port number`,
+    );
+  });
+
+  test.each([80, 29999, 32768, 31515.5])('nodePort %p is refused', (nodePort) => {
+    expect(() => fibClient({ nodePort })).toThrow(
+      `FibClient: nodePort must be an integer in 30000-32767 (got ${nodePort}); ` +
+        "pick a port in the API server's default --service-node-port-range",
+    );
+  });
+
+  test.each([30000, 32767])('nodePort %p, at the edge of the range, is accepted', (nodePort) => {
+    expect(findObject(fibClient({ nodePort }), 'Service', 'fib-client-node-port').spec.ports[0].nodePort).toBe(
+      nodePort,
+    );
+  });
+});

@@ -1,0 +1,82 @@
+// The settings that let both nginx images run under Pod Security "restricted".
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import { FibClient, NginxDeployment } from '../lib';
+import { defaultPullPolicy } from '../lib/restricted-nginx';
+import { findObject, synth } from './manifests';
+
+describe('defaultPullPolicy follows Kubernetes defaulting', () => {
+  test.each([
+    ['rgederin/fib-client-standalone-k8s', kplus.ImagePullPolicy.ALWAYS],
+    ['nginx:latest', kplus.ImagePullPolicy.ALWAYS],
+    ['localhost:5000/nginx', kplus.ImagePullPolicy.ALWAYS],
+    ['nginx:1.14.2', kplus.ImagePullPolicy.IF_NOT_PRESENT],
+    ['localhost:5000/nginx:1.14.2', kplus.ImagePullPolicy.IF_NOT_PRESENT],
+    [
+      'nginx@sha256:f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d',
+      kplus.ImagePullPolicy.IF_NOT_PRESENT,
+    ],
+  ])('%s -> %s', (image, policy) => {
+    expect(defaultPullPolicy(image)).toBe(policy);
+  });
+});
+
+describe.each([
+  ['Pod', 'x-pod', (scope: Construct) => new FibClient(scope, 'fib-client', { name: 'x' })],
+  ['Deployment', 'x-deployment', (scope: Construct) => new NginxDeployment(scope, 'nginx', { name: 'x' })],
+])('%s %s pod spec', (kind, name, create) => {
+  const chart = Testing.chart();
+  create(chart);
+  const manifest = findObject(synth(chart), kind, name);
+  const podSpec = kind === 'Pod' ? manifest.spec : manifest.spec.template.spec;
+  const container = podSpec.containers[0];
+
+  test('runs as an explicit non-root user with RuntimeDefault seccomp', () => {
+    expect(podSpec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 10101,
+      runAsGroup: 10101,
+      fsGroup: 10101,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('drops every capability, forbids escalation, read-only root', () => {
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsGroup: 10101,
+      runAsNonRoot: true,
+      runAsUser: 10101,
+    });
+  });
+
+  test('writes only to emptyDir volumes at the paths nginx writes', () => {
+    expect(container.volumeMounts).toEqual([
+      { mountPath: '/var/cache/nginx', name: 'nginx-cache' },
+      { mountPath: '/var/run', name: 'nginx-run' },
+    ]);
+    expect(podSpec.volumes.map((v: { name: string; emptyDir?: object }) => [v.name, v.emptyDir !== undefined])).toEqual(
+      [
+        ['nginx-cache', true],
+        ['nginx-run', true],
+      ],
+    );
+  });
+
+  test('requests and limits are small and explicit', () => {
+    expect(container.resources).toEqual({
+      requests: { cpu: '50m', memory: '32Mi' },
+      limits: { cpu: '200m', memory: '64Mi' },
+    });
+  });
+
+  test('has readiness and liveness probes, and no service account token', () => {
+    expect(container.readinessProbe.httpGet.path).toBe('/');
+    expect(container.livenessProbe.tcpSocket).toBeDefined();
+    expect(podSpec.automountServiceAccountToken).toBe(false);
+  });
+});
