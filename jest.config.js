@@ -4,7 +4,7 @@
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/cli/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/cli/', '<rootDir>/test/check/'],
   transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
   snapshotSerializers: ['<rootDir>/test/yaml-serializer.js'],
 };

@@ -1,9 +1,14 @@
 // FibClient: the sandbox's fib-client web app, a Pod and the NodePort Service that exposes it.
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { removeDroppedDefaults } from './api-defaults';
+import type { KubeNetworkPolicy } from '../imports/k8s';
+import { kubeScoreIgnore } from './kube-score';
+import { addServedPortNetworkPolicy } from './network-policy';
 import {
   addRestrictedEscapeHatches,
   addRestrictedNginxContainer,
+  nginxKubeScoreExceptions,
   removeAddressLabel,
   restrictedNginxPodSecurity,
 } from './restricted-nginx';
@@ -11,6 +16,9 @@ import { validateImage, validateName, validateNodePort, validatePort } from './v
 
 const POD_SUFFIX = '-pod';
 const SERVICE_SUFFIX = '-node-port';
+const NETWORK_POLICY_SUFFIX = '-netpol';
+// Published only as `latest`: there is no tag to pin.
+const DEFAULT_IMAGE = 'rgederin/fib-client-standalone-k8s';
 
 /** Props for {@link FibClient}. */
 export interface FibClientProps {
@@ -44,6 +52,13 @@ export interface FibClientProps {
    * @default 31515
    */
   readonly nodePort?: number;
+  /**
+   * Create the NetworkPolicy `${name}-netpol`, which admits traffic to the Pod on
+   * `containerPort` (TCP) only and lets it open no connection. Turn it off for an image that
+   * connects out.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
 }
 
 /** The fib-client Pod (label `component: web`) and a NodePort Service that selects it. */
@@ -52,17 +67,20 @@ export class FibClient extends Construct {
   public readonly pod: kplus.Pod;
   /** The NodePort Service in front of the Pod. */
   public readonly service: kplus.Service;
+  /** The NetworkPolicy, unless the `networkPolicy` prop is false. */
+  public readonly networkPolicy?: KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: FibClientProps = {}) {
     super(scope, id);
     const name = props.name ?? 'fib-client';
-    const image = props.image ?? 'rgederin/fib-client-standalone-k8s';
+    const image = props.image ?? DEFAULT_IMAGE;
     const component = props.component ?? 'web';
     const containerPort = props.containerPort ?? 3000;
     const servicePort = props.servicePort ?? 3050;
     const nodePort = props.nodePort ?? 31515;
+    const networkPolicy = props.networkPolicy ?? true;
 
-    validateName('FibClient', name, [POD_SUFFIX, SERVICE_SUFFIX]);
+    validateName('FibClient', name, [POD_SUFFIX, SERVICE_SUFFIX, NETWORK_POLICY_SUFFIX]);
     validateImage('FibClient', image);
     validatePort('FibClient', 'containerPort', containerPort);
     validatePort('FibClient', 'servicePort', servicePort);
@@ -70,20 +88,37 @@ export class FibClient extends Construct {
 
     const labels = { component };
 
+    const podKubeScoreExceptions = nginxKubeScoreExceptions(image);
+    if (image === DEFAULT_IMAGE) {
+      // kube-score wants a pinned tag; this image has none but `latest`.
+      podKubeScoreExceptions.push('container-image-tag');
+    }
     this.pod = new kplus.Pod(this, 'pod', {
-      metadata: { name: `${name}${POD_SUFFIX}`, labels },
+      metadata: { name: `${name}${POD_SUFFIX}`, labels, annotations: kubeScoreIgnore(podKubeScoreExceptions) },
       securityContext: restrictedNginxPodSecurity(containerPort),
     });
     addRestrictedNginxContainer(this.pod, { name, image, containerPort });
     addRestrictedEscapeHatches(this.pod, '/spec');
     removeAddressLabel(this.pod, '/metadata');
+    removeDroppedDefaults(this.pod, 'Pod');
 
     this.service = new kplus.Service(this, 'service', {
-      metadata: { name: `${name}${SERVICE_SUFFIX}`, labels },
+      // kube-score advises against NodePort Services; exposing the app on every node's port is
+      // the point of this one.
+      metadata: { name: `${name}${SERVICE_SUFFIX}`, labels, annotations: kubeScoreIgnore(['service-type']) },
       type: kplus.ServiceType.NODE_PORT,
       ports: [{ name: 'http', port: servicePort, targetPort: containerPort, nodePort }],
     });
     // By label, not by construct: the selector is what users and kubectl rely on.
     this.service.selectLabel('component', component);
+    removeDroppedDefaults(this.service, 'Service');
+
+    if (networkPolicy) {
+      this.networkPolicy = addServedPortNetworkPolicy(this, 'netpol', {
+        name: `${name}${NETWORK_POLICY_SUFFIX}`,
+        podLabels: labels,
+        port: containerPort,
+      });
+    }
   }
 }

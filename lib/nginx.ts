@@ -1,15 +1,22 @@
 // NginxDeployment: the sandbox's nginx Deployment.
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { removeDroppedDefaults } from './api-defaults';
+import { IntOrString, KubePodDisruptionBudget, type KubeNetworkPolicy } from '../imports/k8s';
+import { kubeScoreIgnore } from './kube-score';
+import { addServedPortNetworkPolicy } from './network-policy';
 import {
   addRestrictedEscapeHatches,
   addRestrictedNginxContainer,
+  nginxKubeScoreExceptions,
   removeAddressLabel,
   restrictedNginxPodSecurity,
 } from './restricted-nginx';
 import { validateImage, validateName, validatePort, validateReplicas } from './validation';
 
 const DEPLOYMENT_SUFFIX = '-deployment';
+const PDB_SUFFIX = '-pdb';
+const NETWORK_POLICY_SUFFIX = '-netpol';
 
 /** Props for {@link NginxDeployment}. */
 export interface NginxDeploymentProps {
@@ -33,12 +40,36 @@ export interface NginxDeploymentProps {
    * @default 80
    */
   readonly containerPort?: number;
+  /**
+   * Create the PodDisruptionBudget `${name}-pdb`, which lets a node drain evict one nginx pod
+   * at a time, waiting until its replacement is ready before the next.
+   * @default true
+   */
+  readonly podDisruptionBudget?: boolean;
+  /**
+   * Create the NetworkPolicy `${name}-netpol`, which admits traffic to the pods on
+   * `containerPort` (TCP) only and lets them open no connection. Turn it off for an image
+   * that connects out, such as an nginx that proxies to a backend.
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Ask the scheduler to put the pods on different nodes (a preferred pod anti-affinity on
+   * `kubernetes.io/hostname`). Preferred, not required: a single-node cluster still runs
+   * every replica.
+   * @default true
+   */
+  readonly podAntiAffinity?: boolean;
 }
 
 /** A Deployment of nginx pods selected by the label `app: ${name}`. */
 export class NginxDeployment extends Construct {
   /** The Deployment. */
   public readonly deployment: kplus.Deployment;
+  /** The PodDisruptionBudget, unless the `podDisruptionBudget` prop is false. */
+  public readonly podDisruptionBudget?: KubePodDisruptionBudget;
+  /** The NetworkPolicy, unless the `networkPolicy` prop is false. */
+  public readonly networkPolicy?: KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: NginxDeploymentProps = {}) {
     super(scope, id);
@@ -46,8 +77,11 @@ export class NginxDeployment extends Construct {
     const image = props.image ?? 'nginx:1.14.2';
     const replicas = props.replicas ?? 2;
     const containerPort = props.containerPort ?? 80;
+    const podDisruptionBudget = props.podDisruptionBudget ?? true;
+    const networkPolicy = props.networkPolicy ?? true;
+    const podAntiAffinity = props.podAntiAffinity ?? true;
 
-    validateName('NginxDeployment', name, [DEPLOYMENT_SUFFIX]);
+    validateName('NginxDeployment', name, [DEPLOYMENT_SUFFIX, PDB_SUFFIX, NETWORK_POLICY_SUFFIX]);
     validateImage('NginxDeployment', image);
     validateReplicas('NginxDeployment', replicas);
     validatePort('NginxDeployment', 'containerPort', containerPort);
@@ -55,7 +89,11 @@ export class NginxDeployment extends Construct {
     const labels = { app: name };
 
     this.deployment = new kplus.Deployment(this, 'deployment', {
-      metadata: { name: `${name}${DEPLOYMENT_SUFFIX}`, labels },
+      metadata: {
+        name: `${name}${DEPLOYMENT_SUFFIX}`,
+        labels,
+        annotations: kubeScoreIgnore(nginxKubeScoreExceptions(image)),
+      },
       replicas,
       // A Deployment's selector is immutable: select by the stable app label, never by the
       // construct address that cdk8s-plus would use by default.
@@ -67,5 +105,30 @@ export class NginxDeployment extends Construct {
     addRestrictedNginxContainer(this.deployment, { name, image, containerPort });
     addRestrictedEscapeHatches(this.deployment, '/spec/template/spec');
     removeAddressLabel(this.deployment, '/spec/template/metadata');
+    removeDroppedDefaults(this.deployment, 'Deployment');
+
+    if (podAntiAffinity) {
+      // A weight makes it a preference, not a requirement (see the prop).
+      this.deployment.scheduling.separate(kplus.Pods.select(this, 'replicas', { labels }), { weight: 100 });
+    }
+    if (podDisruptionBudget) {
+      // cdk8s-plus-27 has no PodDisruptionBudget: the generated L1 class.
+      this.podDisruptionBudget = new KubePodDisruptionBudget(this, 'pdb', {
+        metadata: { name: `${name}${PDB_SUFFIX}`, labels },
+        spec: {
+          selector: { matchLabels: labels },
+          maxUnavailable: IntOrString.fromNumber(1),
+          // A pod that is not ready serves nothing: evicting it must never block a drain.
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      });
+    }
+    if (networkPolicy) {
+      this.networkPolicy = addServedPortNetworkPolicy(this, 'netpol', {
+        name: `${name}${NETWORK_POLICY_SUFFIX}`,
+        podLabels: labels,
+        port: containerPort,
+      });
+    }
   }
 }

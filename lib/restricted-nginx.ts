@@ -8,6 +8,7 @@
 // each setting is chosen here instead.
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Quantity } from '../imports/k8s';
 
 // Not the image's own nginx user (uid 101): kube-score asks for a UID and GID above 10000 so
 // they cannot match a host account. nginx needs no passwd entry when started unprivileged (it
@@ -23,6 +24,12 @@ const WRITABLE_PATHS = [
 
 // Ports below this need CAP_NET_BIND_SERVICE unless the pod lowers the threshold (see below).
 const FIRST_UNPRIVILEGED_PORT = 1024;
+
+// Local disk per container. The kubelet charges a pod's emptyDir volumes (65Mi at most, above)
+// and the container logs it keeps (5 files of 10Mi by default) to the sum of its containers'
+// limits and evicts the pod past it; the root filesystem is read-only. nginx serving static
+// files uses a few MiB of that.
+const EPHEMERAL_STORAGE = { request: '32Mi', limit: '128Mi' } as const;
 
 /** What differs between the sandbox's nginx containers. */
 export interface RestrictedNginxContainerOptions {
@@ -101,9 +108,9 @@ export function addRestrictedNginxContainer(
 }
 
 /**
- * Adds the two "restricted" settings that cdk8s-plus-27 cannot express: seccompProfile
- * RuntimeDefault on the pod and `capabilities: drop: [ALL]` on every container.
- * Call it after the containers are added.
+ * Adds the settings that cdk8s-plus-27 cannot express: the two of "restricted", seccompProfile
+ * RuntimeDefault on the pod and `capabilities: drop: [ALL]` on every container, and every
+ * container's ephemeral-storage request and limit. Call it after the containers are added.
  * @param podSpecPath JSON pointer to the pod spec inside the workload's manifest.
  */
 export function addRestrictedEscapeHatches(workload: kplus.AbstractPod, podSpecPath: string): void {
@@ -111,11 +118,30 @@ export function addRestrictedEscapeHatches(workload: kplus.AbstractPod, podSpecP
   // PodSecurityContextProps has no seccompProfile.
   apiObject.addJsonPatch(JsonPatch.add(`${podSpecPath}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
   workload.containers.forEach((_, index) => {
+    const container = `${podSpecPath}/containers/${index}`;
     // The Capability enum has no "ALL".
+    apiObject.addJsonPatch(JsonPatch.add(`${container}/securityContext/capabilities`, { drop: ['ALL'] }));
+    // ContainerResources writes ephemeral storage in whole GiB only. The patched manifest goes
+    // through the generated toJson once more, which writes a Quantity's value: patch Quantities.
     apiObject.addJsonPatch(
-      JsonPatch.add(`${podSpecPath}/containers/${index}/securityContext/capabilities`, { drop: ['ALL'] }),
+      JsonPatch.add(
+        `${container}/resources/requests/ephemeral-storage`,
+        Quantity.fromString(EPHEMERAL_STORAGE.request),
+      ),
+      JsonPatch.add(`${container}/resources/limits/ephemeral-storage`, Quantity.fromString(EPHEMERAL_STORAGE.limit)),
     );
   });
+}
+
+/**
+ * The kube-score checks that a restricted nginx container running `image` contradicts on
+ * purpose, for its `kube-score/ignore` annotation.
+ */
+export function nginxKubeScoreExceptions(image: string): string[] {
+  // kube-score wants imagePullPolicy Always so that imagePullSecrets are checked on every
+  // start. A pinned tag does not move and these public images need no secret: IfNotPresent,
+  // Kubernetes' own default for a pinned tag, lets a pod start on a node that is offline.
+  return defaultPullPolicy(image) === kplus.ImagePullPolicy.IF_NOT_PRESENT ? ['container-image-pull-policy'] : [];
 }
 
 /**

@@ -15,8 +15,9 @@ describe('defaults', () => {
   const service = findObject(manifests, 'Service', 'fib-client-node-port');
   const container = pod.spec.containers[0];
 
-  test('creates exactly the Pod and the Service', () => {
+  test('creates exactly the Pod, the Service and the NetworkPolicy', () => {
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      'NetworkPolicy/fib-client-netpol',
       'Pod/fib-client-pod',
       'Service/fib-client-node-port',
     ]);
@@ -41,6 +42,45 @@ describe('defaults', () => {
     expect(container.readinessProbe.httpGet.port).toBe(3000);
     expect(container.livenessProbe.tcpSocket.port).toBe(3000);
   });
+
+  test('the NetworkPolicy admits TCP 3000 from anywhere to component: web, and nothing out', () => {
+    const networkPolicy = findObject(manifests, 'NetworkPolicy', 'fib-client-netpol');
+    expect(networkPolicy.metadata.labels).toEqual({ component: 'web' });
+    expect(networkPolicy.spec).toEqual({
+      podSelector: { matchLabels: { component: 'web' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ ports: [{ protocol: 'TCP', port: 3000 }] }],
+    });
+  });
+
+  test('kube-score may not flag the latest-only image nor the NodePort, and nothing else', () => {
+    expect(pod.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'container-image-tag' } });
+    expect(service.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'service-type' } });
+  });
+});
+
+describe('networkPolicy', () => {
+  test('false: no NetworkPolicy', () => {
+    expect(fibClient({ networkPolicy: false }).map((m) => m.kind)).not.toContain('NetworkPolicy');
+  });
+
+  test('follows containerPort and component', () => {
+    const manifests = fibClient({ name: 'calc', component: 'calc-web', containerPort: 8080 });
+    expect(findObject(manifests, 'NetworkPolicy', 'calc-netpol').spec).toMatchObject({
+      podSelector: { matchLabels: { component: 'calc-web' } },
+      ingress: [{ ports: [{ protocol: 'TCP', port: 8080 }] }],
+    });
+  });
+});
+
+test('a pinned image is checked for its tag, and keeps IfNotPresent on purpose', () => {
+  const pod = findObject(fibClient({ image: 'example/calc:2.0' }), 'Pod', 'fib-client-pod');
+  expect(pod.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'container-image-pull-policy' } });
+});
+
+test('another untagged image is not excused from kube-score', () => {
+  const pod = findObject(fibClient({ image: 'example/calc' }), 'Pod', 'fib-client-pod');
+  expect(pod.metadata).not.toHaveProperty('annotations');
 });
 
 test('object names, labels and ports follow the props', () => {

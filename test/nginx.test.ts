@@ -14,8 +14,12 @@ describe('defaults', () => {
   const deployment = findObject(manifests, 'Deployment', 'nginx-deployment');
   const container = deployment.spec.template.spec.containers[0];
 
-  test('creates exactly the Deployment', () => {
-    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['Deployment/nginx-deployment']);
+  test('creates exactly the Deployment, its PodDisruptionBudget and its NetworkPolicy', () => {
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      'Deployment/nginx-deployment',
+      'NetworkPolicy/nginx-netpol',
+      'PodDisruptionBudget/nginx-pdb',
+    ]);
   });
 
   test('2 replicas selected by app: nginx and nothing else', () => {
@@ -39,6 +43,75 @@ describe('defaults', () => {
     ]);
     expect(container.securityContext.capabilities).toEqual({ drop: ['ALL'] });
   });
+
+  test('the PodDisruptionBudget lets a drain take one app: nginx pod at a time, any unready one at once', () => {
+    const pdb = findObject(manifests, 'PodDisruptionBudget', 'nginx-pdb');
+    expect(pdb.apiVersion).toBe('policy/v1');
+    expect(pdb.metadata.labels).toEqual({ app: 'nginx' });
+    expect(pdb.spec).toEqual({
+      selector: { matchLabels: { app: 'nginx' } },
+      maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+  });
+
+  test('the NetworkPolicy admits TCP 80 from anywhere to app: nginx, and nothing out', () => {
+    const networkPolicy = findObject(manifests, 'NetworkPolicy', 'nginx-netpol');
+    expect(networkPolicy.metadata.labels).toEqual({ app: 'nginx' });
+    expect(networkPolicy.spec).toEqual({
+      podSelector: { matchLabels: { app: 'nginx' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ ports: [{ protocol: 'TCP', port: 80 }] }],
+    });
+  });
+
+  test('the pods prefer different nodes, without requiring them', () => {
+    expect(deployment.spec.template.spec.affinity).toEqual({
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            podAffinityTerm: {
+              labelSelector: { matchLabels: { app: 'nginx' } },
+              topologyKey: 'kubernetes.io/hostname',
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  test('kube-score may not flag IfNotPresent on the pinned image, and nothing else', () => {
+    expect(deployment.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'container-image-pull-policy' } });
+  });
+});
+
+describe('production options', () => {
+  test('each can be turned off', () => {
+    const manifests = nginx({ podDisruptionBudget: false, networkPolicy: false, podAntiAffinity: false });
+    expect(manifests.map((m) => m.kind)).toEqual(['Deployment']);
+    expect(manifests[0]?.spec.template.spec.affinity).toBeUndefined();
+  });
+
+  test('they follow name and containerPort', () => {
+    const manifests = nginx({ name: 'web', containerPort: 8080 });
+    expect(findObject(manifests, 'PodDisruptionBudget', 'web-pdb').spec.selector).toEqual({
+      matchLabels: { app: 'web' },
+    });
+    expect(findObject(manifests, 'NetworkPolicy', 'web-netpol').spec).toMatchObject({
+      podSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ ports: [{ protocol: 'TCP', port: 8080 }] }],
+    });
+    const affinity = findObject(manifests, 'Deployment', 'web-deployment').spec.template.spec.affinity;
+    expect(
+      affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector,
+    ).toEqual({ matchLabels: { app: 'web' } });
+  });
+});
+
+test('an untagged image is not excused from kube-score', () => {
+  const deployment = findObject(nginx({ image: 'nginx' }), 'Deployment', 'nginx-deployment');
+  expect(deployment.metadata).not.toHaveProperty('annotations');
 });
 
 test('names, labels, replicas and port follow the props', () => {

@@ -69,8 +69,8 @@ describe.each([
 
   test('requests and limits are small and explicit', () => {
     expect(container.resources).toEqual({
-      requests: { cpu: '50m', memory: '32Mi' },
-      limits: { cpu: '200m', memory: '64Mi' },
+      requests: { cpu: '50m', memory: '32Mi', 'ephemeral-storage': '32Mi' },
+      limits: { cpu: '200m', memory: '64Mi', 'ephemeral-storage': '128Mi' },
     });
   });
 

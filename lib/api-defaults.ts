@@ -1,0 +1,21 @@
+// cdk8s-plus-27 writes a few fields at their API default: `hostNetwork: false`,
+// `minReadySeconds: 0`, `externalIPs: []`. The API server stores none of them (they are
+// omitempty in the Go types), so client-side `kubectl apply` finds them missing on the live
+// object and sends them again on every run, reporting "configured" for an unchanged object.
+// Leaving them out makes a repeated `kubectl apply -f dist` report "unchanged".
+import { ApiObject, JsonPatch } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+
+/** JSON pointers, per kind, of the defaults that cdk8s-plus-27 writes and the API server drops. */
+export const DROPPED_DEFAULTS = {
+  Pod: ['/spec/hostNetwork'],
+  Deployment: ['/spec/minReadySeconds', '/spec/template/spec/hostNetwork'],
+  Service: ['/spec/externalIPs'],
+} as const;
+
+/** Removes the dropped defaults of `kind` from the manifest of `construct`. */
+export function removeDroppedDefaults(construct: IConstruct, kind: keyof typeof DROPPED_DEFAULTS): void {
+  const apiObject = ApiObject.of(construct);
+  // The L2 API has no way to leave these fields unset.
+  apiObject.addJsonPatch(...DROPPED_DEFAULTS[kind].map((path) => JsonPatch.remove(path)));
+}

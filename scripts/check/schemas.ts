@@ -1,0 +1,137 @@
+// The Kubernetes API schemas the schema gate validates against, turned into what kubeconform
+// reads: one strict JSON-schema file per kind, derived at check time into a scratch directory
+// and never committed. Two versions: the one cdk8s-plus-27 targets (the schema file in
+// ../shared, the same one `npm run import` generates imports/ from) and the newest one the
+// real-cluster test builds (from k8s.io/kubernetes in the Go module cache), so a field or API
+// that a newer cluster dropped fails here before a user meets it.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** A Kubernetes version and the OpenAPI (swagger 2.0) file with its `definitions`. */
+export interface ApiSchemaSource {
+  /** The Kubernetes version, e.g. `1.27.0` (no leading `v`, as kubeconform's -kubernetes-version takes it). */
+  readonly version: string;
+  /** Path of a JSON file whose `definitions` are the API's OpenAPI v2 definitions. */
+  readonly file: string;
+}
+
+/** The version cdk8s-plus-27 and imports/k8s.ts target: the schema `npm run import` reads. */
+export function targetSchema(): ApiSchemaSource {
+  const file = path.resolve(ROOT, '../shared/kubernetes-schemas/v1.27.0/_definitions.json');
+  if (!fs.existsSync(file)) {
+    throw new Error(`schema file ${file} is missing: the repo expects ../shared/kubernetes-schemas beside it`);
+  }
+  return { version: '1.27.0', file };
+}
+
+/**
+ * The newest API the real-cluster test runs: k8s.io/kubernetes as pinned in
+ * tools/cluster/kube/go.mod, whose module source carries api/openapi-spec/swagger.json.
+ * Downloads the module through the Go module proxy when the module cache lacks it.
+ */
+export function newestClusterSchema(log: (line: string) => void): ApiSchemaSource {
+  const goMod = path.join(ROOT, 'tools/cluster/kube/go.mod');
+  const pinned = /^\s*k8s\.io\/kubernetes (v\d+\.\d+\.\d+)\b/m.exec(fs.readFileSync(goMod, 'utf8'));
+  if (pinned === null) {
+    throw new Error(`${goMod} pins no k8s.io/kubernetes version`);
+  }
+  const version = pinned[1] as string;
+  const moduleCache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
+  let file = path.join(moduleCache, `k8s.io/kubernetes@${version}/api/openapi-spec/swagger.json`);
+  if (!fs.existsSync(file)) {
+    log(`downloading k8s.io/kubernetes@${version} from the Go module proxy for its API schema (once per machine)`);
+    const download = JSON.parse(
+      // Outside any module, so that no go.mod or go.sum of the repo changes.
+      execFileSync('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], {
+        cwd: os.tmpdir(),
+        encoding: 'utf8',
+      }),
+    ) as { Dir: string };
+    file = path.join(download.Dir, 'api/openapi-spec/swagger.json');
+  }
+  return { version: version.slice(1), file };
+}
+
+// A schema node of the OpenAPI v2 definitions, as far as this file looks into it.
+type SchemaNode = { [key: string]: unknown };
+interface GroupVersionKind {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+/**
+ * Writes kubeconform's schema files for `source` into `dir` and returns the -schema-location
+ * template that finds them. Each kind gets `<kind>[-<group>]-<version>.json` (kubeconform's
+ * file naming, e.g. deployment-apps-v1.json), a reference into one shared `_definitions.json`.
+ *
+ * The definitions are rewritten the way kubeconform's own schema repository builds its
+ * "-strict" schemas (openapi2jsonschema): every object with declared properties gets
+ * `additionalProperties: false`, so a misspelt or unknown field fails; IntOrString and
+ * Quantity accept a number or a string, as the API server does. `null` is not allowed where
+ * the API declares a type: a generated manifest has no reason to write one.
+ */
+export function deriveKubeconformSchemas(source: ApiSchemaSource, dir: string): string {
+  const definitions = (JSON.parse(fs.readFileSync(source.file, 'utf8')) as { definitions: Record<string, SchemaNode> })
+    .definitions;
+  const strict: Record<string, SchemaNode> = {};
+  for (const [name, schema] of Object.entries(definitions)) {
+    strict[name] = strictSchema(specialType(name) ?? schema);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, '_definitions.json'), JSON.stringify({ definitions: strict }));
+
+  const written = new Map<string, string>();
+  for (const [name, schema] of Object.entries(definitions)) {
+    const kinds = (schema['x-kubernetes-group-version-kind'] ?? []) as GroupVersionKind[];
+    // DeleteOptions and WatchEvent name every group: they are never objects in a manifest.
+    if (kinds.length !== 1) {
+      continue;
+    }
+    const { group, version, kind } = kinds[0] as GroupVersionKind;
+    // kubeconform's {{ .ResourceKind }}{{ .KindSuffix }}: the group up to its first dot.
+    const file = [kind, ...(group === '' ? [] : [group.split('.')[0]]), version].join('-').toLowerCase() + '.json';
+    if (written.has(file)) {
+      throw new Error(`schema file name ${file} would hold both ${written.get(file)} and ${name}`);
+    }
+    written.set(file, name);
+    fs.writeFileSync(path.join(dir, file), JSON.stringify({ $ref: `_definitions.json#/definitions/${name}` }));
+  }
+  return path.join(dir, '{{ .ResourceKind }}{{ .KindSuffix }}.json');
+}
+
+// The two definitions whose JSON forms swagger.json does not say in JSON-schema terms (it calls
+// both a string). The v1.27.0 file in ../shared already has them in this form.
+function specialType(name: string): SchemaNode | undefined {
+  switch (name) {
+    case 'io.k8s.apimachinery.pkg.util.intstr.IntOrString':
+      return { oneOf: [{ type: 'string' }, { type: 'integer' }] };
+    case 'io.k8s.apimachinery.pkg.api.resource.Quantity':
+      return { oneOf: [{ type: 'string' }, { type: 'number' }] };
+    default:
+      return undefined;
+  }
+}
+
+function strictSchema(node: SchemaNode): SchemaNode {
+  const result: SchemaNode = { ...node };
+  delete result.description; // only bulk here; kubeconform's messages do not use it
+  if (node.properties !== undefined) {
+    const properties = node.properties as Record<string, SchemaNode>;
+    result.properties = Object.fromEntries(
+      Object.entries(properties).map(([key, value]) => [key, strictSchema(value)]),
+    );
+    result.additionalProperties ??= false;
+  }
+  if (typeof node.additionalProperties === 'object') {
+    result.additionalProperties = strictSchema(node.additionalProperties as SchemaNode);
+  }
+  if (node.items !== undefined) {
+    result.items = strictSchema(node.items as SchemaNode);
+  }
+  return result;
+}

@@ -1,0 +1,33 @@
+# Shared settings for scripts/cluster/*.sh (sourced, not run): pinned versions,
+# where the built binaries are cached, where a running cluster keeps its state,
+# and the loopback ports it uses.
+
+# The repo root, whichever directory the caller runs from.
+SANDBOX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TOOLS_DIR="$SANDBOX_ROOT/tools/cluster"
+
+# Versions come from the Go tool modules, so go.mod stays the one place to bump them.
+pinned_version() { awk -v m="$2" '$1 == m { print $2; exit }' "$TOOLS_DIR/$1/go.mod"; }
+K8S_VERSION=$(pinned_version kube k8s.io/kubernetes)
+ETCD_VERSION=$(pinned_version etcd go.etcd.io/etcd/server/v3)
+KWOK_VERSION=$(pinned_version kwok sigs.k8s.io/kwok)
+
+# Binaries live outside the work tree, keyed by version, so a fresh clone or a
+# version bump rebuilds and nothing else does.
+BIN_DIR="${K8S_SANDBOX_BIN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-sandbox/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION}"
+
+# One running cluster per state dir. The e2e test sets its own state dir and
+# port base, so it never collides with a sandbox a user has up.
+STATE_DIR="${K8S_SANDBOX_STATE_DIR:-${XDG_RUNTIME_DIR:-/tmp}/k8s-sandbox-cluster}"
+PORT_BASE="${K8S_SANDBOX_PORT_BASE:-16000}"
+APISERVER_PORT=$((PORT_BASE + 443))
+ETCD_CLIENT_PORT=$((PORT_BASE + 379))
+ETCD_PEER_PORT=$((PORT_BASE + 380))
+CONTROLLER_MANAGER_PORT=$((PORT_BASE + 257))
+SCHEDULER_PORT=$((PORT_BASE + 259))
+KWOK_PORT=$((PORT_BASE + 247))
+
+# Components in start order (down.sh stops them in reverse).
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+
+log() { printf '[cluster %4ss] %s\n' "$SECONDS" "$*" >&2; }

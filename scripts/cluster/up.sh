@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# Starts a local Kubernetes control plane without Docker: etcd, kube-apiserver,
+# kube-controller-manager and kube-scheduler, plus kwok playing the kubelet of
+# one fake node (pods get scheduled, go Running and get an IP, but no container
+# runs). Everything listens on 127.0.0.1 only, over TLS with client-certificate
+# authentication. Builds the binaries first if needed (scripts/cluster/build.sh).
+# State (certs, kubeconfigs, logs, pids, etcd data) lives in $STATE_DIR;
+# scripts/cluster/down.sh stops it all and removes that directory.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+NODE_NAME=kwok-node-0
+# Virtual ranges: no kube-proxy and no pod network exist here, so nothing ever
+# sends traffic to these addresses; they only fill Service and Pod fields.
+SERVICE_CIDR=10.96.0.0/16
+POD_CIDR=10.244.0.0/16
+
+for tool in go openssl curl kubectl; do
+  command -v "$tool" >/dev/null || { echo "up.sh needs $tool on PATH" >&2; exit 1; }
+done
+if [[ -f "$STATE_DIR/kubeconfig" ]]; then
+  echo "A cluster is already up in $STATE_DIR (stop it with scripts/cluster/down.sh)." >&2
+  echo "KUBECONFIG=$STATE_DIR/kubeconfig kubectl get nodes" >&2
+  exit 1
+fi
+for port in $ETCD_CLIENT_PORT $ETCD_PEER_PORT $APISERVER_PORT $CONTROLLER_MANAGER_PORT $SCHEDULER_PORT $KWOK_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Port 127.0.0.1:$port is already in use; set K8S_SANDBOX_PORT_BASE to move all ports." >&2
+    exit 1
+  fi
+done
+
+"$SANDBOX_ROOT/scripts/cluster/build.sh" >/dev/null
+mkdir -p "$STATE_DIR"/{pki,logs,pids}
+# If anything below fails, stop what already started instead of leaving it behind.
+trap '[[ $? -eq 0 ]] || { log "start failed, stopping"; "$SANDBOX_ROOT/scripts/cluster/down.sh"; }' EXIT
+PKI="$STATE_DIR/pki"
+
+# --- certificates ---------------------------------------------------------
+log "creating certificates and kubeconfigs in $STATE_DIR"
+new_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+
+# ca: signs every serving cert and client identity. front-proxy-ca: signs only
+# the API server's front-proxy client, so that no other cert can pass the
+# request-header identity that aggregated API servers and the delegated
+# authentication of the controller manager and scheduler trust.
+for ca in ca front-proxy-ca; do
+  new_key "$PKI/$ca.key"
+  openssl req -x509 -new -key "$PKI/$ca.key" -out "$PKI/$ca.crt" -days 3650 -subj "/CN=k8s-sandbox-$ca" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+done
+
+# cert NAME SUBJECT [SERVER_SANS]: a leaf cert signed by $CA (default: the
+# sandbox CA). With SANs it serves TLS on loopback; without, it is only a
+# client identity, whose CN is the user and O the group that RBAC sees.
+cert() {
+  local name=$1 subject=$2 sans=${3:-} ca=${CA:-ca} ext
+  ext="basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment"
+  if [[ -n $sans ]]; then
+    ext+=$'\n'"extendedKeyUsage=serverAuth,clientAuth"$'\n'"subjectAltName=$sans"
+  else
+    ext+=$'\n'"extendedKeyUsage=clientAuth"
+  fi
+  new_key "$PKI/$name.key"
+  openssl req -new -key "$PKI/$name.key" -subj "$subject" 2>/dev/null |
+    openssl x509 -req -CA "$PKI/$ca.crt" -CAkey "$PKI/$ca.key" -CAcreateserial -days 365 \
+      -extfile <(echo "$ext") -out "$PKI/$name.crt" 2>/dev/null
+}
+loopback_sans="IP:127.0.0.1,DNS:localhost"
+cert etcd "/CN=etcd" "$loopback_sans"
+cert kube-apiserver "/CN=kube-apiserver" \
+  "$loopback_sans,IP:10.96.0.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+cert control-plane-serving "/CN=localhost" "$loopback_sans"   # kcm, scheduler, kwok
+cert apiserver-etcd-client "/CN=kube-apiserver-etcd-client"
+cert apiserver-kubelet-client "/CN=kube-apiserver-kubelet-client"   # to kwok, which asks no credentials
+CA=front-proxy-ca cert front-proxy-client "/CN=front-proxy-client"
+cert admin "/CN=k8s-sandbox-admin/O=system:masters"
+cert kube-controller-manager "/CN=system:kube-controller-manager"
+cert kube-scheduler "/CN=system:kube-scheduler"
+# kwok plays the kubelet of every fake node (node and pod status, leases,
+# pod deletion); admin keeps the sandbox free of a hand-kept RBAC role.
+cert kwok "/CN=kwok-controller/O=system:masters"
+# ServiceAccount tokens are signed with this key (API server) and the token
+# controller in kube-controller-manager uses it too.
+new_key "$PKI/sa.key"
+openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+
+kubeconfig() {
+  cat >"$STATE_DIR/$1" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters:
+- name: k8s-sandbox
+  cluster:
+    server: https://127.0.0.1:$APISERVER_PORT
+    certificate-authority: $PKI/ca.crt
+users:
+- name: $2
+  user:
+    client-certificate: $PKI/$2.crt
+    client-key: $PKI/$2.key
+contexts:
+- name: k8s-sandbox
+  context:
+    cluster: k8s-sandbox
+    user: $2
+current-context: k8s-sandbox
+KUBECONFIG
+}
+kubeconfig kubeconfig admin
+kubeconfig kube-controller-manager.kubeconfig kube-controller-manager
+kubeconfig kube-scheduler.kubeconfig kube-scheduler
+kubeconfig kwok.kubeconfig kwok
+
+# --- processes ------------------------------------------------------------
+# start NAME ARGS...: runs $BIN_DIR/NAME in the background, detached from this
+# shell's stdin/stdout so callers never wait on it, and records its pid.
+start() {
+  local name=$1; shift
+  nohup "$BIN_DIR/$name" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$STATE_DIR/pids/$name.pid"
+}
+
+# wait_for NAME CHECK...: polls CHECK until it succeeds, failing early with
+# the log tail if NAME exits, or after 120s.
+wait_for() {
+  local name=$1; shift
+  local pid deadline=$((SECONDS + 120))
+  pid=$(cat "$STATE_DIR/pids/$name.pid")
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited; last lines of $STATE_DIR/logs/$name.log:"; tail -n 20 "$STATE_DIR/logs/$name.log" >&2
+      exit 1
+    fi
+    if ((SECONDS > deadline)); then
+      log "$name not ready after 120s; last lines of $STATE_DIR/logs/$name.log:"; tail -n 20 "$STATE_DIR/logs/$name.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+# healthy URL [curl args]: HTTPS GET over loopback, verified against the sandbox CA.
+healthy() { curl -sf --cacert "$PKI/ca.crt" "$@"; }
+
+log "[1/5] starting etcd $ETCD_VERSION on 127.0.0.1:$ETCD_CLIENT_PORT"
+# --unsafe-no-fsync: the data is thrown away at down.sh, and fsync dominates on slow disks.
+start etcd --name=sandbox --data-dir="$STATE_DIR/etcd-data" --unsafe-no-fsync \
+  --listen-client-urls="https://127.0.0.1:$ETCD_CLIENT_PORT" --advertise-client-urls="https://127.0.0.1:$ETCD_CLIENT_PORT" \
+  --listen-peer-urls="https://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls="https://127.0.0.1:$ETCD_PEER_PORT" \
+  --initial-cluster="sandbox=https://127.0.0.1:$ETCD_PEER_PORT" \
+  --cert-file="$PKI/etcd.crt" --key-file="$PKI/etcd.key" --client-cert-auth --trusted-ca-file="$PKI/ca.crt" \
+  --peer-cert-file="$PKI/etcd.crt" --peer-key-file="$PKI/etcd.key" --peer-client-cert-auth --peer-trusted-ca-file="$PKI/ca.crt"
+wait_for etcd healthy "https://127.0.0.1:$ETCD_CLIENT_PORT/health" \
+  --cert "$PKI/apiserver-etcd-client.crt" --key "$PKI/apiserver-etcd-client.key"
+
+log "[2/5] starting kube-apiserver $K8S_VERSION on https://127.0.0.1:$APISERVER_PORT"
+# Default admission plugins stay on (PodSecurity, ServiceAccount, ...);
+# NodeRestriction is the one recommended addition. The endpoints of the
+# "kubernetes" Service are left unmanaged: the API server's only address is
+# loopback, which Endpoints may not hold, and no pod here needs to reach it.
+start kube-apiserver --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+  --endpoint-reconciler-type=none \
+  --etcd-servers="https://127.0.0.1:$ETCD_CLIENT_PORT" --etcd-cafile="$PKI/ca.crt" \
+  --etcd-certfile="$PKI/apiserver-etcd-client.crt" --etcd-keyfile="$PKI/apiserver-etcd-client.key" \
+  --tls-cert-file="$PKI/kube-apiserver.crt" --tls-private-key-file="$PKI/kube-apiserver.key" \
+  --client-ca-file="$PKI/ca.crt" --authorization-mode=Node,RBAC \
+  --enable-admission-plugins=NodeRestriction \
+  --service-cluster-ip-range="$SERVICE_CIDR" --service-node-port-range=30000-32767 \
+  --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+  --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
+  --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
+  --kubelet-preferred-address-types=InternalIP --profiling=false \
+  --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
+  --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+  --requestheader-extra-headers-prefix=X-Remote-Extra- \
+  --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key"
+wait_for kube-apiserver healthy "https://127.0.0.1:$APISERVER_PORT/readyz" \
+  --cert "$PKI/admin.crt" --key "$PKI/admin.key"
+
+# Both run alone, so leader election would only delay their start.
+log "[3/5] starting kube-controller-manager on 127.0.0.1:$CONTROLLER_MANAGER_PORT"
+start kube-controller-manager --bind-address=127.0.0.1 --secure-port="$CONTROLLER_MANAGER_PORT" \
+  --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key" \
+  --kubeconfig="$STATE_DIR/kube-controller-manager.kubeconfig" \
+  --authentication-kubeconfig="$STATE_DIR/kube-controller-manager.kubeconfig" \
+  --authorization-kubeconfig="$STATE_DIR/kube-controller-manager.kubeconfig" \
+  --client-ca-file="$PKI/ca.crt" --leader-elect=false --use-service-account-credentials \
+  --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
+  --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
+  --service-cluster-ip-range="$SERVICE_CIDR" --profiling=false
+wait_for kube-controller-manager healthy "https://127.0.0.1:$CONTROLLER_MANAGER_PORT/healthz"
+
+log "[4/5] starting kube-scheduler on 127.0.0.1:$SCHEDULER_PORT"
+start kube-scheduler --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" \
+  --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key" \
+  --kubeconfig="$STATE_DIR/kube-scheduler.kubeconfig" \
+  --authentication-kubeconfig="$STATE_DIR/kube-scheduler.kubeconfig" \
+  --authorization-kubeconfig="$STATE_DIR/kube-scheduler.kubeconfig" \
+  --client-ca-file="$PKI/ca.crt" --leader-elect=false --profiling=false
+wait_for kube-scheduler healthy "https://127.0.0.1:$SCHEDULER_PORT/healthz"
+
+# kwok manages only nodes carrying this annotation, so pointed at another
+# cluster by mistake it would leave real nodes alone. Node IP 127.0.0.1: the
+# API server's calls to "the kubelet" (logs, exec) then stay on loopback.
+log "[5/5] starting kwok $KWOK_VERSION on 127.0.0.1:$KWOK_PORT"
+start kwok --kubeconfig="$STATE_DIR/kwok.kubeconfig" --config="$BIN_DIR/kwok-stages.yaml" \
+  --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+  --cidr="$POD_CIDR" --node-ip=127.0.0.1 --node-port="$KWOK_PORT" \
+  --server-address="127.0.0.1:$KWOK_PORT" --node-lease-duration-seconds=40 \
+  --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key"
+wait_for kwok healthy "https://127.0.0.1:$KWOK_PORT/healthz"
+
+export KUBECONFIG="$STATE_DIR/kubeconfig"
+log "creating fake node $NODE_NAME (kwok marks it Ready)"
+kubectl create -f - >/dev/null <<NODE
+apiVersion: v1
+kind: Node
+metadata:
+  name: $NODE_NAME
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    kubernetes.io/arch: amd64
+    kubernetes.io/hostname: $NODE_NAME
+    kubernetes.io/os: linux
+    type: kwok
+# What the scheduler fits pods into: a mid-size node, with ephemeral storage
+# (kwok's own default has none, so any pod requesting it would stay Pending).
+status:
+  capacity: &resources
+    cpu: "16"
+    memory: 64Gi
+    ephemeral-storage: 100Gi
+    pods: "110"
+  allocatable: *resources
+NODE
+kubectl wait --for=condition=Ready "node/$NODE_NAME" --timeout=60s >/dev/null
+# Pods in a new namespace need its "default" ServiceAccount, which the
+# controller manager creates; wait so a first apply never races it.
+kubectl wait --for=create serviceaccount/default -n default --timeout=60s >/dev/null
+
+log "cluster up in ${SECONDS}s"
+cat <<DONE
+
+Kubernetes $K8S_VERSION is up on https://127.0.0.1:$APISERVER_PORT, with one fake node (kwok).
+kubeconfig: $KUBECONFIG
+
+\$ KUBECONFIG=$KUBECONFIG kubectl get nodes
+$(kubectl get nodes)
+
+Use it:  export KUBECONFIG=$KUBECONFIG
+         kubectl apply -f dist && kubectl rollout status deployment/nginx-deployment
+Stop it: npm run cluster:down
+DONE

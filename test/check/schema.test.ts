@@ -1,0 +1,126 @@
+// The schema gate: kubeconform, strict, against the 1.27 API and the newest API the
+// real-cluster test builds. Fed broken objects, it names the object, the field and the problem.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { binaryPath } from '../../scripts/check/go-tools';
+import { validateSchemas } from '../../scripts/check/kubeconform';
+import { newestClusterSchema, targetSchema } from '../../scripts/check/schemas';
+import { type Json, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
+
+const kubeconform = binaryPath('kubeconform');
+const target = targetSchema();
+const newest = newestClusterSchema(() => undefined);
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** The findings of the gate for `source` on a directory holding `files`. */
+async function validate(source: typeof target, files: Record<string, Json[]>) {
+  const dir = manifestDir(files);
+  dirs.push(dir);
+  const yamlFiles = Object.keys(files).map((file) => path.join(dir, file));
+  return validateSchemas(kubeconform, source, yamlFiles);
+}
+
+/** The nginx Deployment broken by `breakIt`, alone in bad.yaml. */
+function brokenDeployment(breakIt: (deployment: Json) => void): Record<string, Json[]> {
+  const deployment = nginxDeployment();
+  breakIt(deployment);
+  return { 'bad.yaml': [deployment] };
+}
+
+test('the newest cluster API is a newer release than the target', () => {
+  expect(target.version).toBe('1.27.0');
+  expect(newest.version).toMatch(/^1\.(2[89]|[3-9]\d)\.\d+$/);
+});
+
+describe.each([target, newest])('Kubernetes $version', (source) => {
+  const gate = `schema ${source.version}`;
+  const where = { gate, file: expect.stringMatching(/bad\.yaml$/), object: 'Deployment/nginx-deployment' };
+
+  test('the sandbox manifests are valid', async () => {
+    expect(await validate(source, sandboxManifests())).toEqual([]);
+  });
+
+  test('an unknown field fails, with the object that holds it', async () => {
+    const files = brokenDeployment(
+      (d) => (d.spec.template.spec.containers[0].resource = d.spec.template.spec.containers[0].resources),
+    );
+    expect(await validate(source, files)).toEqual([
+      { ...where, field: 'spec.template.spec.containers[0]', message: "additional properties 'resource' not allowed" },
+    ]);
+  });
+
+  test('an unknown top-level field fails', async () => {
+    const files = brokenDeployment((d) => (d.metdata = { name: 'typo' }));
+    expect(await validate(source, files)).toEqual([
+      { ...where, field: '', message: "additional properties 'metdata' not allowed" },
+    ]);
+  });
+
+  test('a value of the wrong type fails', async () => {
+    const files = brokenDeployment((d) => {
+      d.spec.replicas = '2';
+      d.spec.template.spec.containers[0].ports[0].containerPort = true;
+    });
+    expect(await validate(source, files)).toEqual([
+      { ...where, field: 'spec.replicas', message: 'got string, want integer' },
+      {
+        ...where,
+        field: 'spec.template.spec.containers[0].ports[0].containerPort',
+        message: 'got boolean, want integer',
+      },
+    ]);
+  });
+
+  test('a quantity or int-or-string of neither type fails; numbers and strings pass', async () => {
+    const passes = brokenDeployment((d) => {
+      d.spec.template.spec.containers[0].resources.limits.cpu = 1;
+      d.spec.strategy.rollingUpdate.maxSurge = 1;
+    });
+    expect(await validate(source, passes)).toEqual([]);
+    const fails = brokenDeployment((d) => (d.spec.strategy.rollingUpdate.maxSurge = false));
+    expect(await validate(source, fails)).toEqual([
+      {
+        ...where,
+        field: 'spec.strategy.rollingUpdate.maxSurge',
+        message: expect.stringContaining('got boolean, want string'),
+      },
+    ]);
+  });
+
+  test('a key given twice fails', async () => {
+    const dir = manifestDir({});
+    dirs.push(dir);
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
+    expect(await validateSchemas(kubeconform, source, [file])).toEqual([
+      {
+        gate,
+        file: expect.stringMatching(/bad\.yaml$/),
+        object: 'ConfigMap/b',
+        field: '',
+        message: expect.stringContaining('key "name" already set'),
+      },
+    ]);
+  });
+});
+
+test('an API the newest cluster no longer serves fails there only', async () => {
+  const flowSchema = {
+    apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2',
+    kind: 'FlowSchema',
+    metadata: { name: 'f' },
+    spec: { priorityLevelConfiguration: { name: 'global-default' } },
+  };
+  expect(await validate(target, { 'old.yaml': [flowSchema] })).toEqual([]);
+  expect(await validate(newest, { 'old.yaml': [flowSchema] })).toEqual([
+    {
+      gate: `schema ${newest.version}`,
+      file: expect.stringMatching(/old\.yaml$/),
+      object: 'FlowSchema/f',
+      field: 'apiVersion',
+      message: `Kubernetes ${newest.version} has no flowcontrol.apiserver.k8s.io/v1beta2 FlowSchema`,
+    },
+  ]);
+});

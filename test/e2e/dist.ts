@@ -1,0 +1,61 @@
+// The manifests under test: dist/ as `npm run synth` wrote it, and broken copies of it made
+// at test time, so the negative cases always start from the real output.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+
+/** A Kubernetes object from dist/, as plain JSON. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { name: string; labels?: Record<string, string> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are arbitrary JSON; the tests mutate them.
+  spec?: any;
+}
+
+/** Every object in the YAML files of `dir`; throws if there is none (dist/ not synthesized). */
+export function loadDist(dir: string): KubeObject[] {
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+  const objects = files.flatMap((file) =>
+    parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))
+      .map((doc) => doc.toJS() as KubeObject | null)
+      .filter((obj): obj is KubeObject => obj !== null),
+  );
+  if (objects.length === 0) {
+    throw new Error(`no Kubernetes objects in ${dir}: run \`npm run synth\` first`);
+  }
+  return objects;
+}
+
+/** The one object of `kind` named `name` in `objects`; throws if there is not exactly one. */
+export function findObject(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
+  const matches = objects.filter((o) => o.kind === kind && o.metadata.name === name);
+  if (matches.length !== 1) {
+    const present = objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ');
+    throw new Error(`expected one ${kind}/${name} in dist, found ${matches.length} among: ${present}`);
+  }
+  return matches[0] as KubeObject;
+}
+
+/**
+ * Writes a copy of `objects` in which the object `kind`/`name` is replaced by a broken
+ * variant: `break` mutates a deep copy of it, which is renamed `<name>-<suffix>` so that
+ * applying the copy never touches the good object. Returns the directory, ready for
+ * `kubectl apply -f`.
+ */
+export function brokenCopy(
+  objects: readonly KubeObject[],
+  kind: string,
+  name: string,
+  suffix: string,
+  breakIt: (broken: KubeObject) => void,
+): string {
+  const copy = objects.map((o) => structuredClone(o));
+  const target = findObject(copy, kind, name);
+  target.metadata.name = `${name}-${suffix}`;
+  breakIt(target);
+  const dir = mkdtempSync(path.join(tmpdir(), `k8s-sandbox-e2e-${suffix}-`));
+  writeFileSync(path.join(dir, 'broken.k8s.yaml'), copy.map((o) => stringify(o)).join('---\n'));
+  return dir;
+}

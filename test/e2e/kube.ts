@@ -1,0 +1,70 @@
+// Helpers of the end-to-end test: run kubectl as a user would, and wait for the cluster to
+// reach a state.
+import { spawnSync } from 'node:child_process';
+
+/** kubectl to run; `kubectl` on PATH unless E2E_KUBECTL names another. */
+const KUBECTL = process.env.E2E_KUBECTL ?? 'kubectl';
+const started = Date.now();
+/** Set while `eventually` polls, so a wait prints one line rather than one per try. */
+let polling = false;
+
+/** One progress line on stderr, so a slow step shows what it is waiting for. */
+export function progress(message: string): void {
+  process.stderr.write(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+}
+
+/** What a kubectl invocation printed and how it exited. */
+export interface KubectlResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `kubectl ...args` against $KUBECONFIG, with `input` on stdin; never throws. */
+export function kubectl(args: readonly string[], input?: string): KubectlResult {
+  if (!polling) {
+    progress(`kubectl ${args.join(' ')}`);
+  }
+  const result = spawnSync(KUBECTL, args, { encoding: 'utf8', input, timeout: 120_000 });
+  if (result.error) {
+    throw new Error(`could not run ${KUBECTL}: ${result.error.message}`);
+  }
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs kubectl and returns its stdout; throws with its stderr if it exits non-zero. */
+export function kubectlOk(args: readonly string[], input?: string): string {
+  const result = kubectl(args, input);
+  if (result.status !== 0) {
+    throw new Error(`kubectl ${args.join(' ')} exited ${result.status}:\n${result.stderr}${result.stdout}`);
+  }
+  return result.stdout;
+}
+
+/** `kubectl get ... -o json`, parsed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API objects are arbitrary JSON, checked by the tests.
+export function getJson(args: readonly string[]): any {
+  return JSON.parse(kubectlOk(['get', ...args, '-o', 'json']));
+}
+
+/**
+ * Runs `check` until it stops throwing, then returns its result; after `timeoutMs` rethrows
+ * its last error, so the failure says what was still wrong.
+ */
+export async function eventually<T>(what: string, check: () => T, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  progress(`waiting up to ${timeoutMs / 1000}s: ${what}`);
+  for (;;) {
+    try {
+      polling = true;
+      return check();
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw error;
+      }
+    } finally {
+      polling = false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs the end-to-end test (test/e2e/*.test.ts): dist/ applied with kubectl to a
+# real Kubernetes control plane.
+#   npm run test:e2e                            builds (first time only) and starts the
+#                                               local control plane (scripts/cluster),
+#                                               runs the test, and always stops it again
+#   KUBECONFIG=~/.kube/config npm run test:e2e  runs against that cluster (kind, Docker
+#                                               Desktop, a cloud cluster); starts nothing
+#   E2E_CLUSTER=local                           forces the local control plane even when
+#                                               KUBECONFIG is set
+# Extra arguments go to jest (e.g. -t nodePort). The last line is the result,
+# 'e2e: N passed, N failed'.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+
+# Unique per run; chosen here so that teardown can remove it whatever happens.
+export E2E_NAMESPACE=${E2E_NAMESPACE:-k8s-sandbox-e2e-$(date +%s)-$RANDOM}
+# Everything this run writes (cluster state, the test's broken copies of dist,
+# the result line) goes under one directory, removed at the end.
+work=$(mktemp -d "${TMPDIR:-/tmp}/k8s-sandbox-e2e.XXXXXX")
+export E2E_SUMMARY_FILE="$work/summary"
+local_cluster=false
+
+# Teardown on every way out (pass, fail, Ctrl-C, kill), then the result line.
+# The INT/TERM traps turn a signal into an exit, so this runs once, after jest.
+finish() {
+  local status=$?
+  trap - EXIT INT TERM
+  if $local_cluster; then
+    scripts/cluster/down.sh || status=1
+  elif [[ -n ${KUBECONFIG:-} ]]; then
+    kubectl delete namespace "$E2E_NAMESPACE" --ignore-not-found --wait=false >/dev/null || true
+  fi
+  if [[ -s $E2E_SUMMARY_FILE ]]; then
+    cat "$E2E_SUMMARY_FILE"
+  else
+    echo "e2e: no test ran to the end (setup failed or interrupted; see above)"
+    echo "e2e: 0 passed, 1 failed"
+    ((status != 0)) || status=1
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [[ -n ${KUBECONFIG:-} && ${E2E_CLUSTER:-} != local ]]; then
+  echo "e2e: using the existing cluster of KUBECONFIG=$KUBECONFIG (context $(kubectl config current-context))"
+  export E2E_LOCAL_CLUSTER=0
+else
+  # A cluster of its own, in its own state dir and on its own ports, so a
+  # sandbox a user has up (npm run cluster:up) is left alone.
+  export K8S_SANDBOX_STATE_DIR="$work/cluster" K8S_SANDBOX_PORT_BASE=${E2E_PORT_BASE:-17000}
+  local_cluster=true
+  scripts/cluster/up.sh
+  export KUBECONFIG="$K8S_SANDBOX_STATE_DIR/kubeconfig" E2E_LOCAL_CLUSTER=1
+fi
+
+TMPDIR="$work" node_modules/.bin/jest --config test/e2e/jest.config.js "$@"
