@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { FibClientChart, NginxChart } from '../lib';
-import { DIAGRAM_FILE, deploymentDiagram } from '../scripts/review/deployment-diagram';
+import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from '../scripts/review/deployment-diagram';
 import type { KubeObject } from '../scripts/review/kube';
 
 function objects(yaml: string): KubeObject[] {
@@ -26,6 +26,21 @@ test(`${DIAGRAM_FILE} is up to date`, () => {
   if (committed !== expected) {
     throw new Error(`${DIAGRAM_FILE} is stale: run \`npm run diagram\` and commit it.\n\nExpected:\n${expected}`);
   }
+  const readme = fs.readFileSync(path.join(__dirname, '..', README_FILE), 'utf8');
+  if (readmeWithDiagram(readme, expected) !== readme) {
+    throw new Error(`the diagram in ${README_FILE} is stale: run \`npm run diagram\` and commit it.`);
+  }
+});
+
+test('readmeWithDiagram replaces only the block between the markers', () => {
+  const diagram = '# x\n\n```mermaid\nflowchart LR\n  a --> b\n```\n\n## Ports\n';
+  const readme =
+    'intro\n<!-- deployment-diagram:begin (npm run diagram writes this block) -->\nold\n<!-- deployment-diagram:end -->\noutro\n';
+  expect(readmeWithDiagram(readme, diagram)).toBe(
+    'intro\n<!-- deployment-diagram:begin (npm run diagram writes this block) -->\n\n' +
+      '```mermaid\nflowchart LR\n  a --> b\n```\n\n<!-- deployment-diagram:end -->\noutro\n',
+  );
+  expect(() => readmeWithDiagram('no markers', diagram)).toThrow('README.md has no');
 });
 
 test('the sandbox picture: the NodePort port chain reaches the fib-client Pod, nothing selects nginx', () => {

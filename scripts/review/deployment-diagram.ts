@@ -17,6 +17,10 @@ import {
 
 /** Where the file lives, relative to the project root. */
 export const DIAGRAM_FILE = 'docs/deployment.md';
+/** The README shows the same flowchart between these two markers. */
+export const README_FILE = 'README.md';
+const README_BEGIN = '<!-- deployment-diagram:begin (npm run diagram writes this block) -->';
+const README_END = '<!-- deployment-diagram:end -->';
 
 /** A Mermaid node id: letters, digits and `_` only, derived from the object so it is stable. */
 function nodeId(object: KubeObject): string {
@@ -157,4 +161,18 @@ export function deploymentDiagram(objects: readonly KubeObject[]): string {
     ...(chains.length > 0 ? chains : ['No Service selects a pod.']),
     '',
   ].join('\n');
+}
+
+/** `readme` with the Mermaid block of `diagram` (the output of deploymentDiagram) between its markers. */
+export function readmeWithDiagram(readme: string, diagram: string): string {
+  const begin = readme.indexOf(README_BEGIN);
+  const end = readme.indexOf(README_END);
+  if (begin === -1 || end < begin) {
+    throw new Error(`${README_FILE} has no "${README_BEGIN}" ... "${README_END}" block for the diagram`);
+  }
+  const block = diagram.slice(
+    diagram.indexOf('```mermaid'),
+    diagram.indexOf('```\n', diagram.indexOf('```mermaid') + 3) + 3,
+  );
+  return `${readme.slice(0, begin + README_BEGIN.length)}\n\n${block}\n\n${readme.slice(end)}`;
 }

@@ -1,9 +1,10 @@
-// `npm run diagram [-- DIR]`: writes docs/deployment.md, the Mermaid picture of what gets deployed.
+// `npm run diagram [-- DIR]`: writes docs/deployment.md, the Mermaid picture of what gets deployed,
+// and the same flowchart into README.md.
 // By default it runs the cdk8s app into a temp dir, so the picture follows lib/ even when dist/ is
 // stale; with DIR (such as dist) it draws the manifests already there.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DIAGRAM_FILE, deploymentDiagram } from './deployment-diagram';
+import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from './deployment-diagram';
 import { readManifestDir, synthesize } from './synth';
 
 function main(argv: string[]): void {
@@ -16,8 +17,11 @@ function main(argv: string[]): void {
   const objects = argv[0] === undefined ? synthesize(projectDir) : readManifestDir(argv[0]);
   const file = path.join(projectDir, DIAGRAM_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, deploymentDiagram(objects));
-  console.log(`wrote ${DIAGRAM_FILE} (${objects.length} objects)`);
+  const diagram = deploymentDiagram(objects);
+  fs.writeFileSync(file, diagram);
+  const readme = path.join(projectDir, README_FILE);
+  fs.writeFileSync(readme, readmeWithDiagram(fs.readFileSync(readme, 'utf8'), diagram));
+  console.log(`wrote ${DIAGRAM_FILE} and the diagram in ${README_FILE} (${objects.length} objects)`);
 }
 
 try {

@@ -10,7 +10,16 @@ import { deploymentDiagram } from '../../scripts/review/deployment-diagram';
 
 const root = path.resolve(__dirname, '../..');
 // What the app and the review scripts need; node_modules is linked, not copied.
-const PROJECT_FILES = ['cdk8s.yaml', 'package.json', 'tsconfig.json', 'main.ts', 'lib', 'imports', 'scripts/review'];
+const PROJECT_FILES = [
+  'cdk8s.yaml',
+  'package.json',
+  'tsconfig.json',
+  'main.ts',
+  'README.md',
+  'lib',
+  'imports',
+  'scripts',
+];
 
 jest.setTimeout(60_000);
 
@@ -103,7 +112,7 @@ test('npm run diagram, through the real app, writes what the unit test expects f
   git('checkout', '--quiet', 'main');
   const result = review('diagram');
   expect(result.stderr).toBe('');
-  expect(result.stdout).toMatch(/^wrote docs\/deployment.md \(\d+ objects\)\n$/);
+  expect(result.stdout).toMatch(/^wrote docs\/deployment.md and the diagram in README.md \(\d+ objects\)\n$/);
 
   const app = Testing.app();
   const charts = [new FibClientChart(app, 'fib-client'), new NginxChart(app, 'nginx')];
