@@ -11,7 +11,7 @@ afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: tr
 
 function check(dir: string) {
   dirs.push(dir);
-  return spawnSync('node', ['-r', 'sucrase/register/ts', 'scripts/check/main.ts', dir], {
+  return spawnSync('node', ['-r', './scripts/ts-register.js', 'scripts/check/main.ts', dir], {
     cwd: root,
     encoding: 'utf8',
   });

@@ -34,7 +34,7 @@ function git(...args: string[]): void {
 }
 
 function review(script: 'diff' | 'diagram', ...args: string[]) {
-  return spawnSync('node', ['-r', 'sucrase/register/ts', `scripts/review/${script}.ts`, ...args], {
+  return spawnSync('node', ['-r', './scripts/ts-register.js', `scripts/review/${script}.ts`, ...args], {
     cwd: repo,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },

@@ -42,7 +42,7 @@ test('a bad prop exits non-zero with its message and leaves no manifest behind',
   // A manifest from an earlier synth must not survive a failed one.
   fs.writeFileSync(path.join(outdir, 'nginx.k8s.yaml'), 'stale: true\n');
 
-  const result = synthInto(outdir, '--app', 'node -r sucrase/register/ts test/cli/bad-node-port.ts');
+  const result = synthInto(outdir, '--app', 'node -r ./scripts/ts-register.js test/cli/bad-node-port.ts');
 
   expect(result.status).not.toBe(0);
   expect(result.stderr).toContain(

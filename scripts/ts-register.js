@@ -1,0 +1,145 @@
+// The require hook behind cdk8s.yaml's app command (`node -r ./scripts/ts-register.js main.ts`).
+// Like `node -r sucrase/register/ts`, it transpiles TypeScript with sucrase as each file loads,
+// so synth never runs stale JavaScript. It is faster because it remembers, in
+// node_modules/.cache/ts-register/, what does not change from one run to the next:
+//   1. sucrase's output for each .ts file, keyed by a hash of its source (sucrase itself then
+//      stays unloaded, and imports/k8s.ts, over 1 MB, is not transpiled on every synth);
+//   2. V8's bytecode for each CommonJS module, keyed by a hash of its code, written when the
+//      process exits so it holds what the run compiled (Node 20 has no compile cache of its
+//      own: module.enableCompileCache() came in Node 22.1);
+//   3. where `require` calls made from inside node_modules lead, dropped whenever npm changes
+//      node_modules (npm rewrites node_modules/.package-lock.json on every install).
+// Entries 1 and 2 are keyed by the text alone, not the path (neither output depends on it), so
+// the copies of the project that `npm run diff` synthesizes in temp folders add no new entries.
+// An edited file gets a new hash, so its old entries are never read again; delete the folder to
+// reclaim the space. Numbers and the benchmark: docs/benchmarks.md.
+'use strict';
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const Module = require('node:module');
+const path = require('node:path');
+const vm = require('node:vm');
+
+const NODE_MODULES = path.join(__dirname, '..', 'node_modules');
+const CACHE_DIR = path.join(NODE_MODULES, '.cache', 'ts-register');
+// V8 rejects bytecode made under other flags, and flags such as --conditions change resolution.
+const NODE_KEY = `${process.version} ${process.arch} ${process.execArgv} ${process.env.NODE_OPTIONS ?? ''}`;
+
+function cacheName(kind, ...parts) {
+  const hash = crypto.createHash('sha1').update(`${kind} ${NODE_KEY}`);
+  parts.forEach((part) => hash.update(`\0${part}`));
+  return hash.digest('hex');
+}
+
+function readCache(name) {
+  try {
+    return fs.readFileSync(path.join(CACHE_DIR, name));
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(name, data) {
+  // A cache that cannot be written only makes the next run slower; it must never fail synth.
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    // Write then rename, so that a concurrent synth never reads half a file.
+    const partial = path.join(CACHE_DIR, `${name}.${process.pid}.tmp`);
+    fs.writeFileSync(partial, data);
+    fs.renameSync(partial, path.join(CACHE_DIR, name));
+  } catch {
+    // ignored, see above
+  }
+}
+
+// 1. TypeScript, transpiled by sucrase as `sucrase/register/ts` does (its line numbers match the source).
+const SUCRASE_VERSION = require('sucrase/package.json').version;
+let sucrase;
+Module._extensions['.ts'] = function loadTypeScript(module, filename) {
+  const source = fs.readFileSync(filename, 'utf8');
+  const name = `${cacheName(`sucrase ${SUCRASE_VERSION}`, source)}.js`;
+  let code = readCache(name)?.toString('utf8');
+  if (code === undefined) {
+    sucrase ??= require('sucrase');
+    code = sucrase.transform(source, { transforms: ['imports', 'typescript'], filePath: filename }).code;
+    writeCache(name, code);
+  }
+  module._compile(code, filename);
+};
+
+// 2. V8 bytecode. Module.prototype._compile is Node's own, less what this app never uses
+// (policies, --inspect-brk; ES modules go to Node's), plus cachedData.
+const compiled = []; // [cache name, vm.Script] of modules compiled without a usable cache entry
+const nodeCompile = Module.prototype._compile;
+Module.prototype._compile = function compileWithCache(content, filename, format) {
+  if (format !== undefined && format !== 'commonjs') {
+    return nodeCompile.call(this, content, filename, format);
+  }
+  const name = `${cacheName('v8', content)}.v8`;
+  const cachedData = readCache(name);
+  let script;
+  try {
+    script = new vm.Script(Module.wrap(content), {
+      filename,
+      cachedData,
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+  } catch {
+    // A hashbang line, ES module syntax or a real syntax error: Node handles and reports it.
+    return nodeCompile.call(this, content, filename, format);
+  }
+  if (cachedData === undefined || script.cachedDataRejected) {
+    compiled.push([name, script]);
+  }
+  const wrapper = script.runInThisContext({ displayErrors: true });
+  return wrapper.call(this.exports, this.exports, makeRequire(this), this, filename, path.dirname(filename));
+};
+
+/** The `require` that Node gives a CommonJS module. */
+function makeRequire(module) {
+  const require = (id) => module.require(id);
+  require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);
+  require.resolve.paths = (request) => Module._resolveLookupPaths(request, module);
+  require.main = process.mainModule;
+  require.extensions = Module._extensions;
+  require.cache = Module._cache;
+  return require;
+}
+
+// 3. Resolution from inside node_modules, while npm's record of it (.package-lock.json) stays
+// the same. Requests from the project's own files always go to Node.
+const npmState = fs.statSync(path.join(NODE_MODULES, '.package-lock.json'), { throwIfNoEntry: false });
+const resolutionsName = `${cacheName('resolutions', process.env.NODE_PATH, npmState?.size, npmState?.mtimeMs)}.json`;
+let resolutions = {};
+let resolutionsChanged = false;
+if (npmState) {
+  try {
+    resolutions = JSON.parse(readCache(resolutionsName)?.toString('utf8') ?? '{}');
+  } catch {
+    // unreadable: start afresh
+  }
+  const nodeResolve = Module._resolveFilename;
+  Module._resolveFilename = function resolveWithCache(request, parent, isMain, options) {
+    const fromNodeModules = parent?.filename?.startsWith(NODE_MODULES + path.sep);
+    if (!fromNodeModules || isMain || options !== undefined) {
+      return nodeResolve.call(this, request, parent, isMain, options);
+    }
+    const key = `${parent.filename}\0${request}`;
+    let resolved = resolutions[key];
+    if (resolved === undefined) {
+      resolved = nodeResolve.call(this, request, parent, isMain, options);
+      resolutions[key] = resolved;
+      resolutionsChanged = true;
+    }
+    return resolved;
+  };
+}
+
+process.once('exit', () => {
+  for (const [name, script] of compiled) {
+    writeCache(name, script.createCachedData());
+  }
+  if (resolutionsChanged) {
+    writeCache(resolutionsName, JSON.stringify(resolutions));
+  }
+});
