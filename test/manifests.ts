@@ -31,22 +31,3 @@ export function findObject(manifests: readonly Manifest[], kind: string, name: s
   }
   return matches[0] as Manifest;
 }
-
-/** Labels of every pod the manifests create: bare Pods and Deployment pod templates. */
-export function podLabels(manifests: readonly Manifest[]): { owner: string; labels: Record<string, string> }[] {
-  return manifests.flatMap((m) => {
-    if (m.kind === 'Pod') {
-      return [{ owner: `Pod/${m.metadata.name}`, labels: m.metadata.labels ?? {} }];
-    }
-    if (m.kind === 'Deployment') {
-      return [{ owner: `Deployment/${m.metadata.name}`, labels: m.spec.template.metadata.labels ?? {} }];
-    }
-    return [];
-  });
-}
-
-/** Whether a Service's selector matches a pod's labels (every selector label present and equal). */
-export function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  const entries = Object.entries(selector);
-  return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
-}

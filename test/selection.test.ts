@@ -1,25 +1,26 @@
-// Across everything main.ts synthesizes: the NodePort Service selects the fib-client Pod
-// and nothing else.
+// Across everything main.ts synthesizes: each object that selects pods by label (the NodePort
+// Service, the PodDisruptionBudget, the NetworkPolicies) selects its own pods and nothing else.
+// Label matching is the review tooling's (scripts/review/kube.ts), which the diagram also draws.
 import { Testing } from 'cdk8s';
 import { FibClientChart, NginxChart } from '../lib';
-import { findObject, podLabels, selects, synth } from './manifests';
+import { type KubeObject, selectedOwners } from '../scripts/review/kube';
+import { findObject, synth } from './manifests';
 
-test('fib-client-node-port selects only the fib-client Pod', () => {
-  const app = Testing.app();
-  const manifests = [...synth(new FibClientChart(app, 'fib-client')), ...synth(new NginxChart(app, 'nginx'))];
-  const selector = findObject(manifests, 'Service', 'fib-client-node-port').spec.selector;
+const app = Testing.app();
+const manifests = [...synth(new FibClientChart(app, 'fib-client')), ...synth(new NginxChart(app, 'nginx'))];
 
-  const selected = podLabels(manifests)
-    .filter((pod) => selects(selector, pod.labels))
-    .map((pod) => pod.owner);
+function selected(kind: string, name: string): string[] {
+  const selecting = findObject(manifests, kind, name) as unknown as KubeObject;
+  return selectedOwners(selecting, manifests as unknown as KubeObject[]).map(
+    (owner) => `${String(owner.kind)}/${String((owner.metadata as { name: string }).name)}`,
+  );
+}
 
-  expect(selected).toEqual(['Pod/fib-client-pod']);
-});
-
-test('selects() needs every selector label to match', () => {
-  expect(selects({ component: 'web' }, { component: 'web', extra: 'x' })).toBe(true);
-  expect(selects({ component: 'web' }, { app: 'nginx' })).toBe(false);
-  expect(selects({ component: 'web', tier: 'a' }, { component: 'web' })).toBe(false);
-  // An empty selector matches no pod here: Kubernetes then manages no endpoints at all.
-  expect(selects({}, { component: 'web' })).toBe(false);
+test.each([
+  ['Service', 'fib-client-node-port', ['Pod/fib-client-pod']],
+  ['NetworkPolicy', 'fib-client-netpol', ['Pod/fib-client-pod']],
+  ['PodDisruptionBudget', 'nginx-pdb', ['Deployment/nginx-deployment']],
+  ['NetworkPolicy', 'nginx-netpol', ['Deployment/nginx-deployment']],
+])('%s/%s selects only %j', (kind, name, owners) => {
+  expect(selected(kind, name)).toEqual(owners);
 });

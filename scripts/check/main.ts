@@ -10,7 +10,7 @@ import { type Finding, displayPath, formatFinding } from './findings';
 import { goTool } from './go-tools';
 import { kubeScore } from './kube-score';
 import { validateSchemas } from './kubeconform';
-import { type ManifestObject, loadObjects, manifestFiles } from './manifests';
+import { type ManifestObject, loadObjects, manifestFiles } from '../manifests';
 import { checkPodSecurity } from './pod-security';
 import { newestClusterSchema, targetSchema } from './schemas';
 

@@ -1,7 +1,6 @@
 // Kubernetes basics shared by the review tools (the manifest diff and the deployment diagram):
-// parsing manifests, an object's identity, the pods an object creates, and label selection.
+// an object's identity, the pods an object creates, and label selection.
 // Everything here works on plain parsed YAML, any kind, without a cluster or cdk8s.
-import { parseAllDocuments } from 'yaml';
 
 /** A Kubernetes object as parsed from YAML. */
 export type KubeObject = Record<string, unknown>;
@@ -16,23 +15,7 @@ export interface ObjectId {
   readonly name: string;
 }
 
-/** Parses a multi-document YAML file into objects, skipping empty documents. */
-export function parseManifests(text: string, source = 'manifest'): KubeObject[] {
-  return parseAllDocuments(text).flatMap((doc, index) => {
-    if (doc.errors.length > 0) {
-      throw new Error(`${source}: document ${index + 1} is not valid YAML: ${doc.errors[0]?.message}`);
-    }
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) {
-      return [];
-    }
-    if (!isRecord(value)) {
-      throw new Error(`${source}: document ${index + 1} is not a Kubernetes object`);
-    }
-    return [value];
-  });
-}
-
+/** Whether `value` is a JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

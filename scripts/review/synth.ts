@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { type KubeObject, compareStrings, parseManifests } from './kube';
+import { loadObjects, manifestFiles } from '../manifests';
+import type { KubeObject } from './kube';
 
 /** Runs `command` in `cwd`; throws with its output when it fails. */
 function run(command: string, args: string[], cwd: string, input?: Buffer): Buffer {
@@ -67,12 +68,9 @@ export function defaultBase(projectDir: string): BaseRef {
   return { commit: head, label: `HEAD (${head.slice(0, 7)}; no main branch to take a merge base with)` };
 }
 
-/** Every object in the YAML files under `dir`, files in name order. */
+/** Every object in the YAML files of `dir`, files in name order. */
 export function readManifestDir(dir: string): KubeObject[] {
-  const files = (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((file) => /\.ya?ml$/.test(file))
-    .sort(compareStrings);
-  return files.flatMap((file) => parseManifests(fs.readFileSync(path.join(dir, file), 'utf8'), file));
+  return loadObjects(manifestFiles(dir)).map(({ object }) => object as KubeObject);
 }
 
 /** Runs the cdk8s app of the project in `projectDir` and returns the objects it synthesizes. */

@@ -1,9 +1,10 @@
 // The manifests under test: dist/ as `npm run synth` wrote it, and broken copies of it made
 // at test time, so the negative cases always start from the real output.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { loadObjects, manifestFiles } from '../../scripts/manifests';
 
 /** A Kubernetes object from dist/, as plain JSON. */
 export interface KubeObject {
@@ -16,16 +17,7 @@ export interface KubeObject {
 
 /** Every object in the YAML files of `dir`; throws if there is none (dist/ not synthesized). */
 export function loadDist(dir: string): KubeObject[] {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
-  const objects = files.flatMap((file) =>
-    parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))
-      .map((doc) => doc.toJS() as KubeObject | null)
-      .filter((obj): obj is KubeObject => obj !== null),
-  );
-  if (objects.length === 0) {
-    throw new Error(`no Kubernetes objects in ${dir}: run \`npm run synth\` first`);
-  }
-  return objects;
+  return loadObjects(manifestFiles(dir)).map(({ object }) => object as KubeObject);
 }
 
 /** The one object of `kind` named `name` in `objects`; throws if there is not exactly one. */

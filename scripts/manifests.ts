@@ -1,4 +1,6 @@
-// The manifests `npm run check` looks at: every YAML document of every *.yaml file in a directory.
+// The manifests in a directory, read as `kubectl apply -f DIR` reads them: every YAML document of
+// every *.yaml file directly in DIR (no -R). Used by `npm run check`, `npm run diff`/`diagram` and
+// the e2e test.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
