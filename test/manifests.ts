@@ -23,11 +23,15 @@ export function synth(chart: Chart): Manifest[] {
 }
 
 /** The one object of `kind` named `name`; fails the test if there is not exactly one. */
-export function findObject(manifests: readonly Manifest[], kind: string, name: string): Manifest {
+export function findObject<T extends { readonly kind: string; readonly metadata: { readonly name: string } }>(
+  manifests: readonly T[],
+  kind: string,
+  name: string,
+): T {
   const matches = manifests.filter((m) => m.kind === kind && m.metadata.name === name);
   if (matches.length !== 1) {
     const present = manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ');
     throw new Error(`expected one ${kind}/${name}, found ${matches.length} among: ${present}`);
   }
-  return matches[0] as Manifest;
+  return matches[0] as T;
 }

@@ -4,7 +4,8 @@
 // of $KUBECONFIG. The steps run in order and build on each other.
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { brokenCopy, findObject, type KubeObject, loadDist } from './dist';
+import { findObject } from '../manifests';
+import { brokenCopy, type KubeObject, loadDist } from './dist';
 import { eventually, getJson, kubectl, kubectlOk } from './kube';
 
 const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../dist');

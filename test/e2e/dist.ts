@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { loadObjects, manifestFiles } from '../../scripts/manifests';
+import { findObject } from '../manifests';
 
 /** A Kubernetes object from dist/, as plain JSON. */
 export interface KubeObject {
@@ -18,16 +19,6 @@ export interface KubeObject {
 /** Every object in the YAML files of `dir`; throws if there is none (dist/ not synthesized). */
 export function loadDist(dir: string): KubeObject[] {
   return loadObjects(manifestFiles(dir)).map(({ object }) => object as KubeObject);
-}
-
-/** The one object of `kind` named `name` in `objects`; throws if there is not exactly one. */
-export function findObject(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
-  const matches = objects.filter((o) => o.kind === kind && o.metadata.name === name);
-  if (matches.length !== 1) {
-    const present = objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ');
-    throw new Error(`expected one ${kind}/${name} in dist, found ${matches.length} among: ${present}`);
-  }
-  return matches[0] as KubeObject;
 }
 
 /**
