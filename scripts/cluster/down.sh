@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Stops the local control plane that scripts/cluster/up.sh started: every
-# process by the pid it recorded, then removes the state dir
-# (certs, kubeconfigs, logs, etcd data). Safe to run twice or with nothing up.
+# Stops the local cluster that scripts/cluster/up.sh started: every process by the pid it
+# recorded, in reverse start order. For a real node it then removes what the node made on
+# the host: the containers and their shims, the pods' network namespaces, mounts and
+# cgroups, the bridge, the iptables chains and the changed sysctl; it ends by checking that
+# nothing of it is left (scripts/cluster/leftovers.sh) and fails if something is. Last it
+# removes the state dir (certs, kubeconfigs, logs, etcd data, the node's files).
+# Safe to run twice or with nothing up.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -9,21 +13,39 @@ if [[ ! -d "$STATE_DIR" ]]; then
   log "nothing to stop ($STATE_DIR does not exist)"
   exit 0
 fi
+mode=$(cat "$STATE_DIR/node-mode" 2>/dev/null || echo kwok)
 
 # A process that exited but was not yet reaped (a zombie) counts as stopped.
 alive() { local state; state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]; }
 
+# The real node's containers first, while containerd still runs: each task is killed and
+# deleted through containerd, so that its shim exits and removes its socket.
+if [[ $mode == real && -S $CONTAINERD_SOCKET ]]; then
+  # Their ids name the results CNI caches for them, removed below.
+  ctr --address "$CONTAINERD_SOCKET" -n k8s.io containers ls -q >"$STATE_DIR/node/container-ids" 2>/dev/null || true
+  tasks=$(ctr --address "$CONTAINERD_SOCKET" -n k8s.io tasks ls -q 2>/dev/null || true)
+  if [[ -n $tasks ]]; then
+    log "removing $(wc -w <<<"$tasks") containers of node $NODE_NAME"
+    for task in $tasks; do
+      timeout 20 ctr --address "$CONTAINERD_SOCKET" -n k8s.io tasks delete --force "$task" >/dev/null 2>&1 || true
+    done
+  fi
+fi
+
 # Signal all first and then wait, so the components shut down in parallel.
 stopping=()
-for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do
-  name=${COMPONENTS[i]}
+if [[ -f $STATE_DIR/pids/order ]]; then
+  mapfile -t order < <(tac "$STATE_DIR/pids/order")
+else
+  order=()
+fi
+for name in "${order[@]}"; do
   pidfile="$STATE_DIR/pids/$name.pid"
   [[ -f $pidfile ]] || continue
-  pid=$(cat "$pidfile")
-  # Only signal the pid if it still is our binary: after a reboot the number
-  # may belong to some other process.
-  exe=$(readlink "/proc/$pid/exe" 2>/dev/null || true)
-  if [[ $(basename "$exe") == "$name"* ]]; then
+  read -r pid exe <"$pidfile"
+  # Only signal the pid if it still runs the recorded executable: after a reboot the
+  # number may belong to some other process.
+  if [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$exe" ]]; then
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     stopping+=("$name:$pid")
@@ -38,5 +60,75 @@ for entry in "${stopping[@]}"; do
   fi
 done
 
+if [[ $mode == real ]]; then
+  node="$STATE_DIR/node"
+  log "removing node $NODE_NAME from the host"
+  # Each step does what it can and goes on; leftovers.sh below is what judges the result.
+  set +e
+  # Whatever still runs in the node's cgroups or shims (after a crash of containerd,
+  # say) is killed; up to 10 tries, as a dying process may leave a child behind.
+  for _ in $(seq 10); do
+    pids=$( (find /sys/fs/cgroup/*/"${CGROUP_ROOT#/}" -name cgroup.procs -exec cat {} + 2>/dev/null
+      pgrep -f -- "-address $CONTAINERD_SOCKET") | sort -u)
+    [[ -n $pids ]] || break
+    kill -KILL $pids 2>/dev/null || true
+    sleep 0.2
+  done
+  # The pods' network namespaces: containerd names them /run/netns/cni-*; ours are those
+  # with an address in the node's pod subnet. Deleting one deletes its veth pair.
+  for ns in /run/netns/cni-*; do
+    [[ -e $ns ]] || continue
+    if ip -n "$(basename "$ns")" -4 -o addr show 2>/dev/null | grep -q " ${NODE_IP%.*}\."; then
+      ip netns delete "$(basename "$ns")" 2>/dev/null || umount -l "$ns"
+    fi
+  done
+  ip link delete "$NODE_BRIDGE" 2>/dev/null || true
+  # kube-proxy's own cleanup removes its chains (iptables, both families); the kubelet's
+  # canary chains and this cluster's FORWARD rule go by name and comment.
+  "$BIN_DIR/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  for family in iptables ip6tables; do
+    while "$family" -w -S FORWARD 2>/dev/null | grep -q -- "--comment $IPTABLES_TAG"; do
+      rule=$("$family" -w -S FORWARD | grep -m1 -- "--comment $IPTABLES_TAG")
+      eval "$family -w ${rule/-A /-D }"
+    done
+    for table in mangle nat filter; do
+      for chain in KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT KUBE-FIREWALL; do
+        "$family" -w -t "$table" -S "$chain" >/dev/null 2>&1 || continue
+        # The rules that jump to it (INPUT and OUTPUT to KUBE-FIREWALL) go first.
+        "$family" -w -t "$table" -S | grep -- "-j $chain\$" | while read -r rule; do
+          eval "$family -w -t $table ${rule/-A /-D }"
+        done
+        "$family" -w -t "$table" -F "$chain"
+        "$family" -w -t "$table" -X "$chain"
+      done
+    done
+  done
+  if [[ -f $node/host-settings ]]; then
+    # shellcheck disable=SC1091 # written by node.sh: route_localnet=<value>
+    source "$node/host-settings"
+    echo "$route_localnet" >/proc/sys/net/ipv4/conf/all/route_localnet
+  fi
+  # Mounts under the state dir (container root filesystems, /dev/shm of the sandboxes,
+  # the kubelet's volume tmpfs), deepest first.
+  mapfile -t mounts < <(awk -v dir="$STATE_DIR/" 'index($5, dir) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+  for mount in "${mounts[@]}"; do
+    umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
+  done
+  for hierarchy in /sys/fs/cgroup/*/; do
+    [[ -d $hierarchy${CGROUP_ROOT#/} ]] && find "$hierarchy${CGROUP_ROOT#/}" -depth -type d -exec rmdir {} + 2>/dev/null
+  done
+  # What CNI and containerd keep outside the state dir: the results CNI caches, named
+  # <network>-<container id>-<interface>, and the shims' socket folder.
+  rm -f /var/lib/cni/results/k8s-sandbox-*
+  cat "$node/container-ids" 2>/dev/null | while read -r id; do
+    [[ -n $id ]] && rm -f /var/lib/cni/results/*-"$id"-*
+  done
+  rmdir /var/lib/cni/results /var/lib/cni /run/netns /run/containerd/s /run/containerd 2>/dev/null
+  set -e
+fi
+
 rm -rf "$STATE_DIR"
 log "stopped; removed $STATE_DIR"
+if [[ $mode == real ]]; then
+  "$SANDBOX_ROOT/scripts/cluster/leftovers.sh" "$STATE_DIR"
+fi

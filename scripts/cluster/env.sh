@@ -14,7 +14,8 @@ KWOK_VERSION=$(pinned_version kwok sigs.k8s.io/kwok)
 
 # Binaries live outside the work tree, keyed by version, so a fresh clone or a
 # version bump rebuilds and nothing else does.
-BIN_DIR="${K8S_SANDBOX_BIN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-sandbox/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION}"
+CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/k8s-sandbox"
+BIN_DIR="${K8S_SANDBOX_BIN_DIR:-$CACHE_DIR/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION}"
 
 # One running cluster per state dir. The e2e test sets its own state dir and
 # port base, so it never collides with a sandbox a user has up.
@@ -27,7 +28,22 @@ CONTROLLER_MANAGER_PORT=$((PORT_BASE + 257))
 SCHEDULER_PORT=$((PORT_BASE + 259))
 KWOK_PORT=$((PORT_BASE + 247))
 
-# Components in start order (down.sh stops them in reverse).
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+# The real node (up.sh --real-node, scripts/cluster/node.sh). There can be one per machine:
+# the bridge, the cgroup root and kube-proxy's iptables chains are the machine's.
+NODE_NAME=k8s-sandbox-node
+NODE_BRIDGE=k8s-sandbox0
+POD_SUBNET=10.244.0.0/24
+NODE_IP=10.244.0.1   # the bridge's own address: the pods' gateway and the kubelet's address
+CGROUP_ROOT=/k8s-sandbox
+IPTABLES_TAG=k8s-sandbox
+CNI_BIN_DIR=${K8S_SANDBOX_CNI_BIN_DIR:-/usr/lib/cni}
+CONTAINERD_SOCKET="$STATE_DIR/node/containerd/containerd.sock"
+# A stand-in pod sandbox image (catatonit), imported into containerd, never pulled.
+PAUSE_IMAGE=localhost/k8s-sandbox/pause:catatonit
+REGISTRY_PORT=$((PORT_BASE + 500))
+KUBELET_PORT=$((PORT_BASE + 250))
+KUBELET_HEALTHZ_PORT=$((PORT_BASE + 248))
+KUBE_PROXY_HEALTHZ_PORT=$((PORT_BASE + 256))
+KUBE_PROXY_METRICS_PORT=$((PORT_BASE + 249))
 
 log() { printf '[cluster %4ss] %s\n' "$SECONDS" "$*" >&2; }

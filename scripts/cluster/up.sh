@@ -1,37 +1,63 @@
 #!/usr/bin/env bash
 # Starts a local Kubernetes control plane without Docker: etcd, kube-apiserver,
-# kube-controller-manager and kube-scheduler, plus kwok playing the kubelet of
-# one fake node (pods get scheduled, go Running and get an IP, but no container
-# runs). Everything listens on 127.0.0.1 only, over TLS with client-certificate
-# authentication. Builds the binaries first if needed (scripts/cluster/build.sh).
-# State (certs, kubeconfigs, logs, pids, etcd data) lives in $STATE_DIR;
-# scripts/cluster/down.sh stops it all and removes that directory.
+# kube-controller-manager and kube-scheduler, and one node:
+#   up.sh              kwok plays the kubelet of one fake node (pods get scheduled, go
+#                      Running and get an IP, but no container runs); needs no root
+#   up.sh --real-node  a real node (scripts/cluster/node.sh): containerd, runc, CNI bridge
+#                      networking, the kubelet and kube-proxy, with the stand-in images of
+#                      scripts/cluster/images.sh in a local registry; needs root
+#                      (K8S_SANDBOX_REAL_NODE=1 does the same)
+# Everything listens on 127.0.0.1 only (the real node's kubelet on its own bridge), over TLS
+# with client-certificate authentication. Builds the binaries first if needed
+# (scripts/cluster/build.sh). State (certs, kubeconfigs, logs, pids, etcd data, the node's
+# files) lives in $STATE_DIR; scripts/cluster/down.sh stops it all and removes it.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-NODE_NAME=kwok-node-0
-# Virtual ranges: no kube-proxy and no pod network exist here, so nothing ever
-# sends traffic to these addresses; they only fill Service and Pod fields.
+real_node=${K8S_SANDBOX_REAL_NODE:-0}
+for arg in "$@"; do
+  case $arg in
+    --real-node) real_node=1 ;;
+    *) echo "up.sh: unknown argument '$arg'; usage: up.sh [--real-node]" >&2; exit 2 ;;
+  esac
+done
+[[ $real_node == 1 ]] || NODE_NAME=kwok-node-0
+# The API server's range for Service ClusterIPs: kube-proxy routes them on the real node;
+# with kwok nothing ever sends traffic to them. Pod IPs come from POD_SUBNET (env.sh).
 SERVICE_CIDR=10.96.0.0/16
-POD_CIDR=10.244.0.0/16
 
 for tool in go openssl curl kubectl; do
   command -v "$tool" >/dev/null || { echo "up.sh needs $tool on PATH" >&2; exit 1; }
 done
+if [[ $real_node == 1 ]]; then
+  source "$SANDBOX_ROOT/scripts/cluster/node.sh"
+  real_node_preflight
+fi
 if [[ -f "$STATE_DIR/kubeconfig" ]]; then
   echo "A cluster is already up in $STATE_DIR (stop it with scripts/cluster/down.sh)." >&2
   echo "KUBECONFIG=$STATE_DIR/kubeconfig kubectl get nodes" >&2
   exit 1
 fi
-for port in $ETCD_CLIENT_PORT $ETCD_PEER_PORT $APISERVER_PORT $CONTROLLER_MANAGER_PORT $SCHEDULER_PORT $KWOK_PORT; do
+ports=($ETCD_CLIENT_PORT $ETCD_PEER_PORT $APISERVER_PORT $CONTROLLER_MANAGER_PORT $SCHEDULER_PORT)
+if [[ $real_node == 1 ]]; then
+  ports+=($REGISTRY_PORT $KUBELET_HEALTHZ_PORT $KUBE_PROXY_HEALTHZ_PORT $KUBE_PROXY_METRICS_PORT)
+else
+  ports+=($KWOK_PORT)
+fi
+for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "Port 127.0.0.1:$port is already in use; set K8S_SANDBOX_PORT_BASE to move all ports." >&2
     exit 1
   fi
 done
 
-"$SANDBOX_ROOT/scripts/cluster/build.sh" >/dev/null
+if [[ $real_node == 1 ]]; then
+  "$SANDBOX_ROOT/scripts/cluster/build.sh" --real-node >/dev/null
+else
+  "$SANDBOX_ROOT/scripts/cluster/build.sh" >/dev/null
+fi
 mkdir -p "$STATE_DIR"/{pki,logs,pids}
+echo "$([[ $real_node == 1 ]] && echo real || echo kwok)" >"$STATE_DIR/node-mode"
 # If anything below fails, stop what already started instead of leaving it behind.
 trap '[[ $? -eq 0 ]] || { log "start failed, stopping"; "$SANDBOX_ROOT/scripts/cluster/down.sh"; }' EXIT
 PKI="$STATE_DIR/pki"
@@ -112,22 +138,27 @@ kubeconfig kubeconfig admin
 kubeconfig kube-controller-manager.kubeconfig kube-controller-manager
 kubeconfig kube-scheduler.kubeconfig kube-scheduler
 kubeconfig kwok.kubeconfig kwok
+[[ $real_node == 0 ]] || real_node_certs
 
 # --- processes ------------------------------------------------------------
-# start NAME ARGS...: runs $BIN_DIR/NAME in the background, detached from this
-# shell's stdin/stdout so callers never wait on it, and records its pid.
-start() {
-  local name=$1; shift
-  nohup "$BIN_DIR/$name" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$STATE_DIR/pids/$name.pid"
+# start_exe NAME EXE ARGS...: runs EXE in the background, detached from this shell's
+# stdin/stdout so callers never wait on it, and records its pid and executable (down.sh
+# signals a pid only while it still runs that executable) and the start order.
+start_exe() {
+  local name=$1 exe=$2; shift 2
+  nohup "$exe" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
+  echo "$! $exe" >"$STATE_DIR/pids/$name.pid"
+  echo "$name" >>"$STATE_DIR/pids/order"
 }
+# start NAME ARGS...: start_exe with the binary that build.sh built.
+start() { local name=$1; shift; start_exe "$name" "$BIN_DIR/$name" "$@"; }
 
 # wait_for NAME CHECK...: polls CHECK until it succeeds, failing early with
 # the log tail if NAME exits, or after 120s.
 wait_for() {
   local name=$1; shift
   local pid deadline=$((SECONDS + 120))
-  pid=$(cat "$STATE_DIR/pids/$name.pid")
+  read -r pid _ <"$STATE_DIR/pids/$name.pid"
   until "$@" >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null; then
       log "$name exited; last lines of $STATE_DIR/logs/$name.log:"; tail -n 20 "$STATE_DIR/logs/$name.log" >&2
@@ -143,7 +174,8 @@ wait_for() {
 # healthy URL [curl args]: HTTPS GET over loopback, verified against the sandbox CA.
 healthy() { curl -sf --cacert "$PKI/ca.crt" "$@"; }
 
-log "[1/5] starting etcd $ETCD_VERSION on 127.0.0.1:$ETCD_CLIENT_PORT"
+steps=$([[ $real_node == 1 ]] && echo 9 || echo 5)
+log "[1/$steps] starting etcd $ETCD_VERSION on 127.0.0.1:$ETCD_CLIENT_PORT"
 # --unsafe-no-fsync: the data is thrown away at down.sh, and fsync dominates on slow disks.
 start etcd --name=sandbox --data-dir="$STATE_DIR/etcd-data" --unsafe-no-fsync \
   --listen-client-urls="https://127.0.0.1:$ETCD_CLIENT_PORT" --advertise-client-urls="https://127.0.0.1:$ETCD_CLIENT_PORT" \
@@ -154,7 +186,7 @@ start etcd --name=sandbox --data-dir="$STATE_DIR/etcd-data" --unsafe-no-fsync \
 wait_for etcd healthy "https://127.0.0.1:$ETCD_CLIENT_PORT/health" \
   --cert "$PKI/apiserver-etcd-client.crt" --key "$PKI/apiserver-etcd-client.key"
 
-log "[2/5] starting kube-apiserver $K8S_VERSION on https://127.0.0.1:$APISERVER_PORT"
+log "[2/$steps] starting kube-apiserver $K8S_VERSION on https://127.0.0.1:$APISERVER_PORT"
 # Default admission plugins stay on (PodSecurity, ServiceAccount, ...);
 # NodeRestriction is the one recommended addition. The endpoints of the
 # "kubernetes" Service are left unmanaged: the API server's only address is
@@ -170,6 +202,7 @@ start kube-apiserver --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --se
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
   --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
+  --kubelet-certificate-authority="$PKI/ca.crt" \
   --kubelet-preferred-address-types=InternalIP --profiling=false \
   --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
   --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
@@ -179,7 +212,7 @@ wait_for kube-apiserver healthy "https://127.0.0.1:$APISERVER_PORT/readyz" \
   --cert "$PKI/admin.crt" --key "$PKI/admin.key"
 
 # Both run alone, so leader election would only delay their start.
-log "[3/5] starting kube-controller-manager on 127.0.0.1:$CONTROLLER_MANAGER_PORT"
+log "[3/$steps] starting kube-controller-manager on 127.0.0.1:$CONTROLLER_MANAGER_PORT"
 start kube-controller-manager --bind-address=127.0.0.1 --secure-port="$CONTROLLER_MANAGER_PORT" \
   --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key" \
   --kubeconfig="$STATE_DIR/kube-controller-manager.kubeconfig" \
@@ -191,7 +224,7 @@ start kube-controller-manager --bind-address=127.0.0.1 --secure-port="$CONTROLLE
   --service-cluster-ip-range="$SERVICE_CIDR" --profiling=false
 wait_for kube-controller-manager healthy "https://127.0.0.1:$CONTROLLER_MANAGER_PORT/healthz"
 
-log "[4/5] starting kube-scheduler on 127.0.0.1:$SCHEDULER_PORT"
+log "[4/$steps] starting kube-scheduler on 127.0.0.1:$SCHEDULER_PORT"
 start kube-scheduler --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" \
   --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key" \
   --kubeconfig="$STATE_DIR/kube-scheduler.kubeconfig" \
@@ -200,20 +233,23 @@ start kube-scheduler --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" \
   --client-ca-file="$PKI/ca.crt" --leader-elect=false --profiling=false
 wait_for kube-scheduler healthy "https://127.0.0.1:$SCHEDULER_PORT/healthz"
 
-# kwok manages only nodes carrying this annotation, so pointed at another
-# cluster by mistake it would leave real nodes alone. Node IP 127.0.0.1: the
-# API server's calls to "the kubelet" (logs, exec) then stay on loopback.
-log "[5/5] starting kwok $KWOK_VERSION on 127.0.0.1:$KWOK_PORT"
-start kwok --kubeconfig="$STATE_DIR/kwok.kubeconfig" --config="$BIN_DIR/kwok-stages.yaml" \
-  --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-  --cidr="$POD_CIDR" --node-ip=127.0.0.1 --node-port="$KWOK_PORT" \
-  --server-address="127.0.0.1:$KWOK_PORT" --node-lease-duration-seconds=40 \
-  --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key"
-wait_for kwok healthy "https://127.0.0.1:$KWOK_PORT/healthz"
-
 export KUBECONFIG="$STATE_DIR/kubeconfig"
-log "creating fake node $NODE_NAME (kwok marks it Ready)"
-kubectl create -f - >/dev/null <<NODE
+if [[ $real_node == 1 ]]; then
+  real_node_start
+else
+  # kwok manages only nodes carrying this annotation, so pointed at another
+  # cluster by mistake it would leave real nodes alone. Node IP 127.0.0.1: the
+  # API server's calls to "the kubelet" (logs, exec) then stay on loopback.
+  log "[5/5] starting kwok $KWOK_VERSION on 127.0.0.1:$KWOK_PORT"
+  start kwok --kubeconfig="$STATE_DIR/kwok.kubeconfig" --config="$BIN_DIR/kwok-stages.yaml" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --cidr="$POD_SUBNET" --node-ip=127.0.0.1 --node-port="$KWOK_PORT" \
+    --server-address="127.0.0.1:$KWOK_PORT" --node-lease-duration-seconds=40 \
+    --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key"
+  wait_for kwok healthy "https://127.0.0.1:$KWOK_PORT/healthz"
+
+  log "creating fake node $NODE_NAME (kwok marks it Ready)"
+  kubectl create -f - >/dev/null <<NODE
 apiVersion: v1
 kind: Node
 metadata:
@@ -236,7 +272,8 @@ status:
     pods: "110"
   allocatable: *resources
 NODE
-kubectl wait --for=condition=Ready "node/$NODE_NAME" --timeout=60s >/dev/null
+  kubectl wait --for=condition=Ready "node/$NODE_NAME" --timeout=60s >/dev/null
+fi
 # Pods in a new namespace need its "default" ServiceAccount, which the
 # controller manager creates; wait so a first apply never races it.
 kubectl wait --for=create serviceaccount/default -n default --timeout=60s >/dev/null
@@ -244,7 +281,8 @@ kubectl wait --for=create serviceaccount/default -n default --timeout=60s >/dev/
 log "cluster up in ${SECONDS}s"
 cat <<DONE
 
-Kubernetes $K8S_VERSION is up on https://127.0.0.1:$APISERVER_PORT, with one fake node (kwok).
+Kubernetes $K8S_VERSION is up on https://127.0.0.1:$APISERVER_PORT, with $(
+  [[ $real_node == 1 ]] && echo "a real node ($NODE_NAME: containerd, kubelet, kube-proxy; stand-in images)" || echo "one fake node (kwok)").
 kubeconfig: $KUBECONFIG
 
 \$ KUBECONFIG=$KUBECONFIG kubectl get nodes
@@ -252,5 +290,6 @@ $(kubectl get nodes)
 
 Use it:  export KUBECONFIG=$KUBECONFIG
          kubectl apply -f dist && kubectl rollout status deployment/nginx-deployment
+$([[ $real_node == 1 ]] && echo "         then open http://localhost:31515/")
 Stop it: npm run cluster:down
 DONE

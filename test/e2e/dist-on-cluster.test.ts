@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { findObject } from '../manifests';
 import { brokenCopy, type KubeObject, loadDist } from './dist';
-import { eventually, getJson, kubectl, kubectlOk } from './kube';
+import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk } from './kube';
 
 const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../dist');
 /** Set by run.sh when it started the local control plane, whose one node is kwok's. */
@@ -100,28 +100,7 @@ function fibClientPodIp(): string {
 
 beforeAll(async () => {
   dist = loadDist(DIST);
-  // Created with its label in one request, so no pod ever lands in it unenforced.
-  kubectlOk(
-    ['create', '-f', '-'],
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: NAMESPACE,
-        labels: {
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-        },
-      },
-    }),
-  );
-  // Pods are refused until the controller manager has made the namespace's default
-  // ServiceAccount; applying before that would be a FailedCreate of the test's own making.
-  await eventually(
-    `ServiceAccount default in ${NAMESPACE}`,
-    () => kubectlOk(['get', 'serviceaccount', 'default', '-n', NAMESPACE]),
-    WAIT_MS,
-  );
+  await createRestrictedNamespace(NAMESPACE, WAIT_MS);
 });
 
 afterAll(() => {

@@ -51,13 +51,13 @@ export function getJson(args: readonly string[]): any {
  * Runs `check` until it stops throwing, then returns its result; after `timeoutMs` rethrows
  * its last error, so the failure says what was still wrong.
  */
-export async function eventually<T>(what: string, check: () => T, timeoutMs: number): Promise<T> {
+export async function eventually<T>(what: string, check: () => T | Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   progress(`waiting up to ${timeoutMs / 1000}s: ${what}`);
   for (;;) {
     try {
       polling = true;
-      return check();
+      return await check();
     } catch (error) {
       if (Date.now() > deadline) {
         throw error;
@@ -67,4 +67,31 @@ export async function eventually<T>(what: string, check: () => T, timeoutMs: num
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+
+/**
+ * Creates `namespace` enforcing the restricted Pod Security Standard (label and namespace in
+ * one request, so no pod ever lands in it unenforced), and waits for its default
+ * ServiceAccount, without which the controller manager's pods would be refused.
+ */
+export async function createRestrictedNamespace(namespace: string, timeoutMs: number): Promise<void> {
+  kubectlOk(
+    ['create', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: namespace,
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+        },
+      },
+    }),
+  );
+  await eventually(
+    `ServiceAccount default in ${namespace}`,
+    () => kubectlOk(['get', 'serviceaccount', 'default', '-n', namespace]),
+    timeoutMs,
+  );
 }

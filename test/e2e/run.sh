@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Runs the end-to-end test (test/e2e/*.test.ts): dist/ applied with kubectl to a
-# real Kubernetes control plane.
-#   npm run test:e2e                            builds (first time only) and starts the
+# Runs an end-to-end test: dist/ applied with kubectl to a real Kubernetes control plane.
+#   npm run test:e2e:node                       test/e2e/real-node.test.ts on a local cluster
+#                                               with a real node (up.sh --real-node: containerd,
+#                                               kubelet, kube-proxy, stand-in images); needs
+#                                               root; always the local cluster. After it stops
+#                                               the cluster, down.sh checks that the node left
+#                                               nothing on the machine
+#   npm run test:e2e                            test/e2e/dist-on-cluster.test.ts: builds (first time only) and starts the
 #                                               local control plane (scripts/cluster),
 #                                               runs the test, and always stops it again
 #   KUBECONFIG=~/.kube/config npm run test:e2e  runs against that cluster (kind, Docker
@@ -13,6 +18,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
+
+real_node=false
+if [[ ${1:-} == --real-node ]]; then
+  real_node=true
+  shift
+fi
 
 # Unique per run; chosen here so that teardown can remove it whatever happens.
 export E2E_NAMESPACE=${E2E_NAMESPACE:-k8s-sandbox-e2e-$(date +%s)-$RANDOM}
@@ -27,12 +38,20 @@ local_cluster=false
 finish() {
   local status=$?
   trap - EXIT INT TERM
+  local cleanup_failed=0
   if $local_cluster; then
-    scripts/cluster/down.sh || status=1
+    scripts/cluster/down.sh || cleanup_failed=1
   elif [[ -n ${KUBECONFIG:-} ]]; then
     kubectl delete namespace "$E2E_NAMESPACE" --ignore-not-found --wait=false >/dev/null || true
   fi
-  if [[ -s $E2E_SUMMARY_FILE ]]; then
+  if [[ -s $E2E_SUMMARY_FILE ]] && ((cleanup_failed)); then
+    # The cleanup check counts as one more test, which failed.
+    local passed failed
+    read -r passed failed < <(sed -E 's/^e2e: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' "$E2E_SUMMARY_FILE")
+    echo "e2e: cluster:down failed or left things behind (see above)"
+    echo "e2e: $passed passed, $((failed + 1)) failed"
+    status=1
+  elif [[ -s $E2E_SUMMARY_FILE ]]; then
     cat "$E2E_SUMMARY_FILE"
   else
     echo "e2e: no test ran to the end (setup failed or interrupted; see above)"
@@ -46,7 +65,7 @@ trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [[ -n ${KUBECONFIG:-} && ${E2E_CLUSTER:-} != local ]]; then
+if ! $real_node && [[ -n ${KUBECONFIG:-} && ${E2E_CLUSTER:-} != local ]]; then
   echo "e2e: using the existing cluster of KUBECONFIG=$KUBECONFIG (context $(kubectl config current-context))"
   export E2E_LOCAL_CLUSTER=0
 else
@@ -54,8 +73,18 @@ else
   # sandbox a user has up (npm run cluster:up) is left alone.
   export K8S_SANDBOX_STATE_DIR="$work/cluster" K8S_SANDBOX_PORT_BASE=${E2E_PORT_BASE:-17000}
   local_cluster=true
-  scripts/cluster/up.sh
+  if $real_node; then
+    scripts/cluster/up.sh --real-node
+    export E2E_CONTAINERD_SOCKET="$K8S_SANDBOX_STATE_DIR/node/containerd/containerd.sock"
+  else
+    scripts/cluster/up.sh
+  fi
   export KUBECONFIG="$K8S_SANDBOX_STATE_DIR/kubeconfig" E2E_LOCAL_CLUSTER=1
 fi
 
-TMPDIR="$work" node_modules/.bin/jest --config test/e2e/jest.config.js "$@"
+if $real_node; then
+  test_file=test/e2e/real-node.test.ts
+else
+  test_file=test/e2e/dist-on-cluster.test.ts
+fi
+TMPDIR="$work" node_modules/.bin/jest --config test/e2e/jest.config.js "$test_file" "$@"

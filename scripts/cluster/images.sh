@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Builds the STAND-IN images that the real-node cluster (up.sh --real-node) serves from its
+# local registry under the names dist/ uses, because no image can be pulled from Docker Hub
+# here. They are not the real images; they reproduce what decides whether a pod starts:
+#   nginx:1.14.2                          Debian's nginx on port 80, the official image's paths
+#   rgederin/fib-client-standalone-k8s    the same nginx serving a stand-in page on port 3000,
+#                                         every client-side route falling back to index.html
+#   pause                                 the pod sandbox: Debian's catatonit in pause mode
+# Both nginx images start as root (no USER), run nginx in the foreground with `user nginx;`,
+# keep the pid file in /var/run and temp files under /var/cache/nginx, and link their logs to
+# stdout/stderr, as the official nginx image does (tools/cluster/images/nginx.conf).
+#
+# The images are OCI layouts in $IMAGE_DIR, keyed by a hash of this script and
+# tools/cluster/images/, so only the first run (or a change) builds: about a minute, most of
+# it mmdebstrap fetching Debian packages. Needs root, mmdebstrap, umoci and catatonit.
+# Usage: scripts/cluster/images.sh        (prints the OCI layout path last)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+IMAGES_SRC="$TOOLS_DIR/images"
+inputs_hash=$(cat "${BASH_SOURCE[0]}" $(find "$IMAGES_SRC" -type f | sort) | sha256sum | cut -c1-16)
+IMAGE_DIR="$CACHE_DIR/images/$inputs_hash"
+OCI="$IMAGE_DIR/oci"
+if [[ -f "$IMAGE_DIR/complete" ]]; then
+  log "stand-in images: already built ($IMAGE_DIR)"
+  echo "$OCI"
+  exit 0
+fi
+for tool in mmdebstrap umoci catatonit; do
+  command -v "$tool" >/dev/null || {
+    echo "images.sh: $tool is needed to build the stand-in images (apt-get install mmdebstrap umoci catatonit)" >&2
+    exit 1
+  }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/k8s-sandbox-images.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+started=$SECONDS
+
+# 1. The base: a minimal Debian with nginx, set up as the official nginx image is. The
+# official image is debian:*-slim plus nginx.org's package; Debian's nginx-light stands in.
+log "[1/4] stand-in images: Debian bookworm + nginx-light with mmdebstrap (fetches packages)"
+mmdebstrap --quiet --variant=essential --include=nginx-light --format=tar --skip=output/dev \
+  --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
+  --dpkgopt='path-exclude=/usr/share/locale/*' \
+  --customize-hook='echo "nginx:x:101:" >>"$1"/etc/group' \
+  --customize-hook='echo "nginx:x:101:101:nginx user:/nonexistent:/bin/false" >>"$1"/etc/passwd' \
+  --customize-hook='rm -rf "$1"/etc/nginx/sites-enabled "$1"/etc/nginx/sites-available "$1"/var/www "$1"/var/log/nginx/*' \
+  --customize-hook='mkdir -p "$1"/etc/nginx/conf.d "$1"/usr/share/nginx/html "$1"/var/cache/nginx' \
+  --customize-hook='ln -sf /dev/stdout "$1"/var/log/nginx/access.log && ln -sf /dev/stderr "$1"/var/log/nginx/error.log' \
+  --customize-hook="cp '$IMAGES_SRC/nginx.conf' \"\$1\"/etc/nginx/nginx.conf" \
+  bookworm "$work/rootfs.tar"
+
+log "[2/4] stand-in images: base layer"
+umoci init --layout "$work/oci"
+umoci new --image "$work/oci:base"
+umoci unpack --image "$work/oci:base" "$work/bundle" >/dev/null
+tar -xf "$work/rootfs.tar" -C "$work/bundle/rootfs"
+umoci repack --image "$work/oci:base" "$work/bundle"
+umoci config --image "$work/oci:base" --author "k8s-sandbox (stand-in)" \
+  --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  --config.cmd nginx --config.cmd -g --config.cmd 'daemon off;' --config.stopsignal SIGTERM
+
+# nginx_image TAG PORT DIR: the base plus DIR's default.conf and index.html, serving on PORT.
+nginx_image() {
+  local tag=$1 port=$2 dir=$IMAGES_SRC/$3
+  umoci config --image "$work/oci:base" --tag "$tag" --config.exposedports "$port/tcp" \
+    --config.label "org.opencontainers.image.description=k8s-sandbox stand-in, built locally; not the published image"
+  umoci insert --image "$work/oci:$tag" "$dir/default.conf" /etc/nginx/conf.d/default.conf
+  umoci insert --image "$work/oci:$tag" "$dir/index.html" /usr/share/nginx/html/index.html
+}
+log "[3/4] stand-in images: nginx:1.14.2 and rgederin/fib-client-standalone-k8s"
+nginx_image nginx-1.14.2 80 nginx
+nginx_image fib-client 3000 fib-client
+
+log "[4/4] stand-in images: pause (catatonit -P)"
+umoci new --image "$work/oci:pause"
+umoci insert --image "$work/oci:pause" "$(command -v catatonit)" /pause
+umoci config --image "$work/oci:pause" --config.entrypoint /pause --config.entrypoint -P --config.user 65535:65535
+umoci gc --layout "$work/oci"
+
+mkdir -p "$IMAGE_DIR"
+rm -rf "$OCI"
+mv "$work/oci" "$OCI"
+touch "$IMAGE_DIR/complete"
+log "stand-in images built in $((SECONDS - started))s: $(du -sh "$OCI" | cut -f1) in $OCI"
+echo "$OCI"

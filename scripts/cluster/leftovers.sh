@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Lists what a real-node cluster (up.sh --real-node) left on this machine after down.sh:
+# processes of its state dir or cgroups, mounts under its state dir, its cgroups, its bridge
+# and veths, iptables chains of kube-proxy, the kubelet or CNI, its FORWARD rule, pod network
+# namespaces in its subnet. Exits 1, naming each, if anything
+# is left; 0 with one line if nothing is. Usage: leftovers.sh STATE_DIR
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+state_dir=${1:?usage: leftovers.sh STATE_DIR}
+
+left=()
+while read -r pid; do
+  [[ -n $pid ]] && left+=("process $pid: $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null | cut -c1-160)")
+done < <( (pgrep -f -- "$state_dir/" | grep -vx "$$"; find /sys/fs/cgroup/*/"${CGROUP_ROOT#/}" -name cgroup.procs -exec cat {} + 2>/dev/null) | sort -u)
+while read -r mount; do
+  [[ -n $mount ]] && left+=("mount $mount")
+done < <(awk -v dir="$state_dir/" 'index($5, dir) == 1 { print $5 }' /proc/self/mountinfo)
+for hierarchy in /sys/fs/cgroup/*/; do
+  [[ -d $hierarchy${CGROUP_ROOT#/} ]] && left+=("cgroup $hierarchy${CGROUP_ROOT#/}")
+done
+ip link show "$NODE_BRIDGE" >/dev/null 2>&1 && left+=("interface $NODE_BRIDGE")
+while read -r veth; do
+  [[ -n $veth ]] && left+=("interface $veth (enslaved to $NODE_BRIDGE)")
+done < <(ip -o link show master "$NODE_BRIDGE" 2>/dev/null | awk -F': ' '{ print $2 }')
+for ns in /run/netns/cni-*; do
+  [[ -e $ns ]] || continue
+  ip -n "$(basename "$ns")" -4 -o addr show 2>/dev/null | grep -q " ${NODE_IP%.*}\." && left+=("network namespace $ns")
+done
+for family in iptables ip6tables; do
+  while read -r chain; do
+    [[ -n $chain ]] && left+=("$family chain $chain")
+  done < <("$family-save" 2>/dev/null | awk '/^:(KUBE-|CNI-)/ { print substr($1, 2) }' | sort -u)
+  "$family-save" 2>/dev/null | grep -q -- "--comment $IPTABLES_TAG" && left+=("$family rule tagged $IPTABLES_TAG")
+done
+for result in /var/lib/cni/results/k8s-sandbox-*; do
+  [[ -e $result ]] && left+=("CNI result $result")
+done
+[[ -e $state_dir ]] && left+=("state dir $state_dir")
+
+if ((${#left[@]})); then
+  echo "leftovers: the real node left ${#left[@]} things on this machine:" >&2
+  printf '  %s\n' "${left[@]}" >&2
+  exit 1
+fi
+echo "leftovers: none (processes, mounts, cgroups, interfaces, network namespaces, iptables, state dir)"

@@ -1,0 +1,220 @@
+# The real node of `up.sh --real-node` (sourced by up.sh once the control plane is up, not
+# run): a local registry serving the stand-in images (images.sh) as containerd's docker.io
+# mirror, containerd with runc and CNI bridge networking, the kubelet and kube-proxy. All
+# their files are under $STATE_DIR; the pods' network is the bridge $NODE_BRIDGE and the
+# namespaces containerd makes; every port is on 127.0.0.1, the kubelet's on the bridge's
+# own address. down.sh stops it all and removes what it made (see real_node_cleanup there).
+
+# real_node_preflight: says why this machine cannot run a real node, and fails, if it cannot.
+real_node_preflight() {
+  local missing=() tool
+  if ((EUID != 0)); then
+    echo "up.sh --real-node: runs containers, so it needs root (cgroups, mounts, network namespaces)." >&2
+    echo "Without it, npm run cluster:up starts the default kwok cluster, which needs no root." >&2
+    exit 1
+  fi
+  if [[ ! -w /sys/fs/cgroup/memory && ! -w /sys/fs/cgroup/cgroup.subtree_control ]]; then
+    echo "up.sh --real-node: no writable cgroup hierarchy under /sys/fs/cgroup (found: $(ls /sys/fs/cgroup | tr '\n' ' '))." >&2
+    echo "The kubelet needs one; the default kwok cluster (npm run cluster:up) does not." >&2
+    exit 1
+  fi
+  for tool in containerd containerd-shim-runc-v2 runc ctr iptables ip docker-registry skopeo; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  for tool in bridge host-local loopback; do
+    [[ -x $CNI_BIN_DIR/$tool ]] || missing+=("$CNI_BIN_DIR/$tool")
+  done
+  if ((${#missing[@]})); then
+    echo "up.sh --real-node: missing ${missing[*]}." >&2
+    echo "On Debian: apt-get install containerd runc containernetworking-plugins iptables docker-registry skopeo mmdebstrap umoci catatonit" >&2
+    exit 1
+  fi
+  if ip link show "$NODE_BRIDGE" >/dev/null 2>&1; then
+    echo "up.sh --real-node: the interface $NODE_BRIDGE exists: another real-node cluster is up on this machine" >&2
+    echo "(only one can be: it owns the bridge, the NodePorts on 127.0.0.1 and kube-proxy's iptables chains)." >&2
+    echo "Stop it with npm run cluster:down in the checkout that started it." >&2
+    exit 1
+  fi
+}
+
+# real_node_certs: the node's identities, signed by the sandbox CA. The kubelet is
+# system:node:<name> in system:nodes, so the API server's Node authorizer and NodeRestriction
+# treat it as they treat any kubelet; kube-proxy is system:kube-proxy, which the default
+# system:node-proxier binding covers.
+real_node_certs() {
+  cert kubelet "/CN=system:node:$NODE_NAME/O=system:nodes" "IP:$NODE_IP,DNS:$NODE_NAME"
+  cert kube-proxy "/CN=system:kube-proxy"
+  kubeconfig kubelet.kubeconfig kubelet
+  kubeconfig kube-proxy.kubeconfig kube-proxy
+}
+
+real_node_start() {
+  local node="$STATE_DIR/node"
+  mkdir -p "$node"/{registry,containerd,cni/net.d,kubelet,pod-logs,certs.d/docker.io}
+  # Values this cluster changes on the host, kept so that down.sh puts them back.
+  echo "route_localnet=$(cat /proc/sys/net/ipv4/conf/all/route_localnet)" >"$node/host-settings"
+
+  local oci
+  oci=$("$SANDBOX_ROOT/scripts/cluster/images.sh")
+
+  log "[5/9] starting the image registry on 127.0.0.1:$REGISTRY_PORT (stand-in images)"
+  cat >"$node/registry.yaml" <<YAML
+version: 0.1
+log: {level: warn}
+storage: {filesystem: {rootdirectory: $node/registry}}
+http: {addr: 127.0.0.1:$REGISTRY_PORT}
+YAML
+  start_exe registry "$(command -v docker-registry)" serve "$node/registry.yaml"
+  wait_for registry curl -sf "http://127.0.0.1:$REGISTRY_PORT/v2/"
+  # The names dist/ uses; containerd resolves them to docker.io/... and asks the mirror.
+  local image
+  for image in "nginx-1.14.2 library/nginx:1.14.2" "fib-client rgederin/fib-client-standalone-k8s:latest"; do
+    set -- $image
+    skopeo copy --quiet --dest-tls-verify=false "oci:$oci:$1" "docker://127.0.0.1:$REGISTRY_PORT/$2"
+  done
+
+  log "[6/9] starting containerd $(containerd --version | awk '{print $3}') with runc and CNI bridge $NODE_BRIDGE ($POD_SUBNET)"
+  # The bridge exists before the kubelet, whose node IP is the bridge's address; the CNI
+  # bridge plugin finds it and adds the pods' veths to it.
+  ip link add "$NODE_BRIDGE" type bridge
+  ip addr add "$NODE_IP/${POD_SUBNET#*/}" dev "$NODE_BRIDGE"
+  ip link set "$NODE_BRIDGE" up
+  # The pods talk to this machine only: nothing from the bridge is forwarded elsewhere.
+  iptables -w -I FORWARD -i "$NODE_BRIDGE" ! -o "$NODE_BRIDGE" -j DROP -m comment --comment "$IPTABLES_TAG"
+  cat >"$node/cni/net.d/10-k8s-sandbox.conflist" <<JSON
+{
+  "cniVersion": "1.0.0",
+  "name": "k8s-sandbox",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "$NODE_BRIDGE",
+      "isGateway": true,
+      "ipMasq": false,
+      "hairpinMode": true,
+      "ipam": {
+        "type": "host-local",
+        "ranges": [[{ "subnet": "$POD_SUBNET", "gateway": "$NODE_IP" }]],
+        "dataDir": "$node/cni/ipam"
+      }
+    }
+  ]
+}
+JSON
+  # Pulls of docker.io images go to the local registry first, as a mirror; with no
+  # internet the upstream fallback fails, so only the stand-ins are served.
+  cat >"$node/certs.d/docker.io/hosts.toml" <<TOML
+server = "https://registry-1.docker.io"
+
+[host."http://127.0.0.1:$REGISTRY_PORT"]
+  capabilities = ["pull", "resolve"]
+TOML
+  # restrict_oom_score_adj: this kind of VM refuses a negative oom_score_adj even to root,
+  # and without it every pod sandbox fails in runc ("can't get final child's PID from pipe").
+  cat >"$node/containerd.toml" <<TOML
+version = 2
+root = "$node/containerd/root"
+state = "$node/containerd/state"
+oom_score = 0
+
+[grpc]
+  address = "$CONTAINERD_SOCKET"
+[ttrpc]
+  address = "$CONTAINERD_SOCKET.ttrpc"
+
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$node/containerd/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$PAUSE_IMAGE"
+  restrict_oom_score_adj = true
+  stream_server_address = "127.0.0.1"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+        Root = "$node/containerd/runc"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "$CNI_BIN_DIR"
+    conf_dir = "$node/cni/net.d"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "$node/certs.d"
+TOML
+  start_exe containerd "$(command -v containerd)" --config "$node/containerd.toml"
+  wait_for containerd ctr --address "$CONTAINERD_SOCKET" version
+  # The pod sandbox image is imported, as kind does, so no pull is ever needed for it.
+  skopeo copy --quiet "oci:$oci:pause" "oci-archive:$node/pause.tar:$PAUSE_IMAGE"
+  ctr --address "$CONTAINERD_SOCKET" -n k8s.io images import --no-unpack "$node/pause.tar" >/dev/null
+  rm "$node/pause.tar"
+
+  log "[7/9] starting the kubelet on $NODE_IP:$KUBELET_PORT, node $NODE_NAME"
+  # The kubelet puts every pod's cgroup under $CGROUP_ROOT, in each hierarchy, so that
+  # down.sh can find and remove all of them.
+  local hierarchy
+  for hierarchy in /sys/fs/cgroup/*/; do
+    [[ -w $hierarchy ]] && mkdir -p "$hierarchy${CGROUP_ROOT#/}"
+  done
+  cat >"$node/kubelet.yaml" <<YAML
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: $NODE_IP
+port: $KUBELET_PORT
+readOnlyPort: 0
+healthzBindAddress: 127.0.0.1
+healthzPort: $KUBELET_HEALTHZ_PORT
+tlsCertFile: $PKI/kubelet.crt
+tlsPrivateKeyFile: $PKI/kubelet.key
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: false}
+  x509: {clientCAFile: $PKI/ca.crt}
+# Only certificates of the sandbox CA get in (authentication above), and of those only the
+# API server's kubelet client and admin have a reason to call.
+authorization: {mode: AlwaysAllow}
+containerRuntimeEndpoint: unix://$CONTAINERD_SOCKET
+cgroupDriver: cgroupfs
+cgroupRoot: $CGROUP_ROOT
+# This machine's cgroups are v1; Kubernetes 1.34 only warns, 1.35 refuses unless told.
+failCgroupV1: false
+failSwapOn: false
+oomScoreAdj: 0
+podLogsDir: $node/pod-logs
+volumePluginDir: $node/kubelet/volume-plugins
+resolvConf: ""
+serializeImagePulls: false
+# A development machine's disk may be nearly full; evict only when it is really out.
+evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1%}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+YAML
+  start kubelet --config="$node/kubelet.yaml" --kubeconfig="$STATE_DIR/kubelet.kubeconfig" \
+    --root-dir="$node/kubelet" --cert-dir="$node/kubelet/pki" \
+    --hostname-override="$NODE_NAME" --node-ip="$NODE_IP"
+  wait_for kubelet curl -sf "http://127.0.0.1:$KUBELET_HEALTHZ_PORT/healthz"
+
+  log "[8/9] starting kube-proxy (iptables mode), NodePorts on 127.0.0.1 only"
+  cat >"$node/kube-proxy.yaml" <<YAML
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: iptables
+bindAddress: 127.0.0.1
+healthzBindAddress: 127.0.0.1:$KUBE_PROXY_HEALTHZ_PORT
+metricsBindAddress: 127.0.0.1:$KUBE_PROXY_METRICS_PORT
+clientConnection: {kubeconfig: $STATE_DIR/kube-proxy.kubeconfig}
+hostnameOverride: $NODE_NAME
+clusterCIDR: $POD_SUBNET
+# NodePorts answer on loopback only (localhostNodePorts), as on Docker Desktop's
+# http://localhost:31515, and on no address another machine could reach.
+nodePortAddresses: [127.0.0.1/32]
+iptables: {localhostNodePorts: true}
+oomScoreAdj: 0
+# Leave the host's conntrack table size and timeouts as they are.
+conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+YAML
+  start kube-proxy --config="$node/kube-proxy.yaml"
+  wait_for kube-proxy curl -sf "http://127.0.0.1:$KUBE_PROXY_HEALTHZ_PORT/healthz"
+
+  log "[9/9] waiting for node $NODE_NAME to be Ready"
+  kubectl --kubeconfig "$STATE_DIR/kubeconfig" wait --for=condition=Ready "node/$NODE_NAME" --timeout=120s >/dev/null
+}
