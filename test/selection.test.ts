@@ -2,12 +2,11 @@
 // Service, the PodDisruptionBudget, the NetworkPolicies) selects its own pods and nothing else.
 // Label matching is the review tooling's (scripts/review/kube.ts), which the diagram also draws.
 import { Testing } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../lib';
+import { addSandboxCharts } from '../lib';
 import { type KubeObject, selectedOwners } from '../scripts/review/kube';
 import { findObject, synth } from './manifests';
 
-const app = Testing.app();
-const manifests = [...synth(new FibClientChart(app, 'fib-client')), ...synth(new NginxChart(app, 'nginx'))];
+const manifests = Object.values(addSandboxCharts(Testing.app())).flatMap(synth);
 
 function selected(kind: string, name: string): string[] {
   const selecting = findObject(manifests, kind, name) as unknown as KubeObject;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../../lib';
+import { addSandboxCharts } from '../../lib';
 
 const root = path.resolve(__dirname, '../..');
 const cdk8s = path.join(root, 'node_modules/.bin/cdk8s');
@@ -28,10 +28,10 @@ test('writes one flat manifest per chart, the same YAML the snapshots hold', () 
   expect(result.status).toBe(0);
   expect(fs.readdirSync(outdir).sort()).toEqual(['fib-client.k8s.yaml', 'nginx.k8s.yaml']);
 
-  const app = Testing.app();
+  const charts = addSandboxCharts(Testing.app());
   const expected = {
-    'fib-client.k8s.yaml': Yaml.stringify(...Testing.synth(new FibClientChart(app, 'fib-client'))),
-    'nginx.k8s.yaml': Yaml.stringify(...Testing.synth(new NginxChart(app, 'nginx'))),
+    'fib-client.k8s.yaml': Yaml.stringify(...Testing.synth(charts.fibClient)),
+    'nginx.k8s.yaml': Yaml.stringify(...Testing.synth(charts.nginx)),
   };
   for (const [file, yaml] of Object.entries(expected)) {
     expect(fs.readFileSync(path.join(outdir, file), 'utf8')).toBe(yaml);
