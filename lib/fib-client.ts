@@ -36,7 +36,8 @@ export interface FibClientProps {
    */
   readonly image?: string;
   /**
-   * Value of the `component` label on the Pod, which the Service selects.
+   * Value of the `component` label on the Pod, which the Service and the NetworkPolicy select
+   * together with the instance label `app.kubernetes.io/instance: ${name}`.
    * @default 'web'
    */
   readonly component?: string;
@@ -74,7 +75,18 @@ const PROP_RULES: PropRules<FibClientProps> = {
   networkPolicy: BOOLEAN_RULE,
 };
 
-/** The fib-client Pod (label `component: web`) and a NodePort Service that selects it. */
+/**
+ * The label that tells FibClients apart: `component` alone is the same on every FibClient that
+ * keeps the default, so their Services and NetworkPolicies would select each other's Pods.
+ * Kubernetes' recommended label for "a unique name identifying the instance of an application";
+ * not `app`, which NginxDeployment selects by (its ReplicaSet would adopt a bare Pod it matches).
+ */
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+/**
+ * The fib-client Pod (labels `component: web` and `app.kubernetes.io/instance: fib-client`) and
+ * a NodePort Service that selects it.
+ */
 export class FibClient extends Construct {
   /** The Pod running the web app. */
   public readonly pod: kplus.Pod;
@@ -94,7 +106,7 @@ export class FibClient extends Construct {
     const nodePort = props.nodePort ?? 31515;
     const networkPolicy = props.networkPolicy ?? true;
 
-    const labels = { component };
+    const labels = { component, [INSTANCE_LABEL]: name };
 
     this.pod = restrictedNginxWorkload(
       kplus.Pod,
@@ -118,7 +130,9 @@ export class FibClient extends Construct {
       ports: [{ name: 'http', port: servicePort, targetPort: containerPort, nodePort }],
     });
     // By label, not by construct: the selector is what users and kubectl rely on.
-    this.service.selectLabel('component', component);
+    for (const [key, value] of Object.entries(labels)) {
+      this.service.selectLabel(key, value);
+    }
     removeDroppedDefaults(this.service);
 
     if (networkPolicy) {

@@ -23,19 +23,19 @@ describe('defaults', () => {
     ]);
   });
 
-  test('the Pod runs one fib-client container on port 3000, labelled component: web', () => {
-    expect(pod.metadata.labels).toEqual({ component: 'web' });
+  test('the Pod runs one fib-client container on port 3000, labelled component: web and its instance', () => {
+    expect(pod.metadata.labels).toEqual({ component: 'web', 'app.kubernetes.io/instance': 'fib-client' });
     expect(pod.spec.containers).toHaveLength(1);
     expect(container.name).toBe('fib-client');
     expect(container.image).toBe('rgederin/fib-client-standalone-k8s');
     expect(container.ports).toEqual([{ containerPort: 3000, name: 'http' }]);
   });
 
-  test('the Service is a NodePort 3050 -> 3000 on 31515 selecting component: web', () => {
-    expect(service.metadata.labels).toEqual({ component: 'web' });
+  test('the Service is a NodePort 3050 -> 3000 on 31515 selecting component: web of this instance', () => {
+    expect(service.metadata.labels).toEqual({ component: 'web', 'app.kubernetes.io/instance': 'fib-client' });
     expect(service.spec.type).toBe('NodePort');
     expect(service.spec.ports).toEqual([{ name: 'http', port: 3050, targetPort: 3000, nodePort: 31515 }]);
-    expect(service.spec.selector).toEqual({ component: 'web' });
+    expect(service.spec.selector).toEqual({ component: 'web', 'app.kubernetes.io/instance': 'fib-client' });
   });
 
   test('probes use the serving port', () => {
@@ -43,11 +43,11 @@ describe('defaults', () => {
     expect(container.livenessProbe.tcpSocket.port).toBe(3000);
   });
 
-  test('the NetworkPolicy admits TCP 3000 from anywhere to component: web, and nothing out', () => {
+  test('the NetworkPolicy admits TCP 3000 from anywhere to component: web of this instance, and nothing out', () => {
     const networkPolicy = findObject(manifests, 'NetworkPolicy', 'fib-client-netpol');
-    expect(networkPolicy.metadata.labels).toEqual({ component: 'web' });
+    expect(networkPolicy.metadata.labels).toEqual({ component: 'web', 'app.kubernetes.io/instance': 'fib-client' });
     expect(networkPolicy.spec).toEqual({
-      podSelector: { matchLabels: { component: 'web' } },
+      podSelector: { matchLabels: { component: 'web', 'app.kubernetes.io/instance': 'fib-client' } },
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ ports: [{ protocol: 'TCP', port: 3000 }] }],
     });
@@ -67,7 +67,7 @@ describe('networkPolicy', () => {
   test('follows containerPort and component', () => {
     const manifests = fibClient({ name: 'calc', component: 'calc-web', containerPort: 8080 });
     expect(findObject(manifests, 'NetworkPolicy', 'calc-netpol').spec).toMatchObject({
-      podSelector: { matchLabels: { component: 'calc-web' } },
+      podSelector: { matchLabels: { component: 'calc-web', 'app.kubernetes.io/instance': 'calc' } },
       ingress: [{ ports: [{ protocol: 'TCP', port: 8080 }] }],
     });
   });
@@ -94,7 +94,7 @@ test('object names, labels and ports follow the props', () => {
   });
   const pod = findObject(manifests, 'Pod', 'calc-pod');
   const service = findObject(manifests, 'Service', 'calc-node-port');
-  expect(pod.metadata.labels).toEqual({ component: 'calc-web' });
+  expect(pod.metadata.labels).toEqual({ component: 'calc-web', 'app.kubernetes.io/instance': 'calc' });
   expect(pod.spec.containers[0]).toMatchObject({
     name: 'calc',
     image: 'example/calc:2.0',
@@ -102,7 +102,7 @@ test('object names, labels and ports follow the props', () => {
     ports: [{ containerPort: 8080, name: 'http' }],
   });
   expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080, nodePort: 30001 }]);
-  expect(service.spec.selector).toEqual({ component: 'calc-web' });
+  expect(service.spec.selector).toEqual({ component: 'calc-web', 'app.kubernetes.io/instance': 'calc' });
 });
 
 describe('validation', () => {
