@@ -6,6 +6,7 @@ import type { KubeNetworkPolicy } from '../imports/k8s';
 import { kubeScoreIgnore } from './kube-score';
 import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
+import { checkUniqueObjects } from './unique-objects';
 import {
   BOOLEAN_RULE,
   IMAGE_RULE,
@@ -98,6 +99,7 @@ export class FibClient extends Construct {
   constructor(scope: Construct, id: string, props: FibClientProps = {}) {
     super(scope, id);
     validateProps('FibClient', props, PROP_RULES);
+    checkUniqueObjects(this);
     const name = props.name ?? 'fib-client';
     const image = props.image ?? DEFAULT_IMAGE;
     const component = props.component ?? 'web';

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { IntOrString, KubePodDisruptionBudget, type KubeNetworkPolicy } from '../imports/k8s';
 import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
+import { checkUniqueObjects } from './unique-objects';
 import {
   BOOLEAN_RULE,
   IMAGE_RULE,
@@ -84,6 +85,7 @@ export class NginxDeployment extends Construct {
   constructor(scope: Construct, id: string, props: NginxDeploymentProps = {}) {
     super(scope, id);
     validateProps('NginxDeployment', props, PROP_RULES);
+    checkUniqueObjects(this);
     const name = props.name ?? 'nginx';
     const image = props.image ?? 'nginx:1.14.2';
     const replicas = props.replicas ?? 2;

@@ -51,3 +51,17 @@ test('a bad prop exits non-zero with its message and leaves no manifest behind',
   const left = fs.existsSync(outdir) ? fs.readdirSync(outdir) : [];
   expect(left).toEqual([]);
 });
+
+test('two objects that kubectl would apply as one fail synth, naming both construct paths', () => {
+  fs.writeFileSync(path.join(outdir, 'fib-client.k8s.yaml'), 'stale: true\n');
+
+  const result = synthInto(outdir, '--app', 'node -r ./scripts/ts-register.js test/cli/duplicate-chart.ts');
+
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toContain(
+    '[] Pod fib-client-pod is defined twice, by fib-client/fib-client/pod and fib-client-2/fib-client/pod: ' +
+      'kubectl apply would keep only the last one; give one of them another name or namespace',
+  );
+  const left = fs.existsSync(outdir) ? fs.readdirSync(outdir) : [];
+  expect(left).toEqual([]);
+});
