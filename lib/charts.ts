@@ -83,8 +83,14 @@ export interface SandboxCharts {
   readonly nginx: NginxChart;
 }
 
+const SANDBOX_PROP_RULES: PropRules<SandboxProps> = {
+  fibClient: { type: 'object', allowed: 'an object of FibClientChart props' },
+  nginx: { type: 'object', allowed: 'an object of NginxChart props' },
+};
+
 /** Adds the sandbox's charts to `app`: what `cdk8s synth` writes into dist/. */
 export function addSandboxCharts(app: App, props: SandboxProps = {}): SandboxCharts {
+  validateProps('addSandboxCharts', props, SANDBOX_PROP_RULES);
   return {
     fibClient: new FibClientChart(app, 'fib-client', props.fibClient),
     nginx: new NginxChart(app, 'nginx', props.nginx),

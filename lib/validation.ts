@@ -91,11 +91,29 @@ export const REPLICAS_RULE = integerRule(0, 2 ** 31 - 1);
 /** An on/off prop: only a boolean, so that the string 'false' does not turn it on. */
 export const BOOLEAN_RULE: PropRule = { type: 'boolean', allowed: 'true or false' };
 
-/** A container image reference: the kubelet cannot pull an empty or spaced name. */
+// The image reference grammar of the kubelet (github.com/distribution/reference): an optional
+// registry host and '/', a repository path of lowercase components, then an optional tag and an
+// optional digest. The API server only asks for a non-empty image without outer whitespace; an
+// image the kubelet cannot parse passes it and leaves the pod waiting in InvalidImageName.
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const IMAGE_REFERENCE = new RegExp(
+  `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::${TAG})?(?:@${DIGEST})?$`,
+);
+// The longest repository name (registry host and path) the grammar allows.
+const MAX_IMAGE_NAME_LENGTH = 255;
+
+/** A container image reference, as the kubelet parses it before pulling. */
 export const IMAGE_RULE: PropRule = {
   type: 'string',
-  allowed: "a non-empty image reference without whitespace, such as 'nginx:1.14.2'",
-  test: (value: string) => value.length > 0 && !/\s/.test(value),
+  allowed:
+    "an image reference such as 'nginx:1.14.2' or 'registry.example.com:5000/team/app:1.0': an optional " +
+    "registry host and '/', a repository path of lowercase letters, digits and '.', '_', '-' or '/' " +
+    "separators, then an optional ':tag' and '@digest', without whitespace",
+  test: (value: string) => (IMAGE_REFERENCE.exec(value)?.[1]?.length ?? Infinity) <= MAX_IMAGE_NAME_LENGTH,
 };
 
 /** The longest label value, DNS label and label name Kubernetes accepts. */

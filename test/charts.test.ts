@@ -11,6 +11,18 @@ test('addSandboxCharts adds the charts main.ts synthesizes, one per file of dist
   expect(app.charts.map((chart) => chart.node.id)).toEqual(['fib-client', 'nginx']);
 });
 
+test('addSandboxCharts checks its props: one object of props per chart', () => {
+  expect(() => addSandboxCharts(Testing.app(), { nginxx: { replicas: 3 } } as object)).toThrow(
+    "addSandboxCharts: 'nginxx' is not a prop (got { replicas: 3 }); the props are fibClient, nginx",
+  );
+  expect(() => addSandboxCharts(Testing.app(), { fibClient: 31516 } as object)).toThrow(
+    'addSandboxCharts: fibClient must be an object of FibClientChart props (got 31516, a number)',
+  );
+  expect(() => addSandboxCharts(Testing.app(), { nginx: { replicas: -1 } })).toThrow(
+    'NginxDeployment: replicas must be an integer in 0-2147483647 (got -1)',
+  );
+});
+
 test("chart props are flat: the construct's props beside the Chart's", () => {
   const app = Testing.app();
   const fibClient = synth(new FibClientChart(app, 'x', { nodePort: 31516, namespace: 'sandbox' }));

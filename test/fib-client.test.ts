@@ -130,18 +130,40 @@ describe('validation', () => {
     expect(() => findObject(fibClient({ name }), 'Service', `${name}-node-port`)).not.toThrow();
   });
 
-  const IMAGE_RULE = "FibClient: image must be a non-empty image reference without whitespace, such as 'nginx:1.14.2'";
+  const IMAGE_RULE =
+    'FibClient: image must be ' +
+    "an image reference such as 'nginx:1.14.2' or 'registry.example.com:5000/team/app:1.0': an optional " +
+    "registry host and '/', a repository path of lowercase letters, digits and '.', '_', '-' or '/' " +
+    "separators, then an optional ':tag' and '@digest', without whitespace";
 
   test.each([
     ['', "''"],
     ['nginx 1.14', "'nginx 1.14'"],
     [' nginx', "' nginx'"],
     ['nginx\t', "'nginx\\t'"],
+    ['Nginx:1.14.2', "'Nginx:1.14.2'"],
+    ['nginx:', "'nginx:'"],
+    ['nginx:1.14:2', "'nginx:1.14:2'"],
+    ['example/App', "'example/App'"],
+    ['nginx@sha256:abc', "'nginx@sha256:abc'"],
+    [`example.com/${'a'.repeat(250)}`, `'example.com/${'a'.repeat(250)}'`],
     [42, '42, a number'],
     [null, 'null'],
     [['nginx'], "[ 'nginx' ], an array"],
   ])('image %p is refused', (image, shown) => {
-    expect(() => fibClient({ image: image as string })).toThrow(`${IMAGE_RULE} (got ${shown})`);
+    expect(() => fibClient({ image: image as string })).toThrow(new Error(`${IMAGE_RULE} (got ${shown})`));
+  });
+
+  test.each([
+    'nginx',
+    'nginx:1.14.2',
+    'library/nginx:1.14.2',
+    'localhost:5000/nginx',
+    'registry.example.com:5000/team/web_app__x/fib-client:v1.0-rc.1',
+    'Registry.Example.com/team/app',
+    `nginx:1.14.2@sha256:${'f'.repeat(64)}`,
+  ])('image %j, a reference the kubelet parses, is accepted', (image) => {
+    expect(findObject(fibClient({ image }), 'Pod', 'fib-client-pod').spec.containers[0].image).toBe(image);
   });
 
   const COMPONENT_RULE =

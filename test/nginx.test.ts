@@ -172,7 +172,13 @@ describe('validation', () => {
     [1.14, '1.14, a number'],
   ])('image %p is refused', (image, shown) => {
     expect(() => nginx({ image: image as string })).toThrow(
-      `NginxDeployment: image must be a non-empty image reference without whitespace, such as 'nginx:1.14.2' (got ${shown})`,
+      new Error(
+        'NginxDeployment: image must be ' +
+          "an image reference such as 'nginx:1.14.2' or 'registry.example.com:5000/team/app:1.0': an optional " +
+          "registry host and '/', a repository path of lowercase letters, digits and '.', '_', '-' or '/' " +
+          "separators, then an optional ':tag' and '@digest', without whitespace" +
+          ` (got ${shown})`,
+      ),
     );
   });
 
