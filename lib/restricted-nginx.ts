@@ -50,9 +50,6 @@ export interface RestrictedNginxOptions {
   readonly kubeScoreIgnore?: readonly string[];
 }
 
-/** The cdk8s-plus workloads that can run restricted nginx. */
-export type RestrictedNginxWorkload = kplus.Pod | kplus.Deployment;
-
 /**
  * Creates a Pod or a Deployment (`workloadClass`) that runs one nginx container under Pod
  * Security "restricted": the pod security settings, the container with small explicit
