@@ -31,7 +31,9 @@ function collisions(root: IConstruct): string[] {
   for (const apiObject of apiObjects) {
     const namespace = apiObject.metadata.namespace;
     // The core group is "": v1 and apps/v1 differ in group, apps/v1 and apps/v1beta1 do not.
-    const identity = JSON.stringify([apiObject.apiGroup, apiObject.kind, namespace ?? '', apiObject.name]);
+    // No namespace is the namespace "default", as the API documents it and kubectl applies it by
+    // default.
+    const identity = JSON.stringify([apiObject.apiGroup, apiObject.kind, namespace ?? 'default', apiObject.name]);
     const first = byIdentity.get(identity);
     if (first === undefined) {
       byIdentity.set(identity, apiObject);

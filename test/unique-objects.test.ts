@@ -68,6 +68,19 @@ test("any object of the app counts, not only the constructs' own, and the namesp
   );
 });
 
+test('no namespace is the namespace default', () => {
+  const app = Testing.app();
+  new NginxChart(app, 'a', { podDisruptionBudget: false, networkPolicy: false });
+  new NginxChart(app, 'b', { namespace: 'default', podDisruptionBudget: false, networkPolicy: false });
+  expect(() => synthAll(app)).toThrow(
+    new Error(
+      PREFIX +
+        '  [] Deployment nginx-deployment in namespace default is defined twice, by a/nginx/deployment and ' +
+        'b/nginx/deployment: kubectl apply would keep only the last one; give one of them another name or namespace',
+    ),
+  );
+});
+
 test('the same names in two namespaces, or of two kinds, are two objects', () => {
   const app = Testing.app();
   new FibClientChart(app, 'a', { namespace: 'one' });
