@@ -2,15 +2,15 @@
 // A changed default (a port, the replica count, an image) fails here until the snapshot is
 // updated on purpose with `npm test -- -u` and the .snap diff is reviewed.
 import { Testing } from 'cdk8s';
-import { FibClientChart, NginxChart } from './lib';
+import { addSandboxCharts } from './lib';
 import { manifestYaml } from './test/manifests';
 
+const charts = addSandboxCharts(Testing.app());
+
 test('dist/fib-client.k8s.yaml', () => {
-  const chart = new FibClientChart(Testing.app(), 'fib-client');
-  expect(manifestYaml(chart)).toMatchSnapshot();
+  expect(manifestYaml(charts.fibClient)).toMatchSnapshot();
 });
 
 test('dist/nginx.k8s.yaml', () => {
-  const chart = new NginxChart(Testing.app(), 'nginx');
-  expect(manifestYaml(chart)).toMatchSnapshot();
+  expect(manifestYaml(charts.nginx)).toMatchSnapshot();
 });

@@ -13,9 +13,12 @@ export const DROPPED_DEFAULTS = {
   Service: ['/spec/externalIPs'],
 } as const;
 
-/** Removes the dropped defaults of `kind` from the manifest of `construct`. */
-export function removeDroppedDefaults(construct: IConstruct, kind: keyof typeof DROPPED_DEFAULTS): void {
+/** Removes the dropped defaults of its kind from the manifest of `construct`. */
+export function removeDroppedDefaults(construct: IConstruct): void {
   const apiObject = ApiObject.of(construct);
+  const pointers: readonly string[] = Object.hasOwn(DROPPED_DEFAULTS, apiObject.kind)
+    ? DROPPED_DEFAULTS[apiObject.kind as keyof typeof DROPPED_DEFAULTS]
+    : [];
   // The L2 API has no way to leave these fields unset.
-  apiObject.addJsonPatch(...DROPPED_DEFAULTS[kind].map((path) => JsonPatch.remove(path)));
+  apiObject.addJsonPatch(...pointers.map((path) => JsonPatch.remove(path)));
 }

@@ -5,14 +5,18 @@ import { removeDroppedDefaults } from './api-defaults';
 import type { KubeNetworkPolicy } from '../imports/k8s';
 import { kubeScoreIgnore } from './kube-score';
 import { addServedPortNetworkPolicy } from './network-policy';
+import { restrictedNginxWorkload } from './restricted-nginx';
+import { checkUniqueObjects } from './unique-objects';
 import {
-  addRestrictedEscapeHatches,
-  addRestrictedNginxContainer,
-  nginxKubeScoreExceptions,
-  removeAddressLabel,
-  restrictedNginxPodSecurity,
-} from './restricted-nginx';
-import { validateImage, validateName, validateNodePort, validatePort } from './validation';
+  BOOLEAN_RULE,
+  IMAGE_RULE,
+  LABEL_VALUE_RULE,
+  NODE_PORT_RULE,
+  PORT_RULE,
+  type PropRules,
+  nameRule,
+  validateProps,
+} from './validation';
 
 const POD_SUFFIX = '-pod';
 const SERVICE_SUFFIX = '-node-port';
@@ -33,7 +37,8 @@ export interface FibClientProps {
    */
   readonly image?: string;
   /**
-   * Value of the `component` label on the Pod, which the Service selects.
+   * Value of the `component` label on the Pod, which the Service and the NetworkPolicy select
+   * together with the instance label `app.kubernetes.io/instance: ${name}`.
    * @default 'web'
    */
   readonly component?: string;
@@ -61,7 +66,28 @@ export interface FibClientProps {
   readonly networkPolicy?: boolean;
 }
 
-/** The fib-client Pod (label `component: web`) and a NodePort Service that selects it. */
+const PROP_RULES: PropRules<FibClientProps> = {
+  name: nameRule([POD_SUFFIX, SERVICE_SUFFIX, NETWORK_POLICY_SUFFIX]),
+  image: IMAGE_RULE,
+  component: LABEL_VALUE_RULE,
+  containerPort: PORT_RULE,
+  servicePort: PORT_RULE,
+  nodePort: NODE_PORT_RULE,
+  networkPolicy: BOOLEAN_RULE,
+};
+
+/**
+ * The label that tells FibClients apart: `component` alone is the same on every FibClient that
+ * keeps the default, so their Services and NetworkPolicies would select each other's Pods.
+ * Kubernetes' recommended label for "a unique name identifying the instance of an application";
+ * not `app`, which NginxDeployment selects by (its ReplicaSet would adopt a bare Pod it matches).
+ */
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+/**
+ * The fib-client Pod (labels `component: web` and `app.kubernetes.io/instance: fib-client`) and
+ * a NodePort Service that selects it.
+ */
 export class FibClient extends Construct {
   /** The Pod running the web app. */
   public readonly pod: kplus.Pod;
@@ -72,6 +98,8 @@ export class FibClient extends Construct {
 
   constructor(scope: Construct, id: string, props: FibClientProps = {}) {
     super(scope, id);
+    validateProps('FibClient', props, PROP_RULES);
+    checkUniqueObjects(this);
     const name = props.name ?? 'fib-client';
     const image = props.image ?? DEFAULT_IMAGE;
     const component = props.component ?? 'web';
@@ -80,27 +108,21 @@ export class FibClient extends Construct {
     const nodePort = props.nodePort ?? 31515;
     const networkPolicy = props.networkPolicy ?? true;
 
-    validateName('FibClient', name, [POD_SUFFIX, SERVICE_SUFFIX, NETWORK_POLICY_SUFFIX]);
-    validateImage('FibClient', image);
-    validatePort('FibClient', 'containerPort', containerPort);
-    validatePort('FibClient', 'servicePort', servicePort);
-    validateNodePort('FibClient', nodePort);
+    const labels = { component, [INSTANCE_LABEL]: name };
 
-    const labels = { component };
-
-    const podKubeScoreExceptions = nginxKubeScoreExceptions(image);
-    if (image === DEFAULT_IMAGE) {
-      // kube-score wants a pinned tag; this image has none but `latest`.
-      podKubeScoreExceptions.push('container-image-tag');
-    }
-    this.pod = new kplus.Pod(this, 'pod', {
-      metadata: { name: `${name}${POD_SUFFIX}`, labels, annotations: kubeScoreIgnore(podKubeScoreExceptions) },
-      securityContext: restrictedNginxPodSecurity(containerPort),
-    });
-    addRestrictedNginxContainer(this.pod, { name, image, containerPort });
-    addRestrictedEscapeHatches(this.pod, '/spec');
-    removeAddressLabel(this.pod, '/metadata');
-    removeDroppedDefaults(this.pod, 'Pod');
+    this.pod = restrictedNginxWorkload(
+      kplus.Pod,
+      this,
+      'pod',
+      { metadata: { name: `${name}${POD_SUFFIX}`, labels } },
+      {
+        name,
+        image,
+        containerPort,
+        // kube-score wants a pinned tag; this image has none but `latest`.
+        kubeScoreIgnore: image === DEFAULT_IMAGE ? ['container-image-tag'] : [],
+      },
+    );
 
     this.service = new kplus.Service(this, 'service', {
       // kube-score advises against NodePort Services; exposing the app on every node's port is
@@ -110,8 +132,10 @@ export class FibClient extends Construct {
       ports: [{ name: 'http', port: servicePort, targetPort: containerPort, nodePort }],
     });
     // By label, not by construct: the selector is what users and kubectl rely on.
-    this.service.selectLabel('component', component);
-    removeDroppedDefaults(this.service, 'Service');
+    for (const [key, value] of Object.entries(labels)) {
+      this.service.selectLabel(key, value);
+    }
+    removeDroppedDefaults(this.service);
 
     if (networkPolicy) {
       this.networkPolicy = addServedPortNetworkPolicy(this, 'netpol', {

@@ -1,18 +1,19 @@
 // NginxDeployment: the sandbox's nginx Deployment.
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { removeDroppedDefaults } from './api-defaults';
 import { IntOrString, KubePodDisruptionBudget, type KubeNetworkPolicy } from '../imports/k8s';
-import { kubeScoreIgnore } from './kube-score';
 import { addServedPortNetworkPolicy } from './network-policy';
+import { restrictedNginxWorkload } from './restricted-nginx';
+import { checkUniqueObjects } from './unique-objects';
 import {
-  addRestrictedEscapeHatches,
-  addRestrictedNginxContainer,
-  nginxKubeScoreExceptions,
-  removeAddressLabel,
-  restrictedNginxPodSecurity,
-} from './restricted-nginx';
-import { validateImage, validateName, validatePort, validateReplicas } from './validation';
+  BOOLEAN_RULE,
+  IMAGE_RULE,
+  PORT_RULE,
+  type PropRules,
+  REPLICAS_RULE,
+  nameRule,
+  validateProps,
+} from './validation';
 
 const DEPLOYMENT_SUFFIX = '-deployment';
 const PDB_SUFFIX = '-pdb';
@@ -62,6 +63,16 @@ export interface NginxDeploymentProps {
   readonly podAntiAffinity?: boolean;
 }
 
+const PROP_RULES: PropRules<NginxDeploymentProps> = {
+  name: nameRule([DEPLOYMENT_SUFFIX, PDB_SUFFIX, NETWORK_POLICY_SUFFIX]),
+  image: IMAGE_RULE,
+  replicas: REPLICAS_RULE,
+  containerPort: PORT_RULE,
+  podDisruptionBudget: BOOLEAN_RULE,
+  networkPolicy: BOOLEAN_RULE,
+  podAntiAffinity: BOOLEAN_RULE,
+};
+
 /** A Deployment of nginx pods selected by the label `app: ${name}`. */
 export class NginxDeployment extends Construct {
   /** The Deployment. */
@@ -73,6 +84,8 @@ export class NginxDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxDeploymentProps = {}) {
     super(scope, id);
+    validateProps('NginxDeployment', props, PROP_RULES);
+    checkUniqueObjects(this);
     const name = props.name ?? 'nginx';
     const image = props.image ?? 'nginx:1.14.2';
     const replicas = props.replicas ?? 2;
@@ -81,31 +94,23 @@ export class NginxDeployment extends Construct {
     const networkPolicy = props.networkPolicy ?? true;
     const podAntiAffinity = props.podAntiAffinity ?? true;
 
-    validateName('NginxDeployment', name, [DEPLOYMENT_SUFFIX, PDB_SUFFIX, NETWORK_POLICY_SUFFIX]);
-    validateImage('NginxDeployment', image);
-    validateReplicas('NginxDeployment', replicas);
-    validatePort('NginxDeployment', 'containerPort', containerPort);
-
     const labels = { app: name };
 
-    this.deployment = new kplus.Deployment(this, 'deployment', {
-      metadata: {
-        name: `${name}${DEPLOYMENT_SUFFIX}`,
-        labels,
-        annotations: kubeScoreIgnore(nginxKubeScoreExceptions(image)),
+    this.deployment = restrictedNginxWorkload(
+      kplus.Deployment,
+      this,
+      'deployment',
+      {
+        metadata: { name: `${name}${DEPLOYMENT_SUFFIX}`, labels },
+        replicas,
+        // A Deployment's selector is immutable: select by the stable app label, never by the
+        // construct address that cdk8s-plus would use by default.
+        select: false,
+        podMetadata: { labels },
       },
-      replicas,
-      // A Deployment's selector is immutable: select by the stable app label, never by the
-      // construct address that cdk8s-plus would use by default.
-      select: false,
-      podMetadata: { labels },
-      securityContext: restrictedNginxPodSecurity(containerPort),
-    });
+      { name, image, containerPort },
+    );
     this.deployment.select(kplus.LabelSelector.of({ labels }));
-    addRestrictedNginxContainer(this.deployment, { name, image, containerPort });
-    addRestrictedEscapeHatches(this.deployment, '/spec/template/spec');
-    removeAddressLabel(this.deployment, '/spec/template/metadata');
-    removeDroppedDefaults(this.deployment, 'Deployment');
 
     if (podAntiAffinity) {
       // A weight makes it a preference, not a requirement (see the prop).

@@ -8,7 +8,10 @@
 // each setting is chosen here instead.
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import { removeDroppedDefaults } from './api-defaults';
 import { Quantity } from '../imports/k8s';
+import { kubeScoreIgnore } from './kube-score';
 
 // Not the image's own nginx user (uid 101): kube-score asks for a UID and GID above 10000 so
 // they cannot match a host account. nginx needs no passwd entry when started unprivileged (it
@@ -31,18 +34,63 @@ const FIRST_UNPRIVILEGED_PORT = 1024;
 // files uses a few MiB of that.
 const EPHEMERAL_STORAGE = { request: '32Mi', limit: '128Mi' } as const;
 
-/** What differs between the sandbox's nginx containers. */
-export interface RestrictedNginxContainerOptions {
+/** What differs between the sandbox's nginx workloads. */
+export interface RestrictedNginxOptions {
   /** Container name. */
   readonly name: string;
   /** Image reference. */
   readonly image: string;
   /** The port nginx listens on inside the container. */
   readonly containerPort: number;
+  /**
+   * kube-score checks the caller contradicts on purpose, besides those that follow from the
+   * image (see nginxKubeScoreExceptions); the caller says why beside each.
+   * @default - none
+   */
+  readonly kubeScoreIgnore?: readonly string[];
+}
+
+/**
+ * Creates a Pod or a Deployment (`workloadClass`) that runs one nginx container under Pod
+ * Security "restricted": the pod security settings, the container with small explicit
+ * resources, probes on the serving port and emptyDir volumes where nginx writes, what
+ * cdk8s-plus-27 cannot say (seccompProfile, `capabilities: drop: [ALL]`, ephemeral storage),
+ * no construct-address label and no field at a default the API server drops. It is the one way
+ * the sandbox creates a workload, so no step can be left out or come in the wrong order.
+ */
+export function restrictedNginxWorkload<C extends typeof kplus.Pod | typeof kplus.Deployment>(
+  workloadClass: C,
+  scope: Construct,
+  id: string,
+  props: Omit<NonNullable<ConstructorParameters<C>[2]>, 'securityContext' | 'containers' | 'volumes'>,
+  options: RestrictedNginxOptions,
+): InstanceType<C> {
+  const { image, containerPort } = options;
+  const metadata = (props as kplus.AbstractPodProps).metadata;
+  const ignored = kubeScoreIgnore([...nginxKubeScoreExceptions(image), ...(options.kubeScoreIgnore ?? [])]);
+  const annotations = ignored === undefined ? metadata?.annotations : { ...metadata?.annotations, ...ignored };
+  // TypeScript cannot call a union of constructors; either one takes the props of its kind.
+  const construct = workloadClass as unknown as new (
+    scope: Construct,
+    id: string,
+    props: kplus.AbstractPodProps,
+  ) => InstanceType<C>;
+  const workload = new construct(scope, id, {
+    ...props,
+    metadata: { ...metadata, annotations },
+    securityContext: restrictedNginxPodSecurity(containerPort),
+  });
+  addRestrictedNginxContainer(workload, options);
+  // The pod template of a Deployment is at /spec/template; a Pod is its own.
+  const podPath = workload instanceof kplus.Deployment ? '/spec/template' : '';
+  addRestrictedEscapeHatches(workload, `${podPath}/spec`);
+  removeAddressLabel(workload, `${podPath}/metadata`);
+  removeDroppedDefaults(workload);
+  return workload;
 }
 
 /** Pod-level security settings for a pod that runs only restricted nginx containers. */
-export function restrictedNginxPodSecurity(containerPort: number): kplus.PodSecurityContextProps {
+function restrictedNginxPodSecurity(containerPort: number): kplus.PodSecurityContextProps {
   return {
     ensureNonRoot: true,
     user: NGINX_UID,
@@ -62,10 +110,7 @@ export function restrictedNginxPodSecurity(containerPort: number): kplus.PodSecu
  * Adds an nginx container to `workload` with "restricted" security settings, small explicit
  * resources, probes on the serving port and emptyDir volumes where nginx writes.
  */
-export function addRestrictedNginxContainer(
-  workload: kplus.AbstractPod,
-  options: RestrictedNginxContainerOptions,
-): kplus.Container {
+function addRestrictedNginxContainer(workload: kplus.AbstractPod, options: RestrictedNginxOptions): void {
   const { name, image, containerPort } = options;
   const container = workload.addContainer({
     name,
@@ -104,16 +149,15 @@ export function addRestrictedNginxContainer(
     });
     container.mount(writable.path, volume);
   }
-  return container;
 }
 
 /**
  * Adds the settings that cdk8s-plus-27 cannot express: the two of "restricted", seccompProfile
  * RuntimeDefault on the pod and `capabilities: drop: [ALL]` on every container, and every
- * container's ephemeral-storage request and limit. Call it after the containers are added.
+ * container's ephemeral-storage request and limit. Runs after the containers are added.
  * @param podSpecPath JSON pointer to the pod spec inside the workload's manifest.
  */
-export function addRestrictedEscapeHatches(workload: kplus.AbstractPod, podSpecPath: string): void {
+function addRestrictedEscapeHatches(workload: kplus.AbstractPod, podSpecPath: string): void {
   const apiObject = ApiObject.of(workload);
   // PodSecurityContextProps has no seccompProfile.
   apiObject.addJsonPatch(JsonPatch.add(`${podSpecPath}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
@@ -137,7 +181,7 @@ export function addRestrictedEscapeHatches(workload: kplus.AbstractPod, podSpecP
  * The kube-score checks that a restricted nginx container running `image` contradicts on
  * purpose, for its `kube-score/ignore` annotation.
  */
-export function nginxKubeScoreExceptions(image: string): string[] {
+function nginxKubeScoreExceptions(image: string): string[] {
   // kube-score wants imagePullPolicy Always so that imagePullSecrets are checked on every
   // start. A pinned tag does not move and these public images need no secret: IfNotPresent,
   // Kubernetes' own default for a pinned tag, lets a pod start on a node that is offline.
@@ -162,7 +206,7 @@ export function defaultPullPolicy(image: string): kplus.ImagePullPolicy {
  * Removes the construct-address label that cdk8s-plus-27 puts on every pod it creates.
  * @param metadataPath JSON pointer to the pod metadata inside the workload's manifest.
  */
-export function removeAddressLabel(workload: kplus.AbstractPod, metadataPath: string): void {
+function removeAddressLabel(workload: kplus.AbstractPod, metadataPath: string): void {
   // Nothing here selects by it, and a refactor of the construct tree would change it (and so
   // roll a Deployment's pods).
   ApiObject.of(workload).addJsonPatch(JsonPatch.remove(`${metadataPath}/labels/cdk8s.io~1metadata.addr`));

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { FibClientChart, NginxChart } from '../lib';
+import { addSandboxCharts } from '../lib';
 import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from '../scripts/review/deployment-diagram';
 import type { KubeObject } from '../scripts/review/kube';
 
@@ -14,11 +14,7 @@ function objects(yaml: string): KubeObject[] {
 
 test(`${DIAGRAM_FILE} is up to date`, () => {
   // The charts main.ts synthesizes, built in-process like main.test.ts does.
-  const app = Testing.app();
-  const manifests = [
-    ...Testing.synth(new FibClientChart(app, 'fib-client')),
-    ...Testing.synth(new NginxChart(app, 'nginx')),
-  ] as KubeObject[];
+  const manifests = Object.values(addSandboxCharts(Testing.app())).flatMap(Testing.synth) as KubeObject[];
   const expected = deploymentDiagram(manifests);
   const file = path.join(__dirname, '..', DIAGRAM_FILE);
   const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(missing)';
@@ -44,11 +40,7 @@ test('readmeWithDiagram replaces only the block between the markers', () => {
 });
 
 test('the sandbox picture: the NodePort port chain reaches the fib-client Pod, nothing selects nginx', () => {
-  const app = Testing.app();
-  const manifests = [
-    ...Testing.synth(new NginxChart(app, 'nginx')),
-    ...Testing.synth(new FibClientChart(app, 'fib-client')),
-  ] as KubeObject[];
+  const manifests = Object.values(addSandboxCharts(Testing.app())).flatMap(Testing.synth) as KubeObject[];
   const diagram = deploymentDiagram(manifests);
 
   expect(diagram).toContain('  nodes -->|"nodePort 31515"| Service_fib_client_node_port\n');

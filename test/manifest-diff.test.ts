@@ -2,18 +2,14 @@
 // a change, which changes are flagged, and how the terminal and Markdown reports read.
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { FibClientChart, NginxChart } from '../lib';
+import { addSandboxCharts } from '../lib';
 import { type KubeObject, podTemplate } from '../scripts/review/kube';
 import { type ManifestDiff, diffManifests, formatPath } from '../scripts/review/manifest-diff';
 import { formatValue, markdownReport, textReport } from '../scripts/review/report';
 
 /** Every object main.ts synthesizes, with optional props, as plain JSON like a parsed dist/. */
 function sandbox(props: { replicas?: number; image?: string } = {}): KubeObject[] {
-  const app = Testing.app();
-  return [
-    ...Testing.synth(new FibClientChart(app, 'fib-client')),
-    ...Testing.synth(new NginxChart(app, 'nginx', { nginx: props })),
-  ] as KubeObject[];
+  return Object.values(addSandboxCharts(Testing.app(), { nginx: props })).flatMap(Testing.synth) as KubeObject[];
 }
 
 /** The pod specs inside the objects, to edit in place. */

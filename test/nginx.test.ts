@@ -133,26 +133,68 @@ describe('validation', () => {
   test.each(['', 'Nginx', '9nginx', 'nginx.web', 'a'.repeat(53)])('name %j is refused', (name) => {
     expect(() => nginx({ name })).toThrow(
       `NginxDeployment: name must be a DNS-1035 label of 1-52 characters (lowercase letters, digits and '-', ` +
-        `starting with a letter, ending with a letter or digit) so that "${name}-deployment" is a valid ` +
-        `object name (got ${JSON.stringify(name)})`,
+        `starting with a letter, ending with a letter or digit) so that "<name>-deployment" is a valid ` +
+        `object name (got '${name}')`,
     );
   });
 
-  test.each([-1, 1.5, Number.POSITIVE_INFINITY])('replicas %p is refused', (replicas) => {
-    expect(() => nginx({ replicas })).toThrow(
-      `NginxDeployment: replicas must be an integer >= 0 (got ${replicas}); use a whole number`,
+  test.each([
+    [-1, '-1'],
+    [1.5, '1.5'],
+    [Number.POSITIVE_INFINITY, 'Infinity'],
+    [2 ** 31, '2147483648'],
+    ['2', "'2', a string"],
+  ])('replicas %p is refused, with no hint the value already meets', (replicas, shown) => {
+    // replicas is an int32 in the API: 2^31 does not fit.
+    expect(() => nginx({ replicas: replicas as number })).toThrow(
+      new Error(`NginxDeployment: replicas must be an integer in 0-2147483647 (got ${shown})`),
     );
   });
 
-  test.each([0, 70000])('containerPort %p is refused', (containerPort) => {
-    expect(() => nginx({ containerPort })).toThrow(
-      `NginxDeployment: containerPort must be an integer in 1-65535 (got ${containerPort}); use a TCP port number`,
+  test('the largest int32 replica count is accepted', () => {
+    expect(findObject(nginx({ replicas: 2 ** 31 - 1 }), 'Deployment', 'nginx-deployment').spec.replicas).toBe(
+      2147483647,
     );
   });
 
-  test('an image with whitespace is refused', () => {
-    expect(() => nginx({ image: 'nginx :1.14.2' })).toThrow(
-      'NginxDeployment: image must be a non-empty image reference without whitespace, such as "nginx:1.14.2" (got "nginx :1.14.2")',
+  test.each([
+    [0, '0'],
+    [70000, '70000'],
+    ['80', "'80', a string"],
+  ])('containerPort %p is refused', (containerPort, shown) => {
+    expect(() => nginx({ containerPort: containerPort as number })).toThrow(
+      new Error(`NginxDeployment: containerPort must be an integer in 1-65535 (got ${shown})`),
+    );
+  });
+
+  test.each([
+    ['nginx :1.14.2', "'nginx :1.14.2'"],
+    [1.14, '1.14, a number'],
+  ])('image %p is refused', (image, shown) => {
+    expect(() => nginx({ image: image as string })).toThrow(
+      new Error(
+        'NginxDeployment: image must be ' +
+          "an image reference such as 'nginx:1.14.2' or 'registry.example.com:5000/team/app:1.0': an optional " +
+          "registry host and '/', a repository path of lowercase letters, digits and '.', '_', '-' or '/' " +
+          "separators, then an optional ':tag' and '@digest', without whitespace" +
+          ` (got ${shown})`,
+      ),
+    );
+  });
+
+  test.each(['podDisruptionBudget', 'networkPolicy', 'podAntiAffinity'] as const)(
+    '%s must be a boolean: the string "false" does not turn it on',
+    (prop) => {
+      expect(() => nginx({ [prop]: 'false' })).toThrow(
+        `NginxDeployment: ${prop} must be true or false (got 'false', a string)`,
+      );
+    },
+  );
+
+  test('an unknown prop is refused', () => {
+    expect(() => nginx({ replica: 3 } as NginxDeploymentProps)).toThrow(
+      "NginxDeployment: 'replica' is not a prop (got 3); the props are name, image, replicas, containerPort, " +
+        'podDisruptionBudget, networkPolicy, podAntiAffinity',
     );
   });
 });

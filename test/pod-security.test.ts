@@ -1,20 +1,16 @@
 // Pod Security "restricted" on everything the charts synthesize, and the checker itself: each
 // rule, fed a pod that breaks it, reports that field and that control.
 import { Testing } from 'cdk8s';
-import { FibClientChart, type FibClientProps, NginxChart, type NginxDeploymentProps } from '../lib';
+import { type SandboxProps, addSandboxCharts } from '../lib';
 import { checkPodSecurity } from '../scripts/check/pod-security';
 import { synth } from './manifests';
 
 describe('every pod spec the charts synthesize meets "restricted"', () => {
-  test.each<[string, { fibClient?: FibClientProps; nginx?: NginxDeploymentProps }]>([
+  test.each<[string, SandboxProps]>([
     ['the sandbox (main.ts)', {}],
     ['unprivileged ports', { fibClient: { containerPort: 8080 }, nginx: { containerPort: 8080 } }],
   ])('%s', (_, props) => {
-    const app = Testing.app();
-    const manifests = [
-      ...synth(new FibClientChart(app, 'fib-client', { fibClient: props.fibClient })),
-      ...synth(new NginxChart(app, 'nginx', { nginx: props.nginx })),
-    ];
+    const manifests = Object.values(addSandboxCharts(Testing.app(), props)).flatMap(synth);
     expect(manifests.flatMap(checkPodSecurity)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { FibClient, NginxDeployment } from '../lib';
-import { defaultPullPolicy } from '../lib/restricted-nginx';
+import { defaultPullPolicy, restrictedNginxWorkload } from '../lib/restricted-nginx';
 import { findObject, synth } from './manifests';
 
 describe('defaultPullPolicy follows Kubernetes defaulting', () => {
@@ -79,4 +79,29 @@ describe.each([
     expect(container.livenessProbe.tcpSocket).toBeDefined();
     expect(podSpec.automountServiceAccountToken).toBe(false);
   });
+});
+
+test('the one step gives a Pod and a Deployment the same pod, finding each pod spec itself', () => {
+  const chart = Testing.chart();
+  const labels = { app: 'web' };
+  const options = { name: 'web', image: 'nginx:1.14.2', containerPort: 80 };
+  restrictedNginxWorkload(kplus.Pod, chart, 'pod', { metadata: { name: 'web', labels } }, options);
+  const deployment = restrictedNginxWorkload(
+    kplus.Deployment,
+    chart,
+    'deployment',
+    { metadata: { name: 'web' }, select: false, podMetadata: { labels } },
+    options,
+  );
+  deployment.select(kplus.LabelSelector.of({ labels }));
+  const manifests = synth(chart);
+  const pod = findObject(manifests, 'Pod', 'web');
+  const template = findObject(manifests, 'Deployment', 'web').spec.template;
+
+  expect(template.spec).toEqual(pod.spec);
+  expect(template.metadata.labels).toEqual(labels);
+  expect(pod.metadata.labels).toEqual(labels);
+  expect(pod.spec.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+  expect(pod.spec).not.toHaveProperty('hostNetwork');
+  expect(pod.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'container-image-pull-policy' } });
 });

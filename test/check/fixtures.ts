@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../../lib';
+import { addSandboxCharts } from '../../lib';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are arbitrary JSON.
 export type Json = any;
@@ -20,10 +20,10 @@ export function manifestDir(files: Record<string, Json[]>): string {
 
 /** The objects of dist/, as main.ts synthesizes them: file name -> objects. */
 export function sandboxManifests(): Record<string, Json[]> {
-  const app = Testing.app();
+  const charts = addSandboxCharts(Testing.app());
   return {
-    'fib-client.k8s.yaml': Testing.synth(new FibClientChart(app, 'fib-client')),
-    'nginx.k8s.yaml': Testing.synth(new NginxChart(app, 'nginx')),
+    'fib-client.k8s.yaml': Testing.synth(charts.fibClient),
+    'nginx.k8s.yaml': Testing.synth(charts.nginx),
   };
 }
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../../lib';
+import { addSandboxCharts } from '../../lib';
 import { deploymentDiagram } from '../../scripts/review/deployment-diagram';
 
 const root = path.resolve(__dirname, '../..');
@@ -114,8 +114,7 @@ test('npm run diagram, through the real app, writes what the unit test expects f
   expect(result.stderr).toBe('');
   expect(result.stdout).toMatch(/^wrote docs\/deployment.md and the diagram in README.md \(\d+ objects\)\n$/);
 
-  const app = Testing.app();
-  const charts = [new FibClientChart(app, 'fib-client'), new NginxChart(app, 'nginx')];
+  const charts = Object.values(addSandboxCharts(Testing.app()));
   const expected = deploymentDiagram(charts.flatMap((chart) => Testing.synth(chart)));
   expect(fs.readFileSync(path.join(repo, 'docs/deployment.md'), 'utf8')).toBe(expected);
 });

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../../lib';
+import { addSandboxCharts } from '../../lib';
 
 const root = path.resolve(__dirname, '../..');
 const cdk8s = path.join(root, 'node_modules/.bin/cdk8s');
@@ -28,10 +28,10 @@ test('writes one flat manifest per chart, the same YAML the snapshots hold', () 
   expect(result.status).toBe(0);
   expect(fs.readdirSync(outdir).sort()).toEqual(['fib-client.k8s.yaml', 'nginx.k8s.yaml']);
 
-  const app = Testing.app();
+  const charts = addSandboxCharts(Testing.app());
   const expected = {
-    'fib-client.k8s.yaml': Yaml.stringify(...Testing.synth(new FibClientChart(app, 'fib-client'))),
-    'nginx.k8s.yaml': Yaml.stringify(...Testing.synth(new NginxChart(app, 'nginx'))),
+    'fib-client.k8s.yaml': Yaml.stringify(...Testing.synth(charts.fibClient)),
+    'nginx.k8s.yaml': Yaml.stringify(...Testing.synth(charts.nginx)),
   };
   for (const [file, yaml] of Object.entries(expected)) {
     expect(fs.readFileSync(path.join(outdir, file), 'utf8')).toBe(yaml);
@@ -47,6 +47,20 @@ test('a bad prop exits non-zero with its message and leaves no manifest behind',
   expect(result.status).not.toBe(0);
   expect(result.stderr).toContain(
     "FibClient: nodePort must be an integer in 30000-32767 (got 80); pick a port in the API server's default --service-node-port-range",
+  );
+  const left = fs.existsSync(outdir) ? fs.readdirSync(outdir) : [];
+  expect(left).toEqual([]);
+});
+
+test('two objects that kubectl would apply as one fail synth, naming both construct paths', () => {
+  fs.writeFileSync(path.join(outdir, 'fib-client.k8s.yaml'), 'stale: true\n');
+
+  const result = synthInto(outdir, '--app', 'node -r ./scripts/ts-register.js test/cli/duplicate-chart.ts');
+
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toContain(
+    '[] Pod fib-client-pod is defined twice, by fib-client/fib-client/pod and fib-client-2/fib-client/pod: ' +
+      'kubectl apply would keep only the last one; give one of them another name or namespace',
   );
   const left = fs.existsSync(outdir) ? fs.readdirSync(outdir) : [];
   expect(left).toEqual([]);

@@ -1,0 +1,104 @@
+// Two objects that kubectl would apply as one, or two Services asking for one nodePort, fail the
+// synthesis of the whole app, wherever they are, with both construct paths in the message.
+import { type App, Chart, Testing } from 'cdk8s';
+import { FibClient, FibClientChart, NginxChart, NginxDeployment, addSandboxCharts } from '../lib';
+import { KubeConfigMap } from '../imports/k8s';
+
+const PREFIX = 'Validation failed with the following errors:\n';
+
+function synthAll(app: App): void {
+  for (const chart of app.charts) {
+    Testing.synth(chart);
+  }
+}
+
+test('a second default FibClientChart beside the sandbox is refused, naming both paths', () => {
+  const app = Testing.app();
+  addSandboxCharts(app);
+  const second = new FibClientChart(app, 'second');
+  const refusal =
+    PREFIX +
+    '  [] Pod fib-client-pod is defined twice, by fib-client/fib-client/pod and second/fib-client/pod: ' +
+    'kubectl apply would keep only the last one; give one of them another name or namespace\n' +
+    '  [] Service fib-client-node-port is defined twice, by fib-client/fib-client/service and ' +
+    'second/fib-client/service: kubectl apply would keep only the last one; give one of them another name or namespace\n' +
+    '  [] NetworkPolicy fib-client-netpol is defined twice, by fib-client/fib-client/netpol and ' +
+    'second/fib-client/netpol: kubectl apply would keep only the last one; give one of them another name or namespace';
+  expect(() => Testing.synth(second)).toThrow(new Error(refusal));
+  expect(() => app.synth()).toThrow(new Error(refusal));
+});
+
+test('two NginxDeployments of one name in one chart are refused', () => {
+  const chart = Testing.chart();
+  new NginxDeployment(chart, 'a', { podDisruptionBudget: false, networkPolicy: false });
+  new NginxDeployment(chart, 'b', { podDisruptionBudget: false, networkPolicy: false });
+  expect(() => Testing.synth(chart)).toThrow(
+    new Error(
+      PREFIX +
+        '  [] Deployment nginx-deployment is defined twice, by test/a/deployment and test/b/deployment: ' +
+        'kubectl apply would keep only the last one; give one of them another name or namespace',
+    ),
+  );
+});
+
+test('a FibClient and an NginxDeployment of one name both make ${name}-netpol: refused', () => {
+  const chart = Testing.chart();
+  new FibClient(chart, 'fib', { name: 'web' });
+  new NginxDeployment(chart, 'nginx', { name: 'web' });
+  expect(() => Testing.synth(chart)).toThrow(
+    'NetworkPolicy web-netpol is defined twice, by test/fib/netpol and test/nginx/netpol',
+  );
+});
+
+test("any object of the app counts, not only the constructs' own, and the namespace is named", () => {
+  const app = Testing.app();
+  new NginxChart(app, 'nginx', { namespace: 'sandbox' });
+  new KubeConfigMap(new Chart(app, 'mine', { namespace: 'sandbox' }), 'config', {
+    metadata: { name: 'nginx-pdb' },
+  });
+  new KubeConfigMap(new Chart(app, 'yours', { namespace: 'sandbox' }), 'config', {
+    metadata: { name: 'nginx-pdb' },
+  });
+  expect(() => synthAll(app)).toThrow(
+    new Error(
+      PREFIX +
+        '  [] ConfigMap nginx-pdb in namespace sandbox is defined twice, by mine/config and yours/config: ' +
+        'kubectl apply would keep only the last one; give one of them another name or namespace',
+    ),
+  );
+});
+
+test('no namespace is the namespace default', () => {
+  const app = Testing.app();
+  new NginxChart(app, 'a', { podDisruptionBudget: false, networkPolicy: false });
+  new NginxChart(app, 'b', { namespace: 'default', podDisruptionBudget: false, networkPolicy: false });
+  expect(() => synthAll(app)).toThrow(
+    new Error(
+      PREFIX +
+        '  [] Deployment nginx-deployment in namespace default is defined twice, by a/nginx/deployment and ' +
+        'b/nginx/deployment: kubectl apply would keep only the last one; give one of them another name or namespace',
+    ),
+  );
+});
+
+test('the same names in two namespaces, or of two kinds, are two objects', () => {
+  const app = Testing.app();
+  new FibClientChart(app, 'a', { namespace: 'one' });
+  new FibClientChart(app, 'b', { namespace: 'two', nodePort: 31516 });
+  new KubeConfigMap(new Chart(app, 'c', { namespace: 'one' }), 'config', { metadata: { name: 'fib-client-pod' } });
+  expect(() => synthAll(app)).not.toThrow();
+});
+
+test('two Services asking for one nodePort are refused, in any namespaces', () => {
+  const app = Testing.app();
+  new FibClientChart(app, 'a', { namespace: 'one' });
+  new FibClientChart(app, 'b', { namespace: 'two', name: 'calc' });
+  expect(() => synthAll(app)).toThrow(
+    new Error(
+      PREFIX +
+        '  [] nodePort 31515 is taken twice, by Service fib-client-node-port (a/fib-client/service) and ' +
+        'Service calc-node-port (b/fib-client/service): the API server gives a nodePort to one Service in ' +
+        'the whole cluster; give one of them another nodePort',
+    ),
+  );
+});
