@@ -9,10 +9,26 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
+force=0
+for arg in "$@"; do
+  case $arg in
+    --force) force=1 ;;
+    *) echo "down.sh: unknown argument '$arg'; usage: down.sh [--force]" >&2; exit 2 ;;
+  esac
+done
 if [[ ! -d "$STATE_DIR" ]]; then
   log "nothing to stop ($STATE_DIR does not exist)"
   exit 0
 fi
+# The state dir is per machine, not per checkout: never stop another checkout's cluster
+# by accident.
+owner=$(cluster_owner)
+if [[ $owner != "$SANDBOX_ROOT" ]] && ((!force)); then
+  echo "down.sh: the cluster in $STATE_DIR was started by the checkout $owner, not this one ($SANDBOX_ROOT)." >&2
+  echo "Stop it there (cd $owner && npm run cluster:down), or from here with npm run cluster:down -- --force." >&2
+  exit 1
+fi
+log "stopping the cluster in $STATE_DIR, started by the checkout $owner"
 mode=$(cat "$STATE_DIR/node-mode" 2>/dev/null || echo kwok)
 
 # A process that exited but was not yet reaped (a zombie) counts as stopped.
@@ -40,12 +56,10 @@ else
   order=()
 fi
 for name in "${order[@]}"; do
-  pidfile="$STATE_DIR/pids/$name.pid"
-  [[ -f $pidfile ]] || continue
-  read -r pid exe <"$pidfile"
   # Only signal the pid if it still runs the recorded executable: after a reboot the
   # number may belong to some other process.
-  if [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$exe" ]]; then
+  if running "$name"; then
+    read -r pid _ <"$STATE_DIR/pids/$name.pid"
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     stopping+=("$name:$pid")

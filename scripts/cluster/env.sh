@@ -47,3 +47,23 @@ KUBE_PROXY_HEALTHZ_PORT=$((PORT_BASE + 256))
 KUBE_PROXY_METRICS_PORT=$((PORT_BASE + 249))
 
 log() { printf '[cluster %4ss] %s\n' "$SECONDS" "$*" >&2; }
+
+# running NAME: whether the process up.sh recorded for component NAME still runs the
+# executable it started (a pid alone may since belong to another process).
+running() {
+  local pid exe
+  read -r pid exe <"$STATE_DIR/pids/$1.pid" 2>/dev/null || return 1
+  [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$exe" ]] && [[ $(ps -o stat= -p "$pid") != Z* ]]
+}
+
+# stopped_components: the recorded components that no longer run, space-separated.
+stopped_components() {
+  local name stopped=()
+  while read -r name; do
+    running "$name" || stopped+=("$name")
+  done <"$STATE_DIR/pids/order"
+  echo "${stopped[*]}"
+}
+
+# The checkout that started the cluster in $STATE_DIR.
+cluster_owner() { cat "$STATE_DIR/owner" 2>/dev/null || echo "an unknown checkout"; }

@@ -33,9 +33,17 @@ if [[ $real_node == 1 ]]; then
   source "$SANDBOX_ROOT/scripts/cluster/node.sh"
   real_node_preflight
 fi
-if [[ -f "$STATE_DIR/kubeconfig" ]]; then
-  echo "A cluster is already up in $STATE_DIR (stop it with scripts/cluster/down.sh)." >&2
-  echo "KUBECONFIG=$STATE_DIR/kubeconfig kubectl get nodes" >&2
+if [[ -d $STATE_DIR ]]; then
+  stopped=$( [[ -f $STATE_DIR/pids/order ]] && stopped_components || echo "every component")
+  if [[ -z $stopped ]]; then
+    echo "A cluster is already up in $STATE_DIR, started by the checkout $(cluster_owner)." >&2
+    echo "Use it: KUBECONFIG=$STATE_DIR/kubeconfig kubectl get nodes" >&2
+    echo "Stop it: npm run cluster:down in that checkout." >&2
+  else
+    echo "The cluster in $STATE_DIR, started by the checkout $(cluster_owner), is broken:" >&2
+    echo "not running: $stopped (their logs are in $STATE_DIR/logs)." >&2
+    echo "Remove what is left with npm run cluster:down, then run npm run cluster:up again." >&2
+  fi
   exit 1
 fi
 ports=($ETCD_CLIENT_PORT $ETCD_PEER_PORT $APISERVER_PORT $CONTROLLER_MANAGER_PORT $SCHEDULER_PORT)
@@ -57,6 +65,7 @@ else
   "$SANDBOX_ROOT/scripts/cluster/build.sh" >/dev/null
 fi
 mkdir -p "$STATE_DIR"/{pki,logs,pids}
+echo "$SANDBOX_ROOT" >"$STATE_DIR/owner"
 echo "$([[ $real_node == 1 ]] && echo real || echo kwok)" >"$STATE_DIR/node-mode"
 # If anything below fails, stop what already started instead of leaving it behind.
 trap '[[ $? -eq 0 ]] || { log "start failed, stopping"; "$SANDBOX_ROOT/scripts/cluster/down.sh"; }' EXIT

@@ -2,11 +2,20 @@
 // that enforces the restricted Pod Security Standard. Run by test/e2e/run.sh (npm run
 // test:e2e), which starts the local control plane (scripts/cluster) or points at the cluster
 // of $KUBECONFIG. The steps run in order and build on each other.
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { findObject } from '../manifests';
 import { brokenCopy, type KubeObject, loadDist } from './dist';
-import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk } from './kube';
+import {
+  createRestrictedNamespace,
+  eventually,
+  expectFailure,
+  expectSuccess,
+  getJson,
+  kubectl,
+  kubectlOk,
+} from './kube';
 
 const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../dist');
 /** Set by run.sh when it started the local control plane, whose one node is kwok's. */
@@ -134,7 +143,7 @@ describe('kubectl apply -f dist on a real cluster', () => {
   test('kubectl apply -f dist exits 0 and creates every object, with no PodSecurity warning', () => {
     const result = apply(DIST);
     expect(result.stderr).not.toMatch(/PodSecurity/);
-    expect(result.status).toBe(0);
+    expectSuccess(result);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(dist.length);
     expect(lines.filter((line) => !line.endsWith(' created'))).toEqual([]);
@@ -143,7 +152,7 @@ describe('kubectl apply -f dist on a real cluster', () => {
   test('kubectl apply --dry-run=server --validate=strict -f dist passes', () => {
     const result = apply(DIST, '--dry-run=server', '--validate=strict');
     expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    expectSuccess(result);
   });
 
   test(`Deployment ${DEPLOYMENT} rolls out ${REPLICAS}/${REPLICAS}: ReplicaSet-made pods, scheduled, Running`, () => {
@@ -211,7 +220,7 @@ describe('kubectl apply -f dist on a real cluster', () => {
   test('a second kubectl apply -f dist changes nothing, and kubectl diff -f dist exits 0', () => {
     const before = resourceVersions();
     const result = apply(DIST);
-    expect(result.status).toBe(0);
+    expectSuccess(result);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(dist.length);
     // "configured" means kubectl sent a patch: typically a field the API server drops as empty
@@ -223,8 +232,19 @@ describe('kubectl apply -f dist on a real cluster', () => {
     expect(resourceVersions()).toEqual(before);
     const diff = kubectl(['diff', '-f', DIST, '-n', NAMESPACE]);
     expect(diff.stdout).toBe('');
-    expect(diff.status).toBe(0);
+    expectSuccess(diff);
     expectNoFailedCreate();
+  });
+});
+
+describe('test/e2e/preflight.sh, run before testing an existing cluster', () => {
+  test(`refuses a cluster where NodePort ${NODE_PORT} is held, naming the Service that holds it`, () => {
+    // The Service applied above holds the port, in a namespace that is not Terminating.
+    const result = spawnSync('bash', [path.resolve(__dirname, 'preflight.sh')], { encoding: 'utf8' });
+    expect(result.stderr).toContain(
+      `e2e: NodePort ${NODE_PORT}, which dist/ uses, is held by Service ${NAMESPACE}/${SERVICE} on that cluster.`,
+    );
+    expect(result.status).toBe(1);
   });
 });
 
@@ -238,7 +258,7 @@ describe('broken copies of dist are caught', () => {
       delete d.spec.replicas;
     });
     const result = apply(dir, '--dry-run=server', '--validate=strict');
-    expect(result.status).not.toBe(0);
+    expectFailure(result);
     expect(result.stderr).toMatch(/unknown field "spec.replica"/);
   });
 
@@ -247,7 +267,7 @@ describe('broken copies of dist are caught', () => {
       s.spec.ports[0].nodePort = 32768;
     });
     const result = apply(dir);
-    expect(result.status).not.toBe(0);
+    expectFailure(result);
     expect(result.stderr).toMatch(/provided port is not in the valid range/);
   });
 
@@ -260,7 +280,7 @@ describe('broken copies of dist are caught', () => {
       }
     });
     const result = apply(dir);
-    expect(result.status).not.toBe(0);
+    expectFailure(result);
     expect(result.stderr).toMatch(/violates PodSecurity "restricted/);
   });
 
@@ -277,7 +297,7 @@ describe('broken copies of dist are caught', () => {
     });
     // The API server admits the Deployment with a warning; its pods are what gets refused.
     const result = apply(dir);
-    expect(result.status).toBe(0);
+    expectSuccess(result);
     expect(result.stderr).toMatch(/would violate PodSecurity "restricted/);
     await eventually(
       `FailedCreate of ${name}'s pods`,
@@ -298,7 +318,7 @@ describe('broken copies of dist are caught', () => {
       }
     });
     // The API server has no objection: only the endpoints check can catch it.
-    expect(apply(dir).status).toBe(0);
+    expectSuccess(apply(dir));
     const ip = fibClientPodIp();
     await expect(
       eventually(`endpoints of ${name} = [${ip}] (must not happen)`, () => expectEndpointsExactly(name, [ip]), 5_000),

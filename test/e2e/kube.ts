@@ -15,6 +15,7 @@ export function progress(message: string): void {
 
 /** What a kubectl invocation printed and how it exited. */
 export interface KubectlResult {
+  readonly args: readonly string[];
   readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
@@ -29,7 +30,21 @@ export function kubectl(args: readonly string[], input?: string): KubectlResult 
   if (result.error) {
     throw new Error(`could not run ${KUBECTL}: ${result.error.message}`);
   }
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  return { args, status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Fails, with kubectl's output, unless it exited 0. */
+export function expectSuccess(result: KubectlResult): void {
+  if (result.status !== 0) {
+    throw new Error(`kubectl ${result.args.join(' ')} exited ${result.status}:\n${result.stderr}${result.stdout}`);
+  }
+}
+
+/** Fails, with kubectl's output, unless it exited non-zero. */
+export function expectFailure(result: KubectlResult): void {
+  if (result.status === 0) {
+    throw new Error(`kubectl ${result.args.join(' ')} exited 0, expected a failure:\n${result.stderr}${result.stdout}`);
+  }
 }
 
 /** Runs kubectl and returns its stdout; throws with its stderr if it exits non-zero. */

@@ -10,7 +10,16 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { findObject } from '../manifests';
 import { brokenCopy, type KubeObject, loadDist } from './dist';
-import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk, progress } from './kube';
+import {
+  createRestrictedNamespace,
+  eventually,
+  expectFailure,
+  expectSuccess,
+  getJson,
+  kubectl,
+  kubectlOk,
+  progress,
+} from './kube';
 
 const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../dist');
 const NAMESPACE = process.env.E2E_NAMESPACE ?? `k8s-sandbox-node-${Date.now().toString(36)}`;
@@ -183,7 +192,7 @@ describe('kubectl apply -f dist on a real node', () => {
   test('kubectl apply -f dist exits 0 with no PodSecurity warning', () => {
     const result = kubectl(['apply', '-f', DIST, '-n', NAMESPACE]);
     expect(result.stderr).not.toMatch(/PodSecurity/);
-    expect(result.status).toBe(0);
+    expectSuccess(result);
   });
 
   test('both nginx pods and the fib-client pod become Ready through their readiness probes', async () => {
@@ -382,7 +391,7 @@ describe('negative controls: dist/ without one setting fails as a user would see
     });
     tempDirs.push(pod);
     const result = kubectl(['apply', '-f', pod, '-n', NAMESPACE]);
-    expect(result.status).not.toBe(0);
+    expectFailure(result);
     expect(result.stderr).toMatch(/violates PodSecurity "restricted:latest": runAsNonRoot != true/);
   });
 });

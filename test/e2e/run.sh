@@ -66,9 +66,14 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 if ! $real_node && [[ -n ${KUBECONFIG:-} && ${E2E_CLUSTER:-} != local ]]; then
-  echo "e2e: using the existing cluster of KUBECONFIG=$KUBECONFIG (context $(kubectl config current-context))"
+  echo "e2e: KUBECONFIG is set, so this run tests that cluster: context $(kubectl config current-context)," \
+    "server $(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
+  echo "e2e: (E2E_CLUSTER=local npm run test:e2e tests a local cluster of its own instead)"
+  test/e2e/preflight.sh
   export E2E_LOCAL_CLUSTER=0
 else
+  echo "e2e: this run tests a local cluster of its own ($($real_node && echo "real node" || echo "kwok node"))," \
+    "started now and stopped at the end"
   # A cluster of its own, in its own state dir and on its own ports, so a
   # sandbox a user has up (npm run cluster:up) is left alone.
   export K8S_SANDBOX_STATE_DIR="$work/cluster" K8S_SANDBOX_PORT_BASE=${E2E_PORT_BASE:-17000}

@@ -1,0 +1,71 @@
+// How scripts/cluster/up.sh and down.sh treat a state dir they find: a cluster that is up, one
+// whose processes died, and one another checkout started. These cases need no cluster: the
+// state dir is made here, with a `sleep` standing in for a component that still runs.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+let stateDir: string;
+let sleeper: ChildProcess;
+
+/** Runs scripts/cluster/NAME with the state dir of this test. */
+function run(name: string, ...args: string[]) {
+  return spawnSync('bash', [path.join(root, 'scripts/cluster', name), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, K8S_SANDBOX_STATE_DIR: stateDir },
+  });
+}
+
+/** A state dir as up.sh leaves it, started by `owner`, with one entry per component. */
+function fakeCluster(owner: string, components: Record<string, number>) {
+  fs.mkdirSync(path.join(stateDir, 'pids'), { recursive: true });
+  fs.writeFileSync(path.join(stateDir, 'owner'), `${owner}\n`);
+  fs.writeFileSync(path.join(stateDir, 'pids/order'), Object.keys(components).join('\n') + '\n');
+  for (const [name, pid] of Object.entries(components)) {
+    fs.writeFileSync(path.join(stateDir, `pids/${name}.pid`), `${pid} ${fs.realpathSync('/bin/sleep')}\n`);
+  }
+}
+
+beforeEach(() => {
+  stateDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-state-')), 'cluster');
+  sleeper = spawn('/bin/sleep', ['60']);
+});
+afterEach(() => {
+  sleeper.kill();
+  fs.rmSync(path.dirname(stateDir), { recursive: true, force: true });
+});
+
+test('up.sh with a cluster up says so, and names the checkout that started it', () => {
+  fakeCluster(root, { etcd: sleeper.pid!, 'kube-apiserver': sleeper.pid! });
+  const result = run('up.sh');
+  expect(result.stderr).toContain(`A cluster is already up in ${stateDir}, started by the checkout ${root}.`);
+  expect(result.status).toBe(1);
+});
+
+test('up.sh with a dead API server says the cluster is broken and which component stopped', () => {
+  // A pid that no longer runs the recorded executable: this test's own exited child.
+  const exited = spawnSync('/bin/true').pid;
+  fakeCluster(root, { etcd: sleeper.pid!, 'kube-apiserver': exited });
+  const result = run('up.sh');
+  expect(result.stderr).toContain(`The cluster in ${stateDir}, started by the checkout ${root}, is broken:`);
+  expect(result.stderr).toContain('not running: kube-apiserver (their logs are in');
+  expect(result.status).toBe(1);
+});
+
+test("down.sh leaves another checkout's cluster alone unless told --force", () => {
+  fakeCluster('/elsewhere/k8s-sandbox', { etcd: sleeper.pid! });
+  const refused = run('down.sh');
+  expect(refused.stderr).toContain(
+    `down.sh: the cluster in ${stateDir} was started by the checkout /elsewhere/k8s-sandbox, not this one (${root}).`,
+  );
+  expect(refused.status).toBe(1);
+  expect(fs.existsSync(stateDir)).toBe(true);
+  expect(sleeper.exitCode).toBeNull();
+
+  const forced = run('down.sh', '--force');
+  expect(forced.stderr).toContain(`stopping etcd (pid ${sleeper.pid})`);
+  expect(forced.status).toBe(0);
+  expect(fs.existsSync(stateDir)).toBe(false);
+});
