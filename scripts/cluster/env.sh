@@ -6,8 +6,9 @@
 SANDBOX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 TOOLS_DIR="$SANDBOX_ROOT/tools/cluster"
 
-# Versions come from the Go tool modules, so go.mod stays the one place to bump them.
-pinned_version() { awk -v m="$2" '$1 == m { print $2; exit }' "$TOOLS_DIR/$1/go.mod"; }
+# Versions come from the Go tool modules, so go.mod stays the one place to bump them; the Go
+# toolchain reads them (go list -m), as it reads them to build.
+pinned_version() { (cd "$TOOLS_DIR/$1" && go list -m -f '{{.Version}}' "$2"); }
 K8S_VERSION=$(pinned_version kube k8s.io/kubernetes)
 ETCD_VERSION=$(pinned_version etcd go.etcd.io/etcd/server/v3)
 KWOK_VERSION=$(pinned_version kwok sigs.k8s.io/kwok)
