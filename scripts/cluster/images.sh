@@ -40,7 +40,7 @@ started=$SECONDS
 # 1. The base: a minimal Debian with nginx, set up as the official nginx image is. The
 # official image is debian:*-slim plus nginx.org's package; Debian's nginx-light stands in.
 log "[1/4] stand-in images: Debian bookworm + nginx-light with mmdebstrap (fetches packages)"
-mmdebstrap --quiet --variant=essential --include=nginx-light --format=tar --skip=output/dev \
+mmdebstrap --variant=essential --include=nginx-light --format=tar --skip=output/dev \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --customize-hook='echo "nginx:x:101:" >>"$1"/etc/group' \
