@@ -83,5 +83,7 @@ mkdir -p "$IMAGE_DIR"
 rm -rf "$OCI"
 mv "$work/oci" "$OCI"
 touch "$IMAGE_DIR/complete"
+# Builds from earlier versions of the inputs are of no further use.
+find "$CACHE_DIR/images" -mindepth 1 -maxdepth 1 ! -name "$inputs_hash" -exec rm -rf {} +
 log "stand-in images built in $((SECONDS - started))s: $(du -sh "$OCI" | cut -f1) in $OCI"
 echo "$OCI"
