@@ -69,3 +69,25 @@ test("down.sh leaves another checkout's cluster alone unless told --force", () =
   expect(forced.status).toBe(0);
   expect(fs.existsSync(stateDir)).toBe(false);
 });
+
+test('up.sh --real-node without root says why it cannot, and that the kwok cluster needs no root', () => {
+  // As root, drop to the unprivileged user "nobody" for this one call.
+  const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+  const [command, ...args] = [...asUser, 'bash', path.join(root, 'scripts/cluster/up.sh'), '--real-node'];
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    env: { ...process.env, HOME: os.tmpdir(), K8S_SANDBOX_STATE_DIR: stateDir },
+  });
+  expect(result.stderr).toContain('up.sh --real-node: runs containers, so it needs root');
+  expect(result.stderr).toContain(
+    'Without it, npm run cluster:up starts the default kwok cluster, which needs no root.',
+  );
+  expect(result.status).toBe(1);
+  expect(fs.existsSync(stateDir)).toBe(false);
+});
+
+test('up.sh refuses an unknown argument, naming the one it takes', () => {
+  const result = run('up.sh', '--real');
+  expect(result.stderr).toContain("up.sh: unknown argument '--real'; usage: up.sh [--real-node]");
+  expect(result.status).toBe(2);
+});
