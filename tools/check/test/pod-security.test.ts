@@ -1,9 +1,9 @@
 // Pod Security "restricted" on everything the charts synthesize, and the checker itself: each
 // rule, fed a pod that breaks it, reports that field and that control.
 import { Testing } from 'cdk8s';
-import { FibClientChart, type FibClientProps, NginxChart, type NginxDeploymentProps } from '../lib';
-import { checkPodSecurity } from '../scripts/check/pod-security';
-import { synth } from './manifests';
+import { FibClientChart, type FibClientProps, NginxChart, type NginxDeploymentProps } from '../../../lib';
+import { checkPodSecurity } from '../pod-security';
+import { synth } from '../../../test/manifests';
 
 describe('every pod spec the charts synthesize meets "restricted"', () => {
   test.each<[string, { fibClient?: FibClientProps; nginx?: NginxDeploymentProps }]>([

@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../../lib';
-import { deploymentDiagram } from '../../scripts/review/deployment-diagram';
+import { FibClientChart, NginxChart } from '../../../lib';
+import { deploymentDiagram } from '../deployment-diagram';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 // What the app and the review scripts need; node_modules is linked, not copied.
 const PROJECT_FILES = [
   'cdk8s.yaml',
@@ -19,6 +19,7 @@ const PROJECT_FILES = [
   'lib',
   'imports',
   'scripts',
+  'tools',
 ];
 
 jest.setTimeout(60_000);
@@ -34,7 +35,7 @@ function git(...args: string[]): void {
 }
 
 function review(script: 'diff' | 'diagram', ...args: string[]) {
-  return spawnSync('node', ['-r', './scripts/ts-register.js', `scripts/review/${script}.ts`, ...args], {
+  return spawnSync('node', ['-r', './scripts/ts-register.js', `tools/review/${script}.ts`, ...args], {
     cwd: repo,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },

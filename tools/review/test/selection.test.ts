@@ -2,9 +2,9 @@
 // Service, the PodDisruptionBudget, the NetworkPolicies) selects its own pods and nothing else.
 // Label matching is the review tooling's (scripts/review/kube.ts), which the diagram also draws.
 import { Testing } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../lib';
-import { type KubeObject, selectedOwners } from '../scripts/review/kube';
-import { findObject, synth } from './manifests';
+import { FibClientChart, NginxChart } from '../../../lib';
+import { type KubeObject, selectedOwners } from '../kube';
+import { findObject, synth } from '../../../test/manifests';
 
 const app = Testing.app();
 const manifests = [...synth(new FibClientChart(app, 'fib-client')), ...synth(new NginxChart(app, 'nginx'))];

@@ -1,8 +1,8 @@
 // Builds kubeconform and kube-score and fetches the newest cluster API's schema before the
 // tests, if the caches lack them, so that no test times out on a cold machine. Progress goes to
 // stderr, as `npm run check` prints it.
-import { goTool } from '../../scripts/check/go-tools';
-import { newestClusterSchema } from '../../scripts/check/schemas';
+import { goTool } from '../../common/go-tools';
+import { newestClusterSchema } from '../schemas';
 
 export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stderr.write(`test:check: ${line}\n`);

@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { FibClientChart, NginxChart } from '../lib';
-import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from '../scripts/review/deployment-diagram';
-import type { KubeObject } from '../scripts/review/kube';
+import { FibClientChart, NginxChart } from '../../../lib';
+import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from '../deployment-diagram';
+import type { KubeObject } from '../kube';
 
 function objects(yaml: string): KubeObject[] {
   return yaml.split(/^---$/m).map((doc) => parse(doc) as KubeObject);
@@ -20,13 +20,13 @@ test(`${DIAGRAM_FILE} is up to date`, () => {
     ...Testing.synth(new NginxChart(app, 'nginx')),
   ] as KubeObject[];
   const expected = deploymentDiagram(manifests);
-  const file = path.join(__dirname, '..', DIAGRAM_FILE);
+  const file = path.join(__dirname, '../../..', DIAGRAM_FILE);
   const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(missing)';
 
   if (committed !== expected) {
     throw new Error(`${DIAGRAM_FILE} is stale: run \`npm run diagram\` and commit it.\n\nExpected:\n${expected}`);
   }
-  const readme = fs.readFileSync(path.join(__dirname, '..', README_FILE), 'utf8');
+  const readme = fs.readFileSync(path.join(__dirname, '../../..', README_FILE), 'utf8');
   if (readmeWithDiagram(readme, expected) !== readme) {
     throw new Error(`the diagram in ${README_FILE} is stale: run \`npm run diagram\` and commit it.`);
   }

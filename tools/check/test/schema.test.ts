@@ -2,9 +2,9 @@
 // real-cluster test builds. Fed broken objects, it names the object, the field and the problem.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { binaryPath } from '../../scripts/check/go-tools';
-import { validateSchemas } from '../../scripts/check/kubeconform';
-import { newestClusterSchema, targetSchema } from '../../scripts/check/schemas';
+import { binaryPath } from '../../common/go-tools';
+import { validateSchemas } from '../kubeconform';
+import { newestClusterSchema, targetSchema } from '../schemas';
 import { type Json, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 
 const kubeconform = binaryPath('kubeconform');

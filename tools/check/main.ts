@@ -7,10 +7,10 @@
 //                   (k8s.io/kubernetes as tools/cluster/kube/go.mod pins it)
 //   kube-score      no CRITICAL and no WARNING, except checks an object ignores on purpose
 import { type Finding, displayPath, formatFinding } from './findings';
-import { goTool } from './go-tools';
+import { goTool } from '../common/go-tools';
 import { kubeScore } from './kube-score';
 import { validateSchemas } from './kubeconform';
-import { type ManifestObject, loadObjects, manifestFiles } from '../manifests';
+import { type ManifestObject, loadObjects, manifestFiles } from '../common/manifests';
 import { checkPodSecurity } from './pod-security';
 import { newestClusterSchema, targetSchema } from './schemas';
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { loadObjects, manifestFiles } from '../manifests';
+import { loadObjects, manifestFiles } from '../common/manifests';
 import type { KubeObject } from './kube';
 
 /** Runs `command` in `cwd`; throws with its output when it fails. */

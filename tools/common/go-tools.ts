@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const TOOL_MODULE_DIR = path.resolve(__dirname, '../../tools/check');
+const TOOL_MODULE_DIR = path.resolve(__dirname, '../check');
 
 /** The tools, by command name: the Go module that pins the version and the package to build. */
 const TOOLS = {

@@ -2,11 +2,11 @@
 // from the unit suite: the first run on a machine builds both tools with Go (global-setup.ts).
 /** @type {import('jest').Config} */
 module.exports = {
-  rootDir: '../..',
+  rootDir: '../../..',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/test/check/**/*.test.ts'],
+  testMatch: ['<rootDir>/tools/check/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
-  globalSetup: '<rootDir>/test/check/global-setup.ts',
+  globalSetup: '<rootDir>/tools/check/test/global-setup.ts',
   // Each schema gate reads a multi-megabyte API definition; a loaded CI machine is slow.
   testTimeout: 60_000,
 };

@@ -3,8 +3,8 @@
 // purpose; take one away and kube-score says so.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { binaryPath } from '../../scripts/check/go-tools';
-import { kubeScore } from '../../scripts/check/kube-score';
+import { binaryPath } from '../../common/go-tools';
+import { kubeScore } from '../kube-score';
 import { type Json, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 
 const kubeScoreBinary = binaryPath('kube-score');

@@ -2,10 +2,10 @@
 // a change, which changes are flagged, and how the terminal and Markdown reports read.
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { FibClientChart, NginxChart } from '../lib';
-import { type KubeObject, podTemplate } from '../scripts/review/kube';
-import { type ManifestDiff, diffManifests, formatPath } from '../scripts/review/manifest-diff';
-import { formatValue, markdownReport, textReport } from '../scripts/review/report';
+import { FibClientChart, NginxChart } from '../../../lib';
+import { type KubeObject, podTemplate } from '../kube';
+import { type ManifestDiff, diffManifests, formatPath } from '../manifest-diff';
+import { formatValue, markdownReport, textReport } from '../report';
 
 /** Every object main.ts synthesizes, with optional props, as plain JSON like a parsed dist/. */
 function sandbox(props: { replicas?: number; image?: string } = {}): KubeObject[] {
