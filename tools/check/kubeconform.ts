@@ -1,11 +1,11 @@
 // The schema gate: kubeconform in strict mode (no unknown fields, no duplicate keys, every value
 // of its declared type) against schemas derived from one Kubernetes version's API definitions.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Finding, displayPath, fieldPath } from './findings';
 import { type ApiSchemaSource, deriveKubeconformSchemas } from './schemas';
+import { run } from '../common/process';
 
 interface KubeconformResult {
   readonly filename: string;
@@ -27,7 +27,10 @@ export async function validateSchemas(
   try {
     const schemaLocation = deriveKubeconformSchemas(source, schemaDir);
     const args = ['-strict', '-output', 'json', '-kubernetes-version', source.version];
-    const stdout = await kubeconformOutput(kubeconform, [...args, '-schema-location', schemaLocation, ...files]);
+    // kubeconform exits 1 when it found a problem: the JSON says what.
+    const { stdout } = await run(kubeconform, [...args, '-schema-location', schemaLocation, ...files], {
+      okExitCodes: [1],
+    });
     const results = (JSON.parse(stdout) as { resources: KubeconformResult[] }).resources;
     const findings = results.flatMap((result) => {
       const where = { gate, file: displayPath(result.filename), object: `${result.kind}/${result.name}` };
@@ -70,17 +73,4 @@ function validationErrors(msg: string): { field: string; message: string }[] {
     return [{ field: '', message: msg }];
   }
   return [...byField].map(([field, messages]) => ({ field, message: messages.join('; ') }));
-}
-
-/** kubeconform's stdout; it exits 1 when it found a problem, anything else is a failure to run. */
-function kubeconformOutput(kubeconform: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(kubeconform, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error !== null && error.code !== 1) {
-        reject(new Error(`kubeconform failed: ${stderr || error.message}`));
-      } else {
-        resolve(stdout);
-      }
-    });
-  });
 }

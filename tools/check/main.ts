@@ -1,31 +1,33 @@
-// `npm run check [-- DIR]`: the gates every manifest in DIR (default dist/, written by
-// `npm run synth`) must pass. Prints each finding on one line (gate, file, object, field, what
+// `npm run check [-- PATH]`: the gates every manifest at PATH (a folder or a file, read as
+// `kubectl apply -f PATH` reads it; default dist/, written by `npm run synth`) must pass. Prints each finding on one line (gate, file, object, field, what
 // is wrong) and exits 1 if there is any, 2 if a gate could not run at all.
 //   pod-security    every pod spec meets the Pod Security Standard "restricted"
 //   schema 1.27.0   kubeconform, strict, against the API cdk8s-plus-27 targets
 //   schema 1.34.x   the same against the newest API the real-cluster test builds
 //                   (k8s.io/kubernetes as tools/cluster/kube/go.mod pins it)
 //   kube-score      no CRITICAL and no WARNING, except checks an object ignores on purpose
-import { type Finding, displayPath, formatFinding } from './findings';
+import { type Finding, formatFinding } from './findings';
 import { goTool } from '../common/go-tools';
 import { kubeScore } from './kube-score';
 import { validateSchemas } from './kubeconform';
-import { type ManifestObject, loadObjects, manifestFiles } from '../common/manifests';
-import { checkPodSecurity } from './pod-security';
+import { loadObjects, manifestFiles } from '../common/manifests';
+import { podSecurity } from './pod-security';
 import { newestClusterSchema, targetSchema } from './schemas';
 
 const log = (line: string) => console.error(`check: ${line}`);
 
-async function main(dir: string): Promise<number> {
-  const files = manifestFiles(dir);
+async function main(target: string): Promise<number> {
+  const files = manifestFiles(target);
   const objects = loadObjects(files);
-  log(`${objects.length} objects in ${files.length} files of ${dir}/`);
+  const from = files.length === 1 && files[0] === target ? target : `${files.length} files of ${target}/`;
+  log(`${objects.length} objects in ${from}`);
 
+  const kubeRules = await goTool('kube-rules', log);
   const kubeconform = await goTool('kubeconform', log);
   const kubeScoreBinary = await goTool('kube-score', log);
-  const schemas = [targetSchema(), newestClusterSchema(log)];
-  const gates: [string, () => Promise<Finding[]> | Finding[]][] = [
-    ['pod-security', () => podSecurity(objects)],
+  const schemas = [targetSchema(), await newestClusterSchema(log)];
+  const gates: [string, () => Promise<Finding[]>][] = [
+    ['pod-security', () => podSecurity(kubeRules, objects)],
     ...schemas.map((source): [string, () => Promise<Finding[]>] => [
       `schema ${source.version}`,
       () => validateSchemas(kubeconform, source, files),
@@ -61,16 +63,15 @@ async function main(dir: string): Promise<number> {
   return failedToRun === 0 ? 1 : 2;
 }
 
-function podSecurity(objects: readonly ManifestObject[]): Finding[] {
-  return objects.flatMap(({ file, object }) =>
-    checkPodSecurity(object).map((violation) => ({ gate: 'pod-security', file: displayPath(file), ...violation })),
-  );
+const args = process.argv.slice(2);
+if (args.length > 1 || args[0]?.startsWith('-')) {
+  log('usage: npm run check [-- PATH]   (PATH: a folder or file of manifests; default dist)');
+  process.exit(2);
 }
-
-main(process.argv[2] ?? 'dist').then(
+main(args[0] ?? 'dist').then(
   (code) => process.exit(code),
-  (error: Error) => {
-    log(error.message);
+  (error: unknown) => {
+    log(error instanceof Error ? error.message : String(error));
     process.exit(2);
   },
 );

@@ -4,10 +4,11 @@
 // ../shared, the same one `npm run import` generates imports/ from) and the newest one the
 // real-cluster test builds (from k8s.io/kubernetes in the Go module cache), so a field or API
 // that a newer cluster dropped fails here before a user meets it.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { goModuleVersion } from '../common/go-tools';
+import { run } from '../common/process';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -33,27 +34,20 @@ export function targetSchema(): ApiSchemaSource {
  * tools/cluster/kube/go.mod, whose module source carries api/openapi-spec/swagger.json.
  * Downloads the module through the Go module proxy when the module cache lacks it.
  */
-export function newestClusterSchema(log: (line: string) => void): ApiSchemaSource {
-  const goMod = path.join(ROOT, 'tools/cluster/kube/go.mod');
-  const pinned = /^\s*k8s\.io\/kubernetes (v\d+\.\d+\.\d+)\b/m.exec(fs.readFileSync(goMod, 'utf8'));
-  if (pinned === null) {
-    throw new Error(`${goMod} pins no k8s.io/kubernetes version`);
+export async function newestClusterSchema(log: (line: string) => void): Promise<ApiSchemaSource> {
+  const pinned = await goModuleVersion(path.join(ROOT, 'tools/cluster/kube'), 'k8s.io/kubernetes');
+  let dir = pinned.dir;
+  if (dir === '') {
+    log(
+      `downloading k8s.io/kubernetes@${pinned.version} from the Go module proxy for its API schema (once per machine)`,
+    );
+    // Outside any module, so that no go.mod or go.sum of the repo changes.
+    const download = await run('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${pinned.version}`], {
+      cwd: os.tmpdir(),
+    });
+    dir = (JSON.parse(download.stdout) as { Dir: string }).Dir;
   }
-  const version = pinned[1] as string;
-  const moduleCache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
-  let file = path.join(moduleCache, `k8s.io/kubernetes@${version}/api/openapi-spec/swagger.json`);
-  if (!fs.existsSync(file)) {
-    log(`downloading k8s.io/kubernetes@${version} from the Go module proxy for its API schema (once per machine)`);
-    const download = JSON.parse(
-      // Outside any module, so that no go.mod or go.sum of the repo changes.
-      execFileSync('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${version}`], {
-        cwd: os.tmpdir(),
-        encoding: 'utf8',
-      }),
-    ) as { Dir: string };
-    file = path.join(download.Dir, 'api/openapi-spec/swagger.json');
-  }
-  return { version: version.slice(1), file };
+  return { version: pinned.version.slice(1), file: path.join(dir, 'api/openapi-spec/swagger.json') };
 }
 
 // A schema node of the OpenAPI v2 definitions, as far as this file looks into it.

@@ -13,7 +13,7 @@ import {
   podTemplate,
   selectedOwners,
   stringMap,
-} from './kube';
+} from '../common/kube';
 
 /** Where the file lives, relative to the project root. */
 export const DIAGRAM_FILE = 'docs/deployment.md';

@@ -16,7 +16,7 @@ import {
   isRecord,
   objectId,
   selectedOwners,
-} from './kube';
+} from '../common/kube';
 
 /** One step of a path into an object: a key, a list index, or a list item found by its merge key. */
 export type Segment = string | number | { readonly key: string; readonly value: string | number };

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadObjects, manifestFiles } from '../common/manifests';
-import type { KubeObject } from './kube';
+import type { KubeObject } from '../common/kube';
 
 /** Runs `command` in `cwd`; throws with its output when it fails. */
 function run(command: string, args: string[], cwd: string, input?: Buffer): Buffer {

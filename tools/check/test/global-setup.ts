@@ -1,4 +1,4 @@
-// Builds kubeconform and kube-score and fetches the newest cluster API's schema before the
+// Builds kube-rules, kubeconform and kube-score and fetches the newest cluster API's schema before the
 // tests, if the caches lack them, so that no test times out on a cold machine. Progress goes to
 // stderr, as `npm run check` prints it.
 import { goTool } from '../../common/go-tools';
@@ -6,7 +6,8 @@ import { newestClusterSchema } from '../schemas';
 
 export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stderr.write(`test:check: ${line}\n`);
+  await goTool('kube-rules', log);
   await goTool('kubeconform', log);
   await goTool('kube-score', log);
-  newestClusterSchema(log);
+  await newestClusterSchema(log);
 }

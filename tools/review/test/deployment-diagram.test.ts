@@ -6,7 +6,7 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { FibClientChart, NginxChart } from '../../../lib';
 import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from '../deployment-diagram';
-import type { KubeObject } from '../kube';
+import type { KubeObject } from '../../common/kube';
 
 function objects(yaml: string): KubeObject[] {
   return yaml.split(/^---$/m).map((doc) => parse(doc) as KubeObject);

@@ -3,7 +3,7 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { FibClientChart, NginxChart } from '../../../lib';
-import { type KubeObject, podTemplate } from '../kube';
+import { type KubeObject, podTemplate } from '../../common/kube';
 import { type ManifestDiff, diffManifests, formatPath } from '../manifest-diff';
 import { formatValue, markdownReport, textReport } from '../report';
 

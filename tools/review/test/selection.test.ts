@@ -3,7 +3,7 @@
 // Label matching is the review tooling's (scripts/review/kube.ts), which the diagram also draws.
 import { Testing } from 'cdk8s';
 import { FibClientChart, NginxChart } from '../../../lib';
-import { type KubeObject, selectedOwners } from '../kube';
+import { type KubeObject, selectedOwners } from '../../common/kube';
 import { findObject, synth } from '../../../test/manifests';
 
 const app = Testing.app();

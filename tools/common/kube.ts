@@ -82,30 +82,46 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The pods an object creates: their labels and pod spec. */
+/** The pods an object creates: where its template is, its metadata, labels and pod spec. */
 export interface PodTemplate {
+  /** The template's field path in the object: `spec.template`, or '' for a Pod itself. */
+  readonly path: string;
+  readonly metadata: Record<string, unknown>;
   readonly labels: Record<string, string>;
   readonly spec: Record<string, unknown>;
 }
 
 /**
- * The pod template of a Pod (itself), a CronJob (its job's template), or any object with a
- * `spec.template` holding containers (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, ...).
+ * Where each kind keeps the pods it creates: the kinds that Pod Security admission checks
+ * (k8s.io/pod-security-admission/admission's PodSpecExtractor), whatever their API group.
  */
+const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
+  Pod: [],
+  PodTemplate: ['template'],
+  ReplicationController: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/** The pod template of an object of a kind that creates pods, if it has a pod spec. */
 export function podTemplate(object: KubeObject): PodTemplate | undefined {
-  let template: unknown;
-  if (object.kind === 'Pod') {
-    template = object;
-  } else if (object.kind === 'CronJob') {
-    template = getPath(object, 'spec', 'jobTemplate', 'spec', 'template');
-  } else {
-    template = getPath(object, 'spec', 'template');
-  }
+  const at = POD_TEMPLATE_PATHS[String(object.kind)];
+  const template = at === undefined ? undefined : getPath(object, ...at);
   const spec = getPath(template, 'spec');
-  if (!isRecord(spec) || !Array.isArray(spec.containers)) {
+  if (at === undefined || !isRecord(spec)) {
     return undefined;
   }
-  return { labels: stringMap(template, 'metadata', 'labels'), spec };
+  const metadata = getPath(template, 'metadata');
+  return {
+    path: at.join('.'),
+    metadata: isRecord(metadata) ? metadata : {},
+    labels: stringMap(template, 'metadata', 'labels'),
+    spec,
+  };
 }
 
 /** A label selector: equality on matchLabels plus set-based matchExpressions. */
