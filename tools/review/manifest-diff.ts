@@ -4,6 +4,7 @@
 //
 // Objects are matched by group/kind/namespace/name, whatever file or order they come in; list
 // items by a merge key such as `name` where every item has one, so reordering alone is no change.
+import { isDeepStrictEqual } from 'node:util';
 import {
   type KubeObject,
   type ObjectId,
@@ -65,7 +66,11 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
       continue;
     }
     const fields = diffValues(old, current).map((raw) => ({ ...raw, flags: fieldFlags(id, raw, old) }));
-    const flags = lostPodsFlags(old, current, before, after);
+    const flags = [
+      ...lostPodsFlags(old, current, before, after),
+      ...nodePortFlags(current, before, after),
+      ...(denyAllEgress(old) ? [] : denyAllEgressFlags(current, before, after)),
+    ];
     if (fields.length > 0 || flags.length > 0) {
       objects.push({ id, change: 'changed', flags, fields });
     }
@@ -73,7 +78,12 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
   for (const [key, current] of afterById) {
     if (!beforeById.has(key)) {
       const id = objectId(current);
-      objects.push({ id, change: 'added', flags: addedFlags(current, before, after), fields: [] });
+      const flags = [
+        ...addedFlags(current, before, after),
+        ...nodePortFlags(current, before, after),
+        ...denyAllEgressFlags(current, before, after),
+      ];
+      objects.push({ id, change: 'added', flags, fields: [] });
     }
   }
   return { objects: objects.sort((a, b) => compareIds(a.id, b.id)) };
@@ -93,15 +103,18 @@ function indexById(objects: readonly KubeObject[], side: string): Map<string, Ku
 
 /** The fields that differ between two values, without flags. */
 export function diffValues(before: unknown, after: unknown, path: Segment[] = []): Omit<FieldChange, 'flags'>[] {
-  if (deepEqual(before, after)) {
+  if (isDeepStrictEqual(before, after)) {
     return [];
+  }
+  if ((before === undefined && isApiDefault(path, after)) || (after === undefined && isApiDefault(path, before))) {
+    return []; // The API server stores the same object either way.
   }
   if (isRecord(before) && isRecord(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort(compareStrings);
     return keys.flatMap((key) => diffValues(before[key], after[key], [...path, key]));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    const mergeKey = listMergeKey(before, after);
+    const mergeKey = listMergeKey(path, before, after);
     if (mergeKey !== undefined) {
       const byKey = (list: unknown[]) =>
         new Map(list.map((item) => [getPath(item, mergeKey) as string | number, item]));
@@ -123,33 +136,58 @@ export function diffValues(before: unknown, after: unknown, path: Segment[] = []
   return [{ path, before, after }];
 }
 
-// Keys that identify list items, in the order tried: containers, env, volumes, ports and most
-// named things have `name`; volumeMounts `mountPath`; unnamed ports their number.
+// Keys that identify list items, in the order tried: containers, env, volumes and most named
+// things have `name`; volumeMounts `mountPath`; other lists their first key that fits.
 const MERGE_KEYS = ['name', 'mountPath', 'devicePath', 'containerPort', 'port', 'ip', 'key'];
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
 
-/** The first merge key that every item of both lists has, unique within each list. */
-function listMergeKey(before: unknown[], after: unknown[]): string | undefined {
-  return MERGE_KEYS.find((key) =>
+/**
+ * The key Kubernetes merges the list at `path` by, where the first-that-fits guess would differ:
+ * a container's ports by `containerPort` and a Service's by `port`, never by their names (the
+ * API's patchMergeKey), so a renamed port is a changed name, not a removed port.
+ */
+function kubernetesMergeKey(path: readonly Segment[]): string | undefined {
+  if (path[path.length - 1] !== 'ports') {
+    return undefined;
+  }
+  const owner = path[path.length - 3];
+  return typeof owner === 'string' && CONTAINER_LISTS.includes(owner) ? 'containerPort' : 'port';
+}
+
+/** The key to match the items of two lists by, if every item of both has it, unique within each list. */
+function listMergeKey(path: readonly Segment[], before: unknown[], after: unknown[]): string | undefined {
+  const fits = (key: string) =>
     [before, after].every((list) => {
       const values = list.map((item) => getPath(item, key));
       const scalar = values.every((value) => typeof value === 'string' || typeof value === 'number');
       return scalar && new Set(values).size === values.length;
-    }),
-  );
+    });
+  const kubernetes = kubernetesMergeKey(path);
+  // Ports that share a number (TCP and UDP) fall back to the guess.
+  return kubernetes !== undefined && fits(kubernetes) ? kubernetes : MERGE_KEYS.find(fits);
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) {
+// Where a pod spec sits in the kinds that have one.
+const POD_SPEC = String.raw`(spec|spec\.template\.spec|spec\.jobTemplate\.spec\.template\.spec|template\.spec)`;
+
+/**
+ * Fields that the API server stores the same whether a manifest leaves them out or sets them to
+ * this value: non-pointer fields at their Go zero value, which `omitempty` drops (the host
+ * namespaces, minReadySeconds, any empty list), and fields the API server defaults when they are
+ * absent (a port's protocol). A field moving between the two is no change.
+ */
+const API_DEFAULTS: readonly [RegExp, unknown][] = [
+  [new RegExp(String.raw`^${POD_SPEC}\.(hostNetwork|hostPID|hostIPC)$`), false],
+  [/^spec\.minReadySeconds$/, 0],
+  [/\.ports\[\*\]\.protocol$/, 'TCP'],
+];
+
+function isApiDefault(path: readonly Segment[], value: unknown): boolean {
+  if (Array.isArray(value) && value.length === 0) {
     return true;
   }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, index) => deepEqual(item, b[index]));
-  }
-  if (isRecord(a) && isRecord(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => key in b && deepEqual(a[key], b[key]));
-  }
-  return false;
+  const pattern = pathPattern(path);
+  return API_DEFAULTS.some(([field, byDefault]) => field.test(pattern) && value === byDefault);
 }
 
 /** A path as people write it: `spec.template.spec.containers[name=nginx].image`. */
@@ -390,4 +428,71 @@ function lostPodsFlags(
   }
   const names = selectedBefore.map((o) => displayId(objectId(o))).join(', ');
   return [{ level: 'risky', reason: `selects no pods now (it selected ${names}): the Service has no endpoints` }];
+}
+
+/** The nodePorts a Service claims. */
+function nodePorts(object: KubeObject): number[] {
+  const id = objectId(object);
+  if (id.kind !== 'Service' || id.group !== '') {
+    return [];
+  }
+  const ports = getPath(object, 'spec', 'ports');
+  return (Array.isArray(ports) ? ports : [])
+    .map((port) => getPath(port, 'nodePort'))
+    .filter((port): port is number => typeof port === 'number');
+}
+
+/**
+ * A nodePort of `current` that another Service holds: a removed one, which `kubectl apply` leaves
+ * in the cluster (a renamed Service, typically), or another one being applied. Either way the
+ * API server refuses the second claim and the apply fails.
+ */
+function nodePortFlags(current: KubeObject, before: readonly KubeObject[], after: readonly KubeObject[]): Flag[] {
+  const key = idKey(objectId(current));
+  const afterKeys = new Set(after.map((o) => idKey(objectId(o))));
+  const others = (objects: readonly KubeObject[], port: number) =>
+    objects.filter((o) => idKey(objectId(o)) !== key && nodePorts(o).includes(port));
+  return nodePorts(current).flatMap((port): Flag[] => [
+    ...others(before, port)
+      .filter((o) => !afterKeys.has(idKey(objectId(o))))
+      .map((o) => ({
+        level: 'risky' as const,
+        reason:
+          `nodePort ${port} is still held by ${displayId(objectId(o))}, which \`kubectl apply\` leaves in the ` +
+          'cluster: the apply fails until that Service is deleted',
+      })),
+    ...others(after, port).map((o) => ({
+      level: 'risky' as const,
+      reason: `nodePort ${port} is also claimed by ${displayId(objectId(o))}: the API server gives it to one Service only`,
+    })),
+  ]);
+}
+
+/** Whether a NetworkPolicy denies its pods every outgoing connection (Egress, with no egress rule). */
+function denyAllEgress(object: KubeObject): boolean {
+  if (groupKind(objectId(object)) !== 'NetworkPolicy.networking.k8s.io') {
+    return false;
+  }
+  const types = getPath(object, 'spec', 'policyTypes');
+  const rules = getPath(object, 'spec', 'egress');
+  return Array.isArray(types) && types.includes('Egress') && (!Array.isArray(rules) || rules.length === 0);
+}
+
+/** A NetworkPolicy that newly denies all egress to pods that already ran before the change. */
+function denyAllEgressFlags(current: KubeObject, before: readonly KubeObject[], after: readonly KubeObject[]): Flag[] {
+  if (!denyAllEgress(current)) {
+    return [];
+  }
+  const running = new Set(before.map((o) => idKey(objectId(o))));
+  const owners = selectedOwners(current, after).filter((o) => running.has(idKey(objectId(o))));
+  if (owners.length === 0) {
+    return [];
+  }
+  const names = owners.map((o) => displayId(objectId(o))).join(', ');
+  return [
+    {
+      level: 'risky',
+      reason: `denies all egress of pods that already run (${names}): every connection they open, DNS too, stops`,
+    },
+  ];
 }

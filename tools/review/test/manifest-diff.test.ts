@@ -25,8 +25,10 @@ function podSpecs(objects: KubeObject[]) {
   });
 }
 
+// Not structuredClone: under jest its copies come from another realm, whose arrays and objects
+// have other prototypes, and isDeepStrictEqual (what the diff compares with) tells them apart.
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** Shorthand for small objects written as YAML. */
@@ -159,6 +161,23 @@ spec:
     );
   });
 
+  test('a field removed or added at the value the API server stores anyway is no change', () => {
+    const before = sandbox();
+    const after = clone(before);
+    const pod = after.find((o) => o.kind === 'Pod')!;
+    const deployment = after.find((o) => o.kind === 'Deployment')!;
+    (pod.spec as Record<string, unknown>).hostNetwork = false;
+    Object.assign(deployment.spec as object, { minReadySeconds: 0 });
+    (podSpecs([deployment])[0]!.containers[0]!.ports[0] as Record<string, unknown>).protocol = 'TCP';
+    (podSpecs([deployment])[0] as Record<string, unknown>).hostPID = false;
+    (podSpecs([deployment])[0] as Record<string, unknown>).tolerations = [];
+    expect(diffManifests(before, after).objects).toEqual([]);
+    expect(diffManifests(after, before).objects).toEqual([]);
+    // Not a default: a real change.
+    (pod.spec as Record<string, unknown>).hostNetwork = true;
+    expect(lines(diffManifests(before, after))).toEqual(['Pod/fib-client-pod spec.hostNetwork: (none) -> true']);
+  });
+
   test('two objects with the same identity on one side are refused', () => {
     const twice = [...objects(SERVICE), ...objects(SERVICE)];
     expect(() => diffManifests(twice, [])).toThrow('two objects before are Service/web');
@@ -245,19 +264,68 @@ describe('risky changes', () => {
     expect(flags(diffManifests(objects(DEPLOYMENT), after))).toEqual([
       'risky spec.replicas: replicas go to 0: no pod will run',
       'risky spec.template.spec.containers[name=web].image: new image: the containers restart with different software',
-      'risky spec.template.spec.containers[name=web].ports[name=http]: port removed: whatever connects to it stops working',
+      'risky spec.template.spec.containers[name=web].ports[containerPort=80]: port removed: whatever connects to it stops working',
     ]);
   });
 
-  test('Service type, nodePort and port number', () => {
-    const after = objects(
-      SERVICE.replace('type: NodePort', 'type: LoadBalancer').replace('31515', '31516').replace('3050', '3051'),
-    );
+  test('Service type and nodePort', () => {
+    const after = objects(SERVICE.replace('type: NodePort', 'type: LoadBalancer').replace('31515', '31516'));
     expect(flags(diffManifests(objects(SERVICE), after)).map((f) => f.split(':')[0])).toEqual([
-      'risky spec.ports[name=http].nodePort',
-      'risky spec.ports[name=http].port',
+      'risky spec.ports[port=3050].nodePort',
       'risky spec.type',
     ]);
+  });
+
+  test("a Service port's number: the API server merges ports by number, so the old port goes", () => {
+    const diff = diffManifests(objects(SERVICE), objects(SERVICE.replace('3050', '3051')));
+    expect(flags(diff)).toEqual(['risky spec.ports[port=3050]: port removed: whatever connects to it stops working']);
+  });
+
+  test('a renamed port with the same numbers is a new name, not a removed port', () => {
+    const before = objects(`${DEPLOYMENT}\n---\n${SERVICE}`);
+    const after = objects(`${DEPLOYMENT}\n---\n${SERVICE}`.replace(/name: http/g, 'name: web'));
+    const diff = diffManifests(before, after);
+    expect(lines(diff)).toEqual([
+      'Deployment/web spec.template.spec.containers[name=web].ports[containerPort=80].name: http -> web',
+      'Service/web spec.ports[port=3050].name: http -> web',
+    ]);
+    expect(flags(diff)).toEqual([]);
+  });
+
+  test('a renamed Service whose old self still holds the nodePort', () => {
+    const diff = diffManifests(
+      objects(`${DEPLOYMENT}\n---\n${SERVICE}`),
+      objects(`${DEPLOYMENT}\n---\n${SERVICE.replace('name: web', 'name: website')}`),
+    );
+    expect(flags(diff)).toEqual([
+      'risky Service/web: removed: `kubectl apply` leaves the Service in the cluster; delete it (or apply with --prune), and what it runs goes too',
+      'risky Service/website: nodePort 31515 is still held by Service/web, which `kubectl apply` leaves in the cluster: the apply fails until that Service is deleted',
+    ]);
+  });
+
+  test('two Services claiming one nodePort', () => {
+    const before = objects(`${DEPLOYMENT}\n---\n${SERVICE}`);
+    const after = objects(`${DEPLOYMENT}\n---\n${SERVICE}\n---\n${SERVICE.replace('name: web', 'name: other')}`);
+    expect(flags(diffManifests(before, after))).toEqual([
+      'risky Service/other: nodePort 31515 is also claimed by Service/web: the API server gives it to one Service only',
+      'risky Service/web: nodePort 31515 is also claimed by Service/other: the API server gives it to one Service only',
+    ]);
+  });
+
+  test('a new NetworkPolicy that denies all egress of pods that already run', () => {
+    const policy = (egress: string) => `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: lockdown }
+spec: { podSelector: { matchLabels: { app: web } }, policyTypes: [Ingress, Egress]${egress} }
+`;
+    const before = objects(DEPLOYMENT);
+    expect(flags(diffManifests(before, objects(`${DEPLOYMENT}\n---\n${policy('')}`)))).toEqual([
+      'risky NetworkPolicy/lockdown: denies all egress of pods that already run (Deployment/web): every connection they open, DNS too, stops',
+    ]);
+    // With an egress rule, or over pods that are new too, nothing that runs loses its connections.
+    expect(flags(diffManifests(before, objects(`${DEPLOYMENT}\n---\n${policy(', egress: [{}]')}`)))).toEqual([]);
+    expect(flags(diffManifests([], objects(`${DEPLOYMENT}\n---\n${policy('')}`)))).toEqual([]);
   });
 
   test('a Service whose pods lost the label it selects, though the Service did not change', () => {

@@ -91,7 +91,33 @@ test('a bad ref or option fails with a message', () => {
     status: 1,
     stderr: expect.stringContaining('npm run diff: no-such-ref names no commit in this repository'),
   });
-  expect(review('diff', '--colour')).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown option') });
+  expect(review('diff', '--colour')).toMatchObject({
+    status: 2,
+    stderr: expect.stringMatching(/unknown option '--colour'/i),
+  });
+});
+
+test('outside a git repository it says so', () => {
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-no-git-'));
+  try {
+    for (const file of ['scripts', 'tools']) {
+      fs.cpSync(path.join(root, file), path.join(outside, file), { recursive: true });
+    }
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(outside, 'node_modules'), 'dir');
+    const result = spawnSync('node', ['-r', './scripts/ts-register.js', 'tools/review/diff.ts'], {
+      cwd: outside,
+      encoding: 'utf8',
+      // So that git does not find a repository in a folder above the temp dir.
+      env: { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(outside) },
+    });
+    expect(result.stderr).toBe(
+      `npm run diff: ${outside} is not in a git repository: npm run diff compares the work tree with a git commit; ` +
+        'run it in a clone of the project\n',
+    );
+    expect(result.status).toBe(1);
+  } finally {
+    fs.rmSync(outside, { recursive: true, force: true });
+  }
 });
 
 test('on main: the uncommitted changes', () => {
