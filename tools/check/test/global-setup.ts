@@ -1,7 +1,9 @@
-// Builds kube-rules, kubeconform and kube-score and fetches the newest cluster API's schema before the
+// Builds kube-rules, kubeconform, kube-score and actionlint and fetches the newest cluster API's schema before the
 // tests, if the caches lack them, so that no test times out on a cold machine. Progress goes to
 // stderr, as `npm run check` prints it.
+import * as path from 'node:path';
 import { goTool } from '../../common/go-tools';
+import { run } from '../../common/process';
 import { newestClusterSchema } from '../schemas';
 
 export default async function globalSetup(): Promise<void> {
@@ -10,4 +12,7 @@ export default async function globalSetup(): Promise<void> {
   await goTool('kubeconform', log);
   await goTool('kube-score', log);
   await newestClusterSchema(log);
+  // `go tool` builds actionlint from tools/ci/go.mod on first use (silently: say so), then reuses it.
+  log('go tool actionlint -version (tools/ci/go.mod)');
+  await run('go', ['-C', path.resolve(__dirname, '../../ci'), 'tool', 'actionlint', '-version']);
 }
