@@ -26,24 +26,3 @@ export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), path.resolve(file));
   return relative === '' || relative.startsWith('..') ? path.resolve(file) : relative;
 }
-
-/**
- * A JSON pointer (`/spec/containers/0/name`) as a kubectl-style field path
- * (`spec.containers[0].name`); a key that is not a plain name is quoted (`annotations["a/b"]`).
- */
-export function fieldPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((segment, index) => {
-      if (/^\d+$/.test(segment)) {
-        return `[${segment}]`;
-      }
-      if (/^[A-Za-z_][\w-]*$/.test(segment)) {
-        return index === 0 ? segment : `.${segment}`;
-      }
-      return `[${JSON.stringify(segment)}]`;
-    })
-    .join('');
-}

@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Finding, displayPath, fieldPath } from './findings';
+import { type Finding, displayPath } from './findings';
+import { formatPath, pointerSegments } from '../common/field-path';
 import { type ApiSchemaSource, deriveKubeconformSchemas } from './schemas';
 import { run } from '../common/process';
 
@@ -66,7 +67,7 @@ function validationErrors(msg: string): { field: string; message: string }[] {
     if (message === 'validation failed') {
       continue;
     }
-    const field = fieldPath(pointer as string);
+    const field = formatPath(pointerSegments(pointer as string));
     byField.set(field, [...(byField.get(field) ?? []), message as string]);
   }
   if (byField.size === 0) {

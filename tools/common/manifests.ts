@@ -43,9 +43,8 @@ export function manifestFiles(target: string): string[] {
 }
 
 /**
- * Every object of `files`: each non-empty document, or the items of a `kind: List`. A file that
- * is not YAML or JSON, or holds something other than objects, throws with its name and why. A key given twice is left to the schema
- * gate, which reports it as a finding.
+ * Every object of `files`, from each file's text as {@link parseManifests} reads it. A file that
+ * cannot be read throws with its name and why.
  */
 export function loadObjects(files: readonly string[]): ManifestObject[] {
   return files.flatMap((file) => {
@@ -55,19 +54,28 @@ export function loadObjects(files: readonly string[]): ManifestObject[] {
     } catch (error) {
       throw new Error(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
-    return documents(file, text).flatMap((value) => {
-      if (value === null || value === undefined) {
-        return [];
-      }
-      if (!isRecord(value)) {
-        const what = Array.isArray(value) ? 'a list' : `the value ${JSON.stringify(value)}`;
-        throw new Error(`${file}: a document is ${what}, not a Kubernetes object`);
-      }
-      return (isList(value) ? (value.items as unknown[]) : [value]).map((object) => ({
-        file,
-        object: (isRecord(object) ? object : { value: object }) as KubeObject,
-      }));
-    });
+    return parseManifests(text, file).map((object) => ({ file, object }));
+  });
+}
+
+/**
+ * The objects in the text of one manifest file: each non-empty document, or the items of a
+ * `kind: List`. Text that is not YAML or JSON, or holds something other than objects, throws
+ * with `origin` (the file) and why. A key given twice is left to the schema gate, which reports
+ * it as a finding.
+ */
+export function parseManifests(text: string, origin: string): KubeObject[] {
+  return documents(origin, text).flatMap((value) => {
+    if (value === null || value === undefined) {
+      return [];
+    }
+    if (!isRecord(value)) {
+      const what = Array.isArray(value) ? 'a list' : `the value ${JSON.stringify(value)}`;
+      throw new Error(`${origin}: a document is ${what}, not a Kubernetes object`);
+    }
+    return (isList(value) ? (value.items as unknown[]) : [value]).map(
+      (object) => (isRecord(object) ? object : { value: object }) as KubeObject,
+    );
   });
 }
 

@@ -18,9 +18,7 @@ import {
   objectId,
   selectedOwners,
 } from '../common/kube';
-
-/** One step of a path into an object: a key, a list index, or a list item found by its merge key. */
-export type Segment = string | number | { readonly key: string; readonly value: string | number };
+import { type Segment, formatPath } from '../common/field-path';
 
 /** Why a change deserves a reviewer's attention. */
 export interface Flag {
@@ -188,25 +186,6 @@ function isApiDefault(path: readonly Segment[], value: unknown): boolean {
   }
   const pattern = pathPattern(path);
   return API_DEFAULTS.some(([field, byDefault]) => field.test(pattern) && value === byDefault);
-}
-
-/** A path as people write it: `spec.template.spec.containers[name=nginx].image`. */
-export function formatPath(path: readonly Segment[]): string {
-  return path
-    .map((segment, index) => {
-      if (typeof segment === 'number') {
-        return `[${segment}]`;
-      }
-      if (typeof segment === 'object') {
-        return `[${segment.key}=${segment.value}]`;
-      }
-      // Label and annotation keys hold dots and slashes: quote them so the path stays readable.
-      if (!/^[A-Za-z_$][\w$-]*$/.test(segment)) {
-        return `[${JSON.stringify(segment)}]`;
-      }
-      return index === 0 ? segment : `.${segment}`;
-    })
-    .join('');
 }
 
 /** The path with every list item as `[*]`, what the rules below match on. */

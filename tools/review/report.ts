@@ -1,7 +1,8 @@
 // How `npm run diff` shows a ManifestDiff: plain text for a terminal, Markdown for a pull
 // request's job summary. Pure functions of the diff, so both are tested without git or synth.
 import { displayId } from '../common/kube';
-import { type Flag, type ManifestDiff, formatPath } from './manifest-diff';
+import { formatPath } from '../common/field-path';
+import type { Flag, ManifestDiff } from './manifest-diff';
 
 /** What the report compares, and anything the reader should know about how. */
 export interface ReportOptions {

@@ -3,13 +3,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
-import { parse } from 'yaml';
 import { FibClientChart, NginxChart } from '../../../lib';
 import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from '../deployment-diagram';
 import type { KubeObject } from '../../common/kube';
+import { parseManifests } from '../../common/manifests';
 
 function objects(yaml: string): KubeObject[] {
-  return yaml.split(/^---$/m).map((doc) => parse(doc) as KubeObject);
+  // A leading `---` makes it a YAML stream even where it starts with a flow mapping `{`.
+  return parseManifests(`---\n${yaml}`, 'the test');
 }
 
 test(`${DIAGRAM_FILE} is up to date`, () => {

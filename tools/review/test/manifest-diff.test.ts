@@ -1,10 +1,11 @@
 // The semantic manifest diff behind `npm run diff`, on known pairs of manifests: what counts as
 // a change, which changes are flagged, and how the terminal and Markdown reports read.
 import { Testing } from 'cdk8s';
-import { parse } from 'yaml';
 import { FibClientChart, NginxChart } from '../../../lib';
 import { type KubeObject, podTemplate } from '../../common/kube';
-import { type ManifestDiff, diffManifests, formatPath } from '../manifest-diff';
+import { parseManifests } from '../../common/manifests';
+import { formatPath } from '../../common/field-path';
+import { type ManifestDiff, diffManifests } from '../manifest-diff';
 import { formatValue, markdownReport, textReport } from '../report';
 
 /** Every object main.ts synthesizes, with optional props, as plain JSON like a parsed dist/. */
@@ -33,7 +34,8 @@ function clone<T>(value: T): T {
 
 /** Shorthand for small objects written as YAML. */
 function objects(yaml: string): KubeObject[] {
-  return yaml.split(/^---$/m).map((doc) => parse(doc) as KubeObject);
+  // A leading `---` makes it a YAML stream even where it starts with a flow mapping `{`.
+  return parseManifests(`---\n${yaml}`, 'the test');
 }
 
 /** Each changed field as `Kind/name path: before -> after`, for compact expectations. */
