@@ -140,16 +140,24 @@ const MERGE_KEYS = ['name', 'mountPath', 'devicePath', 'containerPort', 'port', 
 const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
 
 /**
- * The key Kubernetes merges the list at `path` by, where the first-that-fits guess would differ:
- * a container's ports by `containerPort` and a Service's by `port`, never by their names (the
- * API's patchMergeKey), so a renamed port is a changed name, not a removed port.
+ * The key Kubernetes merges the list at `path` by (the API's patchMergeKey), where the
+ * first-that-fits guess would differ: a container's ports by `containerPort` and a Service's by
+ * `port`, volume mounts by `mountPath` and devices by `devicePath`, never by their names, so a
+ * renamed port or mounted volume is a changed name, not a removed item.
  */
 function kubernetesMergeKey(path: readonly Segment[]): string | undefined {
-  if (path[path.length - 1] !== 'ports') {
-    return undefined;
+  switch (path[path.length - 1]) {
+    case 'ports': {
+      const owner = path[path.length - 3];
+      return typeof owner === 'string' && CONTAINER_LISTS.includes(owner) ? 'containerPort' : 'port';
+    }
+    case 'volumeMounts':
+      return 'mountPath';
+    case 'volumeDevices':
+      return 'devicePath';
+    default:
+      return undefined;
   }
-  const owner = path[path.length - 3];
-  return typeof owner === 'string' && CONTAINER_LISTS.includes(owner) ? 'containerPort' : 'port';
 }
 
 /** The key to match the items of two lists by, if every item of both has it, unique within each list. */
@@ -168,15 +176,26 @@ function listMergeKey(path: readonly Segment[], before: unknown[], after: unknow
 // Where a pod spec sits in the kinds that have one.
 const POD_SPEC = String.raw`(spec|spec\.template\.spec|spec\.jobTemplate\.spec\.template\.spec|template\.spec)`;
 
+const CONTAINER = String.raw`${POD_SPEC}\.(containers|initContainers)\[\*\]`;
+
 /**
  * Fields that the API server stores the same whether a manifest leaves them out or sets them to
  * this value: non-pointer fields at their Go zero value, which `omitempty` drops (the host
  * namespaces, minReadySeconds, any empty list), and fields the API server defaults when they are
- * absent (a port's protocol). A field moving between the two is no change.
+ * absent (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go in Kubernetes 1.27). A
+ * field moving between the two is no change.
  */
 const API_DEFAULTS: readonly [RegExp, unknown][] = [
   [new RegExp(String.raw`^${POD_SPEC}\.(hostNetwork|hostPID|hostIPC)$`), false],
+  [new RegExp(String.raw`^${POD_SPEC}\.restartPolicy$`), 'Always'],
+  [new RegExp(String.raw`^${POD_SPEC}\.dnsPolicy$`), 'ClusterFirst'],
+  [new RegExp(String.raw`^${POD_SPEC}\.schedulerName$`), 'default-scheduler'],
+  [new RegExp(String.raw`^${POD_SPEC}\.terminationGracePeriodSeconds$`), 30],
+  [new RegExp(String.raw`^${CONTAINER}\.terminationMessagePath$`), '/dev/termination-log'],
+  [new RegExp(String.raw`^${CONTAINER}\.terminationMessagePolicy$`), 'File'],
   [/^spec\.minReadySeconds$/, 0],
+  [/^spec\.revisionHistoryLimit$/, 10],
+  [/^spec\.progressDeadlineSeconds$/, 600],
   [/\.ports\[\*\]\.protocol$/, 'TCP'],
 ];
 

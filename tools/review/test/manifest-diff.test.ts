@@ -173,6 +173,9 @@ spec:
     (podSpecs([deployment])[0]!.containers[0]!.ports[0] as Record<string, unknown>).protocol = 'TCP';
     (podSpecs([deployment])[0] as Record<string, unknown>).hostPID = false;
     (podSpecs([deployment])[0] as Record<string, unknown>).tolerations = [];
+    Object.assign(podSpecs([deployment])[0]!, { dnsPolicy: 'ClusterFirst', terminationGracePeriodSeconds: 30 });
+    Object.assign(podSpecs([deployment])[0]!.containers[0]!, { terminationMessagePolicy: 'File' });
+    Object.assign(deployment.spec as object, { revisionHistoryLimit: 10, progressDeadlineSeconds: 600 });
     expect(diffManifests(before, after).objects).toEqual([]);
     expect(diffManifests(after, before).objects).toEqual([]);
     // Not a default: a real change.
@@ -292,6 +295,22 @@ describe('risky changes', () => {
       'Service/web spec.ports[port=3050].name: http -> web',
     ]);
     expect(flags(diff)).toEqual([]);
+  });
+
+  test('a volume mounted at the same path under a new name is a changed name, not a removed mount', () => {
+    const pod = (volume: string) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: p }
+spec:
+  volumes: [{ name: ${volume}, emptyDir: {} }]
+  containers: [{ name: c, image: c:1, volumeMounts: [{ name: ${volume}, mountPath: /cache }] }]
+`;
+    expect(lines(diffManifests(objects(pod('cache')), objects(pod('scratch'))))).toEqual([
+      'Pod/p spec.containers[name=c].volumeMounts[mountPath=/cache].name: cache -> scratch',
+      'Pod/p spec.volumes[name=cache]: {"name":"cache","emptyDir":{}} -> (none)',
+      'Pod/p spec.volumes[name=scratch]: (none) -> {"name":"scratch","emptyDir":{}}',
+    ]);
   });
 
   test('a renamed Service whose old self still holds the nodePort', () => {
