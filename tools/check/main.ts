@@ -22,10 +22,12 @@ async function main(target: string): Promise<number> {
   const from = files.length === 1 && files[0] === target ? target : `${files.length} files of ${target}/`;
   log(`${objects.length} objects in ${from}`);
 
+  // `go list -m` for the newest API's version runs while the tools are found or built.
+  const newest = newestClusterSchema(log);
   const kubeRules = await goTool('kube-rules', log);
   const kubeconform = await goTool('kubeconform', log);
   const kubeScoreBinary = await goTool('kube-score', log);
-  const schemas = [targetSchema(), await newestClusterSchema(log)];
+  const schemas = [targetSchema(), await newest];
   const gates: [string, () => Promise<Finding[]>][] = [
     ['pod-security', () => podSecurity(kubeRules, objects)],
     ...schemas.map((source): [string, () => Promise<Finding[]>] => [
@@ -34,22 +36,32 @@ async function main(target: string): Promise<number> {
     ]),
     ['kube-score', () => kubeScore(kubeScoreBinary, files)],
   ];
+  // The gates run at once (each is another program); their results are printed in this order.
+  const started = Date.now();
+  const results = gates.map(([, gate]) => {
+    const done = gate();
+    return done.then(
+      (findings) => ({ findings, ms: Date.now() - started }),
+      (error: unknown) => ({ error, ms: Date.now() - started }),
+    );
+  });
 
   let total = 0;
   let failedToRun = 0;
-  for (const [name, gate] of gates) {
-    const started = Date.now();
+  for (const [index, [name]] of gates.entries()) {
+    const result = await results[index]!;
     let findings: Finding[];
-    try {
-      findings = await gate();
-    } catch (error) {
+    if ('findings' in result) {
+      findings = result.findings;
+    } else {
+      const error = result.error;
       // Go on with the other gates: kube-score, for one, cannot read an object of the wrong
       // shape, which the schema gates have just explained.
-      log(`${name}: could not run: ${(error as Error).message.trim()}`);
+      log(`${name}: could not run: ${(error instanceof Error ? error.message : String(error)).trim()}`);
       failedToRun += 1;
       continue;
     }
-    log(`${name}: ${findings.length === 0 ? 'ok' : `${findings.length} findings`} (${Date.now() - started} ms)`);
+    log(`${name}: ${findings.length === 0 ? 'ok' : `${findings.length} findings`} (${result.ms} ms)`);
     for (const finding of findings) {
       console.log(formatFinding(finding));
     }
