@@ -1,5 +1,6 @@
 // Pins the Go tools that check the CI definition: actionlint, the linter of
-// .github/workflows/*.yml. tools/common/go-tools.ts builds it into ~/.cache/k8s-sandbox/check-bin/.
+// .github/workflows/*.yml, run as `go -C tools/ci tool actionlint` (`npm run lint:ci`); Go builds
+// it on first use and keeps it in its build cache.
 // Bump it with `go get -tool github.com/rhysd/actionlint/cmd/actionlint@<version>`.
 module k8s-sandbox/tools/ci
 

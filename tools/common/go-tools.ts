@@ -1,4 +1,4 @@
-// The Go programs the tools run (kubeconform, kube-score, kube-rules, actionlint), each built from
+// The Go programs `npm run check` runs (kubeconform, kube-score, kube-rules), each built from
 // the module under tools/ that pins it into ~/.cache/k8s-sandbox/check-bin/, keyed by a hash of
 // that module's go.mod, go.sum and own Go files: only the first run on a machine, or after a
 // version bump, builds; a warm run reads three small files and starts the binary.
@@ -23,7 +23,6 @@ const TOOLS = {
     module: 'github.com/zegl/kube-score',
   },
   'kube-rules': { dir: 'check/kube-rules', pkg: '.', module: 'k8s.io/pod-security-admission' },
-  actionlint: { dir: 'ci', pkg: 'github.com/rhysd/actionlint/cmd/actionlint', module: 'github.com/rhysd/actionlint' },
 } as const;
 
 export type ToolName = keyof typeof TOOLS;

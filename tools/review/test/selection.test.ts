@@ -1,6 +1,7 @@
 // Across everything main.ts synthesizes: each object that selects pods by label (the NodePort
 // Service, the PodDisruptionBudget, the NetworkPolicies) selects its own pods and nothing else.
-// Label matching is the review tooling's (scripts/review/kube.ts), which the diagram also draws.
+// Label matching is the tools' (tools/common/kube.ts, proven against Kubernetes' own in
+// tools/check/test/selection.test.ts), which the diff and the diagram also use.
 import { Testing } from 'cdk8s';
 import { FibClientChart, NginxChart } from '../../../lib';
 import { type KubeObject, selectedOwners } from '../../common/kube';
