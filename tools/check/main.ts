@@ -12,6 +12,7 @@ import { kubeScore } from './kube-score';
 import { validateSchemas } from './kubeconform';
 import { loadObjects, manifestFiles } from '../common/manifests';
 import { podSecurity } from './pod-security';
+import { runMain } from '../common/process';
 import { newestClusterSchema, targetSchema } from './schemas';
 
 const log = (line: string) => console.error(`check: ${line}`);
@@ -80,10 +81,4 @@ if (args.length > 1 || args[0]?.startsWith('-')) {
   log('usage: npm run check [-- PATH]   (PATH: a folder or file of manifests; default dist)');
   process.exit(2);
 }
-main(args[0] ?? 'dist').then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    log(error instanceof Error ? error.message : String(error));
-    process.exit(2);
-  },
-);
+runMain('check', () => main(args[0] ?? 'dist'), 2);

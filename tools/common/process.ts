@@ -55,3 +55,20 @@ export async function run(command: string, args: readonly string[], options: Run
     throw new Error(`\`${[command, ...args].join(' ')}\`${where} ${how}${output === '' ? '' : `:\n${output}`}`);
   }
 }
+
+/**
+ * Runs a command's `main` and exits with the code it returns; when it throws, prints
+ * `prefix: message` (the reason, never a stack trace) and exits with `failureCode`. Sets the
+ * exit code rather than calling process.exit, so what was written to stdout is all delivered.
+ */
+export function runMain(prefix: string, main: () => Promise<number>, failureCode = 1): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`${prefix}: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = failureCode;
+    },
+  );
+}

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from './deployment-diagram';
 import { readManifests, synthesize } from './synth';
+import { runMain } from '../common/process';
 
 async function main(argv: string[]): Promise<number> {
   const projectDir = path.resolve(__dirname, '../..');
@@ -26,10 +27,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(`npm run diagram: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runMain('npm run diagram', () => main(process.argv.slice(2)));

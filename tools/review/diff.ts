@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { diffManifests } from './manifest-diff';
 import { markdownReport, textReport } from './report';
 import { defaultBase, resolveRef, synthesize, synthesizeAt } from './synth';
+import { runMain } from '../common/process';
 
 const USAGE = `usage: npm run diff -- [--markdown] [REF]
 
@@ -54,10 +55,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(`npm run diff: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runMain('npm run diff', () => main(process.argv.slice(2)));

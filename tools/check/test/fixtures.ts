@@ -3,8 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Testing, Yaml } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../../../lib';
+import { Yaml } from 'cdk8s';
+import { sandboxFiles } from '../../common/test/sandbox';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are arbitrary JSON.
 export type Json = any;
@@ -20,11 +20,7 @@ export function manifestDir(files: Record<string, Json[]>): string {
 
 /** The objects of dist/, as main.ts synthesizes them: file name -> objects. */
 export function sandboxManifests(): Record<string, Json[]> {
-  const app = Testing.app();
-  return {
-    'fib-client.k8s.yaml': Testing.synth(new FibClientChart(app, 'fib-client')),
-    'nginx.k8s.yaml': Testing.synth(new NginxChart(app, 'nginx')),
-  };
+  return sandboxFiles();
 }
 
 /** The sandbox's nginx Deployment, a deep copy to break. */

@@ -2,11 +2,10 @@
 // k8s.io/pod-security-admission at the release tools/cluster/kube/go.mod pins) on the charts and
 // on pods that each break one rule.
 import * as path from 'node:path';
-import { Testing } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../../../lib';
 import { binaryPath, goModuleVersion, toolModuleDir } from '../../common/go-tools';
 import type { KubeObject } from '../../common/kube';
 import { podSecurity } from '../pod-security';
+import { sandboxObjects } from '../../common/test/sandbox';
 
 const kubeRules = binaryPath('kube-rules');
 
@@ -36,12 +35,7 @@ test.each([
   ['the sandbox (main.ts)', {}, {}],
   ['unprivileged ports', { containerPort: 8080 }, { containerPort: 8080 }],
 ])('every pod spec the charts synthesize meets "restricted": %s', async (_, fibClient, nginx) => {
-  const app = Testing.app();
-  const manifests = [
-    ...Testing.synth(new FibClientChart(app, 'fib-client', { fibClient })),
-    ...Testing.synth(new NginxChart(app, 'nginx', { nginx })),
-  ];
-  expect(await check(...manifests)).toEqual([]);
+  expect(await check(...sandboxObjects({ fibClient, nginx }))).toEqual([]);
 });
 
 // A pod that meets "restricted" with as little as it takes; each case below breaks one rule.

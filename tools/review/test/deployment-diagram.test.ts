@@ -2,11 +2,10 @@
 // `npm run diagram` writes for the current charts, and the picture must follow labels and ports.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Testing } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../../../lib';
 import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from '../deployment-diagram';
 import type { KubeObject } from '../../common/kube';
 import { parseManifests } from '../../common/manifests';
+import { sandboxObjects } from '../../common/test/sandbox';
 
 function objects(yaml: string): KubeObject[] {
   // A leading `---` makes it a YAML stream even where it starts with a flow mapping `{`.
@@ -15,12 +14,7 @@ function objects(yaml: string): KubeObject[] {
 
 test(`${DIAGRAM_FILE} is up to date`, () => {
   // The charts main.ts synthesizes, built in-process like main.test.ts does.
-  const app = Testing.app();
-  const manifests = [
-    ...Testing.synth(new FibClientChart(app, 'fib-client')),
-    ...Testing.synth(new NginxChart(app, 'nginx')),
-  ] as KubeObject[];
-  const expected = deploymentDiagram(manifests);
+  const expected = deploymentDiagram(sandboxObjects());
   const file = path.join(__dirname, '../../..', DIAGRAM_FILE);
   const committed = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '(missing)';
 
@@ -45,11 +39,7 @@ test('readmeWithDiagram replaces only the block between the markers', () => {
 });
 
 test('the sandbox picture: the NodePort port chain reaches the fib-client Pod, nothing selects nginx', () => {
-  const app = Testing.app();
-  const manifests = [
-    ...Testing.synth(new NginxChart(app, 'nginx')),
-    ...Testing.synth(new FibClientChart(app, 'fib-client')),
-  ] as KubeObject[];
+  const manifests = sandboxObjects();
   const diagram = deploymentDiagram(manifests);
 
   expect(diagram).toContain('  nodes -->|"nodePort 31515"| Service_fib_client_node_port\n');

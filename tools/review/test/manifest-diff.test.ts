@@ -1,20 +1,15 @@
 // The semantic manifest diff behind `npm run diff`, on known pairs of manifests: what counts as
 // a change, which changes are flagged, and how the terminal and Markdown reports read.
-import { Testing } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../../../lib';
 import { type KubeObject, podTemplate } from '../../common/kube';
 import { parseManifests } from '../../common/manifests';
 import { formatPath } from '../../common/field-path';
 import { type ManifestDiff, diffManifests } from '../manifest-diff';
 import { formatValue, markdownReport, textReport } from '../report';
+import { sandboxObjects } from '../../common/test/sandbox';
 
 /** Every object main.ts synthesizes, with optional props, as plain JSON like a parsed dist/. */
-function sandbox(props: { replicas?: number; image?: string } = {}): KubeObject[] {
-  const app = Testing.app();
-  return [
-    ...Testing.synth(new FibClientChart(app, 'fib-client')),
-    ...Testing.synth(new NginxChart(app, 'nginx', { nginx: props })),
-  ] as KubeObject[];
+function sandbox(nginx: { replicas?: number; image?: string } = {}): KubeObject[] {
+  return sandboxObjects({ nginx });
 }
 
 /** The pod specs inside the objects, to edit in place. */

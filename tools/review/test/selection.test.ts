@@ -2,17 +2,16 @@
 // Service, the PodDisruptionBudget, the NetworkPolicies) selects its own pods and nothing else.
 // Label matching is the tools' (tools/common/kube.ts, proven against Kubernetes' own in
 // tools/check/test/selection.test.ts), which the diff and the diagram also use.
-import { Testing } from 'cdk8s';
-import { FibClientChart, NginxChart } from '../../../lib';
 import { type KubeObject, selectedOwners } from '../../common/kube';
-import { findObject, synth } from '../../../test/manifests';
+import { findObject } from '../../../test/manifests';
+import { sandboxObjects } from '../../common/test/sandbox';
 
-const app = Testing.app();
-const manifests = [...synth(new FibClientChart(app, 'fib-client')), ...synth(new NginxChart(app, 'nginx'))];
+const manifests = sandboxObjects();
+const named = manifests as unknown as { kind: string; metadata: { name: string } }[];
 
 function selected(kind: string, name: string): string[] {
-  const selecting = findObject(manifests, kind, name) as unknown as KubeObject;
-  return selectedOwners(selecting, manifests as unknown as KubeObject[]).map(
+  const selecting = findObject(named, kind, name) as unknown as KubeObject;
+  return selectedOwners(selecting, manifests).map(
     (owner) => `${String(owner.kind)}/${String((owner.metadata as { name: string }).name)}`,
   );
 }
