@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Finding, displayPath } from './findings';
 import { formatPath, pointerSegments } from '../common/field-path';
+import type { KubeObject } from '../common/kube';
 import { type ApiSchemaSource, deriveKubeconformSchemas } from './schemas';
 import { run } from '../common/process';
 
@@ -17,16 +18,20 @@ interface KubeconformResult {
   readonly msg: string;
 }
 
-/** Validates every object of `files` against the API of `source`; one finding per wrong field. */
+/**
+ * Validates every object of `files` against the API of `source`, and a custom resource against
+ * its CustomResourceDefinition when that is among `objects`; one finding per wrong field.
+ */
 export async function validateSchemas(
   kubeconform: string,
   source: ApiSchemaSource,
   files: readonly string[],
+  objects: readonly KubeObject[] = [],
 ): Promise<Finding[]> {
   const gate = `schema ${source.version}`;
   const schemaDir = fs.mkdtempSync(path.join(os.tmpdir(), `k8s-sandbox-schemas-${source.version}-`));
   try {
-    const schemaLocation = deriveKubeconformSchemas(source, schemaDir);
+    const schemaLocation = deriveKubeconformSchemas(source, schemaDir, objects);
     const args = ['-strict', '-output', 'json', '-kubernetes-version', source.version];
     // kubeconform exits 1 when it found a problem: the JSON says what.
     const { stdout } = await run(kubeconform, [...args, '-schema-location', schemaLocation, ...files], {

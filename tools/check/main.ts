@@ -33,7 +33,13 @@ async function main(target: string): Promise<number> {
     ['pod-security', () => podSecurity(kubeRules, objects)],
     ...schemas.map((source): [string, () => Promise<Finding[]>] => [
       `schema ${source.version}`,
-      () => validateSchemas(kubeconform, source, files),
+      () =>
+        validateSchemas(
+          kubeconform,
+          source,
+          files,
+          objects.map(({ object }) => object),
+        ),
     ]),
     ['kube-score', () => kubeScore(kubeScoreBinary, files)],
   ];

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { goModuleVersion } from '../common/go-tools';
+import { type KubeObject, getPath, groupKind, isRecord, objectId } from '../common/kube';
 import { run } from '../common/process';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -69,7 +70,11 @@ interface GroupVersionKind {
  * Quantity accept a number or a string, as the API server does. `null` is not allowed where
  * the API declares a type: a generated manifest has no reason to write one.
  */
-export function deriveKubeconformSchemas(source: ApiSchemaSource, dir: string): string {
+export function deriveKubeconformSchemas(
+  source: ApiSchemaSource,
+  dir: string,
+  customResourceDefinitions: readonly KubeObject[] = [],
+): string {
   const definitions = (JSON.parse(fs.readFileSync(source.file, 'utf8')) as { definitions: Record<string, SchemaNode> })
     .definitions;
   const strict: Record<string, SchemaNode> = {};
@@ -95,7 +100,39 @@ export function deriveKubeconformSchemas(source: ApiSchemaSource, dir: string): 
     written.set(file, name);
     fs.writeFileSync(path.join(dir, file), JSON.stringify({ $ref: `_definitions.json#/definitions/${name}` }));
   }
+  for (const { group, version, kind, schema } of customResourceSchemas(customResourceDefinitions)) {
+    // A custom kind is only as valid as its definition says, under the same strict rules; the
+    // schema gate checks the CustomResourceDefinition itself.
+    const file = `${kind}-${group.split('.')[0]}-${version}`.toLowerCase() + '.json';
+    if (!written.has(file)) {
+      written.set(file, `${kind}.${group}/${version}`);
+      const top = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+      const properties = { ...top, ...((schema.properties as Record<string, SchemaNode> | undefined) ?? {}) };
+      fs.writeFileSync(path.join(dir, file), JSON.stringify(strictSchema({ ...schema, properties })));
+    }
+  }
   return path.join(dir, '{{ .ResourceKind }}{{ .KindSuffix }}.json');
+}
+
+/** The OpenAPI v3 schema of each version of each CustomResourceDefinition among `objects`. */
+function customResourceSchemas(
+  objects: readonly KubeObject[],
+): { group: string; version: string; kind: string; schema: SchemaNode }[] {
+  return objects
+    .filter((object) => groupKind(objectId(object)) === 'CustomResourceDefinition.apiextensions.k8s.io')
+    .flatMap((crd) => {
+      const group = getPath(crd, 'spec', 'group');
+      const kind = getPath(crd, 'spec', 'names', 'kind');
+      const versions = getPath(crd, 'spec', 'versions');
+      if (typeof group !== 'string' || typeof kind !== 'string' || !Array.isArray(versions)) {
+        return [];
+      }
+      return versions.flatMap((version) => {
+        const name = getPath(version, 'name');
+        const schema = getPath(version, 'schema', 'openAPIV3Schema');
+        return typeof name === 'string' && isRecord(schema) ? [{ group, version: name, kind, schema }] : [];
+      });
+    });
 }
 
 // The two definitions whose JSON forms swagger.json does not say in JSON-schema terms (it calls
@@ -114,12 +151,16 @@ function specialType(name: string): SchemaNode | undefined {
 function strictSchema(node: SchemaNode): SchemaNode {
   const result: SchemaNode = { ...node };
   delete result.description; // only bulk here; kubeconform's messages do not use it
+  // A custom resource's schema may keep fields it does not declare.
+  const closed = node['x-kubernetes-preserve-unknown-fields'] !== true;
   if (node.properties !== undefined) {
     const properties = node.properties as Record<string, SchemaNode>;
     result.properties = Object.fromEntries(
       Object.entries(properties).map(([key, value]) => [key, strictSchema(value)]),
     );
-    result.additionalProperties ??= false;
+    if (closed) {
+      result.additionalProperties ??= false;
+    }
   }
   if (typeof node.additionalProperties === 'object') {
     result.additionalProperties = strictSchema(node.additionalProperties as SchemaNode);

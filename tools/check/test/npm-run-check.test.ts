@@ -103,6 +103,26 @@ test.each([
       '',
     ].join('\n'),
   ],
+  [
+    'a custom resource beside its definition',
+    'widget.yaml',
+    [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata: { name: widgets.example.com }',
+      'spec:',
+      '  group: example.com',
+      '  names: { kind: Widget, plural: widgets }',
+      '  scope: Namespaced',
+      '  versions:',
+      '    - { name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }',
+      '---',
+      'apiVersion: example.com/v1',
+      'kind: Widget',
+      'metadata: { name: w }',
+      '',
+    ].join('\n'),
+  ],
   ['only empty documents', 'empty.yaml', '---\n---\n# nothing here\n---\n'],
 ])('valid manifests that kube-score does not score pass: %s', (_, name, text) => {
   const dir = manifestDir({});

@@ -133,3 +133,57 @@ test('an API the newest cluster no longer serves fails there only', async () => 
     },
   ]);
 });
+
+describe('a custom resource is checked against its CustomResourceDefinition among the manifests', () => {
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Widget', plural: 'widgets' },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: { type: 'object', properties: { size: { type: 'integer' } } },
+                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+  const widget = (spec: Json) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });
+
+  async function validateWith(objects: Json[]) {
+    const dir = manifestDir({ 'all.yaml': objects });
+    dirs.push(dir);
+    return validateSchemas(kubeconform, target, [path.join(dir, 'all.yaml')], objects);
+  }
+
+  test('a valid one passes, with its definition', async () => {
+    expect(await validateWith([crd, { ...widget({ size: 3 }), status: { anything: true } }])).toEqual([]);
+  });
+
+  test('an unknown field or a value of the wrong type fails', async () => {
+    const findings = await validateWith([crd, widget({ size: 'big', colour: 'red' })]);
+    expect(findings.map((f) => `${f.object} ${f.field}: ${f.message}`)).toEqual([
+      "Widget/w spec: additional properties 'colour' not allowed",
+      'Widget/w spec.size: got string, want integer',
+    ]);
+  });
+
+  test('without its definition, the API has no such kind', async () => {
+    expect((await validateWith([widget({ size: 3 })])).map((f) => f.message)).toEqual([
+      'Kubernetes 1.27.0 has no example.com/v1 Widget',
+    ]);
+  });
+});
