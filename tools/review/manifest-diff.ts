@@ -16,6 +16,7 @@ import {
   idKey,
   isRecord,
   objectId,
+  podTemplate,
   selectedOwners,
 } from '../common/kube';
 import { type Segment, formatPath } from '../common/field-path';
@@ -66,6 +67,7 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
     const fields = diffValues(old, current).map((raw) => ({ ...raw, flags: fieldFlags(id, raw, old) }));
     const flags = [
       ...lostPodsFlags(old, current, before, after),
+      ...lostTargetPortFlags(old, current, before, after),
       ...nodePortFlags(current, before, after),
       ...(denyAllEgress(old) ? [] : denyAllEgressFlags(current, before, after)),
     ];
@@ -340,7 +342,13 @@ const RULES: readonly Rule[] = [
   },
   {
     level: 'risky',
-    applies: (p, change) => change.before !== undefined && /\.ports\[\*\]\.(port|containerPort|targetPort)$/.test(p),
+    // A targetPort given by name is checked against the pods' port names (lostTargetPortFlags).
+    applies: (p, change) =>
+      change.before !== undefined &&
+      (/\.ports\[\*\]\.(port|containerPort)$/.test(p) ||
+        (/\.ports\[\*\]\.targetPort$/.test(p) &&
+          typeof change.before === 'number' &&
+          typeof change.after === 'number')),
     reason: () => 'port number changed: whatever connects to the old one stops working',
   },
   {
@@ -493,4 +501,61 @@ function denyAllEgressFlags(current: KubeObject, before: readonly KubeObject[], 
       reason: `denies all egress of pods that already run (${names}): every connection they open, DNS too, stops`,
     },
   ];
+}
+
+/** The names of the container ports of the pods `owner` makes. */
+function containerPortNames(owner: KubeObject): Set<string> {
+  const containers = podTemplate(owner)?.spec.containers;
+  return new Set(
+    (Array.isArray(containers) ? containers : []).flatMap((container) => {
+      const ports = getPath(container, 'ports');
+      return (Array.isArray(ports) ? ports : [])
+        .map((port) => getPath(port, 'name'))
+        .filter((n) => typeof n === 'string');
+    }) as string[],
+  );
+}
+
+/**
+ * A Service port whose targetPort is a port name that a selected pod template does not have (a
+ * renamed container port, a renamed target): the Service has no endpoint on those pods for it.
+ * A reference that was broken the same way before the change is not news.
+ */
+function lostTargetPortFlags(
+  old: KubeObject,
+  current: KubeObject,
+  before: readonly KubeObject[],
+  after: readonly KubeObject[],
+): Flag[] {
+  const id = objectId(current);
+  if (id.kind !== 'Service' || id.group !== '') {
+    return [];
+  }
+  const namedTargets = (service: KubeObject) => {
+    const ports = getPath(service, 'spec', 'ports');
+    return (Array.isArray(ports) ? ports : [])
+      .map((port) => getPath(port, 'targetPort'))
+      .filter((t) => typeof t === 'string');
+  };
+  const oldTargets = new Set(namedTargets(old));
+  const hadBefore = new Map(selectedOwners(old, before).map((o) => [idKey(objectId(o)), containerPortNames(o)]));
+  return selectedOwners(current, after).flatMap((owner) => {
+    const names = containerPortNames(owner);
+    const previously = hadBefore.get(idKey(objectId(owner)));
+    return (
+      namedTargets(current)
+        // Broken now, and not already broken the same way before the change.
+        .filter(
+          (target) =>
+            !names.has(target as string) &&
+            !(oldTargets.has(target) && previously !== undefined && !previously.has(target as string)),
+        )
+        .map((target) => ({
+          level: 'risky' as const,
+          reason:
+            `targetPort ${String(target)} names no container port of ${displayId(objectId(owner))}: ` +
+            'the Service sends those pods no traffic on it',
+        }))
+    );
+  });
 }

@@ -308,6 +308,25 @@ spec:
     ]);
   });
 
+  test("a renamed container port that a Service's targetPort names", () => {
+    const service = SERVICE.replace('targetPort: 80', 'targetPort: http');
+    const before = objects(`${DEPLOYMENT}\n---\n${service}`);
+    const after = objects(`${DEPLOYMENT.replace('name: http', 'name: web')}\n---\n${service}`);
+    expect(flags(diffManifests(before, after))).toEqual([
+      'risky Service/web: targetPort http names no container port of Deployment/web: the Service sends those pods no traffic on it',
+    ]);
+    // A targetPort renamed to a name the pods lack.
+    const wrongName = objects(`${DEPLOYMENT}\n---\n${service.replace('targetPort: http', 'targetPort: htp')}`);
+    expect(flags(diffManifests(before, wrongName))).toEqual([
+      'risky Service/web: targetPort htp names no container port of Deployment/web: the Service sends those pods no traffic on it',
+    ]);
+    // Renamed on both sides: nothing lost.
+    const both = objects(
+      `${DEPLOYMENT.replace('name: http', 'name: web')}\n---\n${service.replace('targetPort: http', 'targetPort: web')}`,
+    );
+    expect(flags(diffManifests(before, both))).toEqual([]);
+  });
+
   test('a renamed Service whose old self still holds the nodePort', () => {
     const diff = diffManifests(
       objects(`${DEPLOYMENT}\n---\n${SERVICE}`),
