@@ -152,7 +152,9 @@ if (npmState) {
     }
     const key = `${parent.filename}\0${request}`;
     let resolved = resolutions[key];
-    if (resolved === undefined) {
+    // An entry is used only while the file it names exists (a package removed by hand, outside
+    // npm, would otherwise fail the require); builtins such as `fs` are not paths.
+    if (resolved === undefined || (path.isAbsolute(resolved) && !fs.existsSync(resolved))) {
       resolved = nodeResolve.call(this, request, parent, isMain, options);
       resolutions[key] = resolved;
       resolutionsChanged = true;

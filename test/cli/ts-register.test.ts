@@ -2,6 +2,7 @@
 // compiled code between runs. Its promises: an edited file is never run stale, even when the
 // edit keeps the file's size and modification time; a damaged cache entry is rebuilt, never run.
 import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -122,4 +123,26 @@ test('a cache that cannot be written leaves no temporary file, and synth still r
   }
   expect(run(entry)).toBe('ok\n');
   expect(fs.readdirSync(cache).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+});
+
+test('a remembered resolution whose file is gone is resolved afresh', () => {
+  const entry = path.join(dir, 'entry.ts');
+  // yaml's own requires, from inside node_modules, are the ones the loader remembers.
+  const yaml = JSON.stringify(path.join(root, 'node_modules/yaml'));
+  fs.writeFileSync(entry, `const { parse } = require(${yaml});\nconsole.log(parse('a: 1').a);\n`);
+  expect(run(entry)).toBe('1\n');
+  // The one .json entry: where requests from inside node_modules led, then its SHA-1.
+  const [name] = fs.readdirSync(cache).filter((file) => file.endsWith('.json'));
+  const file = path.join(cache, name!);
+  const data = fs.readFileSync(file);
+  const resolutions = JSON.parse(data.subarray(0, data.length - 20).toString('utf8')) as Record<string, string>;
+  const moved = Object.keys(resolutions).filter((key) => path.isAbsolute(resolutions[key]!));
+  expect(moved.length).toBeGreaterThan(0);
+  for (const key of moved) {
+    resolutions[key] = path.join(dir, 'gone', path.basename(resolutions[key]!));
+  }
+  const body = Buffer.from(JSON.stringify(resolutions));
+  fs.writeFileSync(file, Buffer.concat([body, crypto.createHash('sha1').update(body).digest()]));
+
+  expect(run(entry)).toBe('1\n');
 });
