@@ -66,8 +66,7 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
     }
     const fields = diffValues(old, current).map((raw) => ({ ...raw, flags: fieldFlags(id, raw, old) }));
     const flags = [
-      ...lostPodsFlags(old, current, before, after),
-      ...lostTargetPortFlags(old, current, before, after),
+      ...endpointFlags(old, current, before, after),
       ...nodePortFlags(current, before, after),
       ...(denyAllEgress(old) ? [] : denyAllEgressFlags(current, before, after)),
     ];
@@ -417,8 +416,8 @@ function addedFlags(object: KubeObject, before: readonly KubeObject[], after: re
   return flags;
 }
 
-/** A Service that selected pods before and selects none after (its selector or the pod labels changed). */
-function lostPodsFlags(
+/** What a changed Service loses: every pod it selected, or a named target port on some of them. */
+function endpointFlags(
   old: KubeObject,
   current: KubeObject,
   before: readonly KubeObject[],
@@ -428,6 +427,16 @@ function lostPodsFlags(
   if (id.kind !== 'Service' || id.group !== '') {
     return [];
   }
+  return [...lostPodsFlags(old, current, before, after), ...lostTargetPortFlags(old, current, before, after)];
+}
+
+/** A Service that selected pods before and selects none after (its selector or the pod labels changed). */
+function lostPodsFlags(
+  old: KubeObject,
+  current: KubeObject,
+  before: readonly KubeObject[],
+  after: readonly KubeObject[],
+): Flag[] {
   const selectedBefore = selectedOwners(old, before);
   if (selectedBefore.length === 0 || selectedOwners(current, after).length > 0) {
     return [];
@@ -527,10 +536,6 @@ function lostTargetPortFlags(
   before: readonly KubeObject[],
   after: readonly KubeObject[],
 ): Flag[] {
-  const id = objectId(current);
-  if (id.kind !== 'Service' || id.group !== '') {
-    return [];
-  }
   const namedTargets = (service: KubeObject) => {
     const ports = getPath(service, 'spec', 'ports');
     return (Array.isArray(ports) ? ports : [])
