@@ -12,8 +12,11 @@
 // Entries 1 and 2 are keyed by the text alone, not the path (neither output depends on it), so
 // the copies of the project that `npm run diff` synthesizes in temp folders add no new entries.
 // An edited file gets a new hash, so its old entries are never read again; delete the folder to
-// reclaim the space. Numbers and the benchmark: docs/benchmarks.md.
+// reclaim the space. Each entry ends with a SHA-1 of what precedes it, written last: an entry
+// cut short or garbled (a crash, a full disk, a power loss) fails the check and is rebuilt.
+// TS_REGISTER_CACHE_DIR moves the cache (for tests). Numbers and the benchmark: docs/benchmarks.md.
 'use strict';
+const { Buffer } = require('node:buffer');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -21,7 +24,7 @@ const path = require('node:path');
 const vm = require('node:vm');
 
 const NODE_MODULES = path.join(__dirname, '..', 'node_modules');
-const CACHE_DIR = path.join(NODE_MODULES, '.cache', 'ts-register');
+const CACHE_DIR = process.env.TS_REGISTER_CACHE_DIR || path.join(NODE_MODULES, '.cache', 'ts-register');
 // V8 rejects bytecode made under other flags, and flags such as --conditions change resolution.
 const NODE_KEY = `${process.version} ${process.arch} ${process.execArgv} ${process.env.NODE_OPTIONS ?? ''}`;
 
@@ -31,37 +34,60 @@ function cacheName(kind, ...parts) {
   return hash.digest('hex');
 }
 
+const CHECKSUM_BYTES = 20; // SHA-1
+
+/** The entry `name`, or undefined when it is missing or fails its checksum. */
 function readCache(name) {
+  let data;
   try {
-    return fs.readFileSync(path.join(CACHE_DIR, name));
+    data = fs.readFileSync(path.join(CACHE_DIR, name));
   } catch {
     return undefined;
   }
+  if (data.length < CHECKSUM_BYTES) {
+    return undefined;
+  }
+  const body = data.subarray(0, data.length - CHECKSUM_BYTES);
+  const checksum = crypto.createHash('sha1').update(body).digest();
+  return checksum.equals(data.subarray(body.length)) ? body : undefined;
 }
 
 function writeCache(name, data) {
   // A cache that cannot be written only makes the next run slower; it must never fail synth.
+  // Written under a temporary name then renamed, so that a concurrent synth never reads half a
+  // file; the checksum goes last, so a write cut short never passes readCache.
+  const partial = path.join(CACHE_DIR, `${name}.${process.pid}.tmp`);
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
-    // Write then rename, so that a concurrent synth never reads half a file.
-    const partial = path.join(CACHE_DIR, `${name}.${process.pid}.tmp`);
-    fs.writeFileSync(partial, data);
+    const body = Buffer.from(data);
+    fs.writeFileSync(partial, Buffer.concat([body, crypto.createHash('sha1').update(body).digest()]));
     fs.renameSync(partial, path.join(CACHE_DIR, name));
   } catch {
-    // ignored, see above
+    try {
+      fs.rmSync(partial, { force: true });
+    } catch {
+      // nothing more to do
+    }
   }
 }
 
 // 1. TypeScript, transpiled by sucrase as `sucrase/register/ts` does (its line numbers match the source).
 const SUCRASE_VERSION = require('sucrase/package.json').version;
+const TRANSFORM_OPTIONS = { transforms: ['imports', 'typescript'] };
 let sucrase;
+
+/** The cache entry of sucrase's output for `source` under `options` (filePath aside: it changes no output). */
+function transformCacheName(source, options) {
+  return `${cacheName(`sucrase ${SUCRASE_VERSION}`, JSON.stringify(options), source)}.js`;
+}
+
 Module._extensions['.ts'] = function loadTypeScript(module, filename) {
   const source = fs.readFileSync(filename, 'utf8');
-  const name = `${cacheName(`sucrase ${SUCRASE_VERSION}`, source)}.js`;
+  const name = transformCacheName(source, TRANSFORM_OPTIONS);
   let code = readCache(name)?.toString('utf8');
   if (code === undefined) {
     sucrase ??= require('sucrase');
-    code = sucrase.transform(source, { transforms: ['imports', 'typescript'], filePath: filename }).code;
+    code = sucrase.transform(source, { ...TRANSFORM_OPTIONS, filePath: filename }).code;
     writeCache(name, code);
   }
   module._compile(code, filename);
@@ -126,7 +152,9 @@ if (npmState) {
     }
     const key = `${parent.filename}\0${request}`;
     let resolved = resolutions[key];
-    if (resolved === undefined) {
+    // An entry is used only while the file it names exists (a package removed by hand, outside
+    // npm, would otherwise fail the require); builtins such as `fs` are not paths.
+    if (resolved === undefined || (path.isAbsolute(resolved) && !fs.existsSync(resolved))) {
       resolved = nodeResolve.call(this, request, parent, isMain, options);
       resolutions[key] = resolved;
       resolutionsChanged = true;
@@ -143,3 +171,6 @@ process.once('exit', () => {
     writeCache(resolutionsName, JSON.stringify(resolutions));
   }
 });
+
+// For the tests: where the cache is and how an entry is named.
+module.exports = { CACHE_DIR, transformCacheName };

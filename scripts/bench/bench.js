@@ -10,12 +10,12 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 const YAML = require('yaml');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
 const JEST = path.join(ROOT, 'node_modules', '.bin', 'jest');
-const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-bench-'));
 
 // The cheapest apps the cdk8s CLI can run: each writes one empty manifest and nothing else.
 const FLOOR_APP_NODE =
@@ -23,13 +23,24 @@ const FLOOR_APP_NODE =
   "fs.writeFileSync(process.env.CDK8S_OUTDIR + '/empty.k8s.yaml', '')\"";
 const FLOOR_APP_SH = 'mkdir -p "$CDK8S_OUTDIR" && : > "$CDK8S_OUTDIR/empty.k8s.yaml"';
 
-function option(name, fallback) {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? fallback : process.argv[index + 1];
+let OPTIONS;
+try {
+  OPTIONS = parseArgs({
+    options: {
+      runs: { type: 'string', default: '7' },
+      'scale-runs': { type: 'string', default: '3' },
+      'skip-scale': { type: 'boolean', default: false },
+      app: { type: 'string' },
+    },
+  }).values;
+} catch (error) {
+  console.error(`npm run bench: ${error.message}`);
+  process.exit(2);
 }
-const RUNS = Number(option('--runs', 7));
-const SCALE_RUNS = Number(option('--scale-runs', 3));
-const APP = option('--app', YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')).app);
+const RUNS = Number(OPTIONS.runs);
+const SCALE_RUNS = Number(OPTIONS['scale-runs']);
+const APP = OPTIONS.app ?? YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')).app;
+const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-bench-'));
 
 /** Runs a command to completion; returns its wall time in ms and its output. Throws if it fails. */
 function run({ command, args = [], env = {}, shell = false, mayFail = false }) {
@@ -170,7 +181,7 @@ function main() {
   const loadBefore = os.loadavg()[0];
   const comparisons = [...benchSynth(), ...benchApp()];
   const jest = benchJest();
-  const scale = process.argv.includes('--skip-scale') ? [] : benchScale();
+  const scale = OPTIONS['skip-scale'] ? [] : benchScale();
   const loadAfter = os.loadavg()[0];
   process.stderr.write('\n');
 

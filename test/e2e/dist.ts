@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { loadObjects, manifestFiles } from '../../scripts/manifests';
+import { loadObjects, manifestFiles } from '../../tools/common/manifests';
 import { findObject } from '../manifests';
 
 /** A Kubernetes object from dist/, as plain JSON. */
@@ -18,7 +18,7 @@ export interface KubeObject {
 
 /** Every object in the YAML files of `dir`; throws if there is none (dist/ not synthesized). */
 export function loadDist(dir: string): KubeObject[] {
-  return loadObjects(manifestFiles(dir)).map(({ object }) => object as KubeObject);
+  return loadObjects(manifestFiles(dir)).map(({ object }) => object as unknown as KubeObject);
 }
 
 /**

@@ -1,5 +1,5 @@
-// Pins the Go tools of `npm run check` (scripts/check/go-tools.ts builds them into
-// ~/.cache/k8s-sandbox/check-bin/<tool>-<version>/): kubeconform, the schema validator, and
+// Pins the Go tools of `npm run check` (tools/common/go-tools.ts builds them into
+// ~/.cache/k8s-sandbox/check-bin/<tool>-<hash of this module>/): kubeconform, the schema validator, and
 // kube-score, the manifest linter. Bump a version with `go get -tool <module>@<version>`.
 module k8s-sandbox/tools/check
 

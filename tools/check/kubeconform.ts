@@ -1,0 +1,82 @@
+// The schema gate: kubeconform in strict mode (no unknown fields, no duplicate keys, every value
+// of its declared type) against schemas derived from one Kubernetes version's API definitions.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type Finding, displayPath } from './findings';
+import { formatPath, pointerSegments } from '../common/field-path';
+import type { KubeObject } from '../common/kube';
+import { type ApiSchemaSource, deriveKubeconformSchemas } from './schemas';
+import { run } from '../common/process';
+
+interface KubeconformResult {
+  readonly filename: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly version: string;
+  readonly status: string;
+  readonly msg: string;
+}
+
+/**
+ * Validates every object of `files` against the API of `source`, and a custom resource against
+ * its CustomResourceDefinition when that is among `objects`; one finding per wrong field.
+ */
+export async function validateSchemas(
+  kubeconform: string,
+  source: ApiSchemaSource,
+  files: readonly string[],
+  objects: readonly KubeObject[] = [],
+): Promise<Finding[]> {
+  const gate = `schema ${source.version}`;
+  const schemaDir = fs.mkdtempSync(path.join(os.tmpdir(), `k8s-sandbox-schemas-${source.version}-`));
+  try {
+    const schemaLocation = deriveKubeconformSchemas(source, schemaDir, objects);
+    const args = ['-strict', '-output', 'json', '-kubernetes-version', source.version];
+    // kubeconform exits 1 when it found a problem: the JSON says what.
+    const { stdout } = await run(kubeconform, [...args, '-schema-location', schemaLocation, ...files], {
+      okExitCodes: [1],
+    });
+    const results = (JSON.parse(stdout) as { resources: KubeconformResult[] }).resources;
+    const findings = results.flatMap((result) => {
+      const where = { gate, file: displayPath(result.filename), object: `${result.kind}/${result.name}` };
+      return resultProblems(result, source.version).map((problem) => ({ ...where, ...problem }));
+    });
+    // kubeconform validates in parallel and the validator walks maps: a stable order for readers.
+    const key = (f: Finding) => `${f.file}\0${f.object}\0${f.field}`;
+    return findings.sort((a, b) => key(a).localeCompare(key(b)));
+  } finally {
+    fs.rmSync(schemaDir, { recursive: true, force: true });
+  }
+}
+
+function resultProblems(result: KubeconformResult, version: string): { field: string; message: string }[] {
+  if (result.status === 'statusInvalid') {
+    return validationErrors(result.msg);
+  }
+  if (/^could not find schema for /.test(result.msg)) {
+    return [{ field: 'apiVersion', message: `Kubernetes ${version} has no ${result.version} ${result.kind}` }];
+  }
+  // Errors before validation: a document that is not a Kubernetes object, a key given twice.
+  return [{ field: '', message: result.msg.replace(/\s*\n\s*/g, ' ') }];
+}
+
+/**
+ * kubeconform prints the validator's error tree flattened into one line,
+ * `... - at '/spec/x': message - at '/spec/y': message`; one entry per field, skipping the
+ * "validation failed" of the objects that merely contain a wrong field.
+ */
+function validationErrors(msg: string): { field: string; message: string }[] {
+  const byField = new Map<string, string[]>();
+  for (const [, pointer, message] of msg.matchAll(/- at '([^']*)': (.*?)(?=\s+- at '|$)/g)) {
+    if (message === 'validation failed') {
+      continue;
+    }
+    const field = formatPath(pointerSegments(pointer as string));
+    byField.set(field, [...(byField.get(field) ?? []), message as string]);
+  }
+  if (byField.size === 0) {
+    return [{ field: '', message: msg }];
+  }
+  return [...byField].map(([field, messages]) => ({ field, message: messages.join('; ') }));
+}

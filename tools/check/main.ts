@@ -1,0 +1,90 @@
+// `npm run check [-- PATH]`: the gates every manifest at PATH (a folder or a file, read as
+// `kubectl apply -f PATH` reads it; default dist/, written by `npm run synth`) must pass. Prints each finding on one line (gate, file, object, field, what
+// is wrong) and exits 1 if there is any, 2 if a gate could not run at all.
+//   pod-security    every pod spec meets the Pod Security Standard "restricted"
+//   schema 1.27.0   kubeconform, strict, against the API cdk8s-plus-27 targets
+//   schema 1.34.x   the same against the newest API the real-cluster test builds
+//                   (k8s.io/kubernetes as tools/cluster/kube/go.mod pins it)
+//   kube-score      no CRITICAL and no WARNING, except checks an object ignores on purpose
+import { type Finding, formatFinding } from './findings';
+import { goTool } from '../common/go-tools';
+import { kubeScore } from './kube-score';
+import { validateSchemas } from './kubeconform';
+import { loadObjects, manifestFiles } from '../common/manifests';
+import { podSecurity } from './pod-security';
+import { runMain } from '../common/process';
+import { newestClusterSchema, targetSchema } from './schemas';
+
+const log = (line: string) => console.error(`check: ${line}`);
+
+async function main(target: string): Promise<number> {
+  const files = manifestFiles(target);
+  const objects = loadObjects(files);
+  const from = files.length === 1 && files[0] === target ? target : `${files.length} files of ${target}/`;
+  log(`${objects.length} objects in ${from}`);
+
+  // `go list -m` for the newest API's version runs while the tools are found or built.
+  const newest = newestClusterSchema(log);
+  const kubeRules = await goTool('kube-rules', log);
+  const kubeconform = await goTool('kubeconform', log);
+  const kubeScoreBinary = await goTool('kube-score', log);
+  const schemas = [targetSchema(), await newest];
+  const gates: [string, () => Promise<Finding[]>][] = [
+    ['pod-security', () => podSecurity(kubeRules, objects)],
+    ...schemas.map((source): [string, () => Promise<Finding[]>] => [
+      `schema ${source.version}`,
+      () =>
+        validateSchemas(
+          kubeconform,
+          source,
+          files,
+          objects.map(({ object }) => object),
+        ),
+    ]),
+    ['kube-score', () => kubeScore(kubeScoreBinary, files)],
+  ];
+  // The gates run at once (each is another program); their results are printed in this order.
+  const started = Date.now();
+  const results = gates.map(([, gate]) => {
+    const done = gate();
+    return done.then(
+      (findings) => ({ findings, ms: Date.now() - started }),
+      (error: unknown) => ({ error, ms: Date.now() - started }),
+    );
+  });
+
+  let total = 0;
+  let failedToRun = 0;
+  for (const [index, [name]] of gates.entries()) {
+    const result = await results[index]!;
+    let findings: Finding[];
+    if ('findings' in result) {
+      findings = result.findings;
+    } else {
+      const error = result.error;
+      // Go on with the other gates: kube-score, for one, cannot read an object of the wrong
+      // shape, which the schema gates have just explained.
+      log(`${name}: could not run: ${(error instanceof Error ? error.message : String(error)).trim()}`);
+      failedToRun += 1;
+      continue;
+    }
+    log(`${name}: ${findings.length === 0 ? 'ok' : `${findings.length} findings`} (${result.ms} ms)`);
+    for (const finding of findings) {
+      console.log(formatFinding(finding));
+    }
+    total += findings.length;
+  }
+  if (total === 0 && failedToRun === 0) {
+    log('all gates pass');
+    return 0;
+  }
+  log(`${total} findings${failedToRun === 0 ? '' : `, ${failedToRun} gates could not run`}`);
+  return failedToRun === 0 ? 1 : 2;
+}
+
+const args = process.argv.slice(2);
+if (args.length > 1 || args[0]?.startsWith('-')) {
+  log('usage: npm run check [-- PATH]   (PATH: a folder or file of manifests; default dist)');
+  process.exit(2);
+}
+runMain('check', () => main(args[0] ?? 'dist'), 2);

@@ -1,0 +1,30 @@
+// Manifests for the gate tests: the sandbox's own (synthesized as `npm run synth` writes them)
+// and deliberately broken objects, written to a temporary directory the test removes.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Yaml } from 'cdk8s';
+import { sandboxFiles } from '../../common/test/sandbox';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are arbitrary JSON.
+export type Json = any;
+
+/** A temporary directory with one YAML file per entry of `files` (name -> objects). */
+export function manifestDir(files: Record<string, Json[]>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-check-'));
+  for (const [name, objects] of Object.entries(files)) {
+    fs.writeFileSync(path.join(dir, name), Yaml.stringify(...objects));
+  }
+  return dir;
+}
+
+/** The objects of dist/, as main.ts synthesizes them: file name -> objects. */
+export function sandboxManifests(): Record<string, Json[]> {
+  return sandboxFiles();
+}
+
+/** The sandbox's nginx Deployment, a deep copy to break. */
+export function nginxDeployment(): Json {
+  const deployment = sandboxManifests()['nginx.k8s.yaml']?.find((o: Json) => o.kind === 'Deployment');
+  return structuredClone(deployment);
+}

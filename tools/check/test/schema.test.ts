@@ -1,0 +1,189 @@
+// The schema gate: kubeconform, strict, against the 1.27 API and the newest API the
+// real-cluster test builds. Fed broken objects, it names the object, the field and the problem.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { binaryPath } from '../../common/go-tools';
+import { validateSchemas } from '../kubeconform';
+import { type ApiSchemaSource, newestClusterSchema, targetSchema } from '../schemas';
+import { type Json, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
+
+const kubeconform = binaryPath('kubeconform');
+const target = targetSchema();
+let newest: ApiSchemaSource;
+beforeAll(async () => {
+  newest = await newestClusterSchema(() => undefined);
+});
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** The findings of the gate for `source` on a directory holding `files`. */
+async function validate(source: ApiSchemaSource, files: Record<string, Json[]>) {
+  const dir = manifestDir(files);
+  dirs.push(dir);
+  const yamlFiles = Object.keys(files).map((file) => path.join(dir, file));
+  return validateSchemas(kubeconform, source, yamlFiles);
+}
+
+/** The nginx Deployment broken by `breakIt`, alone in bad.yaml. */
+function brokenDeployment(breakIt: (deployment: Json) => void): Record<string, Json[]> {
+  const deployment = nginxDeployment();
+  breakIt(deployment);
+  return { 'bad.yaml': [deployment] };
+}
+
+test('the newest cluster API is a newer release than the target', () => {
+  expect(target.version).toBe('1.27.0');
+  expect(newest.version).toMatch(/^1\.(2[89]|[3-9]\d)\.\d+$/);
+});
+
+describe.each(['target', 'newest'])('Kubernetes %s', (which) => {
+  let source: ApiSchemaSource;
+  let gate: string;
+  let where: Record<string, unknown>;
+  beforeAll(() => {
+    source = which === 'target' ? target : newest;
+    gate = `schema ${source.version}`;
+    where = { gate, file: expect.stringMatching(/bad\.yaml$/), object: 'Deployment/nginx-deployment' };
+  });
+
+  test('the sandbox manifests are valid', async () => {
+    expect(await validate(source, sandboxManifests())).toEqual([]);
+  });
+
+  test('an unknown field fails, with the object that holds it', async () => {
+    const files = brokenDeployment(
+      (d) => (d.spec.template.spec.containers[0].resource = d.spec.template.spec.containers[0].resources),
+    );
+    expect(await validate(source, files)).toEqual([
+      { ...where, field: 'spec.template.spec.containers[0]', message: "additional properties 'resource' not allowed" },
+    ]);
+  });
+
+  test('an unknown top-level field fails', async () => {
+    const files = brokenDeployment((d) => (d.metdata = { name: 'typo' }));
+    expect(await validate(source, files)).toEqual([
+      { ...where, field: '', message: "additional properties 'metdata' not allowed" },
+    ]);
+  });
+
+  test('a value of the wrong type fails', async () => {
+    const files = brokenDeployment((d) => {
+      d.spec.replicas = '2';
+      d.spec.template.spec.containers[0].ports[0].containerPort = true;
+    });
+    expect(await validate(source, files)).toEqual([
+      { ...where, field: 'spec.replicas', message: 'got string, want integer' },
+      {
+        ...where,
+        field: 'spec.template.spec.containers[0].ports[0].containerPort',
+        message: 'got boolean, want integer',
+      },
+    ]);
+  });
+
+  test('a quantity or int-or-string of neither type fails; numbers and strings pass', async () => {
+    const passes = brokenDeployment((d) => {
+      d.spec.template.spec.containers[0].resources.limits.cpu = 1;
+      d.spec.strategy.rollingUpdate.maxSurge = 1;
+    });
+    expect(await validate(source, passes)).toEqual([]);
+    const fails = brokenDeployment((d) => (d.spec.strategy.rollingUpdate.maxSurge = false));
+    expect(await validate(source, fails)).toEqual([
+      {
+        ...where,
+        field: 'spec.strategy.rollingUpdate.maxSurge',
+        message: expect.stringContaining('got boolean, want string'),
+      },
+    ]);
+  });
+
+  test('a key given twice fails', async () => {
+    const dir = manifestDir({});
+    dirs.push(dir);
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
+    expect(await validateSchemas(kubeconform, source, [file])).toEqual([
+      {
+        gate,
+        file: expect.stringMatching(/bad\.yaml$/),
+        object: 'ConfigMap/b',
+        field: '',
+        message: expect.stringContaining('key "name" already set'),
+      },
+    ]);
+  });
+});
+
+test('an API the newest cluster no longer serves fails there only', async () => {
+  const flowSchema = {
+    apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2',
+    kind: 'FlowSchema',
+    metadata: { name: 'f' },
+    spec: { priorityLevelConfiguration: { name: 'global-default' } },
+  };
+  expect(await validate(target, { 'old.yaml': [flowSchema] })).toEqual([]);
+  expect(await validate(newest, { 'old.yaml': [flowSchema] })).toEqual([
+    {
+      gate: `schema ${newest.version}`,
+      file: expect.stringMatching(/old\.yaml$/),
+      object: 'FlowSchema/f',
+      field: 'apiVersion',
+      message: `Kubernetes ${newest.version} has no flowcontrol.apiserver.k8s.io/v1beta2 FlowSchema`,
+    },
+  ]);
+});
+
+describe('a custom resource is checked against its CustomResourceDefinition among the manifests', () => {
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Widget', plural: 'widgets' },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: { type: 'object', properties: { size: { type: 'integer' } } },
+                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+  const widget = (spec: Json) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });
+
+  async function validateWith(objects: Json[]) {
+    const dir = manifestDir({ 'all.yaml': objects });
+    dirs.push(dir);
+    return validateSchemas(kubeconform, target, [path.join(dir, 'all.yaml')], objects);
+  }
+
+  test('a valid one passes, with its definition', async () => {
+    expect(await validateWith([crd, { ...widget({ size: 3 }), status: { anything: true } }])).toEqual([]);
+  });
+
+  test('an unknown field or a value of the wrong type fails', async () => {
+    const findings = await validateWith([crd, widget({ size: 'big', colour: 'red' })]);
+    expect(findings.map((f) => `${f.object} ${f.field}: ${f.message}`)).toEqual([
+      "Widget/w spec: additional properties 'colour' not allowed",
+      'Widget/w spec.size: got string, want integer',
+    ]);
+  });
+
+  test('without its definition, the API has no such kind', async () => {
+    expect((await validateWith([widget({ size: 3 })])).map((f) => f.message)).toEqual([
+      'Kubernetes 1.27.0 has no example.com/v1 Widget',
+    ]);
+  });
+});

@@ -1,0 +1,90 @@
+// The Go programs `npm run check` runs (kubeconform, kube-score, kube-rules), each built from
+// the module under tools/ that pins it into ~/.cache/k8s-sandbox/check-bin/, keyed by a hash of
+// that module's go.mod, go.sum and own Go files: only the first run on a machine, or after a
+// version bump, builds; a warm run reads three small files and starts the binary.
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { run } from './process';
+
+const TOOLS_DIR = path.resolve(__dirname, '..');
+
+/** Where each program comes from: its module folder and package, and the module whose version it reports. */
+const TOOLS = {
+  kubeconform: {
+    dir: 'check',
+    pkg: 'github.com/yannh/kubeconform/cmd/kubeconform',
+    module: 'github.com/yannh/kubeconform',
+  },
+  'kube-score': {
+    dir: 'check',
+    pkg: 'github.com/zegl/kube-score/cmd/kube-score',
+    module: 'github.com/zegl/kube-score',
+  },
+  'kube-rules': { dir: 'check/kube-rules', pkg: '.', module: 'k8s.io/pod-security-admission' },
+} as const;
+
+export type ToolName = keyof typeof TOOLS;
+
+/** The folder of the Go module that pins `name`. */
+export function toolModuleDir(name: ToolName): string {
+  return path.join(TOOLS_DIR, TOOLS[name].dir);
+}
+
+/** The version of `module` that the Go module in `moduleDir` selects, as `go list -m` reports it. */
+export async function goModuleVersion(moduleDir: string, module: string): Promise<{ version: string; dir: string }> {
+  const { stdout } = await run('go', ['list', '-mod=readonly', '-m', '-f', '{{.Version}} {{.Dir}}', module], {
+    cwd: moduleDir,
+  });
+  const [version = '', dir = ''] = stdout.trim().split(' ');
+  return { version, dir };
+}
+
+/** Where the built binary of `name` lives: ~/.cache/k8s-sandbox/check-bin/<name>-<hash>/<name>. */
+export function binaryPath(name: ToolName): string {
+  const moduleDir = toolModuleDir(name);
+  const hash = crypto.createHash('sha256');
+  const sources = fs.readdirSync(moduleDir).filter((file) => file.endsWith('.go'));
+  for (const file of ['go.mod', 'go.sum', ...sources.sort()]) {
+    hash
+      .update(`${file}\0`)
+      .update(fs.readFileSync(path.join(moduleDir, file)))
+      .update('\0');
+  }
+  const cache = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  return path.join(cache, 'k8s-sandbox/check-bin', `${name}-${hash.digest('hex').slice(0, 16)}`, name);
+}
+
+/** The path of the `name` binary, built first if the cache lacks it; `log` gets progress lines. */
+export async function goTool(name: ToolName, log: (line: string) => void): Promise<string> {
+  const binary = binaryPath(name);
+  if (fs.existsSync(binary)) {
+    return binary;
+  }
+  const tool = TOOLS[name];
+  const cwd = toolModuleDir(name);
+  const { version } = await goModuleVersion(cwd, tool.module);
+  log(
+    `building ${name} (${tool.module} ${version}) with go into ${path.dirname(binary)} (once per machine; a minute or two)`,
+  );
+  fs.mkdirSync(path.dirname(binary), { recursive: true });
+  // Built under a temporary name and renamed, so an interrupted build never looks finished.
+  const partial = `${binary}.${process.pid}.partial`;
+  const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 1000);
+  // go build is silent for minutes: say now and then that it still runs.
+  const ticker = setInterval(() => log(`still building ${name}, ${seconds()}s`), 30_000);
+  try {
+    // -mod=readonly: exactly what go.mod and go.sum pin, never an edit to them. -trimpath and
+    // -s -w: a smaller binary without local paths. main.version: what `<tool> version` prints.
+    const flags = ['-mod=readonly', '-trimpath', '-ldflags', `-s -w -X main.version=${version}`];
+    await run('go', ['build', ...flags, '-o', partial, tool.pkg], { cwd, echo: true });
+    fs.renameSync(partial, binary);
+  } finally {
+    clearInterval(ticker);
+    fs.rmSync(partial, { force: true });
+  }
+  log(`built ${name} ${version} in ${seconds()}s`);
+  return binary;
+}

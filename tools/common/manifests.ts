@@ -1,0 +1,102 @@
+// The manifests at a path, read as `kubectl apply -f PATH` reads them: a file whatever its name,
+// or every *.json, *.yaml and *.yml file directly in a folder (no -R), in name order; every
+// document of each file, a `kind: List` standing for its items. Used by `npm run check`,
+// `npm run diff`/`diagram` and the e2e test.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { type KubeObject, isRecord } from './kube';
+
+export type { KubeObject } from './kube';
+
+/** A Kubernetes object and the file it came from. */
+export interface ManifestObject {
+  /** The file, as given or joined to the folder given. */
+  readonly file: string;
+  readonly object: KubeObject;
+}
+
+// The extensions kubectl reads in a folder (k8s.io/cli-runtime's FileExtensions).
+const MANIFEST_FILE = /\.(json|ya?ml)$/;
+
+/** The manifest files `kubectl apply -f target` reads, sorted; throws when there is none. */
+export function manifestFiles(target: string): string[] {
+  const stat = fs.statSync(target, { throwIfNoEntry: false });
+  if (stat?.isFile()) {
+    return [target];
+  }
+  const files = stat?.isDirectory()
+    ? fs
+        .readdirSync(target, { withFileTypes: true })
+        // kubectl skips subfolders without -R; a link to a file counts as a file.
+        .filter((entry) => MANIFEST_FILE.test(entry.name) && !entry.isDirectory())
+        .filter((entry) => !entry.isSymbolicLink() || fs.statSync(path.join(target, entry.name)).isFile())
+        .map((entry) => entry.name)
+        .sort()
+        .map((name) => path.join(target, name))
+    : [];
+  if (files.length === 0) {
+    const what = stat === undefined ? 'does not exist' : 'holds no manifests (*.json, *.yaml, *.yml)';
+    throw new Error(`${target} ${what}: run \`npm run synth\` first, or name a folder or file of manifests`);
+  }
+  return files;
+}
+
+/**
+ * Every object of `files`, from each file's text as {@link parseManifests} reads it. A file that
+ * cannot be read throws with its name and why.
+ */
+export function loadObjects(files: readonly string[]): ManifestObject[] {
+  return files.flatMap((file) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    return parseManifests(text, file).map((object) => ({ file, object }));
+  });
+}
+
+/**
+ * The objects in the text of one manifest file: each non-empty document, or the items of a
+ * `kind: List`. Text that is not YAML or JSON, or holds something other than objects, throws
+ * with `origin` (the file) and why. A key given twice is left to the schema gate, which reports
+ * it as a finding.
+ */
+export function parseManifests(text: string, origin: string): KubeObject[] {
+  return documents(origin, text).flatMap((value) => {
+    if (value === null || value === undefined) {
+      return [];
+    }
+    if (!isRecord(value)) {
+      const what = Array.isArray(value) ? 'a list' : `the value ${JSON.stringify(value)}`;
+      throw new Error(`${origin}: a document is ${what}, not a Kubernetes object`);
+    }
+    return (isList(value) ? (value.items as unknown[]) : [value]).map(
+      (object) => (isRecord(object) ? object : { value: object }) as KubeObject,
+    );
+  });
+}
+
+// As kubectl decides it: text that starts with `{` is JSON, anything else YAML documents.
+function documents(file: string, text: string): unknown[] {
+  if (text.trimStart().startsWith('{')) {
+    try {
+      return [JSON.parse(text)];
+    } catch (error) {
+      throw new Error(`${file}: not JSON: ${(error as Error).message}`);
+    }
+  }
+  return parseAllDocuments(text, { uniqueKeys: false }).map((document) => {
+    if (document.errors.length > 0) {
+      throw new Error(`${file}: not YAML: ${document.errors[0]?.message}`);
+    }
+    return document.toJS();
+  });
+}
+
+// kubectl applies the items of a List (any apiVersion, any kind ending in List with items).
+function isList(value: KubeObject): boolean {
+  return typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}

@@ -1,0 +1,74 @@
+// The one way the tools run another program: Node's execFile, promisified. A failure says the
+// command, where it ran and what it printed, never a stack trace.
+import { type ExecFileException, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Written to the program's stdin. */
+  readonly input?: string;
+  /** Exit codes that mean success with findings, not a failure (kubeconform and kube-score exit 1). */
+  readonly okExitCodes?: readonly number[];
+  /** Also copy the program's output to stderr as it comes (a long build's progress). */
+  readonly echo?: boolean;
+}
+
+/** What a program printed, and its exit code (0 or one of `okExitCodes`). */
+export interface RunResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+}
+
+/** Runs `command args`; rejects with a readable message when it cannot start or fails. */
+export async function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const started = execFileAsync(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (options.echo) {
+    started.child.stdout?.on('data', (chunk) => process.stderr.write(chunk));
+    started.child.stderr?.on('data', (chunk) => process.stderr.write(chunk));
+  }
+  if (options.input !== undefined) {
+    started.child.stdin?.end(options.input);
+  }
+  try {
+    const { stdout, stderr } = await started;
+    return { stdout, stderr, code: 0 };
+  } catch (caught) {
+    const error = caught as ExecFileException & { stdout?: string; stderr?: string };
+    if (typeof error.code === 'number' && (options.okExitCodes ?? []).includes(error.code)) {
+      return { stdout: error.stdout ?? '', stderr: error.stderr ?? '', code: error.code };
+    }
+    if (error.code === 'ENOENT') {
+      throw new Error(`${command} could not start: it is not installed or not on PATH`);
+    }
+    const output = `${error.stderr ?? ''}${error.stdout ?? ''}`.trim();
+    const where = options.cwd === undefined ? '' : ` in ${options.cwd}`;
+    const how = error.code === undefined ? `was stopped (${error.signal})` : `failed with exit code ${error.code}`;
+    throw new Error(`\`${[command, ...args].join(' ')}\`${where} ${how}${output === '' ? '' : `:\n${output}`}`);
+  }
+}
+
+/**
+ * Runs a command's `main` and exits with the code it returns; when it throws, prints
+ * `prefix: message` (the reason, never a stack trace) and exits with `failureCode`. Sets the
+ * exit code rather than calling process.exit, so what was written to stdout is all delivered.
+ */
+export function runMain(prefix: string, main: () => Promise<number>, failureCode = 1): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`${prefix}: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = failureCode;
+    },
+  );
+}

@@ -1,0 +1,46 @@
+// Reading manifests as `kubectl apply -f` reads them: which files of a folder, which documents
+// of a file, and a List standing for its items.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadObjects, manifestFiles, parseManifests } from '../manifests';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-manifests-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+
+test('a folder: *.json, *.yaml and *.yml in name order, not other files, not subfolders', () => {
+  for (const name of ['b.yml', 'a.json', 'c.yaml', 'd.txt', 'e.yaml.orig']) {
+    fs.writeFileSync(path.join(dir, name), JSON.stringify(configMap(name)));
+  }
+  fs.mkdirSync(path.join(dir, 'sub.yaml'));
+  expect(manifestFiles(dir).map((file) => path.basename(file))).toEqual(['a.json', 'b.yml', 'c.yaml']);
+});
+
+test('a file, whatever its name; nothing there, or no manifest, says what to do', () => {
+  const file = path.join(dir, 'objects.txt');
+  fs.writeFileSync(file, 'kind: ConfigMap\n');
+  expect(manifestFiles(file)).toEqual([file]);
+  expect(() => manifestFiles(path.join(dir, 'missing'))).toThrow(/missing does not exist: run `npm run synth` first/);
+  fs.rmSync(file);
+  expect(() => manifestFiles(dir)).toThrow(/holds no manifests \(\*\.json, \*\.yaml, \*\.yml\)/);
+});
+
+test('documents: empty ones skipped, a List stands for its items, JSON read as JSON', () => {
+  const list = { apiVersion: 'v1', kind: 'List', items: [configMap('b'), configMap('c')] };
+  const yaml = `---\n${JSON.stringify(configMap('a'))}\n---\n# nothing\n---\n${JSON.stringify(list)}\n`;
+  expect(parseManifests(yaml, 'x.yaml').map((o) => (o.metadata as { name: string }).name)).toEqual(['a', 'b', 'c']);
+  expect(parseManifests(JSON.stringify(list), 'x.json')).toHaveLength(2);
+  // kubectl reads text that starts with `{` as JSON: YAML flow style is not JSON.
+  expect(() => parseManifests('{ kind: Pod }', 'x.json')).toThrow(/^x\.json: not JSON: /);
+});
+
+test('loadObjects names the file of every object', () => {
+  fs.writeFileSync(path.join(dir, 'a.yaml'), `${JSON.stringify(configMap('a'))}\n`);
+  expect(loadObjects(manifestFiles(dir))).toEqual([{ file: path.join(dir, 'a.yaml'), object: configMap('a') }]);
+  expect(() => loadObjects([path.join(dir, 'gone.yaml')])).toThrow(/gone\.yaml: cannot read it \(ENOENT\)/);
+});

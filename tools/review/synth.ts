@@ -1,0 +1,131 @@
+// Synthesizes the project's manifests for the review tools, without touching dist/: at the work
+// tree, or at a git ref (its tree extracted to a temp dir with `git archive`, sharing the work
+// tree's node_modules). Each run executes the `app:` command of that tree's cdk8s.yaml with
+// CDK8S_OUTDIR set to a temp dir (cdk8s's App writes there), then parses what it wrote.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import type { KubeObject } from '../common/kube';
+import { loadObjects, manifestFiles } from '../common/manifests';
+import { run } from '../common/process';
+
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  return (await run('git', args, { cwd })).stdout.trim();
+}
+
+/** The commit `ref` names, or undefined if it names none. */
+async function resolveCommit(cwd: string, ref: string): Promise<string | undefined> {
+  const result = await run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okExitCodes: [1] });
+  return result.code === 0 ? result.stdout.trim() : undefined;
+}
+
+/** Throws a readable error unless `projectDir` is inside a git work tree. */
+async function requireRepository(projectDir: string): Promise<void> {
+  const inside = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: projectDir, okExitCodes: [128] });
+  if (inside.stdout.trim() !== 'true') {
+    throw new Error(
+      `${projectDir} is not in a git repository: npm run diff compares the work tree with a git commit; ` +
+        'run it in a clone of the project',
+    );
+  }
+}
+
+/** A commit to compare the work tree with, and how to describe it. */
+export interface BaseRef {
+  readonly commit: string;
+  readonly label: string;
+}
+
+/** The commit `ref` names; throws a readable error if none. */
+export async function resolveRef(projectDir: string, ref: string): Promise<BaseRef> {
+  await requireRepository(projectDir);
+  const commit = await resolveCommit(projectDir, ref);
+  if (commit === undefined) {
+    throw new Error(`${ref} names no commit in this repository`);
+  }
+  return { commit, label: `${ref} (${commit.slice(0, 7)})` };
+}
+
+/**
+ * What a pull request would change: the merge base of HEAD with main (or origin/main, as in a CI
+ * checkout). On main itself that is HEAD, so the diff shows the uncommitted changes. Without any
+ * main branch, HEAD.
+ */
+export async function defaultBase(projectDir: string): Promise<BaseRef> {
+  await requireRepository(projectDir);
+  const head = await resolveCommit(projectDir, 'HEAD');
+  if (head === undefined) {
+    throw new Error('this repository has no commit yet: there is nothing to compare the work tree with');
+  }
+  for (const branch of ['main', 'origin/main']) {
+    if ((await resolveCommit(projectDir, branch)) !== undefined) {
+      const commit = await git(projectDir, 'merge-base', 'HEAD', branch);
+      const same = commit === head ? ', which is HEAD' : '';
+      return { commit, label: `merge base with ${branch} (${commit.slice(0, 7)}${same})` };
+    }
+  }
+  return { commit: head, label: `HEAD (${head.slice(0, 7)}; no main branch to take a merge base with)` };
+}
+
+/** Every object in the manifest files at `target` (a folder or a file), files in name order. */
+export function readManifests(target: string): KubeObject[] {
+  return loadObjects(manifestFiles(target)).map(({ object }) => object);
+}
+
+/** Runs the cdk8s app of the project in `projectDir` and returns the objects it synthesizes. */
+export async function synthesize(projectDir: string): Promise<KubeObject[]> {
+  const configFile = path.join(projectDir, 'cdk8s.yaml');
+  if (!fs.existsSync(configFile)) {
+    return []; // Before the project had an app there was nothing to deploy.
+  }
+  const app: unknown = parse(fs.readFileSync(configFile, 'utf8'))?.app;
+  if (typeof app !== 'string') {
+    throw new Error(`${configFile} has no \`app:\` command to synthesize with`);
+  }
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-review-out-'));
+  try {
+    await run('sh', ['-c', app], { cwd: projectDir, env: { ...process.env, CDK8S_OUTDIR: outdir } });
+    // An app that defines no chart writes nothing: nothing to deploy.
+    return fs.readdirSync(outdir).length === 0 ? [] : readManifests(outdir);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** What the project synthesized at `commit`, and caveats about how it was done. */
+export async function synthesizeAt(
+  projectDir: string,
+  commit: string,
+): Promise<{ objects: KubeObject[]; notes: string[] }> {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-review-tree-'));
+  try {
+    // `REF:prefix` is the project's folder even when it is not the repository's root.
+    const prefix = await git(projectDir, 'rev-parse', '--show-prefix');
+    const archive = path.join(tree, '.archive.tar');
+    await run('git', ['archive', '--format=tar', `--output=${archive}`, prefix ? `${commit}:${prefix}` : commit], {
+      cwd: projectDir,
+    });
+    await run('tar', ['-x', '-f', archive, '-C', tree]);
+    fs.rmSync(archive);
+    // Installing the old dependencies would need the network and a minute; the work tree's do.
+    // (A node_modules committed by mistake, such as a symlink, would shadow them: replace it.)
+    fs.rmSync(path.join(tree, 'node_modules'), { recursive: true, force: true });
+    fs.symlinkSync(path.join(projectDir, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
+    const notes: string[] = [];
+    const lockfile = (dir: string) => readIfExists(path.join(dir, 'package-lock.json'));
+    if (lockfile(tree) !== lockfile(projectDir)) {
+      notes.push(
+        `package-lock.json differs from ${commit.slice(0, 7)}'s; both sides were synthesized with the work ` +
+          "tree's node_modules, so changes that come from upgraded dependencies are not shown",
+      );
+    }
+    return { objects: await synthesize(tree), notes };
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+  }
+}
+
+function readIfExists(file: string): string | undefined {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+}
