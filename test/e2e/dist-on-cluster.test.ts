@@ -1,6 +1,6 @@
 // End-to-end test: `kubectl apply -f dist` on a real Kubernetes control plane, in a namespace
 // that enforces the restricted Pod Security Standard. Run by test/e2e/run.sh (npm run
-// test:e2e), which starts the local control plane (scripts/cluster) or points at the cluster
+// test:e2e), which starts the local control plane (tools/cluster) or points at the cluster
 // of $KUBECONFIG. The steps run in order and build on each other.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // End-to-end test on a real node: `kubectl apply -f dist` as a user types it, in a namespace
 // that enforces the restricted Pod Security Standard, on the cluster of `up.sh --real-node`
 // (containerd, runc, the kubelet and kube-proxy), whose images are the STAND-INS of
-// scripts/cluster/images.sh. It ends as the sandbox does: http://127.0.0.1:31515/ answered
+// tools/cluster/images.sh. It ends as the sandbox does: http://127.0.0.1:31515/ answered
 // by nginx inside the fib-client container. Run by test/e2e/run.sh --real-node
 // (npm run test:e2e:node), as root on the machine that runs the node.
 import { execFileSync } from 'node:child_process';

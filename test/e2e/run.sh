@@ -7,7 +7,7 @@
 #                                               the cluster, down.sh checks that the node left
 #                                               nothing on the machine
 #   npm run test:e2e                            test/e2e/dist-on-cluster.test.ts: builds (first time only) and starts the
-#                                               local control plane (scripts/cluster),
+#                                               local control plane (tools/cluster),
 #                                               runs the test, and always stops it again
 #   KUBECONFIG=~/.kube/config npm run test:e2e  runs against that cluster (kind, Docker
 #                                               Desktop, a cloud cluster); starts nothing
@@ -40,7 +40,7 @@ finish() {
   trap - EXIT INT TERM
   local cleanup_failed=0
   if $local_cluster; then
-    scripts/cluster/down.sh || cleanup_failed=1
+    tools/cluster/down.sh || cleanup_failed=1
   elif [[ -n ${KUBECONFIG:-} ]]; then
     kubectl delete namespace "$E2E_NAMESPACE" --ignore-not-found --wait=false >/dev/null || true
   fi
@@ -79,10 +79,10 @@ else
   export K8S_SANDBOX_STATE_DIR="$work/cluster" K8S_SANDBOX_PORT_BASE=${E2E_PORT_BASE:-17000}
   local_cluster=true
   if $real_node; then
-    scripts/cluster/up.sh --real-node
+    tools/cluster/up.sh --real-node
     export E2E_CONTAINERD_SOCKET="$K8S_SANDBOX_STATE_DIR/node/containerd/containerd.sock"
   else
-    scripts/cluster/up.sh
+    tools/cluster/up.sh
   fi
   export KUBECONFIG="$K8S_SANDBOX_STATE_DIR/kubeconfig" E2E_LOCAL_CLUSTER=1
 fi

@@ -1,4 +1,4 @@
-// Pins etcd for scripts/cluster/build.sh: the server binary built from
+// Pins etcd for tools/cluster/build.sh: the server binary built from
 // go.etcd.io/etcd/server/v3 (its main.go), at the version kubeadm v1.34 deploys
 // with Kubernetes 1.34 (SupportedEtcdVersion 3.6.5). A module of its own so that
 // the etcd server keeps its own dependency versions and the API server keeps

@@ -1,4 +1,4 @@
-// Pins the Kubernetes control plane that scripts/cluster/build.sh compiles:
+// Pins the Kubernetes control plane that tools/cluster/build.sh compiles:
 // kube-apiserver, kube-controller-manager and kube-scheduler from k8s.io/kubernetes.
 // k8s.io/kubernetes requires its staging modules as v0.0.0 and points them at
 // ./staging in its own go.mod; those replaces do not apply to a dependent module,

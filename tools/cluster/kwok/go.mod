@@ -1,4 +1,4 @@
-// Pins kwok for scripts/cluster/build.sh: the kwok controller, which plays the
+// Pins kwok for tools/cluster/build.sh: the kwok controller, which plays the
 // kubelet for fake nodes (marks them Ready, moves their pods to Running and
 // gives them IPs). A module of its own because kwok v0.8.0 builds against the
 // k8s.io v0.36 libraries, while tools/cluster/kube must stay on v0.34.4.

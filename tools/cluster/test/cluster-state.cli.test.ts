@@ -1,4 +1,4 @@
-// How scripts/cluster/up.sh and down.sh treat a state dir they find: a cluster that is up, one
+// How tools/cluster/up.sh and down.sh treat a state dir they find: a cluster that is up, one
 // whose processes died, and one another checkout started. These cases need no cluster: the
 // state dir is made here, with a `sleep` standing in for a component that still runs.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -6,13 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 let stateDir: string;
 let sleeper: ChildProcess;
 
-/** Runs scripts/cluster/NAME with the state dir of this test. */
+/** Runs tools/cluster/NAME with the state dir of this test. */
 function run(name: string, ...args: string[]) {
-  return spawnSync('bash', [path.join(root, 'scripts/cluster', name), ...args], {
+  return spawnSync('bash', [path.join(root, 'tools/cluster', name), ...args], {
     encoding: 'utf8',
     env: { ...process.env, K8S_SANDBOX_STATE_DIR: stateDir },
   });
@@ -73,7 +73,7 @@ test("down.sh leaves another checkout's cluster alone unless told --force", () =
 test('up.sh --real-node without root says why it cannot, and that the kwok cluster needs no root', () => {
   // As root, drop to the unprivileged user "nobody" for this one call.
   const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
-  const [command, ...args] = [...asUser, 'bash', path.join(root, 'scripts/cluster/up.sh'), '--real-node'];
+  const [command, ...args] = [...asUser, 'bash', path.join(root, 'tools/cluster/up.sh'), '--real-node'];
   const result = spawnSync(command, args, {
     encoding: 'utf8',
     env: { ...process.env, HOME: os.tmpdir(), K8S_SANDBOX_STATE_DIR: stateDir },

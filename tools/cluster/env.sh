@@ -1,4 +1,4 @@
-# Shared settings for scripts/cluster/*.sh (sourced, not run): pinned versions,
+# Shared settings for tools/cluster/*.sh (sourced, not run): pinned versions,
 # where the built binaries are cached, where a running cluster keeps its state,
 # and the loopback ports it uses.
 
@@ -29,7 +29,7 @@ CONTROLLER_MANAGER_PORT=$((PORT_BASE + 257))
 SCHEDULER_PORT=$((PORT_BASE + 259))
 KWOK_PORT=$((PORT_BASE + 247))
 
-# The real node (up.sh --real-node, scripts/cluster/node.sh). There can be one per machine:
+# The real node (up.sh --real-node, tools/cluster/node.sh). There can be one per machine:
 # the bridge, the cgroup root and kube-proxy's iptables chains are the machine's.
 NODE_NAME=k8s-sandbox-node
 NODE_BRIDGE=k8s-sandbox0

@@ -7,7 +7,7 @@
 # minutes on 2 cores with empty Go caches, module downloads included).
 # With --real-node it also builds the kubelet and kube-proxy of the same module, for
 # up.sh --real-node (about 3 more minutes cold).
-# Usage: scripts/cluster/build.sh [--real-node]   (prints the binary directory last)
+# Usage: tools/cluster/build.sh [--real-node]   (prints the binary directory last)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 

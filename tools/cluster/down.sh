@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Stops the local cluster that scripts/cluster/up.sh started: every process by the pid it
+# Stops the local cluster that tools/cluster/up.sh started: every process by the pid it
 # recorded, in reverse start order. For a real node it then removes what the node made on
 # the host: the containers and their shims, the pods' network namespaces, mounts and
 # cgroups, the bridge, the iptables chains and the changed sysctl; it ends by checking that
-# nothing of it is left (scripts/cluster/leftovers.sh) and fails if something is. Last it
+# nothing of it is left (tools/cluster/leftovers.sh) and fails if something is. Last it
 # removes the state dir (certs, kubeconfigs, logs, etcd data, the node's files).
 # Safe to run twice or with nothing up.
 set -euo pipefail
@@ -144,5 +144,5 @@ fi
 rm -rf "$STATE_DIR"
 log "stopped; removed $STATE_DIR"
 if [[ $mode == real ]]; then
-  "$SANDBOX_ROOT/scripts/cluster/leftovers.sh" "$STATE_DIR"
+  "$SANDBOX_ROOT/tools/cluster/leftovers.sh" "$STATE_DIR"
 fi

@@ -13,7 +13,7 @@
 # The images are OCI layouts in $IMAGE_DIR, keyed by a hash of this script and
 # tools/cluster/images/, so only the first run (or a change) builds: about a minute, most of
 # it mmdebstrap fetching Debian packages. Needs root, mmdebstrap, umoci and catatonit.
-# Usage: scripts/cluster/images.sh        (prints the OCI layout path last)
+# Usage: tools/cluster/images.sh        (prints the OCI layout path last)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 

@@ -3,14 +3,14 @@
 # kube-controller-manager and kube-scheduler, and one node:
 #   up.sh              kwok plays the kubelet of one fake node (pods get scheduled, go
 #                      Running and get an IP, but no container runs); needs no root
-#   up.sh --real-node  a real node (scripts/cluster/node.sh): containerd, runc, CNI bridge
+#   up.sh --real-node  a real node (tools/cluster/node.sh): containerd, runc, CNI bridge
 #                      networking, the kubelet and kube-proxy, with the stand-in images of
-#                      scripts/cluster/images.sh in a local registry; needs root
+#                      tools/cluster/images.sh in a local registry; needs root
 #                      (K8S_SANDBOX_REAL_NODE=1 does the same)
 # Everything listens on 127.0.0.1 only (the real node's kubelet on its own bridge), over TLS
 # with client-certificate authentication. Builds the binaries first if needed
-# (scripts/cluster/build.sh). State (certs, kubeconfigs, logs, pids, etcd data, the node's
-# files) lives in $STATE_DIR; scripts/cluster/down.sh stops it all and removes it.
+# (tools/cluster/build.sh). State (certs, kubeconfigs, logs, pids, etcd data, the node's
+# files) lives in $STATE_DIR; tools/cluster/down.sh stops it all and removes it.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -30,7 +30,7 @@ for tool in go openssl curl kubectl; do
   command -v "$tool" >/dev/null || { echo "up.sh needs $tool on PATH" >&2; exit 1; }
 done
 if [[ $real_node == 1 ]]; then
-  source "$SANDBOX_ROOT/scripts/cluster/node.sh"
+  source "$SANDBOX_ROOT/tools/cluster/node.sh"
   real_node_preflight
 fi
 if [[ -d $STATE_DIR ]]; then
@@ -60,15 +60,15 @@ for port in "${ports[@]}"; do
 done
 
 if [[ $real_node == 1 ]]; then
-  "$SANDBOX_ROOT/scripts/cluster/build.sh" --real-node >/dev/null
+  "$SANDBOX_ROOT/tools/cluster/build.sh" --real-node >/dev/null
 else
-  "$SANDBOX_ROOT/scripts/cluster/build.sh" >/dev/null
+  "$SANDBOX_ROOT/tools/cluster/build.sh" >/dev/null
 fi
 mkdir -p "$STATE_DIR"/{pki,logs,pids}
 echo "$SANDBOX_ROOT" >"$STATE_DIR/owner"
 echo "$([[ $real_node == 1 ]] && echo real || echo kwok)" >"$STATE_DIR/node-mode"
 # If anything below fails, stop what already started instead of leaving it behind.
-trap '[[ $? -eq 0 ]] || { log "start failed, stopping"; "$SANDBOX_ROOT/scripts/cluster/down.sh"; }' EXIT
+trap '[[ $? -eq 0 ]] || { log "start failed, stopping"; "$SANDBOX_ROOT/tools/cluster/down.sh"; }' EXIT
 PKI="$STATE_DIR/pki"
 
 # --- certificates ---------------------------------------------------------

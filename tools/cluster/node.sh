@@ -55,7 +55,7 @@ real_node_start() {
   echo "route_localnet=$(cat /proc/sys/net/ipv4/conf/all/route_localnet)" >"$node/host-settings"
 
   local oci
-  oci=$("$SANDBOX_ROOT/scripts/cluster/images.sh")
+  oci=$("$SANDBOX_ROOT/tools/cluster/images.sh")
 
   log "[5/9] starting the image registry on 127.0.0.1:$REGISTRY_PORT (stand-in images)"
   cat >"$node/registry.yaml" <<YAML
