@@ -4,7 +4,7 @@
 // tools/cluster/images.sh. It ends as the sandbox does: http://127.0.0.1:31515/ answered
 // by nginx inside the fib-client container. Run by test/e2e/run.sh --real-node
 // (npm run test:e2e:node), as root on the machine that runs the node.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -28,6 +28,11 @@ const CONTAINERD_SOCKET = process.env.E2E_CONTAINERD_SOCKET ?? '';
 /** Where the screenshot is kept. */
 const ARTIFACTS = process.env.E2E_ARTIFACTS_DIR ?? path.resolve(__dirname, '../../test-results');
 const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? 180) * 1000;
+/** The browser for the screenshot: E2E_BROWSER, or Chromium, or Chrome. */
+const BROWSER =
+  process.env.E2E_BROWSER ??
+  ['chromium', 'google-chrome'].find((name) => spawnSync('which', [name]).status === 0) ??
+  'chromium';
 
 const DEPLOYMENT = 'nginx-deployment';
 const FIB_POD = 'fib-client-pod';
@@ -405,7 +410,7 @@ describe('a picture', () => {
     tempDirs.push(profile);
     // As root Chromium needs --no-sandbox; the rest keeps it off the network but for the page.
     execFileSync(
-      'chromium',
+      BROWSER,
       [
         '--headless',
         '--no-sandbox',

@@ -49,7 +49,7 @@ mmdebstrap --variant=essential --include=nginx-light --format=tar --skip=output/
   --customize-hook='mkdir -p "$1"/etc/nginx/conf.d "$1"/usr/share/nginx/html "$1"/var/cache/nginx' \
   --customize-hook='ln -sf /dev/stdout "$1"/var/log/nginx/access.log && ln -sf /dev/stderr "$1"/var/log/nginx/error.log' \
   --customize-hook="cp '$IMAGES_SRC/nginx.conf' \"\$1\"/etc/nginx/nginx.conf" \
-  bookworm "$work/rootfs.tar"
+  bookworm "$work/rootfs.tar" http://deb.debian.org/debian
 
 log "[2/4] stand-in images: base layer"
 umoci init --layout "$work/oci"
