@@ -13,6 +13,7 @@ import {
   expectFailure,
   expectSuccess,
   getJson,
+  warningEvents,
   kubectl,
   kubectlOk,
 } from './kube';
@@ -56,17 +57,6 @@ function failedCreateEvents(): string[] {
       (e: { involvedObject: { kind: string; name: string }; message: string }) =>
         `${e.involvedObject.kind}/${e.involvedObject.name}: ${e.message}`,
     );
-}
-
-/** "Kind/name reason: message" of every Warning event in the namespace, to explain a stuck rollout. */
-function warningEvents(): string {
-  return getJson(['events', '-n', NAMESPACE])
-    .items.filter((e: { type: string }) => e.type === 'Warning')
-    .map(
-      (e: { involvedObject: { kind: string; name: string }; reason: string; message: string }) =>
-        `${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}: ${e.message}`,
-    )
-    .join('\n');
 }
 
 function expectNoFailedCreate(): void {
@@ -165,7 +155,7 @@ describe('kubectl apply -f dist on a real cluster', () => {
       `--timeout=${WAIT_MS / 1000}s`,
     ]);
     if (rollout.status !== 0) {
-      throw new Error(`rollout did not finish: ${rollout.stderr}\nWarning events:\n${warningEvents()}`);
+      throw new Error(`rollout did not finish: ${rollout.stderr}\nWarning events:\n${warningEvents(NAMESPACE)}`);
     }
     const deployment = getJson(['deployment', DEPLOYMENT, '-n', NAMESPACE]);
     expect(deployment.spec.replicas).toBe(REPLICAS);
@@ -197,7 +187,7 @@ describe('kubectl apply -f dist on a real cluster', () => {
       () => {
         const phase = getJson(['pod', FIB_POD, '-n', NAMESPACE]).status.phase;
         if (phase !== 'Running') {
-          throw new Error(`${FIB_POD} is ${phase}, not Running. Warning events:\n${warningEvents()}`);
+          throw new Error(`${FIB_POD} is ${phase}, not Running. Warning events:\n${warningEvents(NAMESPACE)}`);
         }
       },
       WAIT_MS,

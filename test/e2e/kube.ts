@@ -110,3 +110,14 @@ export async function createRestrictedNamespace(namespace: string, timeoutMs: nu
     timeoutMs,
   );
 }
+
+/** "Kind/name reason: message" of every Warning event in `namespace`, to explain a stuck pod or rollout. */
+export function warningEvents(namespace: string): string {
+  return getJson(['events', '-n', namespace])
+    .items.filter((e: { type: string }) => e.type === 'Warning')
+    .map(
+      (e: { involvedObject: { kind: string; name: string }; reason: string; message: string }) =>
+        `${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}: ${e.message}`,
+    )
+    .join('\n');
+}

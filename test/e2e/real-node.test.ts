@@ -16,6 +16,7 @@ import {
   expectFailure,
   expectSuccess,
   getJson,
+  warningEvents,
   kubectl,
   kubectlOk,
   progress,
@@ -80,17 +81,6 @@ function allPods(): PodJson[] {
 
 function isReady(pod: PodJson): boolean {
   return (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
-/** "Kind/name reason: message" of the namespace's Warning events, to explain a stuck pod. */
-function warningEvents(): string {
-  return getJson(['events', '-n', NAMESPACE])
-    .items.filter((e: { type: string }) => e.type === 'Warning')
-    .map(
-      (e: { involvedObject: { kind: string; name: string }; reason: string; message: string }) =>
-        `${e.involvedObject.kind}/${e.involvedObject.name} ${e.reason}: ${e.message}`,
-    )
-    .join('\n');
 }
 
 /** Container id → pid of its main process, as containerd reports them (`ctr tasks ls`). */
@@ -207,7 +197,9 @@ describe('kubectl apply -f dist on a real node', () => {
         const pods = allPods();
         const notReady = pods.filter((p) => !isReady(p)).map((p) => p.metadata.name);
         if (pods.length !== 3 || notReady.length > 0) {
-          throw new Error(`${pods.length}/3 pods, not Ready: [${notReady}]. Warning events:\n${warningEvents()}`);
+          throw new Error(
+            `${pods.length}/3 pods, not Ready: [${notReady}]. Warning events:\n${warningEvents(NAMESPACE)}`,
+          );
         }
       },
       WAIT_MS,
