@@ -3,7 +3,7 @@
 # kube-apiserver, kube-controller-manager, kube-scheduler (k8s.io/kubernetes),
 # etcd (go.etcd.io/etcd/server/v3) and kwok (sigs.k8s.io/kwok), into a cache
 # outside the work tree keyed by their versions. Binaries already there are
-# skipped, so only the first run on a machine pays for the build (11-14
+# skipped, so only the first run on a machine pays for the build (8-12
 # minutes on 2 cores with empty Go caches, module downloads included).
 # With --real-node it also builds the kubelet and kube-proxy of the same module, for
 # up.sh --real-node (about 3 more minutes cold).
@@ -21,19 +21,8 @@ done
 
 command -v go >/dev/null || { echo "build.sh: Go is needed to build the control plane (go.dev/dl)" >&2; exit 1; }
 mkdir -p "$BIN_DIR"
-# Builds go to a per-process temporary name, renamed when complete, so an
-# interrupted or concurrent build never leaves a binary that looks finished.
-ticker=
-# Stops the progress ticker below: the subshell and the sleep it is in.
-stop_ticker() {
-  [[ -z $ticker ]] || kill "$ticker" $(pgrep -P "$ticker") 2>/dev/null || true
-  ticker=
-}
-cleanup() {
-  stop_ticker
-  rm -f "$BIN_DIR"/.*.partial.$$
-}
-trap cleanup EXIT
+# An interrupted kwok-stages write leaves no partial file.
+trap 'rm -f "$BIN_DIR"/.*.partial.$$' EXIT
 
 # The version Kubernetes' own release build stamps in; without it the binaries
 # report v0.0.0-master and kubectl warns about version skew.
@@ -69,21 +58,8 @@ for target in "${targets[@]}"; do
     continue
   fi
   log "[$n/${#targets[@]}] $name: building $pkg (a cold build takes minutes)"
-  started=$SECONDS
-  # go build is silent for minutes at a time: say every minute that it still runs.
-  ( while sleep 60; do log "[$n/${#targets[@]}] $name: still building, $((SECONDS - started))s"; done ) &
-  ticker=$!
-  # -trimpath and -s -w: smaller binaries, no local paths in them. The
-  # hundreds of "go: downloading" lines are dropped; errors still show.
-  if ! (cd "$TOOLS_DIR/$module" &&
-    go build -trimpath -ldflags "-s -w $ldflags" -o "$BIN_DIR/.$name.partial.$$" "$pkg" \
-      2> >(grep -v '^go: downloading' >&2)); then
-    log "[$n/${#targets[@]}] $name: build FAILED"
-    exit 1
-  fi
-  stop_ticker
-  mv "$BIN_DIR/.$name.partial.$$" "$BIN_DIR/$name"
-  log "[$n/${#targets[@]}] $name: built in $((SECONDS - started))s"
+  "$SANDBOX_ROOT/tools/common/go-build.sh" "cluster: [$n/${#targets[@]}] $name" "$TOOLS_DIR/$module" "$pkg" \
+    "$BIN_DIR/$name" "$ldflags"
 done
 
 # kwok (>= 0.4) moves nodes and pods through "stages" and refuses to start

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { run } from './process';
 
 const TOOLS_DIR = path.resolve(__dirname, '..');
+const GO_BUILD = path.join(__dirname, 'go-build.sh');
 
 /** Where each program comes from: its module folder and package, and the module whose version it reports. */
 const TOOLS = {
@@ -68,23 +69,8 @@ export async function goTool(name: ToolName, log: (line: string) => void): Promi
   log(
     `building ${name} (${tool.module} ${version}) with go into ${path.dirname(binary)} (once per machine; a minute or two)`,
   );
-  fs.mkdirSync(path.dirname(binary), { recursive: true });
-  // Built under a temporary name and renamed, so an interrupted build never looks finished.
-  const partial = `${binary}.${process.pid}.partial`;
-  const started = Date.now();
-  const seconds = () => Math.round((Date.now() - started) / 1000);
-  // go build is silent for minutes: say now and then that it still runs.
-  const ticker = setInterval(() => log(`still building ${name}, ${seconds()}s`), 30_000);
-  try {
-    // -mod=readonly: exactly what go.mod and go.sum pin, never an edit to them. -trimpath and
-    // -s -w: a smaller binary without local paths. main.version: what `<tool> version` prints.
-    const flags = ['-mod=readonly', '-trimpath', '-ldflags', `-s -w -X main.version=${version}`];
-    await run('go', ['build', ...flags, '-o', partial, tool.pkg], { cwd, echo: true });
-    fs.renameSync(partial, binary);
-  } finally {
-    clearInterval(ticker);
-    fs.rmSync(partial, { force: true });
-  }
-  log(`built ${name} ${version} in ${seconds()}s`);
+  // -X main.version: what `<tool> version` prints. The build, its progress lines and its
+  // temporary name are go-build.sh's, the project's one way to build a Go program.
+  await run('bash', [GO_BUILD, `check: ${name}`, cwd, tool.pkg, binary, `-X main.version=${version}`], { echo: true });
   return binary;
 }
