@@ -472,3 +472,20 @@ describe('the update rules', () => {
     expect(pinned).toBe(RULES_KUBERNETES_VERSION);
   });
 });
+
+describe('a field removed at its API default', () => {
+  const pod = (restartPolicy?: string) =>
+    objects(
+      `{ apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { ${restartPolicy ? `restartPolicy: ${restartPolicy}, ` : ''}containers: [{ name: c, image: i }] } }`,
+    );
+
+  test('is no ⛔: the API server sets the same value again and accepts the update', () => {
+    expect(flags(diffManifests(pod('Always'), pod()))).toEqual([]);
+  });
+
+  test('at another value it is ⛔ on a Pod', () => {
+    expect(flags(diffManifests(pod('Never'), pod()))).toEqual([
+      expect.stringMatching(/^immutable spec.restartPolicy: a Pod's spec is immutable/),
+    ]);
+  });
+});
