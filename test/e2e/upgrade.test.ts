@@ -405,6 +405,12 @@ describe('upgrades through npm run apply', () => {
     );
     upgrade(previous);
     await expectClusterMatches(previous);
+    // The README's review step: the report names every remedy the upgrade below runs.
+    const report = shOk(`npm run -s diff -- ${UPGRADE_FROM}`);
+    expect(report).toMatch(/^Manifest changes, /m);
+    for (const flag of diffTo(DIST).flags.filter((f) => f.remedy && f.remedy !== 'npm run apply')) {
+      expect(report).toContain(`remedy: ${flag.remedy}`);
+    }
     upgrade(DIST);
     await expectClusterMatches(DIST);
   });
