@@ -6,9 +6,10 @@
 # `applyset.kubernetes.io/part-of=<id>`, records the set in a parent Secret named k8s-sandbox in
 # the target namespace, and after applying prunes only objects that carry that label and are
 # gone from DIR. Objects someone made by hand in the same namespace have no such label and are
-# never touched. Extra arguments go to kubectl (e.g. -n NAMESPACE, --dry-run=server).
+# never touched. Extra arguments go to kubectl (e.g. -n NAMESPACE, --dry-run=server);
+# $KUBECTL names another kubectl binary.
 # Needs kubectl 1.29 or later: 1.27 and 1.28 use another parent annotation and refuse a set
-# written by a later kubectl (and the reverse).
+# written by kubectl 1.29-1.33 (checked with the versions on the development machine).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

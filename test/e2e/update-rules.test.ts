@@ -110,8 +110,9 @@ const CASES: Case[] = [
   {
     flag: 'immutable',
     name: 'service-cluster-ip',
-    before: service('service-cluster-ip', { clusterIP: '10.96.200.10' }),
-    change: (o) => (spec(o).clusterIP = '10.96.200.11'),
+    // Any cluster's Service CIDR: the allocated address turned headless.
+    before: service('service-cluster-ip'),
+    change: (o) => (spec(o).clusterIP = 'None'),
     verdict: 'refused',
   },
   {

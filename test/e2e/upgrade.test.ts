@@ -137,6 +137,16 @@ function instanceSelector({ nginx }: SandboxCharts): void {
   );
 }
 
+/** `kubectl get -w` of `object`, one `template` line per state the API server reports. */
+function watch(object: string, template: string): { stop: () => void; states: () => string[] } {
+  const child = spawn('kubectl', ['get', object, '-n', NAMESPACE, '-w', '-o', `jsonpath=${template}{"\\n"}`], {
+    env: { ...process.env, KUBECONFIG },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  return { stop: () => child.kill(), states: () => output.trim().split('\n').filter(Boolean) };
+}
+
 /** `Kind/name` of every object in the applied set (those kubectl labelled as part of it). */
 function appliedSet(): string[] {
   return getJson([KINDS, '-n', NAMESPACE, '-l', PART_OF])
@@ -256,8 +266,8 @@ describe('upgrades through npm run apply', () => {
     await expectClusterMatches(DIST);
   });
 
-  test('a second npm run apply changes nothing and prunes nothing', () => {
-    const output = shOk('npm run -s apply');
+  test('a second npm run apply, naming the namespace, changes nothing and prunes nothing', () => {
+    const output = shOk(`npm run -s apply -- -n ${NAMESPACE}`);
     expect(output).not.toMatch(/ (created|pruned)$/m);
     // Only the PodDisruptionBudget reads "configured": kubectl re-sends its selector (README).
     expect(output.split('\n').filter((line) => / configured$/.test(line))).toEqual([
@@ -269,34 +279,33 @@ describe('upgrades through npm run apply', () => {
     const dir = variant('image-bump', { nginx: { image: 'nginx:1.14.3' } });
     expect(diffTo(dir).immutable).toEqual([]);
     // Every state of the Deployment during the rollout, as the API server reports it.
-    const watch = spawn(
-      'kubectl',
-      [
-        'get',
-        'deployment',
-        'nginx-deployment',
-        '-n',
-        NAMESPACE,
-        '-w',
-        '-o',
-        'jsonpath={.status.availableReplicas}/{.spec.replicas}/{.metadata.generation}/{.status.observedGeneration}{"\\n"}',
-      ],
-      { env: { ...process.env, KUBECONFIG } },
-    );
-    let states = '';
-    watch.stdout.on('data', (chunk) => (states += chunk));
+    // Every state of the Deployment and of the PodDisruptionBudget during the rollout.
+    const deployment = watch('deployment/nginx-deployment', '{.status.availableReplicas}/{.spec.replicas}');
+    const budget = watch('pdb/nginx-pdb', '{.status.currentHealthy}/{.status.desiredHealthy}');
     try {
       upgrade(dir);
       await expectClusterMatches(dir);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     } finally {
-      watch.kill();
+      deployment.stop();
+      budget.stop();
     }
-    const seen = states.trim().split('\n');
-    progress(`Deployment states (available/replicas/generation/observed): ${seen.join(' ')}`);
-    expect(seen.length).toBeGreaterThan(1);
+    const deploymentStates = deployment.states();
+    const budgetStates = budget.states();
+    progress(
+      `Deployment available/replicas: ${deploymentStates.join(' ')}; PDB healthy/desired: ${budgetStates.join(' ')}`,
+    );
+    expect(deploymentStates.length).toBeGreaterThan(1);
     // maxUnavailable 25% of 2 rounds down to 0: both replicas stay available throughout.
-    expect(seen.filter((s) => Number(s.split('/')[0]) < 2)).toEqual([]);
+    expect(deploymentStates.filter((state) => Number(state.split('/')[0]) < 2)).toEqual([]);
+    // The budget stays in place and never reports fewer healthy pods than it requires.
+    expect(budgetStates.length).toBeGreaterThan(0);
+    expect(
+      budgetStates.filter((state) => {
+        const [healthy, desired] = state.split('/').map(Number);
+        return !(Number(healthy) >= Number(desired));
+      }),
+    ).toEqual([]);
     const pdb = getJson(['pdb', 'nginx-pdb', '-n', NAMESPACE]);
     expect(pdb.spec.maxUnavailable).toBe(1);
     expect(pdb.status).toMatchObject({ currentHealthy: 2, desiredHealthy: 1, disruptionsAllowed: 1 });
