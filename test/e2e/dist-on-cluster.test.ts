@@ -106,6 +106,8 @@ afterAll(() => {
   for (const dir of tempDirs) {
     rmSync(dir, { recursive: true, force: true });
   }
+  // NodePort 31515 is the cluster's: free it for test/e2e/upgrade.test.ts, which may run next.
+  kubectl(['delete', 'services', '--all', '-n', NAMESPACE]);
   // The local control plane is stopped whole by run.sh; on a user's cluster, clean up.
   if (!LOCAL_CLUSTER) {
     kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=false']);

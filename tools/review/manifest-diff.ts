@@ -26,6 +26,8 @@ export interface Flag {
   /** `immutable`: `kubectl apply` cannot make the change in place. `risky`: it can, but mind it. */
   readonly level: 'immutable' | 'risky';
   readonly reason: string;
+  /** The command that makes the change anyway, e.g. `kubectl delete pod/x && npm run apply`. */
+  readonly remedy?: string;
 }
 
 /** One field that differs. `before` or `after` is undefined when the field was added or removed. */
@@ -61,7 +63,7 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
     const id = objectId(old);
     const current = afterById.get(key);
     if (current === undefined) {
-      objects.push({ id, change: 'removed', flags: [removedFlag(id)], fields: [] });
+      objects.push({ id, change: 'removed', flags: [removedFlag(id, old)], fields: [] });
       continue;
     }
     const fields = diffValues(old, current).map((raw) => ({ ...raw, flags: fieldFlags(id, raw, old) }));
@@ -236,6 +238,22 @@ interface Rule {
   /** Whether the rule applies to this change of an object (`old` is the whole object before). */
   readonly applies: (pattern: string, change: Omit<FieldChange, 'flags'>, old: KubeObject) => boolean;
   readonly reason: (change: Omit<FieldChange, 'flags'>, kind: string) => string;
+  /** The command that makes the change anyway; every immutable rule has one. */
+  readonly remedy?: (id: ObjectId) => string;
+}
+
+/** `kubectl delete kind.group/name [-n namespace]`: the object as kubectl names it. */
+function deleteCommand(id: ObjectId): string {
+  const namespace = id.namespace ? ` -n ${id.namespace}` : '';
+  return `kubectl delete ${groupKind(id).toLowerCase()}/${id.name}${namespace}`;
+}
+
+/**
+ * What makes a change the API server refuses in place: delete the object, then the pruning
+ * apply (README, "Changing the manifests") creates it again as the manifests have it.
+ */
+export function deleteAndApply(id: ObjectId): string {
+  return `${deleteCommand(id)} && npm run apply`;
 }
 
 const WORKLOADS = ['Deployment.apps', 'ReplicaSet.apps', 'StatefulSet.apps', 'DaemonSet.apps'];
@@ -253,29 +271,40 @@ const POD_MUTABLE = ['activeDeadlineSeconds', 'tolerations'];
 const CONTAINER_IMAGE =
   /^(spec\.template\.spec\.|spec\.jobTemplate\.spec\.template\.spec\.|spec\.)(init|ephemeral)?[cC]ontainers\[\*\]\.image$/;
 
-// Each rule comes from the API server's update validation for that kind (Kubernetes 1.27).
+/**
+ * The Kubernetes release whose update validation the rules below describe: the API server that
+ * `npm run test:e2e` builds (tools/cluster/kube/go.mod), where test/e2e/update-rules.test.ts
+ * applies a before and an after for each rule and compares the server's verdict with the rule's.
+ */
+export const RULES_KUBERNETES_VERSION = '1.34.4';
+
+// Each rule comes from the API server's update validation for that kind.
 const RULES: readonly Rule[] = [
   {
     kinds: WORKLOADS,
     level: 'immutable',
+    remedy: deleteAndApply,
     applies: (p) => isUnder(p, 'spec.selector'),
     reason: (_, kind) => `a ${kind}'s selector is immutable; delete the ${kind} and apply it again (its pods restart)`,
   },
   {
     kinds: ['StatefulSet.apps'],
     level: 'immutable',
+    remedy: deleteAndApply,
     applies: (p) => specOtherThan(p, ['selector', ...STATEFULSET_MUTABLE]),
     reason: () => `a StatefulSet's update may change only ${STATEFULSET_MUTABLE.join(', ')}`,
   },
   {
     kinds: ['Service'],
     level: 'immutable',
+    remedy: deleteAndApply,
     applies: (p) => isUnder(p, 'spec.clusterIP') || isUnder(p, 'spec.clusterIPs'),
     reason: () => "a Service's clusterIP is immutable; delete the Service and apply it again (clients see a new IP)",
   },
   {
     kinds: ['Job.batch'],
     level: 'immutable',
+    remedy: deleteAndApply,
     applies: (p) => ['selector', 'template', 'completionMode'].includes(specField(p) ?? ''),
     reason: (change) =>
       `a Job's ${formatPath(change.path.slice(0, 2))} is immutable; delete the Job and apply it again (it runs again)`,
@@ -283,6 +312,7 @@ const RULES: readonly Rule[] = [
   {
     kinds: ['PersistentVolumeClaim'],
     level: 'immutable',
+    remedy: deleteAndApply,
     applies: (p) => specField(p) !== undefined && !isUnder(p, 'spec.resources.requests'),
     reason: () => "a PersistentVolumeClaim's spec is immutable except resources.requests",
   },
@@ -295,6 +325,7 @@ const RULES: readonly Rule[] = [
   {
     kinds: ['Pod'],
     level: 'immutable',
+    remedy: deleteAndApply,
     applies: (p) => specOtherThan(p, POD_MUTABLE) && !CONTAINER_IMAGE.test(p),
     reason: () =>
       "a Pod's spec is immutable except container images, activeDeadlineSeconds and added tolerations; " +
@@ -310,6 +341,7 @@ const RULES: readonly Rule[] = [
   {
     kinds: ['ConfigMap', 'Secret'],
     level: 'immutable',
+    remedy: deleteAndApply,
     applies: (p, _, old) =>
       old.immutable === true && ['data', 'binaryData', 'stringData', 'immutable'].some((f) => isUnder(p, f)),
     reason: (_, kind) => `this ${kind} is marked immutable; delete it and apply it again`,
@@ -317,12 +349,14 @@ const RULES: readonly Rule[] = [
   {
     kinds: ['RoleBinding.rbac.authorization.k8s.io', 'ClusterRoleBinding.rbac.authorization.k8s.io'],
     level: 'immutable',
+    remedy: deleteAndApply,
     applies: (p) => isUnder(p, 'roleRef'),
     reason: (_, kind) => `a ${kind}'s roleRef is immutable; delete it and apply it again`,
   },
   {
     kinds: ['StorageClass.storage.k8s.io'],
     level: 'immutable',
+    remedy: deleteAndApply,
     applies: (p) => ['provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode'].some((f) => isUnder(p, f)),
     reason: () => "a StorageClass's provisioner, parameters, reclaimPolicy and volumeBindingMode are immutable",
   },
@@ -380,14 +414,26 @@ function fieldFlags(id: ObjectId, change: Omit<FieldChange, 'flags'>, old: KubeO
   const pattern = pathPattern(change.path);
   return RULES.filter(
     (rule) => (rule.kinds === undefined || rule.kinds.includes(kind)) && rule.applies(pattern, change, old),
-  ).map((rule) => ({ level: rule.level, reason: rule.reason(change, id.kind) }));
+  ).map((rule) => ({
+    level: rule.level,
+    reason: rule.reason(change, id.kind),
+    ...(rule.remedy && { remedy: rule.remedy(id) }),
+  }));
 }
 
-function removedFlag(id: ObjectId): Flag {
-  return {
-    level: 'risky',
-    reason: `removed: \`kubectl apply\` leaves the ${id.kind} in the cluster; delete it (or apply with --prune), and what it runs goes too`,
-  };
+function removedFlag(id: ObjectId, old: KubeObject): Flag {
+  const reason = `removed: \`kubectl apply -f dist\` leaves the ${id.kind} in the cluster; \`npm run apply\` prunes it, and what it runs goes too`;
+  const ports = getPath(old, 'spec', 'ports');
+  if (id.kind === 'Service' && Array.isArray(ports) && ports.some((port) => getPath(port, 'nodePort') !== undefined)) {
+    // kubectl prunes only after every object applied; a new Service taking this nodePort
+    // (a renamed FibClient) would be refused first, so the old one must go before.
+    return {
+      level: 'risky',
+      reason: `${reason}; its nodePort is free for another Service only once it is gone, so delete it first`,
+      remedy: deleteAndApply(id),
+    };
+  }
+  return { level: 'risky', reason, remedy: 'npm run apply' };
 }
 
 function addedFlags(object: KubeObject, before: readonly KubeObject[], after: readonly KubeObject[]): Flag[] {
@@ -408,6 +454,7 @@ function addedFlags(object: KubeObject, before: readonly KubeObject[], after: re
     flags.push({
       level: 'immutable',
       reason: `replaces ${String(replaced.apiVersion)} ${displayId(objectId(replaced))}: a new object, not an in-place change`,
+      remedy: deleteAndApply(objectId(replaced)),
     });
   }
   if (id.kind === 'Service' && id.group === '' && selectedOwners(object, after).length === 0) {

@@ -50,9 +50,10 @@ export function textReport(diff: ManifestDiff, options: ReportOptions): string {
   const paint = (code: string, text: string) => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const colors = { added: '32', removed: '31', changed: '33' } as const;
   const flagLine = (flag: Flag, indent: string) =>
-    flag.level === 'immutable'
+    (flag.level === 'immutable'
       ? `${indent}${paint('1;31', '!! cannot apply in place:')} ${flag.reason}`
-      : `${indent}${paint('33', '! risky:')} ${flag.reason}`;
+      : `${indent}${paint('33', '! risky:')} ${flag.reason}`) +
+    (flag.remedy ? `\n${indent}  remedy: ${flag.remedy}` : '');
 
   const lines = [`Manifest changes, ${options.before} -> ${options.after}`];
   for (const note of options.notes ?? []) {
@@ -87,7 +88,8 @@ function code(text: string, inTable = false): string {
 }
 
 function markdownFlag(flag: Flag): string {
-  return flag.level === 'immutable' ? `⛔ cannot apply in place: ${flag.reason}` : `⚠️ risky: ${flag.reason}`;
+  const text = flag.level === 'immutable' ? `⛔ cannot apply in place: ${flag.reason}` : `⚠️ risky: ${flag.reason}`;
+  return flag.remedy ? `${text}; remedy: ${code(flag.remedy)}` : text;
 }
 
 /** The diff as GitHub Markdown, for $GITHUB_STEP_SUMMARY: a heading per object, a table of its fields. */

@@ -1,9 +1,11 @@
 // The semantic manifest diff behind `npm run diff`, on known pairs of manifests: what counts as
 // a change, which changes are flagged, and how the terminal and Markdown reports read.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { type KubeObject, podTemplate } from '../../common/kube';
 import { parseManifests } from '../../common/manifests';
 import { formatPath } from '../../common/field-path';
-import { type ManifestDiff, diffManifests } from '../manifest-diff';
+import { type ManifestDiff, RULES_KUBERNETES_VERSION, diffManifests } from '../manifest-diff';
 import { formatValue, markdownReport, textReport } from '../report';
 import { sandboxObjects } from '../../common/test/sandbox';
 
@@ -154,8 +156,29 @@ spec:
       'added two/same',
     ]);
     expect(flags(diff)).toContain(
-      'risky ConfigMap/old: removed: `kubectl apply` leaves the ConfigMap in the cluster; delete it (or apply with --prune), and what it runs goes too',
+      'risky ConfigMap/old: removed: `kubectl apply -f dist` leaves the ConfigMap in the cluster; `npm run apply` prunes it, and what it runs goes too',
     );
+    expect(diff.objects.find((o) => o.id.name === 'old')?.flags[0]?.remedy).toBe('npm run apply');
+  });
+
+  test('every change kubectl apply cannot make in place names the command that makes it', () => {
+    const before = objects(`${DEPLOYMENT}\n---\n${SERVICE.replace('name: web }', 'name: web, namespace: prod }')}`);
+    const after = objects(
+      `${DEPLOYMENT.replace(/app: web/g, 'app: website')}\n---\n${SERVICE.replace('name: web }', 'name: web, namespace: prod }').replace('10.0.0.10', '10.0.0.11')}`,
+    );
+    const remedies = diffManifests(before, after).objects.flatMap((o) =>
+      o.fields.flatMap((f) => f.flags.filter((flag) => flag.level === 'immutable').map((flag) => flag.remedy)),
+    );
+    expect(remedies).toEqual([
+      'kubectl delete deployment.apps/web && npm run apply',
+      'kubectl delete service/web -n prod && npm run apply',
+    ]);
+  });
+
+  test('a removed Service with a nodePort is deleted before the apply that may reuse its port', () => {
+    const [removed] = diffManifests(objects(SERVICE), []).objects;
+    expect(removed?.flags[0]?.reason).toMatch(/its nodePort is free for another Service only once it is gone/);
+    expect(removed?.flags[0]?.remedy).toBe('kubectl delete service/web && npm run apply');
   });
 
   test('a field removed or added at the value the API server stores anyway is no change', () => {
@@ -333,7 +356,7 @@ spec:
       objects(`${DEPLOYMENT}\n---\n${SERVICE.replace('name: web', 'name: website')}`),
     );
     expect(flags(diff)).toEqual([
-      'risky Service/web: removed: `kubectl apply` leaves the Service in the cluster; delete it (or apply with --prune), and what it runs goes too',
+      'risky Service/web: removed: `kubectl apply -f dist` leaves the Service in the cluster; `npm run apply` prunes it, and what it runs goes too; its nodePort is free for another Service only once it is gone, so delete it first',
       'risky Service/website: nodePort 31515 is still held by Service/web, which `kubectl apply` leaves in the cluster: the apply fails until that Service is deleted',
     ]);
   });
@@ -393,9 +416,11 @@ describe('reports', () => {
         '    spec.replicas: 2 -> 3',
         '    spec.selector.matchLabels.tier: (none) -> "1"',
         "      !! cannot apply in place: a Deployment's selector is immutable; delete the Deployment and apply it again (its pods restart)",
+        '        remedy: kubectl delete deployment.apps/web && npm run apply',
         '',
         '- Service/web',
-        '    ! risky: removed: `kubectl apply` leaves the Service in the cluster; delete it (or apply with --prune), and what it runs goes too',
+        '    ! risky: removed: `kubectl apply -f dist` leaves the Service in the cluster; `npm run apply` prunes it, and what it runs goes too; its nodePort is free for another Service only once it is gone, so delete it first',
+        '      remedy: kubectl delete service/web && npm run apply',
         '',
       ].join('\n'),
     );
@@ -410,6 +435,7 @@ describe('reports', () => {
     expect(markdown).toContain(
       '| `spec.selector.matchLabels.tier` | `(none)` | `"1"` | ⛔ cannot apply in place: a Deployment\'s selector is immutable;',
     );
+    expect(markdown).toContain('; remedy: `kubectl delete deployment.apps/web && npm run apply` |');
   });
 
   test('no change', () => {
@@ -436,5 +462,30 @@ describe('reports', () => {
     expect(formatPath(['metadata', 'labels', 'app.kubernetes.io/name'])).toBe(
       'metadata.labels["app.kubernetes.io/name"]',
     );
+  });
+});
+
+describe('the update rules', () => {
+  test('describe the Kubernetes release the cluster scripts pin, where the e2e suite checks them', () => {
+    const goMod = readFileSync(path.resolve(__dirname, '../../cluster/kube/go.mod'), 'utf8');
+    const pinned = /^\tk8s\.io\/kubernetes v(\S+)/m.exec(goMod)?.[1];
+    expect(pinned).toBe(RULES_KUBERNETES_VERSION);
+  });
+});
+
+describe('a field removed at its API default', () => {
+  const pod = (restartPolicy?: string) =>
+    objects(
+      `{ apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { ${restartPolicy ? `restartPolicy: ${restartPolicy}, ` : ''}containers: [{ name: c, image: i }] } }`,
+    );
+
+  test('is no ⛔: the API server sets the same value again and accepts the update', () => {
+    expect(flags(diffManifests(pod('Always'), pod()))).toEqual([]);
+  });
+
+  test('at another value it is ⛔ on a Pod', () => {
+    expect(flags(diffManifests(pod('Never'), pod()))).toEqual([
+      expect.stringMatching(/^immutable spec.restartPolicy: a Pod's spec is immutable/),
+    ]);
   });
 });
