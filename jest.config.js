@@ -1,7 +1,7 @@
 // Unit and snapshot tests: main.test.ts and test/ (the constructs), tools/*/test/ (the tools).
 // TypeScript is transpiled by sucrase without type checking; `npm run typecheck` (tsc --noEmit)
 // enforces types as part of `npm test`. Tests that run a real CLI (`*.cli.test.ts`, test/cli/),
-// Go tools (tools/check/test/, `npm run test:check`) or a cluster (test/e2e/) have their own configs.
+// Go tools (tools/check/test/ and tools/ci/test/, `npm run test:check`) or a cluster (test/e2e/) have their own configs.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -11,6 +11,7 @@ module.exports = {
     '<rootDir>/test/e2e/',
     '<rootDir>/test/cli/',
     '<rootDir>/tools/check/test/',
+    '<rootDir>/tools/ci/test/',
     '<rootDir>/tools/cluster/',
     '\\.cli\\.test\\.ts$',
   ],
