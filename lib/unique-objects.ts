@@ -4,6 +4,7 @@
 // allocates a nodePort once per cluster, so the second apply fails). Every object of the app
 // is checked, in whichever chart it is, whoever created it.
 import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import type { IConstruct } from 'constructs';
 
 const checkedRoots = new WeakSet<IConstruct>();
@@ -50,7 +51,7 @@ function collisions(root: IConstruct): string[] {
   const byNodePort = new Map<number, ApiObject>();
   // A repeated Service is reported above: it replaces the first one rather than competing.
   for (const service of apiObjects.filter((o) => o.kind === 'Service' && !repeated.has(o))) {
-    const ports: readonly { nodePort?: number }[] = service.toJson().spec?.ports ?? [];
+    const ports: readonly { nodePort?: number }[] = servicePorts(service);
     // One Service may use a nodePort for both TCP and UDP: count each Service once per port.
     for (const nodePort of new Set(ports.flatMap((port) => port.nodePort ?? []))) {
       const first = byNodePort.get(nodePort);
@@ -66,6 +67,19 @@ function collisions(root: IConstruct): string[] {
     }
   }
   return errors;
+}
+
+/**
+ * The ports of a Service object. A cdk8s-plus Service says them itself; resolving any other
+ * Service (`toJson`) is what makes this check cost, and cdk8s validates the whole app once per
+ * chart it synthesizes.
+ */
+function servicePorts(service: ApiObject): readonly { nodePort?: number }[] {
+  const owner = service.node.scope;
+  if (owner instanceof kplus.Service) {
+    return owner.ports;
+  }
+  return service.toJson().spec?.ports ?? [];
 }
 
 /** The path of the construct that made `apiObject`: a cdk8s-plus object's, not its inner `Resource`. */

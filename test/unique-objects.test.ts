@@ -2,7 +2,7 @@
 // synthesis of the whole app, wherever they are, with both construct paths in the message.
 import { type App, Chart, Testing } from 'cdk8s';
 import { FibClient, FibClientChart, NginxChart, NginxDeployment, addSandboxCharts } from '../lib';
-import { KubeConfigMap } from '../imports/k8s';
+import { KubeConfigMap, KubeService } from '../imports/k8s';
 
 const PREFIX = 'Validation failed with the following errors:\n';
 
@@ -100,5 +100,17 @@ test('two Services asking for one nodePort are refused, in any namespaces', () =
         'Service calc-node-port (b/fib-client/service): the API server gives a nodePort to one Service in ' +
         'the whole cluster; give one of them another nodePort',
     ),
+  );
+});
+
+test('a Service made without cdk8s-plus counts too, through its synthesized ports', () => {
+  const app = Testing.app();
+  new FibClientChart(app, 'a');
+  new KubeService(new Chart(app, 'b'), 'raw', {
+    metadata: { name: 'raw-node-port' },
+    spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 31515 }] },
+  });
+  expect(() => synthAll(app)).toThrow(
+    /nodePort 31515 is taken twice, by Service fib-client-node-port \(a\/fib-client\/service\) and Service raw-node-port \(b\/raw\)/,
   );
 });
