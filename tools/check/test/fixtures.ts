@@ -9,9 +9,14 @@ import { sandboxFiles } from '../../common/test/sandbox';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are arbitrary JSON.
 export type Json = any;
 
-/** A temporary directory with one YAML file per entry of `files` (name -> objects). */
+// Every directory manifestDir makes goes when the test file that made it is done.
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+/** A temporary directory with one YAML file per entry of `files` (name -> objects), removed after the file's tests. */
 export function manifestDir(files: Record<string, Json[]>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-check-'));
+  made.push(dir);
   for (const [name, objects] of Object.entries(files)) {
     fs.writeFileSync(path.join(dir, name), Yaml.stringify(...objects));
   }

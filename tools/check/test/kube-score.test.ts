@@ -1,7 +1,6 @@
 // The kube-score gate: the sandbox passes with no CRITICAL and no WARNING, because of what the
 // constructs add (PDB, NetworkPolicy, anti-affinity, ephemeral storage) and what they ignore on
 // purpose; take one away and kube-score says so.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { binaryPath } from '../../common/go-tools';
 import { kubeScore } from '../kube-score';
@@ -9,12 +8,8 @@ import { type Json, manifestDir, nginxDeployment, sandboxManifests } from './fix
 
 const kubeScoreBinary = binaryPath('kube-score');
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
 async function score(files: Record<string, Json[]>) {
   const dir = manifestDir(files);
-  dirs.push(dir);
   return kubeScore(
     kubeScoreBinary,
     Object.keys(files).map((file) => path.join(dir, file)),

@@ -6,11 +6,8 @@ import * as path from 'node:path';
 import { manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 
 const root = path.resolve(__dirname, '../../..');
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 function check(dir: string) {
-  dirs.push(dir);
   return spawnSync('node', ['-r', './scripts/ts-register.js', 'tools/check/main.ts', dir], {
     cwd: root,
     encoding: 'utf8',

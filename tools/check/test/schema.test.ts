@@ -14,13 +14,9 @@ beforeAll(async () => {
   newest = await newestClusterSchema(() => undefined);
 });
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
 /** The findings of the gate for `source` on a directory holding `files`. */
 async function validate(source: ApiSchemaSource, files: Record<string, Json[]>) {
   const dir = manifestDir(files);
-  dirs.push(dir);
   const yamlFiles = Object.keys(files).map((file) => path.join(dir, file));
   return validateSchemas(kubeconform, source, yamlFiles);
 }
@@ -100,7 +96,6 @@ describe.each(['target', 'newest'])('Kubernetes %s', (which) => {
 
   test('a key given twice fails', async () => {
     const dir = manifestDir({});
-    dirs.push(dir);
     const file = path.join(dir, 'bad.yaml');
     fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
     expect(await validateSchemas(kubeconform, source, [file])).toEqual([
@@ -165,7 +160,6 @@ describe('a custom resource is checked against its CustomResourceDefinition amon
 
   async function validateWith(objects: Json[]) {
     const dir = manifestDir({ 'all.yaml': objects });
-    dirs.push(dir);
     return validateSchemas(kubeconform, target, [path.join(dir, 'all.yaml')], objects);
   }
 
