@@ -34,45 +34,56 @@ mode=$(cat "$STATE_DIR/node-mode" 2>/dev/null || echo kwok)
 # A process that exited but was not yet reaped (a zombie) counts as stopped.
 alive() { local state; state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]; }
 
-# The real node's containers first, while containerd still runs: each task is killed and
-# deleted through containerd, so that its shim exits and removes its socket.
-if [[ $mode == real && -S $CONTAINERD_SOCKET ]]; then
-  # Their ids name the results CNI caches for them, removed below.
-  ctr --address "$CONTAINERD_SOCKET" -n k8s.io containers ls -q >"$STATE_DIR/node/container-ids" 2>/dev/null || true
-  tasks=$(ctr --address "$CONTAINERD_SOCKET" -n k8s.io tasks ls -q 2>/dev/null || true)
-  if [[ -n $tasks ]]; then
-    log "removing $(wc -w <<<"$tasks") containers of node $NODE_NAME"
-    for task in $tasks; do
-      timeout 20 ctr --address "$CONTAINERD_SOCKET" -n k8s.io tasks delete --force "$task" >/dev/null 2>&1 || true
-    done
-  fi
-fi
-
-# Signal all first and then wait, so the components shut down in parallel.
-stopping=()
-if [[ -f $STATE_DIR/pids/order ]]; then
-  mapfile -t order < <(tac "$STATE_DIR/pids/order")
-else
-  order=()
-fi
-for name in "${order[@]}"; do
-  # Only signal the pid if it still runs the recorded executable: after a reboot the
-  # number may belong to some other process.
-  if running "$name"; then
+# stop NAME...: signals each component that still runs, then waits for all of them (so they
+# shut down in parallel), killing any that takes more than 10 s.
+stop() {
+  local name pid entry stopping=()
+  for name in "$@"; do
+    # Only a pid that still runs the recorded executable: after a reboot the number may
+    # belong to some other process.
+    running "$name" || continue
     read -r pid _ <"$STATE_DIR/pids/$name.pid"
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     stopping+=("$name:$pid")
+  done
+  for entry in "${stopping[@]}"; do
+    name=${entry%%:*} pid=${entry#*:}
+    for _ in $(seq 100); do alive "$pid" || break; sleep 0.1; done
+    if alive "$pid"; then
+      log "$name did not stop within 10s, killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+}
+
+# The real node's containers first. The kubelet goes before them, or it would start new pod
+# sandboxes for the ones removed here; containerd stays, so that each task is killed and
+# deleted through it and its shim exits.
+if [[ $mode == real && -S $CONTAINERD_SOCKET ]]; then
+  stop kubelet
+  ctr=(ctr --address "$CONTAINERD_SOCKET" -n k8s.io)
+  # What containerd made on the host for them, to remove and then check below: each pod
+  # sandbox's network namespace, and the socket of its shim, named by a hash of containerd's
+  # address, the namespace and the sandbox's id.
+  for id in $("${ctr[@]}" containers ls -q 2>/dev/null); do
+    echo "container $id"
+    "${ctr[@]}" containers info "$id" 2>/dev/null | sed -n 's#.*"path": "\(/var/run/netns/[^"]*\)".*#netns \1#p'
+    echo "shim-socket /run/containerd/s/$(printf '%s' "$CONTAINERD_SOCKET/k8s.io/$id" | sha256sum | cut -c1-64)"
+  done >"$STATE_DIR/node/host-paths"
+  tasks=$("${ctr[@]}" tasks ls -q 2>/dev/null || true)
+  if [[ -n $tasks ]]; then
+    log "removing $(wc -w <<<"$tasks") containers of node $NODE_NAME"
+    for task in $tasks; do
+      timeout 20 "${ctr[@]}" tasks delete --force "$task" >/dev/null 2>&1 || true
+    done
   fi
-done
-for entry in "${stopping[@]}"; do
-  name=${entry%%:*} pid=${entry#*:}
-  for _ in $(seq 100); do alive "$pid" || break; sleep 0.1; done
-  if alive "$pid"; then
-    log "$name did not stop within 10s, killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-done
+fi
+
+if [[ -f $STATE_DIR/pids/order ]]; then
+  mapfile -t order < <(tac "$STATE_DIR/pids/order")
+  stop "${order[@]}"
+fi
 
 if [[ $mode == real ]]; then
   node="$STATE_DIR/node"
@@ -88,14 +99,12 @@ if [[ $mode == real ]]; then
     kill -KILL $pids 2>/dev/null || true
     sleep 0.2
   done
-  # The pods' network namespaces: containerd names them /run/netns/cni-*; ours are those
-  # with an address in the node's pod subnet. Deleting one deletes its veth pair.
-  for ns in /run/netns/cni-*; do
-    [[ -e $ns ]] || continue
-    if ip -n "$(basename "$ns")" -4 -o addr show 2>/dev/null | grep -q " ${NODE_IP%.*}\."; then
-      ip netns delete "$(basename "$ns")" 2>/dev/null || umount -l "$ns"
-    fi
+  # The pods' network namespaces, as containerd recorded them (/var/run is /run); deleting
+  # one deletes its veth pair. Then the shims' sockets.
+  awk '$1 == "netns" { print $2 }' "$node/host-paths" 2>/dev/null | while read -r ns; do
+    ip netns delete "$(basename "$ns")" 2>/dev/null || { umount -l "$ns"; rm -f "$ns"; }
   done
+  awk '$1 == "shim-socket" { print $2 }' "$node/host-paths" 2>/dev/null | xargs -r rm -f
   ip link delete "$NODE_BRIDGE" 2>/dev/null || true
   # kube-proxy's own cleanup removes its chains (iptables, both families); the kubelet's
   # canary chains and this cluster's FORWARD rule go by name and comment.
@@ -134,15 +143,20 @@ if [[ $mode == real ]]; then
   # What CNI and containerd keep outside the state dir: the results CNI caches, named
   # <network>-<container id>-<interface>, and the shims' socket folder.
   rm -f /var/lib/cni/results/k8s-sandbox-*
-  cat "$node/container-ids" 2>/dev/null | while read -r id; do
-    [[ -n $id ]] && rm -f /var/lib/cni/results/*-"$id"-*
+  awk '$1 == "container" { print $2 }' "$node/host-paths" 2>/dev/null | while read -r id; do
+    rm -f /var/lib/cni/results/*-"$id"-*
   done
   rmdir /var/lib/cni/results /var/lib/cni /run/netns /run/containerd/s /run/containerd 2>/dev/null
   set -e
 fi
 
+# What the node made outside the state dir, and the network namespaces that were there before
+# it started, outlive the state dir for the check below.
+record=$(mktemp)
+trap 'rm -f "$record"' EXIT
+cat "$STATE_DIR/node/host-paths" "$STATE_DIR/node/netns-before" >"$record" 2>/dev/null || true
 rm -rf "$STATE_DIR"
 log "stopped; removed $STATE_DIR"
 if [[ $mode == real ]]; then
-  "$SANDBOX_ROOT/tools/cluster/leftovers.sh" "$STATE_DIR"
+  "$SANDBOX_ROOT/tools/cluster/leftovers.sh" "$STATE_DIR" "$record"
 fi

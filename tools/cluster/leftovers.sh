@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Lists what a real-node cluster (up.sh --real-node) left on this machine after down.sh:
 # processes of its state dir or cgroups, mounts under its state dir, its cgroups, its bridge
-# and veths, iptables chains of kube-proxy, the kubelet or CNI, its FORWARD rule, pod network
-# namespaces in its subnet. Exits 1, naming each, if anything
-# is left; 0 with one line if nothing is. Usage: leftovers.sh STATE_DIR
+# and veths, iptables chains of kube-proxy, the kubelet or CNI, its FORWARD rule, and pod
+# network namespaces. RECORD, written by down.sh, names what containerd made outside the
+# state dir (each container's id, which names its cached CNI results, and each sandbox's
+# network namespace and shim socket) and the network namespaces that were there before the
+# node started; any other one still there is the node's too.
+# Exits 1, naming each, if anything is left; 0 with one line if nothing is.
+# Usage: leftovers.sh STATE_DIR [RECORD]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-state_dir=${1:?usage: leftovers.sh STATE_DIR}
+state_dir=${1:?usage: leftovers.sh STATE_DIR [RECORD]}
+record=${2:-/dev/null}
 
 left=()
 while read -r pid; do
@@ -22,10 +27,26 @@ ip link show "$NODE_BRIDGE" >/dev/null 2>&1 && left+=("interface $NODE_BRIDGE")
 while read -r veth; do
   [[ -n $veth ]] && left+=("interface $veth (enslaved to $NODE_BRIDGE)")
 done < <(ip -o link show master "$NODE_BRIDGE" 2>/dev/null | awk -F': ' '{ print $2 }')
-for ns in /run/netns/cni-*; do
+# /var/run is /run: containerd records one, ls shows the other.
+before=$(awk '$1 == "netns-before" { sub("^/var/run/", "/run/", $2); print $2 }' "$record")
+for ns in /run/netns/*; do
   [[ -e $ns ]] || continue
-  ip -n "$(basename "$ns")" -4 -o addr show 2>/dev/null | grep -q " ${NODE_IP%.*}\." && left+=("network namespace $ns")
+  if grep -qxF "$ns" <<<"$before"; then
+    continue
+  fi
+  if [[ $record != /dev/null ]] || ip -n "$(basename "$ns")" -4 -o addr show 2>/dev/null | grep -q " ${NODE_IP%.*}\."; then
+    left+=("network namespace $ns")
+  fi
 done
+while read -r kind value; do
+  if [[ $kind == shim-socket ]]; then
+    [[ -e $value ]] && left+=("shim socket $value")
+  else
+    for result in /var/lib/cni/results/*-"$value"-*; do
+      [[ -e $result ]] && left+=("CNI result $result")
+    done
+  fi
+done < <(awk '$1 == "shim-socket" || $1 == "container" { print }' "$record")
 for family in iptables ip6tables; do
   while read -r chain; do
     [[ -n $chain ]] && left+=("$family chain $chain")
@@ -42,4 +63,4 @@ if ((${#left[@]})); then
   printf '  %s\n' "${left[@]}" >&2
   exit 1
 fi
-echo "leftovers: none (processes, mounts, cgroups, interfaces, network namespaces, iptables, state dir)"
+echo "leftovers: none (processes, mounts, cgroups, interfaces, network namespaces, shim sockets, CNI results, iptables, state dir)"

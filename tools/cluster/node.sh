@@ -53,6 +53,8 @@ real_node_start() {
   mkdir -p "$node"/{registry,containerd,cni/net.d,kubelet,pod-logs,certs.d/docker.io}
   # Values this cluster changes on the host, kept so that down.sh puts them back.
   echo "route_localnet=$(cat /proc/sys/net/ipv4/conf/all/route_localnet)" >"$node/host-settings"
+  # The network namespaces there already: any other one left after down.sh is the node's.
+  for ns in /run/netns/*; do [[ -e $ns ]] && echo "netns-before $ns"; done >"$node/netns-before"
 
   local oci
   oci=$("$SANDBOX_ROOT/tools/cluster/images.sh")

@@ -91,3 +91,15 @@ test('up.sh refuses an unknown argument, naming the one it takes', () => {
   expect(result.stderr).toContain("up.sh: unknown argument '--real'; usage: up.sh [--real-node]");
   expect(result.status).toBe(2);
 });
+
+test('leftovers.sh names what down.sh recorded and is still there, and fails', () => {
+  // A stand-in for a shim socket containerd left behind, and the container whose id it has.
+  const socket = path.join(path.dirname(stateDir), 'shim-socket');
+  fs.writeFileSync(socket, '');
+  const record = path.join(path.dirname(stateDir), 'record');
+  fs.writeFileSync(record, `container 0123abcd\nshim-socket ${socket}\n`);
+  const result = run('leftovers.sh', stateDir, record);
+  expect(result.stderr).toMatch(/^leftovers: the real node left \d+ things on this machine:\n/);
+  expect(result.stderr).toContain(`  shim socket ${socket}\n`);
+  expect(result.status).toBe(1);
+});
