@@ -11,7 +11,8 @@ const checkedRoots = new WeakSet<IConstruct>();
 
 /**
  * Makes the synthesis of the app that holds `scope` fail when two of its objects collide. Each
- * construct of the sandbox calls it; the check is added once per app and runs once per synth.
+ * construct of the sandbox calls it; the check is added once per app, and cdk8s runs it once for
+ * the app and once more for each chart it writes.
  */
 export function checkUniqueObjects(scope: IConstruct): void {
   const root = scope.node.root;

@@ -170,9 +170,6 @@ export const NAMESPACE_RULE: PropRule = {
 // A DNS-1123 subdomain: the optional prefix of a label key.
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-// The name part of a label key (IsQualifiedName), the same characters as a non-empty value.
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
 /** Kubernetes' label key syntax: `[prefix/]name`, a prefix of at most 253 characters. */
 function isLabelKey(key: string): boolean {
   const parts = key.split('/');
@@ -180,7 +177,8 @@ function isLabelKey(key: string): boolean {
   const prefix = parts.length === 1 ? parts[0] : undefined;
   const prefixValid =
     parts.length === 0 || (prefix !== undefined && prefix.length <= 253 && DNS_1123_SUBDOMAIN.test(prefix));
-  return prefixValid && name.length <= MAX_LABEL_LENGTH && LABEL_NAME.test(name);
+  // The name part (IsQualifiedName) has the syntax of a label value, but may not be empty.
+  return prefixValid && name !== '' && isLabelValue(name);
 }
 
 /** A map of labels, such as a chart's `labels`: every key and value as the API server checks them. */

@@ -13,6 +13,8 @@ import {
   expectFailure,
   expectSuccess,
   getJson,
+  isReady,
+  labelSelector,
   warningEvents,
   kubectl,
   kubectlOk,
@@ -117,9 +119,7 @@ afterAll(() => {
 describe('kubectl apply -f dist on a real cluster', () => {
   test('a node is Ready to take the pods', () => {
     const nodes = getJson(['nodes']).items;
-    const ready = nodes.filter((n: { status: { conditions?: { type: string; status: string }[] } }) =>
-      (n.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
-    );
+    const ready = nodes.filter(isReady);
     expect(ready.length).toBeGreaterThan(0);
     if (LOCAL_CLUSTER) {
       const node = getJson(['node', KWOK_NODE]);
@@ -164,9 +164,7 @@ describe('kubectl apply -f dist on a real cluster', () => {
     expect(deployment.status.availableReplicas).toBe(REPLICAS);
 
     // The pods the Deployment's own selector (as applied from dist) picks.
-    const selector = Object.entries(findObject(dist, 'Deployment', DEPLOYMENT).spec.selector.matchLabels)
-      .map(([key, value]) => `${key}=${value}`)
-      .join(',');
+    const selector = labelSelector(findObject(dist, 'Deployment', DEPLOYMENT).spec.selector.matchLabels);
     const pods = getJson(['pods', '-n', NAMESPACE, '-l', selector]).items;
     expect(pods).toHaveLength(REPLICAS);
     for (const pod of pods) {

@@ -121,3 +121,15 @@ export function warningEvents(namespace: string): string {
     )
     .join('\n');
 }
+
+/** `key=value,...`: a matchLabels map as `kubectl get -l` takes it. */
+export function labelSelector(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
+}
+
+/** Whether a node or pod reports the condition Ready=True. */
+export function isReady(object: { status: { conditions?: { type: string; status: string }[] } }): boolean {
+  return (object.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}

@@ -16,6 +16,8 @@ import {
   expectFailure,
   expectSuccess,
   getJson,
+  isReady,
+  labelSelector,
   warningEvents,
   kubectl,
   kubectlOk,
@@ -69,18 +71,12 @@ function apply(dir: string): void {
 
 /** The pods of the Deployment `name` from dist/ (its own selector). */
 function podsOf(objects: readonly KubeObject[], name: string): PodJson[] {
-  const selector = Object.entries(findObject(objects, 'Deployment', name).spec.selector.matchLabels)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(',');
+  const selector = labelSelector(findObject(objects, 'Deployment', name).spec.selector.matchLabels);
   return getJson(['pods', '-n', NAMESPACE, '-l', selector]).items;
 }
 
 function allPods(): PodJson[] {
   return [getJson(['pod', FIB_POD, '-n', NAMESPACE]), ...podsOf(dist, DEPLOYMENT)];
-}
-
-function isReady(pod: PodJson): boolean {
-  return (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** Container id → pid of its main process, as containerd reports them (`ctr tasks ls`). */

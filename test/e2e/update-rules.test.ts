@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../tools/common/kube';
 import { RULES_KUBERNETES_VERSION, diffManifests } from '../../tools/review/manifest-diff';
-import { getJson, kubectl, kubectlOk } from './kube';
+import { expectSuccess, getJson, kubectl, kubectlOk } from './kube';
 
 const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().toString(36)}`}-rules`;
 /** Cluster-scoped fixtures get this suffix, so runs on a shared cluster never meet. */
@@ -338,10 +338,7 @@ describe(`the update rules of npm run diff, on the Kubernetes ${RULES_KUBERNETES
     const after = JSON.parse(JSON.stringify(c.before)) as KubeObject;
     c.change(after);
     expect(tableFlag(c.before, after)).toBe(c.flag);
-    const created = apply(c.before);
-    if (created.status !== 0) {
-      throw new Error(`could not create the before: ${created.stderr}`);
-    }
+    expectSuccess(apply(c.before));
     const result = apply(after);
     const verdict: Verdict = result.status === 0 ? 'accepted' : 'refused';
     verdicts.push(`${c.flag === 'immutable' ? '⛔' : c.flag === 'risky' ? '⚠️' : '--'} ${c.name}: ${verdict}`);

@@ -13,10 +13,11 @@ import * as path from 'node:path';
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { stringify } from 'yaml';
 import { type SandboxCharts, type SandboxProps, addSandboxCharts } from '../../lib';
+import { displayId } from '../../tools/common/kube';
 import { diffManifests } from '../../tools/review/manifest-diff';
 import { readManifests, resolveRef, synthesizeAt } from '../../tools/review/synth';
 import { type KubeObject, loadDist } from './dist';
-import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk, progress } from './kube';
+import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk, labelSelector, progress } from './kube';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
@@ -93,9 +94,9 @@ const NO_EXTRAS = {
 function diffTo(dir: string) {
   const objects = diffManifests(readManifests(current), readManifests(dir)).objects;
   const flags = objects.flatMap((o) => [
-    ...o.flags.map((flag) => ({ object: `${o.id.kind}/${o.id.name}`, field: '', ...flag })),
+    ...o.flags.map((flag) => ({ object: displayId(o.id), field: '', ...flag })),
     ...o.fields.flatMap((field) =>
-      field.flags.map((flag) => ({ object: `${o.id.kind}/${o.id.name}`, field: field.path.join('.'), ...flag })),
+      field.flags.map((flag) => ({ object: displayId(o.id), field: field.path.join('.'), ...flag })),
     ),
   ]);
   return { immutable: flags.filter((f) => f.level === 'immutable'), flags };
@@ -156,12 +157,6 @@ function appliedSet(): string[] {
 
 function manifestIds(objects: readonly KubeObject[]): string[] {
   return objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
-}
-
-function labelSelector(labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(',');
 }
 
 /**
@@ -278,7 +273,6 @@ describe('upgrades through npm run apply', () => {
   test('nginx image bump: the Deployment rolls out, never below replicas - maxUnavailable available, the PDB in place', async () => {
     const dir = variant('image-bump', { nginx: { image: 'nginx:1.14.3' } });
     expect(diffTo(dir).immutable).toEqual([]);
-    // Every state of the Deployment during the rollout, as the API server reports it.
     // Every state of the Deployment and of the PodDisruptionBudget during the rollout.
     const deployment = watch('deployment/nginx-deployment', '{.status.availableReplicas}/{.spec.replicas}');
     const budget = watch('pdb/nginx-pdb', '{.status.currentHealthy}/{.status.desiredHealthy}');

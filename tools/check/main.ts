@@ -29,17 +29,12 @@ async function main(target: string): Promise<number> {
   const kubeconform = await goTool('kubeconform', log);
   const kubeScoreBinary = await goTool('kube-score', log);
   const schemas = [targetSchema(), await newest];
+  const plainObjects = objects.map(({ object }) => object);
   const gates: [string, () => Promise<Finding[]>][] = [
     ['pod-security', () => podSecurity(kubeRules, objects)],
     ...schemas.map((source): [string, () => Promise<Finding[]>] => [
       `schema ${source.version}`,
-      () =>
-        validateSchemas(
-          kubeconform,
-          source,
-          files,
-          objects.map(({ object }) => object),
-        ),
+      () => validateSchemas(kubeconform, source, files, plainObjects),
     ]),
     ['kube-score', () => kubeScore(kubeScoreBinary, files)],
   ];
@@ -57,10 +52,7 @@ async function main(target: string): Promise<number> {
   let failedToRun = 0;
   for (const [index, [name]] of gates.entries()) {
     const result = await results[index]!;
-    let findings: Finding[];
-    if ('findings' in result) {
-      findings = result.findings;
-    } else {
+    if (!('findings' in result)) {
       const error = result.error;
       // Go on with the other gates: kube-score, for one, cannot read an object of the wrong
       // shape, which the schema gates have just explained.
@@ -68,6 +60,7 @@ async function main(target: string): Promise<number> {
       failedToRun += 1;
       continue;
     }
+    const { findings } = result;
     log(`${name}: ${findings.length === 0 ? 'ok' : `${findings.length} findings`} (${result.ms} ms)`);
     for (const finding of findings) {
       console.log(formatFinding(finding));

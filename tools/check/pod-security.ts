@@ -28,16 +28,17 @@ export async function podSecurity(kubeRules: string, objects: readonly ManifestO
   }
   const input = JSON.stringify(pods.map(({ template }) => ({ metadata: template.metadata, spec: template.spec })));
   const answers = JSON.parse((await run(kubeRules, ['pod-security'], { input })).stdout) as Violation[][];
-  return pods.flatMap(({ file, object, template }, index) =>
-    (answers[index] ?? []).map((violation) => ({
+  return pods.flatMap(({ file, object, template }, index) => {
+    const { kind, name } = objectId(object);
+    return (answers[index] ?? []).map((violation) => ({
       gate: 'pod-security',
       file: displayPath(file),
-      object: `${objectId(object).kind}/${objectId(object).name}`,
+      object: `${kind}/${name}`,
       field: template.path === '' ? 'spec' : `${template.path}.spec`,
       message: [
         violation.detail === '' ? violation.reason : `${violation.reason}: ${violation.detail}`,
         ...(violation.versions.length === 0 ? [] : [`[restricted ${violation.versions.join(', ')}]`]),
       ].join(' '),
-    })),
-  );
+    }));
+  });
 }

@@ -70,6 +70,11 @@ interface GroupVersionKind {
  * Quantity accept a number or a string, as the API server does. `null` is not allowed where
  * the API declares a type: a generated manifest has no reason to write one.
  */
+/** The schema file kubeconform looks up for a kind: {{ .ResourceKind }}{{ .KindSuffix }}, the group up to its first dot. */
+function schemaFileName(group: string, version: string, kind: string): string {
+  return [kind, ...(group === '' ? [] : [group.split('.')[0]]), version].join('-').toLowerCase() + '.json';
+}
+
 export function deriveKubeconformSchemas(
   source: ApiSchemaSource,
   dir: string,
@@ -92,8 +97,7 @@ export function deriveKubeconformSchemas(
       continue;
     }
     const { group, version, kind } = kinds[0] as GroupVersionKind;
-    // kubeconform's {{ .ResourceKind }}{{ .KindSuffix }}: the group up to its first dot.
-    const file = [kind, ...(group === '' ? [] : [group.split('.')[0]]), version].join('-').toLowerCase() + '.json';
+    const file = schemaFileName(group, version, kind);
     if (written.has(file)) {
       throw new Error(`schema file name ${file} would hold both ${written.get(file)} and ${name}`);
     }
@@ -103,7 +107,7 @@ export function deriveKubeconformSchemas(
   for (const { group, version, kind, schema } of customResourceSchemas(customResourceDefinitions)) {
     // A custom kind is only as valid as its definition says, under the same strict rules; the
     // schema gate checks the CustomResourceDefinition itself.
-    const file = `${kind}-${group.split('.')[0]}-${version}`.toLowerCase() + '.json';
+    const file = schemaFileName(group, version, kind);
     if (!written.has(file)) {
       written.set(file, `${kind}.${group}/${version}`);
       const top = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };

@@ -96,7 +96,7 @@ if [[ $mode == real ]]; then
     pids=$( (find /sys/fs/cgroup/*/"${CGROUP_ROOT#/}" -name cgroup.procs -exec cat {} + 2>/dev/null
       pgrep -f -- "-address $CONTAINERD_SOCKET") | sort -u)
     [[ -n $pids ]] || break
-    kill -KILL $pids 2>/dev/null || true
+    kill -KILL $pids 2>/dev/null
     sleep 0.2
   done
   # The pods' network namespaces, as containerd recorded them (/var/run is /run); deleting
@@ -105,10 +105,10 @@ if [[ $mode == real ]]; then
     ip netns delete "$(basename "$ns")" 2>/dev/null || { umount -l "$ns"; rm -f "$ns"; }
   done
   awk '$1 == "shim-socket" { print $2 }' "$node/host-paths" 2>/dev/null | xargs -r rm -f
-  ip link delete "$NODE_BRIDGE" 2>/dev/null || true
+  ip link delete "$NODE_BRIDGE" 2>/dev/null
   # kube-proxy's own cleanup removes its chains (iptables, both families); the kubelet's
   # canary chains and this cluster's FORWARD rule go by name and comment.
-  "$BIN_DIR/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  "$BIN_DIR/kube-proxy" --cleanup >/dev/null 2>&1
   for family in iptables ip6tables; do
     while "$family" -w -S FORWARD 2>/dev/null | grep -q -- "--comment $IPTABLES_TAG"; do
       rule=$("$family" -w -S FORWARD | grep -m1 -- "--comment $IPTABLES_TAG")
@@ -135,7 +135,7 @@ if [[ $mode == real ]]; then
   # the kubelet's volume tmpfs), deepest first.
   mapfile -t mounts < <(awk -v dir="$STATE_DIR/" 'index($5, dir) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
   for mount in "${mounts[@]}"; do
-    umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null || true
+    umount "$mount" 2>/dev/null || umount -l "$mount" 2>/dev/null
   done
   for hierarchy in /sys/fs/cgroup/*/; do
     [[ -d $hierarchy${CGROUP_ROOT#/} ]] && find "$hierarchy${CGROUP_ROOT#/}" -depth -type d -exec rmdir {} + 2>/dev/null

@@ -7,11 +7,11 @@
 # network namespace and shim socket) and the network namespaces that were there before the
 # node started; any other one still there is the node's too.
 # Exits 1, naming each, if anything is left; 0 with one line if nothing is.
-# Usage: leftovers.sh STATE_DIR [RECORD]
+# Usage: leftovers.sh STATE_DIR RECORD
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-state_dir=${1:?usage: leftovers.sh STATE_DIR [RECORD]}
-record=${2:-/dev/null}
+state_dir=${1:?usage: leftovers.sh STATE_DIR RECORD}
+record=${2:?usage: leftovers.sh STATE_DIR RECORD}
 
 left=()
 while read -r pid; do
@@ -27,16 +27,10 @@ ip link show "$NODE_BRIDGE" >/dev/null 2>&1 && left+=("interface $NODE_BRIDGE")
 while read -r veth; do
   [[ -n $veth ]] && left+=("interface $veth (enslaved to $NODE_BRIDGE)")
 done < <(ip -o link show master "$NODE_BRIDGE" 2>/dev/null | awk -F': ' '{ print $2 }')
-# /var/run is /run: containerd records one, ls shows the other.
-before=$(awk '$1 == "netns-before" { sub("^/var/run/", "/run/", $2); print $2 }' "$record")
+before=$(awk '$1 == "netns-before" { print $2 }' "$record")
 for ns in /run/netns/*; do
   [[ -e $ns ]] || continue
-  if grep -qxF "$ns" <<<"$before"; then
-    continue
-  fi
-  if [[ $record != /dev/null ]] || ip -n "$(basename "$ns")" -4 -o addr show 2>/dev/null | grep -q " ${NODE_IP%.*}\."; then
-    left+=("network namespace $ns")
-  fi
+  grep -qxF "$ns" <<<"$before" || left+=("network namespace $ns")
 done
 while read -r kind value; do
   if [[ $kind == shim-socket ]]; then

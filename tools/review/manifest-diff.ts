@@ -423,8 +423,7 @@ function fieldFlags(id: ObjectId, change: Omit<FieldChange, 'flags'>, old: KubeO
 
 function removedFlag(id: ObjectId, old: KubeObject): Flag {
   const reason = `removed: \`kubectl apply -f dist\` leaves the ${id.kind} in the cluster; \`npm run apply\` prunes it, and what it runs goes too`;
-  const ports = getPath(old, 'spec', 'ports');
-  if (id.kind === 'Service' && Array.isArray(ports) && ports.some((port) => getPath(port, 'nodePort') !== undefined)) {
+  if (nodePorts(old).length > 0) {
     // kubectl prunes only after every object applied; a new Service taking this nodePort
     // (a renamed FibClient) would be refused first, so the old one must go before.
     return {
