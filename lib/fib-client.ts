@@ -15,7 +15,7 @@ import {
   PORT_RULE,
   type PropRules,
   nameRule,
-  validateProps,
+  readProps,
 } from './validation';
 
 const POD_SUFFIX = '-pod';
@@ -89,6 +89,11 @@ export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
  * a NodePort Service that selects it.
  */
 export class FibClient extends Construct {
+  /** The props a FibClient takes. */
+  public static readonly propNames: readonly string[] = Object.keys(PROP_RULES);
+  /** The label keys its Service and NetworkPolicy select the Pod by. */
+  public static readonly selectorLabelKeys: readonly string[] = ['component', INSTANCE_LABEL];
+
   /** The Pod running the web app. */
   public readonly pod: kplus.Pod;
   /** The NodePort Service in front of the Pod. */
@@ -98,15 +103,15 @@ export class FibClient extends Construct {
 
   constructor(scope: Construct, id: string, props: FibClientProps = {}) {
     super(scope, id);
-    validateProps('FibClient', props, PROP_RULES);
+    const checked = readProps('FibClient', props, PROP_RULES);
     checkUniqueObjects(this);
-    const name = props.name ?? 'fib-client';
-    const image = props.image ?? DEFAULT_IMAGE;
-    const component = props.component ?? 'web';
-    const containerPort = props.containerPort ?? 3000;
-    const servicePort = props.servicePort ?? 3050;
-    const nodePort = props.nodePort ?? 31515;
-    const networkPolicy = props.networkPolicy ?? true;
+    const name = checked.name ?? 'fib-client';
+    const image = checked.image ?? DEFAULT_IMAGE;
+    const component = checked.component ?? 'web';
+    const containerPort = checked.containerPort ?? 3000;
+    const servicePort = checked.servicePort ?? 3050;
+    const nodePort = checked.nodePort ?? 31515;
+    const networkPolicy = checked.networkPolicy ?? true;
 
     const labels = { component, [INSTANCE_LABEL]: name };
 
