@@ -109,6 +109,13 @@ describe('production options', () => {
   });
 });
 
+test('an image tagged latest and pinned by digest is pulled Always, as Kubernetes defaults it', () => {
+  const image = 'nginx:latest@sha256:f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d';
+  const deployment = findObject(nginx({ image }), 'Deployment', 'nginx-deployment');
+  expect(deployment.spec.template.spec.containers[0]).toMatchObject({ image, imagePullPolicy: 'Always' });
+  expect(deployment.metadata).not.toHaveProperty('annotations');
+});
+
 test('an untagged image is not excused from kube-score', () => {
   const deployment = findObject(nginx({ image: 'nginx' }), 'Deployment', 'nginx-deployment');
   expect(deployment.metadata).not.toHaveProperty('annotations');
