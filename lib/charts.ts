@@ -40,8 +40,7 @@ function splitProps<P extends object>(
   const snapshot = snapshotProps(chart, props, [...Object.keys(CHART_PROP_RULES), ...constructPropNames]);
   validateProps(chart, snapshot, CHART_PROP_RULES);
   const { namespace, labels, disableResourceNameHashes, ...constructProps } = snapshot as ChartProps;
-  const selectorLabels = Object.keys(labels ?? {}).filter((key) => SELECTOR_LABEL_KEYS.includes(key));
-  if (selectorLabels.length > 0) {
+  if (Object.keys(labels ?? {}).some((key) => SELECTOR_LABEL_KEYS.includes(key))) {
     throw new Error(
       `${chart}: labels must not use the keys ${SELECTOR_LABEL_KEYS.join(', ')} (got ${received(labels)}): ` +
         "the sandbox's Services, Deployments, PodDisruptionBudgets and NetworkPolicies select pods by them, and a " +
