@@ -103,15 +103,16 @@ export class FibClient extends Construct {
 
   constructor(scope: Construct, id: string, props: FibClientProps = {}) {
     super(scope, id);
-    const checked = readProps('FibClient', props, PROP_RULES);
+    // From here on, props is what was read and checked: a plain object of the props that are set.
+    props = readProps('FibClient', props, PROP_RULES);
     checkUniqueObjects(this);
-    const name = checked.name ?? 'fib-client';
-    const image = checked.image ?? DEFAULT_IMAGE;
-    const component = checked.component ?? 'web';
-    const containerPort = checked.containerPort ?? 3000;
-    const servicePort = checked.servicePort ?? 3050;
-    const nodePort = checked.nodePort ?? 31515;
-    const networkPolicy = checked.networkPolicy ?? true;
+    const name = props.name ?? 'fib-client';
+    const image = props.image ?? DEFAULT_IMAGE;
+    const component = props.component ?? 'web';
+    const containerPort = props.containerPort ?? 3000;
+    const servicePort = props.servicePort ?? 3050;
+    const nodePort = props.nodePort ?? 31515;
+    const networkPolicy = props.networkPolicy ?? true;
 
     const labels = { component, [INSTANCE_LABEL]: name };
 

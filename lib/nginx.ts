@@ -82,15 +82,16 @@ export class NginxDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxDeploymentProps = {}) {
     super(scope, id);
-    const checked = readProps('NginxDeployment', props, PROP_RULES);
+    // From here on, props is what was read and checked: a plain object of the props that are set.
+    props = readProps('NginxDeployment', props, PROP_RULES);
     checkUniqueObjects(this);
-    const name = checked.name ?? 'nginx';
-    const image = checked.image ?? 'nginx:1.14.2';
-    const replicas = checked.replicas ?? 2;
-    const containerPort = checked.containerPort ?? 80;
-    const podDisruptionBudget = checked.podDisruptionBudget ?? true;
-    const networkPolicy = checked.networkPolicy ?? true;
-    const podAntiAffinity = checked.podAntiAffinity ?? true;
+    const name = props.name ?? 'nginx';
+    const image = props.image ?? 'nginx:1.14.2';
+    const replicas = props.replicas ?? 2;
+    const containerPort = props.containerPort ?? 80;
+    const podDisruptionBudget = props.podDisruptionBudget ?? true;
+    const networkPolicy = props.networkPolicy ?? true;
+    const podAntiAffinity = props.podAntiAffinity ?? true;
 
     const labels = { app: name };
 
