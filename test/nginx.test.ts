@@ -81,8 +81,10 @@ describe('defaults', () => {
     });
   });
 
-  test('kube-score may not flag IfNotPresent on the pinned image, and nothing else', () => {
-    expect(deployment.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'container-image-pull-policy' } });
+  test('kube-score may not flag IfNotPresent on the pinned image nor the probes, and nothing else', () => {
+    expect(deployment.metadata).toMatchObject({
+      annotations: { 'kube-score/ignore': 'container-image-pull-policy,pod-probes-identical' },
+    });
   });
 });
 
@@ -109,9 +111,9 @@ describe('production options', () => {
   });
 });
 
-test('an untagged image is not excused from kube-score', () => {
+test('an untagged image is not excused from kube-score for its pull policy', () => {
   const deployment = findObject(nginx({ image: 'nginx' }), 'Deployment', 'nginx-deployment');
-  expect(deployment.metadata).not.toHaveProperty('annotations');
+  expect(deployment.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'pod-probes-identical' } });
 });
 
 test('names, labels, replicas and port follow the props', () => {
