@@ -38,7 +38,7 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/tools/e2e/**/*.test.ts'],
+      testMatch: ['<rootDir>/tools/e2e/*.test.ts'],
     },
   ],
 };

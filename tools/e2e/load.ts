@@ -41,7 +41,7 @@ export interface LoadResult {
 }
 
 /** The fields of `vegeta report -type=json` read here. */
-interface VegetaReport {
+export interface VegetaReport {
   readonly requests: number;
   /** The share of requests answered 2xx or 3xx. */
   readonly success: number;
@@ -105,7 +105,7 @@ export class Load {
 }
 
 /** vegeta's report plus what its per-request results say (see the file's comment). */
-function summarize(report: VegetaReport, encoded: string): LoadResult {
+export function summarize(report: VegetaReport, encoded: string): LoadResult {
   const results = encoded
     .split('\n')
     .filter((line) => line.trim() !== '')

@@ -1,8 +1,10 @@
 // docs/reliability.md: what the fault suites measured, as tables a user reads. Each suite
 // rewrites its own block between markers (`<!-- NAME:begin -->` … `<!-- NAME:end -->`) and
-// leaves the rest of the page, written by hand, as it is.
+// leaves the rest of the page, written by hand, as it is. The page is then formatted by the
+// project's formatter, so `npm run lint` passes on what a run wrote.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import * as prettier from 'prettier';
 
 export const RELIABILITY_DOC = path.resolve(__dirname, '../../docs/reliability.md');
 
@@ -13,7 +15,7 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 }
 
 /** Replaces the block `name` of docs/reliability.md with `markdown` (atomically: no half-written page). */
-export function writeReliabilityBlock(name: string, markdown: string): void {
+export async function writeReliabilityBlock(name: string, markdown: string): Promise<void> {
   const begin = `<!-- ${name}:begin -->`;
   const end = `<!-- ${name}:end -->`;
   const page = existsSync(RELIABILITY_DOC) ? readFileSync(RELIABILITY_DOC, 'utf8') : '';
@@ -23,8 +25,9 @@ export function writeReliabilityBlock(name: string, markdown: string): void {
     throw new Error(`${RELIABILITY_DOC} has no block ${begin} … ${end} to write the results into`);
   }
   const updated = `${page.slice(0, from + begin.length)}\n\n${markdown.trim()}\n\n${page.slice(to)}`;
+  const options = { ...(await prettier.resolveConfig(RELIABILITY_DOC)), filepath: RELIABILITY_DOC };
   const partial = `${RELIABILITY_DOC}.partial`;
-  writeFileSync(partial, updated);
+  writeFileSync(partial, await prettier.format(updated, options));
   renameSync(partial, RELIABILITY_DOC);
 }
 
