@@ -4,7 +4,10 @@
 // project's formatter, so `npm run lint` passes on what a run wrote.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as prettier from 'prettier';
+import { run } from '../common/process';
+
+/** The project's formatter (an ES module, which Jest's module loader cannot import: its CLI). */
+const PRETTIER = path.resolve(__dirname, '../../node_modules/.bin/prettier');
 
 export const RELIABILITY_DOC = path.resolve(__dirname, '../../docs/reliability.md');
 
@@ -25,9 +28,9 @@ export async function writeReliabilityBlock(name: string, markdown: string): Pro
     throw new Error(`${RELIABILITY_DOC} has no block ${begin} … ${end} to write the results into`);
   }
   const updated = `${page.slice(0, from + begin.length)}\n\n${markdown.trim()}\n\n${page.slice(to)}`;
-  const options = { ...(await prettier.resolveConfig(RELIABILITY_DOC)), filepath: RELIABILITY_DOC };
+  const formatted = (await run(PRETTIER, ['--stdin-filepath', RELIABILITY_DOC], { input: updated })).stdout;
   const partial = `${RELIABILITY_DOC}.partial`;
-  writeFileSync(partial, await prettier.format(updated, options));
+  writeFileSync(partial, formatted);
   renameSync(partial, RELIABILITY_DOC);
 }
 
