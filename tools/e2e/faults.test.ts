@@ -266,7 +266,7 @@ afterAll(async () => {
       `stopped with SIGTERM (SIGKILL if it has not exited 10 s later; kube-apiserver here never has), and a`,
       `control-plane one stays down ${seconds(OUTAGE_MS)} from its exit; recovery is from the fault until the case's`,
       `recovered state (the API server ready; the node and pods Ready; the pod serving) was first seen, polled every`,
-      `${seconds(POLL_MS)}. The fib-client liveness probe: ${describeProbe(probe)}.`,
+      `${POLL_MS} ms. The fib-client liveness probe: ${describeProbe(probe)}.`,
       '',
       markdownTable(
         [
