@@ -39,7 +39,7 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/tools/e2e/**/*.test.ts'],
+      testMatch: ['<rootDir>/tools/e2e/*.test.ts'],
     },
   ],
 };

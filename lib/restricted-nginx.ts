@@ -35,6 +35,11 @@ const FIRST_UNPRIVILEGED_PORT = 1024;
 // files uses a few MiB of that.
 const EPHEMERAL_STORAGE = { request: '32Mi', limit: '128Mi' } as const;
 
+// How long the liveness probe waits for nginx's answer, and how long a container that failed it
+// gets to exit before SIGKILL (see addRestrictedNginxContainer and addRestrictedEscapeHatches).
+const LIVENESS_TIMEOUT = Duration.seconds(2);
+const LIVENESS_KILL_GRACE = Duration.seconds(5);
+
 /** What differs between the sandbox's nginx workloads. */
 export interface RestrictedNginxOptions {
   /** Container name. */
@@ -139,10 +144,19 @@ function addRestrictedNginxContainer(workload: kplus.AbstractPod, options: Restr
       periodSeconds: Duration.seconds(1),
       failureThreshold: 30,
     }),
-    // Ready once nginx answers HTTP; alive while it accepts connections, so a slow page
-    // takes the pod out of the Service without restarting it.
+    // Ready once nginx answers HTTP. Alive while it answers HTTP within LIVENESS_TIMEOUT: a hung
+    // nginx (its processes stopped, not dead) still completes TCP handshakes through the
+    // kernel's listen backlog, so a TCP probe passes until that backlog is full, which an idle
+    // server never reaches (tools/e2e/faults.test.ts freezes the container and measures this).
+    // A slow page fails readiness first (every 5 s) and takes the pod out of the Service before
+    // three missed liveness probes restart it.
     readiness: kplus.Probe.fromHttpGet('/', { port: containerPort, periodSeconds: Duration.seconds(5) }),
-    liveness: kplus.Probe.fromTcpSocket({ port: containerPort, periodSeconds: Duration.seconds(10) }),
+    liveness: kplus.Probe.fromHttpGet('/', {
+      port: containerPort,
+      periodSeconds: Duration.seconds(10),
+      timeoutSeconds: LIVENESS_TIMEOUT,
+      failureThreshold: 3,
+    }),
   });
   for (const writable of WRITABLE_PATHS) {
     const volume = kplus.Volume.fromEmptyDir(workload, writable.id, writable.name, {
@@ -164,6 +178,12 @@ function addRestrictedEscapeHatches(workload: kplus.AbstractPod, podSpecPath: st
   apiObject.addJsonPatch(JsonPatch.add(`${podSpecPath}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
   workload.containers.forEach((_, index) => {
     const container = `${podSpecPath}/containers/${index}`;
+    // A container that failed its liveness probe is hung and will not act on SIGTERM (a frozen
+    // one cannot even receive it): kill it after LIVENESS_KILL_GRACE rather than the pod's 30 s,
+    // so it is serving again sooner. cdk8s-plus-27's Probe has no terminationGracePeriodSeconds.
+    apiObject.addJsonPatch(
+      JsonPatch.add(`${container}/livenessProbe/terminationGracePeriodSeconds`, LIVENESS_KILL_GRACE.toSeconds()),
+    );
     // The Capability enum has no "ALL".
     apiObject.addJsonPatch(JsonPatch.add(`${container}/securityContext/capabilities`, { drop: ['ALL'] }));
     // ContainerResources writes ephemeral storage in whole GiB only. The patched manifest goes
@@ -186,7 +206,14 @@ function nginxKubeScoreExceptions(image: string): string[] {
   // kube-score wants imagePullPolicy Always so that imagePullSecrets are checked on every
   // start. A pinned tag does not move and these public images need no secret: IfNotPresent,
   // Kubernetes' own default for a pinned tag, lets a pod start on a node that is offline.
-  return defaultPullPolicy(image) === kplus.ImagePullPolicy.IF_NOT_PRESENT ? ['container-image-pull-policy'] : [];
+  const pullPolicy =
+    defaultPullPolicy(image) === kplus.ImagePullPolicy.IF_NOT_PRESENT ? ['container-image-pull-policy'] : [];
+  // kube-score fears that a liveness probe asking what readiness asks restarts a pod that is
+  // only slow. Both ask `GET /` on purpose, as nginx has no cheaper page, but liveness waits
+  // longer (LIVENESS_TIMEOUT, not readiness's 1 s) three times 10 s apart: a slow nginx leaves the
+  // Service through readiness and stays up; only a hung one, which no TCP probe notices, is
+  // restarted.
+  return [...pullPolicy, 'pod-probes-identical'];
 }
 
 /**

@@ -41,7 +41,7 @@ describe('defaults', () => {
 
   test('probes use the serving port', () => {
     expect(container.readinessProbe.httpGet.port).toBe(3000);
-    expect(container.livenessProbe.tcpSocket.port).toBe(3000);
+    expect(container.livenessProbe.httpGet.port).toBe(3000);
   });
 
   test('the NetworkPolicy admits TCP 3000 from anywhere to component: web of this instance, and nothing out', () => {
@@ -54,8 +54,10 @@ describe('defaults', () => {
     });
   });
 
-  test('kube-score may not flag the latest-only image nor the NodePort, and nothing else', () => {
-    expect(pod.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'container-image-tag' } });
+  test('kube-score may not flag the latest-only image, the NodePort nor the probes, and nothing else', () => {
+    expect(pod.metadata).toMatchObject({
+      annotations: { 'kube-score/ignore': 'pod-probes-identical,container-image-tag' },
+    });
     expect(service.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'service-type' } });
   });
 });
@@ -76,12 +78,14 @@ describe('networkPolicy', () => {
 
 test('a pinned image is checked for its tag, and keeps IfNotPresent on purpose', () => {
   const pod = findObject(fibClient({ image: 'example/calc:2.0' }), 'Pod', 'fib-client-pod');
-  expect(pod.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'container-image-pull-policy' } });
+  expect(pod.metadata).toMatchObject({
+    annotations: { 'kube-score/ignore': 'container-image-pull-policy,pod-probes-identical' },
+  });
 });
 
-test('another untagged image is not excused from kube-score', () => {
+test('another untagged image is not excused from kube-score for its tag or pull policy', () => {
   const pod = findObject(fibClient({ image: 'example/calc' }), 'Pod', 'fib-client-pod');
-  expect(pod.metadata).not.toHaveProperty('annotations');
+  expect(pod.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'pod-probes-identical' } });
 });
 
 test('object names, labels and ports follow the props', () => {

@@ -81,8 +81,10 @@ describe('defaults', () => {
     });
   });
 
-  test('kube-score may not flag IfNotPresent on the pinned image, and nothing else', () => {
-    expect(deployment.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'container-image-pull-policy' } });
+  test('kube-score may not flag IfNotPresent on the pinned image nor the probes, and nothing else', () => {
+    expect(deployment.metadata).toMatchObject({
+      annotations: { 'kube-score/ignore': 'container-image-pull-policy,pod-probes-identical' },
+    });
   });
 });
 
@@ -113,12 +115,12 @@ test('an image tagged latest and pinned by digest is pulled Always, as Kubernete
   const image = 'nginx:latest@sha256:f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d';
   const deployment = findObject(nginx({ image }), 'Deployment', 'nginx-deployment');
   expect(deployment.spec.template.spec.containers[0]).toMatchObject({ image, imagePullPolicy: 'Always' });
-  expect(deployment.metadata).not.toHaveProperty('annotations');
+  expect(deployment.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'pod-probes-identical' } });
 });
 
-test('an untagged image is not excused from kube-score', () => {
+test('an untagged image is not excused from kube-score for its pull policy', () => {
   const deployment = findObject(nginx({ image: 'nginx' }), 'Deployment', 'nginx-deployment');
-  expect(deployment.metadata).not.toHaveProperty('annotations');
+  expect(deployment.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'pod-probes-identical' } });
 });
 
 test('names, labels, replicas and port follow the props', () => {

@@ -79,7 +79,15 @@ describe.each([
 
   test('has readiness and liveness probes, and no service account token', () => {
     expect(container.readinessProbe.httpGet.path).toBe('/');
-    expect(container.livenessProbe.tcpSocket).toBeDefined();
+    // HTTP, with a timeout: a TCP probe passes on a hung nginx whose kernel still accepts
+    // connections (tools/e2e/faults.test.ts, the frozen container).
+    expect(container.livenessProbe).toEqual({
+      httpGet: { path: '/', port: container.ports[0].containerPort, scheme: 'HTTP' },
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      failureThreshold: 3,
+      terminationGracePeriodSeconds: 5,
+    });
     expect(podSpec.automountServiceAccountToken).toBe(false);
   });
 });
@@ -106,5 +114,7 @@ test('the one step gives a Pod and a Deployment the same pod, finding each pod s
   expect(pod.metadata.labels).toEqual(labels);
   expect(pod.spec.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
   expect(pod.spec).not.toHaveProperty('hostNetwork');
-  expect(pod.metadata).toMatchObject({ annotations: { 'kube-score/ignore': 'container-image-pull-policy' } });
+  expect(pod.metadata).toMatchObject({
+    annotations: { 'kube-score/ignore': 'container-image-pull-policy,pod-probes-identical' },
+  });
 });

@@ -8,6 +8,7 @@
 # Safe to run twice or with nothing up.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/components.sh"
 
 force=0
 for arg in "$@"; do
@@ -31,37 +32,11 @@ fi
 log "stopping the cluster in $STATE_DIR, started by the checkout $owner"
 mode=$(cat "$STATE_DIR/node-mode" 2>/dev/null || echo kwok)
 
-# A process that exited but was not yet reaped (a zombie) counts as stopped.
-alive() { local state; state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]; }
-
-# stop NAME...: signals each component that still runs, then waits for all of them (so they
-# shut down in parallel), killing any that takes more than 10 s.
-stop() {
-  local name pid entry stopping=()
-  for name in "$@"; do
-    # Only a pid that still runs the recorded executable: after a reboot the number may
-    # belong to some other process.
-    running "$name" || continue
-    read -r pid _ <"$STATE_DIR/pids/$name.pid"
-    log "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    stopping+=("$name:$pid")
-  done
-  for entry in "${stopping[@]}"; do
-    name=${entry%%:*} pid=${entry#*:}
-    for _ in $(seq 100); do alive "$pid" || break; sleep 0.1; done
-    if alive "$pid"; then
-      log "$name did not stop within 10s, killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-}
-
 # The real node's containers first. The kubelet goes before them, or it would start new pod
 # sandboxes for the ones removed here; containerd stays, so that each task is killed and
 # deleted through it and its shim exits.
 if [[ $mode == real && -S $CONTAINERD_SOCKET ]]; then
-  stop kubelet
+  stop_components kubelet
   ctr=(ctr --address "$CONTAINERD_SOCKET" -n k8s.io)
   # What containerd made on the host for them, to remove and then check below: each pod
   # sandbox's network namespace, and the socket of its shim, named by a hash of containerd's
@@ -82,7 +57,7 @@ fi
 
 if [[ -f $STATE_DIR/pids/order ]]; then
   mapfile -t order < <(tac "$STATE_DIR/pids/order")
-  stop "${order[@]}"
+  stop_components "${order[@]}"
 fi
 
 if [[ $mode == real ]]; then

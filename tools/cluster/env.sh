@@ -21,6 +21,7 @@ BIN_DIR="${K8S_SANDBOX_BIN_DIR:-$CACHE_DIR/bin/k8s-$K8S_VERSION-etcd-$ETCD_VERSI
 # One running cluster per state dir. The e2e test sets its own state dir and
 # port base, so it never collides with a sandbox a user has up.
 STATE_DIR="${K8S_SANDBOX_STATE_DIR:-${XDG_RUNTIME_DIR:-/tmp}/k8s-sandbox-cluster}"
+PKI="$STATE_DIR/pki"
 PORT_BASE="${K8S_SANDBOX_PORT_BASE:-16000}"
 APISERVER_PORT=$((PORT_BASE + 443))
 ETCD_CLIENT_PORT=$((PORT_BASE + 379))
@@ -28,6 +29,9 @@ ETCD_PEER_PORT=$((PORT_BASE + 380))
 CONTROLLER_MANAGER_PORT=$((PORT_BASE + 257))
 SCHEDULER_PORT=$((PORT_BASE + 259))
 KWOK_PORT=$((PORT_BASE + 247))
+# The API server's range for Service ClusterIPs: kube-proxy routes them on the real node;
+# with kwok nothing ever sends traffic to them. Pod IPs come from POD_SUBNET (below).
+SERVICE_CIDR=10.96.0.0/16
 
 # The real node (up.sh --real-node, tools/cluster/node.sh). There can be one per machine:
 # the bridge, the cgroup root and kube-proxy's iptables chains are the machine's.

@@ -66,8 +66,7 @@ log: {level: warn}
 storage: {filesystem: {rootdirectory: $node/registry}}
 http: {addr: 127.0.0.1:$REGISTRY_PORT}
 YAML
-  start_exe registry "$(command -v docker-registry)" serve "$node/registry.yaml"
-  wait_for registry curl -sf "http://127.0.0.1:$REGISTRY_PORT/v2/"
+  start_component registry
   # The names dist/ uses; containerd resolves them to docker.io/... and asks the mirror.
   local image
   for image in "nginx-1.14.2 library/nginx:1.14.2" "fib-client rgederin/fib-client-standalone-k8s:latest"; do
@@ -143,8 +142,7 @@ oom_score = 0
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = "$node/certs.d"
 TOML
-  start_exe containerd "$(command -v containerd)" --config "$node/containerd.toml"
-  wait_for containerd ctr --address "$CONTAINERD_SOCKET" version
+  start_component containerd
   # The pod sandbox image is imported, as kind does, so no pull is ever needed for it.
   skopeo copy --quiet "oci:$oci:pause" "oci-archive:$node/pause.tar:$PAUSE_IMAGE"
   ctr --address "$CONTAINERD_SOCKET" -n k8s.io images import --no-unpack "$node/pause.tar" >/dev/null
@@ -190,10 +188,7 @@ evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available:
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 YAML
-  start kubelet --config="$node/kubelet.yaml" --kubeconfig="$STATE_DIR/kubelet.kubeconfig" \
-    --root-dir="$node/kubelet" --cert-dir="$node/kubelet/pki" \
-    --hostname-override="$NODE_NAME" --node-ip="$NODE_IP"
-  wait_for kubelet curl -sf "http://127.0.0.1:$KUBELET_HEALTHZ_PORT/healthz"
+  start_component kubelet
 
   log "[8/9] starting kube-proxy (iptables mode), NodePorts on 127.0.0.1 only"
   cat >"$node/kube-proxy.yaml" <<YAML
@@ -214,8 +209,7 @@ oomScoreAdj: 0
 # Leave the host's conntrack table size and timeouts as they are.
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 YAML
-  start kube-proxy --config="$node/kube-proxy.yaml"
-  wait_for kube-proxy curl -sf "http://127.0.0.1:$KUBE_PROXY_HEALTHZ_PORT/healthz"
+  start_component kube-proxy
 
   log "[9/9] waiting for node $NODE_NAME to be Ready"
   kubectl --kubeconfig "$STATE_DIR/kubeconfig" wait --for=condition=Ready "node/$NODE_NAME" --timeout=120s >/dev/null

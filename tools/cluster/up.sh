@@ -13,6 +13,7 @@
 # files) lives in $STATE_DIR; tools/cluster/down.sh stops it all and removes it.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/components.sh"
 
 real_node=${K8S_SANDBOX_REAL_NODE:-0}
 for arg in "$@"; do
@@ -22,9 +23,6 @@ for arg in "$@"; do
   esac
 done
 [[ $real_node == 1 ]] || NODE_NAME=kwok-node-0
-# The API server's range for Service ClusterIPs: kube-proxy routes them on the real node;
-# with kwok nothing ever sends traffic to them. Pod IPs come from POD_SUBNET (env.sh).
-SERVICE_CIDR=10.96.0.0/16
 
 for tool in go openssl curl kubectl; do
   command -v "$tool" >/dev/null || { echo "up.sh needs $tool on PATH" >&2; exit 1; }
@@ -69,7 +67,6 @@ echo "$SANDBOX_ROOT" >"$STATE_DIR/owner"
 echo "$([[ $real_node == 1 ]] && echo real || echo kwok)" >"$STATE_DIR/node-mode"
 # If anything below fails, stop what already started instead of leaving it behind.
 trap '[[ $? -eq 0 ]] || { log "start failed, stopping"; "$SANDBOX_ROOT/tools/cluster/down.sh"; }' EXIT
-PKI="$STATE_DIR/pki"
 
 # --- certificates ---------------------------------------------------------
 log "creating certificates and kubeconfigs in $STATE_DIR"
@@ -149,139 +146,25 @@ kubeconfig kube-scheduler.kubeconfig kube-scheduler
 kubeconfig kwok.kubeconfig kwok
 [[ $real_node == 0 ]] || real_node_certs
 
-# --- processes ------------------------------------------------------------
-# start_exe NAME EXE ARGS...: runs EXE in the background, detached from this shell's
-# stdin/stdout so callers never wait on it, and records its pid and executable (down.sh
-# signals a pid only while it still runs that executable) and the start order.
-start_exe() {
-  local name=$1 exe=$2; shift 2
-  nohup "$exe" "$@" >"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
-  echo "$! $exe" >"$STATE_DIR/pids/$name.pid"
-  echo "$name" >>"$STATE_DIR/pids/order"
-}
-# start NAME ARGS...: start_exe with the binary that build.sh built.
-start() { local name=$1; shift; start_exe "$name" "$BIN_DIR/$name" "$@"; }
-
-# wait_for NAME CHECK...: polls CHECK until it succeeds, failing early with
-# the log tail if NAME exits, or after 120s.
-wait_for() {
-  local name=$1; shift
-  local pid deadline=$((SECONDS + 120))
-  read -r pid _ <"$STATE_DIR/pids/$name.pid"
-  until "$@" >/dev/null 2>&1; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "$name exited; last lines of $STATE_DIR/logs/$name.log:"; tail -n 20 "$STATE_DIR/logs/$name.log" >&2
-      exit 1
-    fi
-    if ((SECONDS > deadline)); then
-      log "$name not ready after 120s; last lines of $STATE_DIR/logs/$name.log:"; tail -n 20 "$STATE_DIR/logs/$name.log" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
-}
-# healthy URL [curl args]: HTTPS GET over loopback, verified against the sandbox CA.
-healthy() { curl -sf --cacert "$PKI/ca.crt" "$@"; }
-
+# --- processes (their command lines are in components.sh) -------------------
 steps=$([[ $real_node == 1 ]] && echo 9 || echo 5)
 log "[1/$steps] starting etcd $ETCD_VERSION on 127.0.0.1:$ETCD_CLIENT_PORT"
-# --unsafe-no-fsync: the data is thrown away at down.sh, and fsync dominates on slow disks.
-start etcd --name=sandbox --data-dir="$STATE_DIR/etcd-data" --unsafe-no-fsync \
-  --listen-client-urls="https://127.0.0.1:$ETCD_CLIENT_PORT" --advertise-client-urls="https://127.0.0.1:$ETCD_CLIENT_PORT" \
-  --listen-peer-urls="https://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls="https://127.0.0.1:$ETCD_PEER_PORT" \
-  --initial-cluster="sandbox=https://127.0.0.1:$ETCD_PEER_PORT" \
-  --cert-file="$PKI/etcd.crt" --key-file="$PKI/etcd.key" --client-cert-auth --trusted-ca-file="$PKI/ca.crt" \
-  --peer-cert-file="$PKI/etcd.crt" --peer-key-file="$PKI/etcd.key" --peer-client-cert-auth --peer-trusted-ca-file="$PKI/ca.crt"
-wait_for etcd healthy "https://127.0.0.1:$ETCD_CLIENT_PORT/health" \
-  --cert "$PKI/apiserver-etcd-client.crt" --key "$PKI/apiserver-etcd-client.key"
-
+start_component etcd
 log "[2/$steps] starting kube-apiserver $K8S_VERSION on https://127.0.0.1:$APISERVER_PORT"
-# Default admission plugins stay on (PodSecurity, ServiceAccount, ...);
-# NodeRestriction is the one recommended addition. The endpoints of the
-# "kubernetes" Service are left unmanaged: the API server's only address is
-# loopback, which Endpoints may not hold, and no pod here needs to reach it.
-start kube-apiserver --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
-  --endpoint-reconciler-type=none \
-  --etcd-servers="https://127.0.0.1:$ETCD_CLIENT_PORT" --etcd-cafile="$PKI/ca.crt" \
-  --etcd-certfile="$PKI/apiserver-etcd-client.crt" --etcd-keyfile="$PKI/apiserver-etcd-client.key" \
-  --tls-cert-file="$PKI/kube-apiserver.crt" --tls-private-key-file="$PKI/kube-apiserver.key" \
-  --client-ca-file="$PKI/ca.crt" --authorization-mode=Node,RBAC \
-  --enable-admission-plugins=NodeRestriction \
-  --service-cluster-ip-range="$SERVICE_CIDR" --service-node-port-range=30000-32767 \
-  --service-account-issuer=https://kubernetes.default.svc.cluster.local \
-  --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
-  --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
-  --kubelet-certificate-authority="$PKI/ca.crt" \
-  --kubelet-preferred-address-types=InternalIP --profiling=false \
-  --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
-  --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
-  --requestheader-extra-headers-prefix=X-Remote-Extra- \
-  --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key"
-wait_for kube-apiserver healthy "https://127.0.0.1:$APISERVER_PORT/readyz" \
-  --cert "$PKI/admin.crt" --key "$PKI/admin.key"
-
-# Both run alone, so leader election would only delay their start.
+start_component kube-apiserver
 log "[3/$steps] starting kube-controller-manager on 127.0.0.1:$CONTROLLER_MANAGER_PORT"
-start kube-controller-manager --bind-address=127.0.0.1 --secure-port="$CONTROLLER_MANAGER_PORT" \
-  --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key" \
-  --kubeconfig="$STATE_DIR/kube-controller-manager.kubeconfig" \
-  --authentication-kubeconfig="$STATE_DIR/kube-controller-manager.kubeconfig" \
-  --authorization-kubeconfig="$STATE_DIR/kube-controller-manager.kubeconfig" \
-  --client-ca-file="$PKI/ca.crt" --leader-elect=false --use-service-account-credentials \
-  --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
-  --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
-  --service-cluster-ip-range="$SERVICE_CIDR" --profiling=false
-wait_for kube-controller-manager healthy "https://127.0.0.1:$CONTROLLER_MANAGER_PORT/healthz"
-
+start_component kube-controller-manager
 log "[4/$steps] starting kube-scheduler on 127.0.0.1:$SCHEDULER_PORT"
-start kube-scheduler --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" \
-  --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key" \
-  --kubeconfig="$STATE_DIR/kube-scheduler.kubeconfig" \
-  --authentication-kubeconfig="$STATE_DIR/kube-scheduler.kubeconfig" \
-  --authorization-kubeconfig="$STATE_DIR/kube-scheduler.kubeconfig" \
-  --client-ca-file="$PKI/ca.crt" --leader-elect=false --profiling=false
-wait_for kube-scheduler healthy "https://127.0.0.1:$SCHEDULER_PORT/healthz"
+start_component kube-scheduler
 
 export KUBECONFIG="$STATE_DIR/kubeconfig"
 if [[ $real_node == 1 ]]; then
   real_node_start
 else
-  # kwok manages only nodes carrying this annotation, so pointed at another
-  # cluster by mistake it would leave real nodes alone. Node IP 127.0.0.1: the
-  # API server's calls to "the kubelet" (logs, exec) then stay on loopback.
   log "[5/5] starting kwok $KWOK_VERSION on 127.0.0.1:$KWOK_PORT"
-  start kwok --kubeconfig="$STATE_DIR/kwok.kubeconfig" --config="$BIN_DIR/kwok-stages.yaml" \
-    --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-    --cidr="$POD_SUBNET" --node-ip=127.0.0.1 --node-port="$KWOK_PORT" \
-    --server-address="127.0.0.1:$KWOK_PORT" --node-lease-duration-seconds=40 \
-    --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key"
-  wait_for kwok healthy "https://127.0.0.1:$KWOK_PORT/healthz"
+  start_component kwok
 
-  log "creating fake node $NODE_NAME (kwok marks it Ready)"
-  kubectl create -f - >/dev/null <<NODE
-apiVersion: v1
-kind: Node
-metadata:
-  name: $NODE_NAME
-  annotations:
-    kwok.x-k8s.io/node: fake
-    node.alpha.kubernetes.io/ttl: "0"
-  labels:
-    kubernetes.io/arch: amd64
-    kubernetes.io/hostname: $NODE_NAME
-    kubernetes.io/os: linux
-    type: kwok
-# What the scheduler fits pods into: a mid-size node, with ephemeral storage
-# (kwok's own default has none, so any pod requesting it would stay Pending).
-status:
-  capacity: &resources
-    cpu: "16"
-    memory: 64Gi
-    ephemeral-storage: 100Gi
-    pods: "110"
-  allocatable: *resources
-NODE
-  kubectl wait --for=condition=Ready "node/$NODE_NAME" --timeout=60s >/dev/null
+  "$SANDBOX_ROOT/tools/cluster/kwok-node.sh" "$NODE_NAME"
 fi
 # Pods in a new namespace need its "default" ServiceAccount, which the
 # controller manager creates; wait so a first apply never races it.

@@ -1,4 +1,5 @@
-// The Go programs `npm run check` runs (kubeconform, kube-score, kube-rules), each built from
+// The Go programs the tools run (kubeconform, kube-score and kube-rules for `npm run check`, vegeta
+// for the fault suite `npm run test:e2e:faults`), each built from
 // the module under tools/ that pins it into ~/.cache/k8s-sandbox/check-bin/, keyed by a hash of
 // that module's go.mod, go.sum and own Go files: only the first run on a machine, or after a
 // version bump, builds; a warm run reads three small files and starts the binary.
@@ -11,7 +12,10 @@ import { run } from './process';
 const TOOLS_DIR = path.resolve(__dirname, '..');
 const GO_BUILD = path.join(__dirname, 'go-build.sh');
 
-/** Where each program comes from: its module folder and package, and the module whose version it reports. */
+/**
+ * Where each program comes from: its module folder and package, the module whose version it
+ * reports, and the variable that holds that version (`main.version` unless `versionVariable` says).
+ */
 const TOOLS = {
   kubeconform: {
     dir: 'check',
@@ -24,7 +28,13 @@ const TOOLS = {
     module: 'github.com/zegl/kube-score',
   },
   'kube-rules': { dir: 'check/kube-rules', pkg: '.', module: 'k8s.io/pod-security-admission' },
-} as const;
+  vegeta: {
+    dir: 'e2e',
+    pkg: 'github.com/tsenart/vegeta/v12',
+    module: 'github.com/tsenart/vegeta/v12',
+    versionVariable: 'main.Version',
+  },
+} satisfies Record<string, { dir: string; pkg: string; module: string; versionVariable?: string }>;
 
 export type ToolName = keyof typeof TOOLS;
 
@@ -69,8 +79,10 @@ export async function goTool(name: ToolName, log: (line: string) => void): Promi
   log(
     `building ${name} (${tool.module} ${version}) with go into ${path.dirname(binary)} (once per machine; a minute or two)`,
   );
-  // -X main.version: what `<tool> version` prints. The build, its progress lines and its
+  // -X: what `<tool> version` prints. The build, its progress lines and its
   // temporary name are go-build.sh's, the project's one way to build a Go program.
-  await run('bash', [GO_BUILD, `check: ${name}`, cwd, tool.pkg, binary, `-X main.version=${version}`], { echo: true });
+  const versionVariable = 'versionVariable' in tool ? tool.versionVariable : 'main.version';
+  const label = `${tool.dir.split('/')[0]}: ${name}`;
+  await run('bash', [GO_BUILD, label, cwd, tool.pkg, binary, `-X ${versionVariable}=${version}`], { echo: true });
   return binary;
 }

@@ -63,10 +63,15 @@ export function getJson(args: readonly string[]): any {
 }
 
 /**
- * Runs `check` until it stops throwing, then returns its result; after `timeoutMs` rethrows
- * its last error, so the failure says what was still wrong.
+ * Runs `check` until it stops throwing (every `intervalMs`), then returns its result; after
+ * `timeoutMs` rethrows its last error, so the failure says what was still wrong.
  */
-export async function eventually<T>(what: string, check: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs: number,
+  intervalMs = 1000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   progress(`waiting up to ${timeoutMs / 1000}s: ${what}`);
   for (;;) {
@@ -80,7 +85,7 @@ export async function eventually<T>(what: string, check: () => T | Promise<T>, t
     } finally {
       polling = false;
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { findObject } from '../../test/manifests';
 import { brokenCopy, type KubeObject, loadDist } from './dist';
+import { containerId, containerPids, type PodJson } from './node';
 import {
   createRestrictedNamespace,
   eventually,
@@ -46,25 +47,6 @@ const STEADY_MS = 30_000;
 let dist: KubeObject[];
 const tempDirs: string[] = [];
 
-interface ContainerStatus {
-  name: string;
-  ready: boolean;
-  restartCount: number;
-  containerID?: string;
-  imageID?: string;
-  state: { waiting?: { reason: string; message?: string }; running?: object; terminated?: object };
-  lastState?: { terminated?: { reason: string } };
-}
-interface PodJson {
-  metadata: { name: string; labels?: Record<string, string> };
-  spec: { containers: { name: string; resources?: { limits?: Record<string, string> } }[] };
-  status: {
-    podIP?: string;
-    conditions?: { type: string; status: string }[];
-    containerStatuses?: ContainerStatus[];
-  };
-}
-
 function apply(dir: string): void {
   kubectlOk(['apply', '-f', dir, '-n', NAMESPACE]);
 }
@@ -77,19 +59,6 @@ function podsOf(objects: readonly KubeObject[], name: string): PodJson[] {
 
 function allPods(): PodJson[] {
   return [getJson(['pod', FIB_POD, '-n', NAMESPACE]), ...podsOf(dist, DEPLOYMENT)];
-}
-
-/** Container id → pid of its main process, as containerd reports them (`ctr tasks ls`). */
-function containerPids(): Map<string, number> {
-  const out = execFileSync('ctr', ['--address', CONTAINERD_SOCKET, '-n', 'k8s.io', 'tasks', 'ls'], {
-    encoding: 'utf8',
-  });
-  const pids = new Map<string, number>();
-  for (const line of out.trim().split('\n').slice(1)) {
-    const [id, pid] = line.trim().split(/\s+/);
-    pids.set(id, Number(pid));
-  }
-  return pids;
 }
 
 /** The value of `field` in /proc/<pid>/status. */
@@ -254,10 +223,10 @@ describe('kubectl apply -f dist on a real node', () => {
 describe('the restrictions hold at runtime (from /proc of each container main process)', () => {
   /** Each running container: pod, container name, main pid, and its spec from dist/. */
   function containers() {
-    const pids = containerPids();
+    const pids = containerPids(CONTAINERD_SOCKET);
     return allPods().flatMap((pod) =>
       (pod.status.containerStatuses ?? []).map((status) => {
-        const id = (status.containerID ?? '').replace(/^containerd:\/\//, '');
+        const id = containerId(status);
         const pid = pids.get(id);
         if (!pid) {
           throw new Error(`no running task for ${pod.metadata.name}/${status.name} (${id})`);

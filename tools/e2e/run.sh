@@ -6,6 +6,12 @@
 #                                               root; always the local cluster. After it stops
 #                                               the cluster, down.sh checks that the node left
 #                                               nothing on the machine
+#   run.sh --faults                             tools/e2e/faults.test.ts on the same real node: the
+#                                               fault matrix under load, the second half of
+#                                               npm run test:e2e:faults; both write docs/reliability.md
+#   run.sh --nodes                              tools/e2e/nodes.test.ts on a kwok cluster of its own
+#                                               (always local: it adds fake nodes), the first half
+#                                               of npm run test:e2e:faults
 #   npm run test:e2e                            tools/e2e/dist-on-cluster, upgrade and update-rules.test.ts: builds (first time only) and starts the
 #                                               local control plane (tools/cluster),
 #                                               runs the test, and always stops it again
@@ -20,10 +26,13 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 
 real_node=false
-if [[ ${1:-} == --real-node ]]; then
-  real_node=true
-  shift
-fi
+faults=false
+nodes=false
+case ${1:-} in
+  --real-node) real_node=true; shift ;;
+  --faults) real_node=true faults=true; shift ;;
+  --nodes) nodes=true; shift ;;
+esac
 
 # Unique per run; chosen here so that teardown can remove it whatever happens.
 export E2E_NAMESPACE=${E2E_NAMESPACE:-k8s-sandbox-e2e-$(date +%s)-$RANDOM}
@@ -65,7 +74,7 @@ trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if ! $real_node && [[ -n ${KUBECONFIG:-} && ${E2E_CLUSTER:-} != local ]]; then
+if ! $real_node && ! $nodes && [[ -n ${KUBECONFIG:-} && ${E2E_CLUSTER:-} != local ]]; then
   echo "e2e: KUBECONFIG is set, so this run tests that cluster: context $(kubectl config current-context)," \
     "server $(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
   echo "e2e: (E2E_CLUSTER=local npm run test:e2e tests a local cluster of its own instead)"
@@ -87,7 +96,11 @@ else
   export KUBECONFIG="$K8S_SANDBOX_STATE_DIR/kubeconfig" E2E_LOCAL_CLUSTER=1
 fi
 
-if $real_node; then
+if $faults; then
+  test_file=(tools/e2e/faults.test.ts)
+elif $nodes; then
+  test_file=(tools/e2e/nodes.test.ts)
+elif $real_node; then
   test_file=(tools/e2e/real-node.test.ts)
 else
   # dist/ applied once, the upgrade scenarios (npm run apply) and the diff's update rules,

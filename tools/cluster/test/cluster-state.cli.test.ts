@@ -103,3 +103,44 @@ test('leftovers.sh names what down.sh recorded and is still there, and fails', (
   expect(result.stderr).toContain(`  shim socket ${socket}\n`);
   expect(result.status).toBe(1);
 });
+
+test('component.sh stops a recorded component by its pid, and refuses a name the cluster does not have', () => {
+  fakeCluster(root, { etcd: sleeper.pid! });
+  const unknown = run('component.sh', 'stop', 'etcdd');
+  expect(unknown.stderr).toContain(
+    `component.sh: 'etcdd' is not a component of the cluster in ${stateDir}; its components: etcd`,
+  );
+  expect(unknown.status).toBe(2);
+  expect(run('component.sh', 'running', 'etcd').status).toBe(0);
+
+  const stopped = run('component.sh', 'stop', 'etcd');
+  expect(stopped.stderr).toContain(`stopping etcd (pid ${sleeper.pid})`);
+  expect(stopped.status).toBe(0);
+  expect(run('component.sh', 'running', 'etcd').status).toBe(1);
+});
+
+test('component.sh refuses an unknown action or no name, naming what it takes', () => {
+  fakeCluster(root, { etcd: sleeper.pid! });
+  const action = run('component.sh', 'restart', 'etcd');
+  expect(action.stderr).toContain(
+    "component.sh: unknown action 'restart'; usage: component.sh stop|start|running NAME...",
+  );
+  expect(action.status).toBe(2);
+  const none = run('component.sh', 'stop');
+  expect(none.stderr).toContain('component.sh: no component named; usage: component.sh stop|start|running NAME...');
+  expect(none.status).toBe(2);
+});
+
+test('component.sh without a cluster says so', () => {
+  const result = run('component.sh', 'start', 'etcd');
+  expect(result.stderr).toContain(
+    `component.sh: no cluster in ${stateDir} (no pids/order); start one with npm run cluster:up`,
+  );
+  expect(result.status).toBe(1);
+});
+
+test('kwok-node.sh without a node name says how to call it', () => {
+  const result = run('kwok-node.sh');
+  expect(result.stderr).toContain('kwok-node.sh: no node named; usage: kwok-node.sh NAME...');
+  expect(result.status).toBe(2);
+});
