@@ -9,8 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { goTool } from '../common/go-tools';
-import { findObject } from '../../test/manifests';
-import { type KubeObject, loadDist } from './dist';
+import { type KubeObject, findObject } from '../common/kube';
+import { readManifests } from '../common/manifests';
 import { createRestrictedNamespace, eventually, getJson, isReady, kubectl, kubectlOk, progress } from './kube';
 import { Load, type LoadResult } from './load';
 import { containerCgroup, containerId, containerPids, isFrozen, killContainer, type PodJson, setFrozen } from './node';
@@ -233,7 +233,7 @@ beforeAll(async () => {
     );
   }
   vegeta = await goTool('vegeta', progress);
-  dist = loadDist(DIST);
+  dist = readManifests(DIST);
   await createRestrictedNamespace(NAMESPACE, WAIT_MS);
   kubectlOk(['apply', '-f', DIST, '-n', NAMESPACE]);
   await eventually('the node and every pod Ready', wholeCluster, WAIT_MS);
