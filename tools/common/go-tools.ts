@@ -24,7 +24,13 @@ const TOOLS = {
     module: 'github.com/zegl/kube-score',
   },
   'kube-rules': { dir: 'check/kube-rules', pkg: '.', module: 'k8s.io/pod-security-admission' },
+  // npm run apply's engine and its progress lines (tools/deploy/main.go).
+  helm: { dir: 'deploy', pkg: 'helm.sh/helm/v4/cmd/helm', module: 'helm.sh/helm/v4' },
+  'kstatus-watch': { dir: 'deploy', pkg: '.', module: 'github.com/fluxcd/cli-utils' },
 } as const;
+
+/** Where a program reads its version from, when not from main.version. */
+const VERSION_VARIABLE: Partial<Record<ToolName, string>> = { helm: 'helm.sh/helm/v4/internal/version.version' };
 
 export type ToolName = keyof typeof TOOLS;
 
@@ -46,7 +52,9 @@ export async function goModuleVersion(moduleDir: string, module: string): Promis
 export function binaryPath(name: ToolName): string {
   const moduleDir = toolModuleDir(name);
   const hash = crypto.createHash('sha256');
-  const sources = fs.readdirSync(moduleDir).filter((file) => file.endsWith('.go'));
+  // The module's own Go files count only for a program built from them (not for helm, which
+  // shares tools/deploy/go.mod with kstatus-watch).
+  const sources = TOOLS[name].pkg === '.' ? fs.readdirSync(moduleDir).filter((file) => file.endsWith('.go')) : [];
   for (const file of ['go.mod', 'go.sum', ...sources.sort()]) {
     hash
       .update(`${file}\0`)
@@ -69,8 +77,12 @@ export async function goTool(name: ToolName, log: (line: string) => void): Promi
   log(
     `building ${name} (${tool.module} ${version}) with go into ${path.dirname(binary)} (once per machine; a minute or two)`,
   );
-  // -X main.version: what `<tool> version` prints. The build, its progress lines and its
+  // -X main.version (or the tool's own variable): what `<tool> version` prints. The build, its progress lines and its
   // temporary name are go-build.sh's, the project's one way to build a Go program.
-  await run('bash', [GO_BUILD, `check: ${name}`, cwd, tool.pkg, binary, `-X main.version=${version}`], { echo: true });
+  await run(
+    'bash',
+    [GO_BUILD, `build: ${name}`, cwd, tool.pkg, binary, `-X ${VERSION_VARIABLE[name] ?? 'main.version'}=${version}`],
+    { echo: true },
+  );
   return binary;
 }
