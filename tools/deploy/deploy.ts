@@ -21,9 +21,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { goTool } from '../common/go-tools';
-import { type ObjectId, displayId, getPath, idKey, objectId } from '../common/kube';
+import { type KubeObject, type ObjectId, displayId, getPath, idKey, objectId } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
-import { runMain } from '../common/process';
+import { run, runMain } from '../common/process';
 import { explainFailure } from './explain';
 import { type Target, UsageError, helm, kubectl, resolveTarget, startProgress } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
@@ -146,6 +146,47 @@ async function releaseObjects(target: Target, helmBin: string): Promise<ObjectId
   });
 }
 
+/**
+ * Each bare Pod runs the images its spec names, and is Ready. An image changed in place is
+ * applied by the kubelet after it has already reported the Pod Ready at the new generation
+ * (with the old container still running), which kstatus, like Helm's waiter, takes as done; so
+ * this waits, with kubectl wait, until the kubelet reports each container running the new image
+ * (in the normalized form it reports, docker.io/library/nginx:1.14.2), then Ready.
+ */
+async function waitForPodImages(
+  target: Target,
+  watchBin: string,
+  pods: readonly { object: KubeObject; id: ObjectId }[],
+  seconds: number,
+  log: Logger,
+) {
+  for (const { object, id } of pods) {
+    const containers = (getPath(object, 'spec', 'containers') as { name: string; image: string }[] | undefined) ?? [];
+    const images = (await run(watchBin, ['normalize-image', ...containers.map((c) => c.image)])).stdout
+      .trim()
+      .split('\n');
+    const waits = [
+      ...containers.map(
+        (c, i) => `--for=jsonpath={.status.containerStatuses[?(@.name=="${c.name}")].image}=${images[i]}`,
+      ),
+      '--for=condition=Ready',
+    ];
+    for (const condition of waits) {
+      const result = await kubectl(
+        target,
+        ['wait', `pod/${id.name}`, '-n', id.namespace, condition, `--timeout=${seconds}s`],
+        { okExitCodes: [1] },
+      );
+      if (result.code !== 0) {
+        log(`${displayId(id)}: not running its images and Ready: ${result.stderr.trim()}`);
+        return false;
+      }
+    }
+    log(`${displayId(id)}: Current: runs ${images.join(', ')} and is Ready`);
+  }
+  return true;
+}
+
 /** Each Service with a selector has a ready endpoint (kubectl wait on its EndpointSlices). */
 async function waitForEndpoints(target: Target, services: readonly ObjectId[], seconds: number, log: Logger) {
   for (const service of services) {
@@ -185,6 +226,7 @@ async function deploy(request: Extract<ReturnType<typeof parseCommand>, { action
     return { object, id: { ...id, namespace: id.namespace || target.namespace } };
   });
   const ids = planned.map((p) => p.id);
+  const pods = planned.filter(({ id }) => id.kind === 'Pod' && id.group === '');
   const services = planned
     .filter(({ object, id }) => id.kind === 'Service' && id.group === '' && getPath(object, 'spec', 'selector'))
     .map((p) => p.id);
@@ -215,7 +257,11 @@ async function deploy(request: Extract<ReturnType<typeof parseCommand>, { action
       { okExitCodes: [1] },
     );
     const remaining = Math.max(1, request.timeoutSeconds - Math.round((Date.now() - started) / 1000));
-    if (upgrade.code === 0 && (await waitForEndpoints(target, services, remaining, log))) {
+    if (
+      upgrade.code === 0 &&
+      (await waitForPodImages(target, watchBin, pods, remaining, log)) &&
+      (await waitForEndpoints(target, services, remaining, log))
+    ) {
       if (migrating) {
         await finishApplySetMove(target, ids, log);
       }
@@ -227,7 +273,7 @@ async function deploy(request: Extract<ReturnType<typeof parseCommand>, { action
       log(`deployed: revision ${after.at(-1)?.revision}, all ${ids.length} objects healthy`);
       return 0;
     }
-    const why = upgrade.code === 0 ? 'a Service has no ready endpoint' : upgrade.stderr.trim();
+    const why = upgrade.code === 0 ? 'a Pod or Service is not ready (above)' : upgrade.stderr.trim();
     log(`FAILED: ${why}`);
     for (const line of await explainFailure(target, ids, started, progress.latest())) {
       console.log(line);

@@ -5,6 +5,7 @@ go 1.26.0
 tool helm.sh/helm/v4/cmd/helm
 
 require (
+	github.com/distribution/reference v0.6.0
 	github.com/fluxcd/cli-utils v1.2.2
 	github.com/spf13/pflag v1.0.10
 	k8s.io/apimachinery v0.37.1

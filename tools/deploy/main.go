@@ -5,6 +5,10 @@
 // and rules Helm's `--wait=watcher` waits on, so the lines show exactly what Helm is waiting for.
 // Stdin: one object a line, "group<TAB>kind<TAB>namespace<TAB>name"; a cluster-scoped kind's
 // namespace is dropped. Flags: kubectl's own (--kubeconfig, --context, ...). Runs until killed.
+//
+// `kstatus-watch normalize-image IMAGE...` prints each image reference as the kubelet reports a
+// running container's image (docker.io/library/nginx:1.14.2 for nginx:1.14.2), by the
+// distribution/reference rules container runtimes use.
 package main
 
 import (
@@ -14,6 +18,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/distribution/reference"
 	"github.com/fluxcd/cli-utils/pkg/kstatus/polling/event"
 	"github.com/fluxcd/cli-utils/pkg/kstatus/watcher"
 	"github.com/fluxcd/cli-utils/pkg/object"
@@ -25,6 +30,17 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "normalize-image" {
+		for _, image := range os.Args[2:] {
+			named, err := reference.ParseNormalizedNamed(image)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "kstatus-watch: image %q: %v\n", image, err)
+				os.Exit(1)
+			}
+			fmt.Println(reference.TagNameOnly(named).String())
+		}
+		return
+	}
 	if err := watch(); err != nil {
 		fmt.Fprintf(os.Stderr, "kstatus-watch: %v\n", err)
 		os.Exit(1)
