@@ -150,8 +150,9 @@ async function releaseObjects(target: Target, helmBin: string): Promise<ObjectId
  * Each bare Pod runs the images its spec names, and is Ready. An image changed in place is
  * applied by the kubelet after it has already reported the Pod Ready at the new generation
  * (with the old container still running), which kstatus, like Helm's waiter, takes as done; so
- * this waits, with kubectl wait, until the kubelet reports each container running the new image
- * (in the normalized form it reports, docker.io/library/nginx:1.14.2), then Ready.
+ * this waits until every container's status names the spec's image (as written, or normalized
+ * as a container runtime reports it: docker.io/library/nginx:1.14.2), then with kubectl wait
+ * until the Pod is Ready.
  */
 async function waitForPodImages(
   target: Target,
@@ -160,29 +161,45 @@ async function waitForPodImages(
   seconds: number,
   log: Logger,
 ) {
+  const deadline = Date.now() + seconds * 1000;
   for (const { object, id } of pods) {
     const containers = (getPath(object, 'spec', 'containers') as { name: string; image: string }[] | undefined) ?? [];
-    const images = (await run(watchBin, ['normalize-image', ...containers.map((c) => c.image)])).stdout
+    const normalized = (await run(watchBin, ['normalize-image', ...containers.map((c) => c.image)])).stdout
       .trim()
       .split('\n');
-    const waits = [
-      ...containers.map(
-        (c, i) => `--for=jsonpath={.status.containerStatuses[?(@.name=="${c.name}")].image}=${images[i]}`,
-      ),
-      '--for=condition=Ready',
-    ];
-    for (const condition of waits) {
-      const result = await kubectl(
-        target,
-        ['wait', `pod/${id.name}`, '-n', id.namespace, condition, `--timeout=${seconds}s`],
-        { okExitCodes: [1] },
-      );
-      if (result.code !== 0) {
-        log(`${displayId(id)}: not running its images and Ready: ${result.stderr.trim()}`);
-        return false;
+    // What the kubelet reports for each container, and whether that is the spec's image.
+    let reported: (string | undefined)[] = [];
+    const runsAll = () => containers.every((c, i) => reported[i] === c.image || reported[i] === normalized[i]);
+    while (Date.now() < deadline) {
+      const live = await kubectl(target, ['get', 'pod', id.name, '-n', id.namespace, '-o', 'json'], {
+        okExitCodes: [1],
+      });
+      const statuses: { name: string; image: string }[] =
+        live.code === 0 ? (JSON.parse(live.stdout).status?.containerStatuses ?? []) : [];
+      reported = containers.map((c) => statuses.find((status) => status.name === c.name)?.image);
+      if (runsAll()) {
+        break;
       }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    log(`${displayId(id)}: Current: runs ${images.join(', ')} and is Ready`);
+    const ready = await kubectl(
+      target,
+      [
+        'wait',
+        `pod/${id.name}`,
+        '-n',
+        id.namespace,
+        '--for=condition=Ready',
+        `--timeout=${Math.max(1, Math.round((deadline - Date.now()) / 1000))}s`,
+      ],
+      { okExitCodes: [1] },
+    );
+    if (!runsAll() || ready.code !== 0) {
+      const images = containers.map((c, i) => `${c.name} ${reported[i] ?? '(no status)'}`).join(', ');
+      log(`${displayId(id)}: not running its images and Ready: the kubelet reports ${images}; ${ready.stderr.trim()}`);
+      return false;
+    }
+    log(`${displayId(id)}: Current: runs ${containers.map((c) => c.image).join(', ')} and is Ready`);
   }
   return true;
 }
@@ -232,7 +249,7 @@ async function deploy(request: Extract<ReturnType<typeof parseCommand>, { action
     .map((p) => p.id);
   const before = await history(target, helmBin);
   const restorable = [...before].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded');
-  const migrating = before.length === 0 && (await adoptApplySet(target, RELEASE, log));
+  const migrating = await adoptApplySet(target, RELEASE, log);
   log(
     `deploying ${request.objects.length} objects of ${request.dir} as release ${RELEASE} in namespace ${target.namespace}` +
       `${target.context ? ` of context ${target.context}` : ''}` +
@@ -252,7 +269,9 @@ async function deploy(request: Extract<ReturnType<typeof parseCommand>, { action
         chart,
         '--wait=watcher',
         `--timeout=${request.timeoutSeconds}s`,
-        ...(migrating ? ['--take-ownership'] : []),
+        // Adopt the ApplySet's objects, and win over kubectl's field ownership of them, as a
+        // kubectl apply of the same manifests would (migrate.ts).
+        ...(migrating ? ['--take-ownership', '--force-conflicts'] : []),
       ],
       { okExitCodes: [1] },
     );

@@ -1,9 +1,11 @@
 // The move from the kubectl ApplySet that `npm run apply` used before Helm (KEP-3659: a parent
 // Secret named k8s-sandbox, members labelled applyset.kubernetes.io/part-of). A user expects the
 // first deploy through Helm to take over that sandbox as it stands, not to fail on "invalid
-// ownership metadata" or leave a second set behind. So, when the namespace has no release but
-// has that parent Secret, Helm takes ownership of the objects the new manifests name
-// (`helm upgrade --install --take-ownership`, Helm's own adoption); after the deploy succeeds,
+// ownership metadata" or leave a second set behind. So, while the namespace has that parent
+// Secret (until a deploy through Helm has succeeded), Helm takes ownership of the objects the new manifests
+// name (`helm upgrade --install --take-ownership`, Helm's own adoption, with
+// `--force-conflicts`: the fields kubectl's client-side apply owned take the manifests' values,
+// as another kubectl apply would give them); after the deploy succeeds,
 // the old set's members the manifests no longer hold are deleted (what the ApplySet's next
 // prune would have done), the kept ones lose the part-of label, and the parent Secret goes.
 // Objects without the part-of label (made by hand) are never touched.

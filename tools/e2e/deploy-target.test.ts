@@ -113,3 +113,46 @@ test('--kubeconfig with --context, and -n over the context', () => {
   expect(whereIs('no-namespace')).toEqual([TEAM_A, TEAM_B, FLAG].sort());
   expect(whereIs('own-namespace')).toEqual([OWN]);
 });
+
+test('a namespace deployed by the old ApplySet: taken over, its dropped object pruned, the hand-made one kept', () => {
+  const namespace = `${BASE}-applyset`;
+  const old = path.join(work, 'old');
+  mkdirSync(old);
+  writeFileSync(
+    path.join(old, 'old.k8s.yaml'),
+    ['kept', 'dropped'].map((name) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\n`).join('---\n'),
+  );
+  kubectlOk(['create', 'namespace', namespace]);
+  try {
+    // What `npm run apply` was before Helm.
+    const applied = spawnSync('kubectl', ['apply', '--prune', '--applyset=k8s-sandbox', '-f', old, '-n', namespace], {
+      encoding: 'utf8',
+      env: { ...process.env, KUBECTL_APPLYSET: 'true' },
+    });
+    expect(`${applied.status} ${applied.stderr}`).toBe('0 ');
+    kubectlOk(['create', 'configmap', 'hand-made', '-n', namespace]);
+    const hand = getJson(['configmap', 'hand-made', '-n', namespace]).metadata.uid;
+    const next = path.join(work, 'next');
+    mkdirSync(next);
+    writeFileSync(path.join(next, 'next.k8s.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept}\n');
+
+    const output = deploy(next, {}, '-n', namespace);
+    expect(output).toContain(
+      `moving from the kubectl ApplySet k8s-sandbox in ${namespace} to Helm release k8s-sandbox`,
+    );
+    expect(output).toContain(
+      `ConfigMap/${namespace}/dropped: pruned (in the old ApplySet, no longer in the manifests)`,
+    );
+    const names = getJson(['configmaps', '-n', namespace]).items.map(
+      (o: { metadata: { name: string } }) => o.metadata.name,
+    );
+    expect(names.filter((n: string) => n !== 'kube-root-ca.crt').sort()).toEqual(['hand-made', 'kept']);
+    expect(getJson(['configmap', 'hand-made', '-n', namespace]).metadata.uid).toBe(hand);
+    expect(getJson(['configmap', 'kept', '-n', namespace]).metadata.annotations['meta.helm.sh/release-name']).toBe(
+      'k8s-sandbox',
+    );
+    expect(kubectl(['get', 'secret', 'k8s-sandbox', '-n', namespace]).status).not.toBe(0);
+  } finally {
+    kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
+  }
+});
