@@ -292,7 +292,13 @@ async function deploy(request: Extract<ReturnType<typeof parseCommand>, { action
       log(`deployed: revision ${after.at(-1)?.revision}, all ${ids.length} objects healthy`);
       return 0;
     }
-    const why = upgrade.code === 0 ? 'a Pod or Service is not ready (above)' : upgrade.stderr.trim();
+    // Helm logs the error once as a slog line and once as "Error: ...": keep the second.
+    const helmError = upgrade.stderr
+      .split('\n')
+      .filter((line) => !line.startsWith('level='))
+      .join('\n')
+      .trim();
+    const why = upgrade.code === 0 ? 'a Pod or Service is not ready (above)' : helmError;
     log(`FAILED: ${why}`);
     for (const line of await explainFailure(target, ids, started, progress.latest())) {
       console.log(line);
@@ -337,7 +343,9 @@ async function main(argv: readonly string[]): Promise<number> {
     request.action === 'history'
       ? ['history', RELEASE]
       : ['rollback', RELEASE, String(request.revision), '--wait=watcher', `--timeout=${request.timeoutSeconds}s`];
-  const result = await helm(helmBin, target, args, { okExitCodes: [1], echo: true });
+  const result = await helm(helmBin, target, args, { okExitCodes: [1] });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
   return result.code;
 }
 

@@ -20,6 +20,7 @@ interface ContainerStatus {
   readonly lastState?: { terminated?: { exitCode: number; reason?: string } };
 }
 interface Pod extends Owned {
+  readonly spec: { containers: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] };
   readonly status: {
     conditions?: { type: string; status: string; reason?: string; message?: string }[];
     initContainerStatuses?: ContainerStatus[];
@@ -123,8 +124,12 @@ async function explainPod(target: Target, namespace: string, pod: Pod): Promise<
     const waiting = container.state?.waiting;
     const terminated = container.lastState?.terminated;
     if (waiting?.reason && PULL_FAILURES.includes(waiting.reason)) {
+      // The image being pulled is the spec's: the status may still name the one that ran before.
+      const image = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find(
+        (c) => c.name === container.name,
+      )?.image;
       lines.push(
-        `  ${where}: container ${container.name}: ${waiting.reason}: image ${container.image}: ${waiting.message ?? ''}`,
+        `  ${where}: container ${container.name}: ${waiting.reason}: image ${image ?? container.image}: ${waiting.message ?? ''}`,
         '    what to do: check that this image and tag exist in the registry and that the node may pull them',
       );
     } else if (terminated) {
