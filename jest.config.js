@@ -40,6 +40,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/tools/e2e/*.test.ts'],
+      globalSetup: '<rootDir>/tools/e2e/global-setup.ts',
     },
   ],
 };

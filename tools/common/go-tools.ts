@@ -28,6 +28,14 @@ const TOOLS = {
     module: 'github.com/zegl/kube-score',
   },
   'kube-rules': { dir: 'check/kube-rules', pkg: '.', module: 'k8s.io/pod-security-admission' },
+  // npm run apply's engine and its progress lines (tools/deploy/main.go).
+  helm: {
+    dir: 'deploy',
+    pkg: 'helm.sh/helm/v4/cmd/helm',
+    module: 'helm.sh/helm/v4',
+    versionVariable: 'helm.sh/helm/v4/internal/version.version',
+  },
+  'kstatus-watch': { dir: 'deploy', pkg: '.', module: 'github.com/fluxcd/cli-utils' },
   vegeta: {
     dir: 'e2e',
     pkg: 'github.com/tsenart/vegeta/v12',
@@ -56,7 +64,9 @@ export async function goModuleVersion(moduleDir: string, module: string): Promis
 export function binaryPath(name: ToolName): string {
   const moduleDir = toolModuleDir(name);
   const hash = crypto.createHash('sha256');
-  const sources = fs.readdirSync(moduleDir).filter((file) => file.endsWith('.go'));
+  // The module's own Go files count only for a program built from them (not for helm, which
+  // shares tools/deploy/go.mod with kstatus-watch).
+  const sources = TOOLS[name].pkg === '.' ? fs.readdirSync(moduleDir).filter((file) => file.endsWith('.go')) : [];
   for (const file of ['go.mod', 'go.sum', ...sources.sort()]) {
     hash
       .update(`${file}\0`)

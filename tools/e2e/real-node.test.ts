@@ -137,6 +137,8 @@ afterAll(() => {
   for (const dir of tempDirs) {
     rmSync(dir, { recursive: true, force: true });
   }
+  // The nodePort is the cluster's: free it for deploy-node.test.ts whatever order they run in.
+  kubectl(['delete', 'services', '--all', '-n', NAMESPACE]);
 });
 
 describe('kubectl apply -f dist on a real node', () => {

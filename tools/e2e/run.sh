@@ -101,11 +101,13 @@ if $faults; then
 elif $nodes; then
   test_file=(tools/e2e/nodes.test.ts)
 elif $real_node; then
-  test_file=(tools/e2e/real-node.test.ts)
+  # kubectl apply -f dist, then npm run apply's waits, failures and restores.
+  test_file=(tools/e2e/real-node.test.ts tools/e2e/deploy-node.test.ts)
 else
-  # dist/ applied once, the upgrade scenarios (npm run apply) and the diff's update rules,
-  # each in its own namespace.
-  test_file=(tools/e2e/dist-on-cluster.test.ts tools/e2e/upgrade.test.ts tools/e2e/update-rules.test.ts)
+  # dist/ applied once, the upgrade scenarios (npm run apply), where npm run apply puts objects
+  # (contexts, namespaces) and the diff's update rules, each in its own namespace.
+  test_file=(tools/e2e/dist-on-cluster.test.ts tools/e2e/upgrade.test.ts tools/e2e/deploy-target.test.ts
+    tools/e2e/update-rules.test.ts)
 fi
 # One cluster, one namespace, steps in order: never run files in parallel. Rollouts on a real
 # cluster (image pulls) can take minutes; the local one takes seconds.

@@ -29,7 +29,8 @@ const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().
 /** The commit whose manifests the last scenario upgrades from (in a pull request's merge commit, main). */
 const UPGRADE_FROM = process.env.E2E_UPGRADE_FROM ?? 'HEAD~1';
 const NODE_PORT = 31515;
-const PART_OF = 'applyset.kubernetes.io/part-of';
+/** What Helm labels each object of a release with (hand-made objects lack it). */
+const MANAGED_BY_HELM = 'app.kubernetes.io/managed-by=Helm';
 /** The kinds the sandbox deploys, to list what the applied set holds. */
 const KINDS = 'pods,services,deployments.apps,poddisruptionbudgets.policy,networkpolicies.networking.k8s.io';
 
@@ -121,9 +122,9 @@ function watch(object: string, template: string): { stop: () => void; states: ()
   return { stop: () => child.kill(), states: () => output.trim().split('\n').filter(Boolean) };
 }
 
-/** `Kind/name` of every object in the applied set (those kubectl labelled as part of it). */
+/** `Kind/name` of every object of the release (those Helm labelled as managed by it). */
 function appliedSet(): string[] {
-  return getJson([KINDS, '-n', NAMESPACE, '-l', PART_OF])
+  return getJson([KINDS, '-n', NAMESPACE, '-l', MANAGED_BY_HELM])
     .items.map((o: KubeObject) => `${o.kind}/${o.metadata.name}`)
     .sort();
 }
@@ -230,17 +231,19 @@ describe('upgrades through npm run apply', () => {
       handMade.set(object, getJson([object, '-n', NAMESPACE]).metadata.uid);
     }
     const output = shOk('npm run -s apply');
-    expect(output).toMatch(/pod\/fib-client-pod created/);
+    // It waited: the Pod became Ready, the Service got an endpoint, before "deployed".
+    expect(output).toMatch(new RegExp(`Pod/${NAMESPACE}/fib-client-pod: Current`));
+    expect(output).toMatch(new RegExp(`Service/${NAMESPACE}/fib-client-node-port: Current: has ready endpoints`));
+    expect(output).toMatch(/deployed: revision 1, all \d+ objects healthy$/m);
     await expectClusterMatches(DIST);
   });
 
-  test('a second npm run apply, naming the namespace, changes nothing and prunes nothing', () => {
+  test('a second npm run apply, naming the namespace, replaces nothing and prunes nothing', () => {
+    const pod = getJson(['pod', 'fib-client-pod', '-n', NAMESPACE]).metadata.uid;
     const output = shOk(`npm run -s apply -- -n ${NAMESPACE}`);
-    expect(output).not.toMatch(/ (created|pruned)$/m);
-    // Only the PodDisruptionBudget reads "configured": kubectl re-sends its selector (README).
-    expect(output.split('\n').filter((line) => / configured$/.test(line))).toEqual([
-      'poddisruptionbudget.policy/nginx-pdb configured',
-    ]);
+    expect(output).not.toMatch(/pruned/);
+    expect(output).toMatch(/deployed: revision 2, all \d+ objects healthy$/m);
+    expect(getJson(['pod', 'fib-client-pod', '-n', NAMESPACE]).metadata.uid).toBe(pod);
   });
 
   test('nginx image bump: the Deployment rolls out, never below replicas - maxUnavailable available, the PDB in place', async () => {
@@ -342,12 +345,13 @@ describe('upgrades through npm run apply', () => {
     expect(
       output
         .split('\n')
-        .filter((line) => line.endsWith(' pruned'))
+        .filter((line) => line.includes(': pruned'))
+        .map((line) => line.replace(/^\[ *[\d.]+s\] /, '').replace(`/${NAMESPACE}/`, '/'))
         .sort(),
     ).toEqual([
-      'networkpolicy.networking.k8s.io/fib-client-netpol pruned',
-      'networkpolicy.networking.k8s.io/nginx-netpol pruned',
-      'poddisruptionbudget.policy/nginx-pdb pruned',
+      'NetworkPolicy/fib-client-netpol: pruned (no longer in the manifests)',
+      'NetworkPolicy/nginx-netpol: pruned (no longer in the manifests)',
+      'PodDisruptionBudget/nginx-pdb: pruned (no longer in the manifests)',
     ]);
     await expectClusterMatches(dir);
     expect(before.filter((id) => !appliedSet().includes(id)).sort()).toEqual(removed.sort());

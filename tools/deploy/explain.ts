@@ -1,0 +1,158 @@
+// Why a deploy did not become healthy, in the cluster's own words: what the kubelet and the
+// scheduler wrote into the status of the deploy's pods (the waiting reason and message, a
+// crashed container's exit code, PodScheduled=False), a crashing container's last log lines,
+// and the Warning events of the deployed objects, their ReplicaSets and pods since the deploy
+// began (a failing probe, a PodSecurity refusal of the ReplicaSet's pods). Helm and kstatus
+// stop at "not ready"; gathering this is what no tool does (kubectl describe prints one object
+// at a time and all of it), so it is written here, and kept to reading and quoting: every
+// reason and message below is the cluster's, only the "what to do" hints are ours.
+import type { ObjectId } from '../common/kube';
+import { type Target, kubectl, kubectlJson } from './target';
+
+interface Owned {
+  readonly metadata: { name: string; ownerReferences?: { kind: string; name: string }[] };
+}
+interface ContainerStatus {
+  readonly name: string;
+  readonly image: string;
+  readonly restartCount: number;
+  readonly state?: { waiting?: { reason?: string; message?: string }; running?: object };
+  readonly lastState?: { terminated?: { exitCode: number; reason?: string } };
+}
+interface Pod extends Owned {
+  readonly spec: { containers: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] };
+  readonly status: {
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    initContainerStatuses?: ContainerStatus[];
+    containerStatuses?: ContainerStatus[];
+  };
+}
+interface Event {
+  readonly type: string;
+  readonly reason: string;
+  readonly message: string;
+  readonly count?: number;
+  readonly involvedObject: { kind: string; name: string };
+  readonly lastTimestamp?: string;
+  readonly eventTime?: string;
+  readonly series?: { lastObservedTime?: string };
+}
+
+const PULL_FAILURES = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull'];
+
+/** What a user reads after a failed deploy: one line per finding, indented under its object. */
+export async function explainFailure(
+  target: Target,
+  ids: readonly ObjectId[],
+  startedMs: number,
+  kstatus: ReadonlyMap<string, string>,
+): Promise<string[]> {
+  const lines: string[] = ['why:'];
+  for (const namespace of [...new Set(ids.map((id) => id.namespace))]) {
+    lines.push(...(await explainNamespace(target, namespace, ids, startedMs)));
+  }
+  const notReady = [...kstatus.values()].filter((line) => !/: Current(:|$)/.test(line));
+  if (notReady.length > 0) {
+    lines.push('  still not ready (kstatus):', ...notReady.map((line) => `    ${line}`));
+  }
+  return lines;
+}
+
+async function explainNamespace(target: Target, namespace: string, ids: readonly ObjectId[], startedMs: number) {
+  const inSet = new Set(ids.filter((id) => id.namespace === namespace).map((id) => `${id.kind}/${id.name}`));
+  const ownedBySet = (o: Owned) => (o.metadata.ownerReferences ?? []).some((r) => inSet.has(`${r.kind}/${r.name}`));
+  const [pods, replicaSets, events] = await Promise.all(
+    ['pods', 'replicasets', 'events'].map(
+      async (kind) => (await kubectlJson(target, ['get', kind, '-n', namespace])).items,
+    ),
+  );
+  const ours = new Set(inSet);
+  for (const rs of replicaSets as Owned[]) {
+    if (ownedBySet(rs)) {
+      ours.add(`ReplicaSet/${rs.metadata.name}`);
+    }
+  }
+  const isOurs = (o: Owned, kind: string) => ours.has(`${kind}/${o.metadata.name}`) || ownedBySet(o);
+  const ourPods = (pods as Pod[]).filter((pod) => isOurs(pod, 'Pod') || podOfOurReplicaSet(pod, ours));
+  const lines: string[] = [];
+  for (const pod of ourPods) {
+    lines.push(...(await explainPod(target, namespace, pod)));
+  }
+  const seen = new Set<string>();
+  for (const event of events as Event[]) {
+    const object = `${event.involvedObject.kind}/${event.involvedObject.name}`;
+    const at = Date.parse(event.series?.lastObservedTime ?? event.lastTimestamp ?? event.eventTime ?? '');
+    const key = `${object} ${event.reason}: ${event.message}`;
+    // Events are kept an hour: only those of this deploy (a second of clock slack).
+    if (event.type !== 'Warning' || !ours.has(object) || at < startedMs - 1000 || seen.has(key)) {
+      continue;
+    }
+    seen.add(key);
+    lines.push(
+      `  ${namespace}/${object}: event ${event.reason}: ${event.message}${event.count ? ` (×${event.count})` : ''}`,
+    );
+    if (/violates PodSecurity/.test(event.message)) {
+      lines.push(
+        "    what to do: make the pod template meet the namespace's Pod Security level (the message lists each field)",
+      );
+    } else if (event.reason === 'Unhealthy') {
+      lines.push('    what to do: the probe fails against the running container: check its path, port and timing');
+    }
+  }
+  return lines;
+}
+
+function podOfOurReplicaSet(pod: Pod, ours: ReadonlySet<string>): boolean {
+  return (pod.metadata.ownerReferences ?? []).some((r) => ours.has(`${r.kind}/${r.name}`));
+}
+
+async function explainPod(target: Target, namespace: string, pod: Pod): Promise<string[]> {
+  const conditions = pod.status.conditions ?? [];
+  if (conditions.some((c) => c.type === 'Ready' && c.status === 'True')) {
+    return [];
+  }
+  const where = `${namespace}/Pod/${pod.metadata.name}`;
+  const lines: string[] = [];
+  const scheduled = conditions.find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False') {
+    lines.push(
+      `  ${where}: ${scheduled.reason}: ${scheduled.message}`,
+      '    what to do: no node meets what the scheduler names: lower the request or selector, or add a node that has it',
+    );
+  }
+  for (const container of [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])]) {
+    const waiting = container.state?.waiting;
+    const terminated = container.lastState?.terminated;
+    if (waiting?.reason && PULL_FAILURES.includes(waiting.reason)) {
+      // The image being pulled is the spec's: the status may still name the one that ran before.
+      const image = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find(
+        (c) => c.name === container.name,
+      )?.image;
+      lines.push(
+        `  ${where}: container ${container.name}: ${waiting.reason}: image ${image ?? container.image}: ${waiting.message ?? ''}`,
+        '    what to do: check that this image and tag exist in the registry and that the node may pull them',
+      );
+    } else if (terminated) {
+      const logs = await kubectl(
+        target,
+        ['logs', pod.metadata.name, '-n', namespace, '-c', container.name, '--previous', '--tail=10'],
+        { okExitCodes: [1] },
+      );
+      lines.push(
+        `  ${where}: container ${container.name}: ${waiting?.reason ?? 'restarted'}: exited with code ${terminated.exitCode}` +
+          `${terminated.reason ? ` (${terminated.reason})` : ''}, ${container.restartCount} restarts; its last log lines:`,
+        ...(logs.stdout.trim() || logs.stderr.trim() || '(none)').split('\n').map((line) => `    | ${line}`),
+        '    what to do: the container exits on its own: its log says why; fix the command, config or image',
+      );
+    } else if (waiting?.reason) {
+      lines.push(
+        `  ${where}: container ${container.name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`,
+      );
+    } else if (container.state?.running) {
+      lines.push(
+        `  ${where}: container ${container.name}: running but not ready (a failing readiness probe shows as an event)`,
+      );
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,85 @@
+// `npm run apply`'s bad command lines: each exits 2 with a message naming what was wrong and
+// the value received, before anything reaches a cluster. The unreachable cluster is a real
+// kubeconfig pointing at a port nothing listens on (kubectl's own error is quoted). The deploys
+// themselves run against real clusters in tools/e2e/ (upgrade.test.ts, deploy-node.test.ts).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../../..');
+let dir: string;
+let kubeconfig: string;
+
+function deploy(args: string[]) {
+  return spawnSync('node', ['-r', './tools/loader/ts-register.js', 'tools/deploy/deploy.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: kubeconfig },
+  });
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-deploy-'));
+  // A port that was free a moment ago: connecting to it is refused.
+  const port = await new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as net.AddressInfo;
+      server.close(() => resolve(free));
+    });
+  });
+  kubeconfig = path.join(dir, 'kubeconfig');
+  fs.writeFileSync(
+    kubeconfig,
+    `apiVersion: v1
+kind: Config
+clusters: [{name: gone, cluster: {server: "https://127.0.0.1:${port}"}}]
+users: [{name: someone, user: {token: x}}]
+contexts: [{name: gone, context: {cluster: gone, user: someone, namespace: team-a}}]
+current-context: gone
+`,
+  );
+  fs.writeFileSync(path.join(dir, 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
+});
+
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test.each([
+  [['--prune'], "Unknown option '--prune'"],
+  [['no/such/dir'], 'no/such/dir does not exist: name a directory of manifests'],
+  [['package.json'], 'package.json is a file, not a directory: name a directory of manifests'],
+  [['dist', 'tools'], 'one directory at most (got dist tools)'],
+  [['--timeout', 'soon'], '--timeout must be a positive whole number of s, m or h, e.g. 90s or 5m (got soon)'],
+  [['rollback'], 'rollback takes one revision number (see npm run apply -- history) (got none)'],
+  [['rollback', 'two'], 'rollback takes one revision number (see npm run apply -- history) (got two)'],
+])('%j: exit 2, "%s", and the usage', (args, message) => {
+  const result = deploy(args);
+  expect(result.stderr).toContain(`npm run apply: ${message}`);
+  expect(result.stderr).toContain('usage: npm run apply -- [DIR]');
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(2);
+});
+
+test("a cluster that does not answer: exit 2, naming the context, the server and kubectl's error", () => {
+  const result = deploy([dir]);
+  expect(result.stderr).toMatch(
+    /npm run apply: cannot reach the cluster of context gone at https:\/\/127\.0\.0\.1:\d+; is it running\? kubectl says: .*refused/,
+  );
+  expect(result.status).toBe(2);
+});
+
+test("a context the kubeconfig lacks: exit 2, with kubectl's words", () => {
+  const result = deploy([dir, '--context', 'prod']);
+  expect(result.stderr).toContain('npm run apply: no such context or kubeconfig: ');
+  expect(result.stderr).toContain('prod');
+  expect(result.status).toBe(2);
+});
+
+test('--help prints the usage and exits 0', () => {
+  const result = deploy(['--help']);
+  expect(result.stdout).toContain('npm run apply -- rollback REVISION');
+  expect(result.status).toBe(0);
+});
