@@ -6,7 +6,7 @@
 #                                               root; always the local cluster. After it stops
 #                                               the cluster, down.sh checks that the node left
 #                                               nothing on the machine
-#   npm run test:e2e                            test/e2e/dist-on-cluster, upgrade and update-rules.test.ts: builds (first time only) and starts the
+#   npm run test:e2e                            test/e2e/dist-on-cluster, upgrade, update-rules and added-containers.test.ts: builds (first time only) and starts the
 #                                               local control plane (tools/cluster),
 #                                               runs the test, and always stops it again
 #   KUBECONFIG=~/.kube/config npm run test:e2e  runs against that cluster (kind, Docker
@@ -90,8 +90,9 @@ fi
 if $real_node; then
   test_file=(test/e2e/real-node.test.ts)
 else
-  # dist/ applied once, the upgrade scenarios (npm run apply) and the diff's update rules,
-  # each in its own namespace.
-  test_file=(test/e2e/dist-on-cluster.test.ts test/e2e/upgrade.test.ts test/e2e/update-rules.test.ts)
+  # dist/ applied once, the upgrade scenarios (npm run apply), the diff's update rules and
+  # containers added to the constructs after construction, each in its own namespace.
+  test_file=(test/e2e/dist-on-cluster.test.ts test/e2e/upgrade.test.ts test/e2e/update-rules.test.ts
+    test/e2e/added-containers.test.ts)
 fi
 TMPDIR="$work" node_modules/.bin/jest --config test/e2e/jest.config.js "${test_file[@]}" "$@"
