@@ -6,6 +6,7 @@ import type { KubeNetworkPolicy } from '../imports/k8s';
 import { kubeScoreIgnore } from './kube-score';
 import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
+import { RestrictedPod } from './restricted-pod';
 import { checkUniqueObjects } from './unique-objects';
 import {
   BOOLEAN_RULE,
@@ -117,7 +118,7 @@ export class FibClient extends Construct {
     const labels = { component, [INSTANCE_LABEL]: name };
 
     this.pod = restrictedNginxWorkload(
-      kplus.Pod,
+      RestrictedPod,
       this,
       'pod',
       { metadata: { name: `${name}${POD_SUFFIX}`, labels } },

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { IntOrString, KubePodDisruptionBudget, type KubeNetworkPolicy } from '../imports/k8s';
 import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
+import { RestrictedDeployment } from './restricted-pod';
 import { checkUniqueObjects } from './unique-objects';
 import { BOOLEAN_RULE, IMAGE_RULE, PORT_RULE, type PropRules, REPLICAS_RULE, nameRule, readProps } from './validation';
 
@@ -96,7 +97,7 @@ export class NginxDeployment extends Construct {
     const labels = { app: name };
 
     this.deployment = restrictedNginxWorkload(
-      kplus.Deployment,
+      RestrictedDeployment,
       this,
       'deployment',
       {

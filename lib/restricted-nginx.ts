@@ -1,24 +1,17 @@
-// How both sandbox images run under the Pod Security Standard "restricted".
+// How both sandbox images run in a restricted workload (restricted-pod.ts).
 //
 // nginx:1.14.2 and rgederin/fib-client-standalone-k8s (a static web app served by the
 // official nginx image) start the nginx master as root by default, write a pid file to
-// /var/run and temp files to /var/cache/nginx, and serve on one TCP port. cdk8s-plus-27's
-// defaults (runAsNonRoot with no user, 1 CPU and 512Mi requested, imagePullPolicy Always, a
-// startup probe only) refuse to start them or leave them Pending on a laptop cluster, so
-// each setting is chosen here instead.
+// /var/run and temp files to /var/cache/nginx, and serve on one TCP port. The workload runs
+// them as a non-root user with a read-only root filesystem; what nginx needs besides (writable
+// paths, a port below 1024, probes, a pull policy for a pinned tag) is chosen here.
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { removeDroppedDefaults } from './api-defaults';
-import { Quantity } from '../imports/k8s';
 import { kubeScoreIgnore } from './kube-score';
+import { RestrictedDeployment, RestrictedPod, type RestrictedProps } from './restricted-pod';
 import { parseImageReference } from './validation';
-
-// Not the image's own nginx user (uid 101): kube-score asks for a UID and GID above 10000 so
-// they cannot match a host account. nginx needs no passwd entry when started unprivileged (it
-// then ignores its `user` directive), reads only world-readable files and writes only to the
-// emptyDir volumes below, which fsGroup makes group-writable.
-export const NGINX_UID = 10101;
 
 // The paths nginx writes to. With a read-only root filesystem each one is an emptyDir.
 const WRITABLE_PATHS = [
@@ -29,14 +22,8 @@ const WRITABLE_PATHS = [
 // Ports below this need CAP_NET_BIND_SERVICE unless the pod lowers the threshold (see below).
 const FIRST_UNPRIVILEGED_PORT = 1024;
 
-// Local disk per container. The kubelet charges a pod's emptyDir volumes (65Mi at most, above)
-// and the container logs it keeps (5 files of 10Mi by default) to the sum of its containers'
-// limits and evicts the pod past it; the root filesystem is read-only. nginx serving static
-// files uses a few MiB of that.
-const EPHEMERAL_STORAGE = { request: '32Mi', limit: '128Mi' } as const;
-
 // How long the liveness probe waits for nginx's answer, and how long a container that failed it
-// gets to exit before SIGKILL (see addRestrictedNginxContainer and addRestrictedEscapeHatches).
+// gets to exit before SIGKILL (see addNginxContainer).
 const LIVENESS_TIMEOUT = Duration.seconds(2);
 const LIVENESS_KILL_GRACE = Duration.seconds(5);
 
@@ -57,14 +44,13 @@ export interface RestrictedNginxOptions {
 }
 
 /**
- * Creates a Pod or a Deployment (`workloadClass`) that runs one nginx container under Pod
- * Security "restricted": the pod security settings, the container with small explicit
- * resources, probes on the serving port and emptyDir volumes where nginx writes, what
- * cdk8s-plus-27 cannot say (seccompProfile, `capabilities: drop: [ALL]`, ephemeral storage),
- * no construct-address label and no field at a default the API server drops. It is the one way
- * the sandbox creates a workload, so no step can be left out or come in the wrong order.
+ * Creates a RestrictedPod or a RestrictedDeployment (`workloadClass`, see restricted-pod.ts) that
+ * runs one nginx container: probes on the serving port, emptyDir volumes where nginx writes, the
+ * sysctl that lets it bind a port below 1024, no construct-address label and no field at a
+ * default the API server drops. It is the one way the sandbox creates a workload, so no step can
+ * be left out or come in the wrong order.
  */
-export function restrictedNginxWorkload<C extends typeof kplus.Pod | typeof kplus.Deployment>(
+export function restrictedNginxWorkload<C extends typeof RestrictedPod | typeof RestrictedDeployment>(
   workloadClass: C,
   scope: Construct,
   id: string,
@@ -79,65 +65,44 @@ export function restrictedNginxWorkload<C extends typeof kplus.Pod | typeof kplu
   const construct = workloadClass as unknown as new (
     scope: Construct,
     id: string,
-    props: kplus.AbstractPodProps,
+    props: RestrictedProps<kplus.AbstractPodProps>,
   ) => InstanceType<C>;
   const workload = new construct(scope, id, {
     ...props,
     metadata: { ...metadata, annotations },
-    securityContext: restrictedNginxPodSecurity(containerPort),
+    securityContext: { sysctls: unprivilegedPortSysctls(containerPort) },
   });
-  addRestrictedNginxContainer(workload, options);
   // The pod template of a Deployment is at /spec/template; a Pod is its own.
   const podPath = workload instanceof kplus.Deployment ? '/spec/template' : '';
-  addRestrictedEscapeHatches(workload, `${podPath}/spec`);
+  addNginxContainer(workload, options, `${podPath}/spec`);
   removeAddressLabel(workload, `${podPath}/metadata`);
   removeDroppedDefaults(workload);
   return workload;
 }
 
-/** Pod-level security settings for a pod that runs only restricted nginx containers. */
-function restrictedNginxPodSecurity(containerPort: number): kplus.PodSecurityContextProps {
-  return {
-    ensureNonRoot: true,
-    user: NGINX_UID,
-    group: NGINX_UID,
-    fsGroup: NGINX_UID,
-    // A non-root nginx with every capability dropped cannot bind a port below 1024. This
-    // namespaced sysctl is on the kubelet's safe list and allowed by "restricted", so the pod
-    // keeps its port (80 for nginx:1.14.2) without adding NET_BIND_SERVICE.
-    sysctls:
-      containerPort < FIRST_UNPRIVILEGED_PORT
-        ? [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(containerPort) }]
-        : [],
-  };
+/**
+ * A non-root nginx with every capability dropped cannot bind a port below 1024. This namespaced
+ * sysctl is on the kubelet's safe list and allowed by "restricted", so the pod keeps its port
+ * (80 for nginx:1.14.2) without adding NET_BIND_SERVICE.
+ */
+function unprivilegedPortSysctls(containerPort: number): kplus.Sysctl[] {
+  return containerPort < FIRST_UNPRIVILEGED_PORT
+    ? [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(containerPort) }]
+    : [];
 }
 
 /**
- * Adds an nginx container to `workload` with "restricted" security settings, small explicit
- * resources, probes on the serving port and emptyDir volumes where nginx writes.
+ * Adds the nginx container to `workload`: its port, probes on it and emptyDir volumes where
+ * nginx writes. The workload gives it the restricted settings and its resources, which fit
+ * nginx serving static files (a few MiB per worker, room for worker_processes auto).
  */
-function addRestrictedNginxContainer(workload: kplus.AbstractPod, options: RestrictedNginxOptions): void {
+function addNginxContainer(workload: kplus.AbstractPod, options: RestrictedNginxOptions, podSpecPath: string): void {
   const { name, image, containerPort } = options;
   const container = workload.addContainer({
     name,
     image,
     imagePullPolicy: defaultPullPolicy(image),
     ports: [{ number: containerPort, name: 'http' }],
-    securityContext: {
-      ensureNonRoot: true,
-      user: NGINX_UID,
-      group: NGINX_UID,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      // capabilities: drop ALL is added by addRestrictedEscapeHatches.
-    },
-    // nginx serving static files idles at a few MiB per worker; the limits leave room for
-    // worker_processes auto on a node with many cores.
-    resources: {
-      cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
-      memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
-    },
     // nginx starts in well under a second; the startup probe gives a slow node 30 s.
     startup: kplus.Probe.fromTcpSocket({
       port: containerPort,
@@ -164,38 +129,16 @@ function addRestrictedNginxContainer(workload: kplus.AbstractPod, options: Restr
     });
     container.mount(writable.path, volume);
   }
-}
-
-/**
- * Adds the settings that cdk8s-plus-27 cannot express: the two of "restricted", seccompProfile
- * RuntimeDefault on the pod and `capabilities: drop: [ALL]` on every container, and every
- * container's ephemeral-storage request and limit. Runs after the containers are added.
- * @param podSpecPath JSON pointer to the pod spec inside the workload's manifest.
- */
-function addRestrictedEscapeHatches(workload: kplus.AbstractPod, podSpecPath: string): void {
-  const apiObject = ApiObject.of(workload);
-  // PodSecurityContextProps has no seccompProfile.
-  apiObject.addJsonPatch(JsonPatch.add(`${podSpecPath}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
-  workload.containers.forEach((_, index) => {
-    const container = `${podSpecPath}/containers/${index}`;
-    // A container that failed its liveness probe is hung and will not act on SIGTERM (a frozen
-    // one cannot even receive it): kill it after LIVENESS_KILL_GRACE rather than the pod's 30 s,
-    // so it is serving again sooner. cdk8s-plus-27's Probe has no terminationGracePeriodSeconds.
-    apiObject.addJsonPatch(
-      JsonPatch.add(`${container}/livenessProbe/terminationGracePeriodSeconds`, LIVENESS_KILL_GRACE.toSeconds()),
-    );
-    // The Capability enum has no "ALL".
-    apiObject.addJsonPatch(JsonPatch.add(`${container}/securityContext/capabilities`, { drop: ['ALL'] }));
-    // ContainerResources writes ephemeral storage in whole GiB only. The patched manifest goes
-    // through the generated toJson once more, which writes a Quantity's value: patch Quantities.
-    apiObject.addJsonPatch(
-      JsonPatch.add(
-        `${container}/resources/requests/ephemeral-storage`,
-        Quantity.fromString(EPHEMERAL_STORAGE.request),
-      ),
-      JsonPatch.add(`${container}/resources/limits/ephemeral-storage`, Quantity.fromString(EPHEMERAL_STORAGE.limit)),
-    );
-  });
+  // A container that failed its liveness probe is hung and will not act on SIGTERM (a frozen one
+  // cannot even receive it): kill it after LIVENESS_KILL_GRACE rather than the pod's 30 s, so it
+  // serves again sooner. cdk8s-plus-27's Probe has no terminationGracePeriodSeconds. The nginx
+  // container is the workload's first: it is added here, before anyone else can add one.
+  ApiObject.of(workload).addJsonPatch(
+    JsonPatch.add(
+      `${podSpecPath}/containers/0/livenessProbe/terminationGracePeriodSeconds`,
+      LIVENESS_KILL_GRACE.toSeconds(),
+    ),
+  );
 }
 
 /**

@@ -2,17 +2,29 @@
 // two objects that are one object to the API server (same API group, kind, namespace and name:
 // the last one applied wins), and two Services that ask for the same nodePort (the API server
 // allocates a nodePort once per cluster, so the second apply fails). Every object of the app
-// is checked, in whichever chart it is, whoever created it.
-import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+// is checked, in whichever chart it is, whoever created it, as it is synthesized: a name or a
+// nodePort set through an escape hatch (`ApiObject.of(x).addJsonPatch(...)`) counts.
+import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 
+/** The apps whose check is added. */
 const checkedRoots = new WeakSet<IConstruct>();
 
 /**
+ * The apps inside an `App.synth()` or `App.synthYaml()` call, with the check's result once it has
+ * run in that call.
+ */
+const synthPasses = new WeakMap<App, { errors?: string[] }>();
+
+/**
  * Makes the synthesis of the app that holds `scope` fail when two of its objects collide. Each
- * construct of the sandbox calls it; the check is added once per app, and cdk8s runs it once for
- * the app and once more for each chart it writes.
+ * construct of the sandbox calls it; the check is added once per app and runs once per synth.
+ *
+ * cdk8s 2 validates the whole app once per chart it writes (`App.synth` calls `chart.toJson()`,
+ * which calls `App._synthChart`, which validates the app again), so a validation of the whole
+ * app would run charts + 1 times per `cdk8s synth`. Inside one `App.synth()` nothing the user
+ * writes runs between those passes, so the first pass's result holds for the others.
+ * `Testing.synth(chart)` and `chart.toJson()` are one pass each.
  */
 export function checkUniqueObjects(scope: IConstruct): void {
   const root = scope.node.root;
@@ -20,41 +32,80 @@ export function checkUniqueObjects(scope: IConstruct): void {
     return;
   }
   checkedRoots.add(root);
-  root.node.addValidation({ validate: () => collisions(root) });
+  if (root instanceof App) {
+    runOncePerSynth(root);
+  }
+  root.node.addValidation({
+    validate: () => {
+      const pass = root instanceof App ? synthPasses.get(root) : undefined;
+      if (pass === undefined) {
+        return collisions(root);
+      }
+      pass.errors ??= collisions(root);
+      return pass.errors;
+    },
+  });
+}
+
+/** Marks the duration of each `synth()` and `synthYaml()` call of `app` as one pass. */
+function runOncePerSynth(app: App): void {
+  for (const method of ['synth', 'synthYaml'] as const) {
+    const synthesize: () => unknown = app[method];
+    Object.defineProperty(app, method, {
+      configurable: true,
+      writable: true,
+      value: function (this: App) {
+        synthPasses.set(app, {});
+        try {
+          return synthesize.call(this);
+        } finally {
+          synthPasses.delete(app);
+        }
+      },
+    });
+  }
+}
+
+/** A synthesized object: what the check reads of it. */
+interface Synthesized {
+  readonly apiObject: ApiObject;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly nodePorts: readonly number[];
 }
 
 /** One message per colliding pair, naming both construct paths. */
 function collisions(root: IConstruct): string[] {
-  const apiObjects = root.node.findAll().filter(ApiObject.isApiObject);
+  const objects = root.node.findAll().filter(ApiObject.isApiObject).map(synthesized);
   const errors: string[] = [];
 
-  const byIdentity = new Map<string, ApiObject>();
-  const repeated = new Set<ApiObject>();
-  for (const apiObject of apiObjects) {
-    const namespace = apiObject.metadata.namespace;
+  const byIdentity = new Map<string, Synthesized>();
+  const repeated = new Set<Synthesized>();
+  for (const object of objects) {
+    const { apiObject, kind, name, namespace } = object;
     // The core group is "": v1 and apps/v1 differ in group, apps/v1 and apps/v1beta1 do not.
     // No namespace is the namespace "default", as the API documents it and kubectl applies it by
     // default.
-    const identity = JSON.stringify([apiObject.apiGroup, apiObject.kind, namespace ?? 'default', apiObject.name]);
+    const identity = JSON.stringify([apiObject.apiGroup, kind, namespace ?? 'default', name]);
     const first = byIdentity.get(identity);
     if (first === undefined) {
-      byIdentity.set(identity, apiObject);
+      byIdentity.set(identity, object);
       continue;
     }
-    repeated.add(apiObject);
+    repeated.add(object);
     const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
     errors.push(
-      `${apiObject.kind} ${apiObject.name}${where} is defined twice, by ${constructPath(first)} and ` +
-        `${constructPath(apiObject)}: kubectl apply would keep only the last one; give one of them another name or namespace`,
+      `${kind} ${name}${where} is defined twice, by ${constructPath(first)} and ${constructPath(object)}: ` +
+        'kubectl apply would keep only the last one; give one of them another name or namespace',
     );
   }
 
-  const byNodePort = new Map<number, ApiObject>();
+  const byNodePort = new Map<number, Synthesized>();
   // A repeated Service is reported above: it replaces the first one rather than competing.
-  for (const service of apiObjects.filter((o) => o.kind === 'Service' && !repeated.has(o))) {
-    const ports: readonly { nodePort?: number }[] = servicePorts(service);
+  for (const service of objects.filter((o) => !repeated.has(o))) {
     // One Service may use a nodePort for both TCP and UDP: count each Service once per port.
-    for (const nodePort of new Set(ports.flatMap((port) => port.nodePort ?? []))) {
+    for (const nodePort of new Set(service.nodePorts)) {
       const first = byNodePort.get(nodePort);
       if (first === undefined) {
         byNodePort.set(nodePort, service);
@@ -70,20 +121,20 @@ function collisions(root: IConstruct): string[] {
   return errors;
 }
 
-/**
- * The ports of a Service object. A cdk8s-plus Service says them itself; resolving any other
- * Service (`toJson`) is what makes this check cost, and cdk8s validates the whole app once per
- * chart it synthesizes.
- */
-function servicePorts(service: ApiObject): readonly { nodePort?: number }[] {
-  const owner = service.node.scope;
-  if (owner instanceof kplus.Service) {
-    return owner.ports;
-  }
-  return service.toJson().spec?.ports ?? [];
+/** What the check reads of `apiObject`, from its manifest as `cdk8s synth` writes it. */
+function synthesized(apiObject: ApiObject): Synthesized {
+  const manifest = apiObject.toJson();
+  const ports: readonly { nodePort?: number }[] = (manifest.kind === 'Service' && manifest.spec?.ports) || [];
+  return {
+    apiObject,
+    kind: manifest.kind,
+    name: manifest.metadata?.name,
+    namespace: manifest.metadata?.namespace,
+    nodePorts: ports.flatMap((port) => port.nodePort ?? []),
+  };
 }
 
-/** The path of the construct that made `apiObject`: a cdk8s-plus object's, not its inner `Resource`. */
-function constructPath(apiObject: ApiObject): string {
+/** The path of the construct that made the object: a cdk8s-plus object's, not its inner `Resource`. */
+function constructPath({ apiObject }: Synthesized): string {
   return apiObject.node.path.replace(/\/Resource$/, '');
 }

@@ -1,6 +1,6 @@
 // Two objects that kubectl would apply as one, or two Services asking for one nodePort, fail the
 // synthesis of the whole app, wherever they are, with both construct paths in the message.
-import { type App, Chart, Testing } from 'cdk8s';
+import { ApiObject, type App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { FibClient, FibClientChart, NginxChart, NginxDeployment, addSandboxCharts } from '../lib';
 import { KubeConfigMap, KubeService } from '../imports/k8s';
 
@@ -113,4 +113,56 @@ test('a Service made without cdk8s-plus counts too, through its synthesized port
   expect(() => synthAll(app)).toThrow(
     /nodePort 31515 is taken twice, by Service fib-client-node-port \(a\/fib-client\/service\) and Service raw-node-port \(b\/raw\)/,
   );
+});
+
+test('a nodePort set through an escape hatch counts: the check reads the synthesized Service', () => {
+  const app = Testing.app();
+  new FibClientChart(app, 'a');
+  const b = new FibClientChart(app, 'b', { name: 'calc', nodePort: 31516 });
+  ApiObject.of(b.fibClient.service).addJsonPatch(JsonPatch.replace('/spec/ports/0/nodePort', 31515));
+  expect(() => app.synth()).toThrow(
+    new Error(
+      PREFIX +
+        '  [] nodePort 31515 is taken twice, by Service fib-client-node-port (a/fib-client/service) and ' +
+        'Service calc-node-port (b/fib-client/service): the API server gives a nodePort to one Service in ' +
+        'the whole cluster; give one of them another nodePort',
+    ),
+  );
+});
+
+test('a name set through an escape hatch counts too', () => {
+  const chart = Testing.chart();
+  new NginxDeployment(chart, 'nginx', { podDisruptionBudget: false, networkPolicy: false });
+  new KubeConfigMap(chart, 'a', { metadata: { name: 'settings' } });
+  const b = new KubeConfigMap(chart, 'b', { metadata: { name: 'other' } });
+  b.addJsonPatch(JsonPatch.replace('/metadata/name', 'settings'));
+  expect(() => Testing.synth(chart)).toThrow(
+    'ConfigMap settings is defined twice, by test/a and test/b: kubectl apply would keep only the last one',
+  );
+});
+
+test('App.synth runs the check once, not once per chart', () => {
+  const app = Testing.app();
+  const charts = addSandboxCharts(app);
+  new NginxChart(app, 'third', { name: 'third' });
+  // The check renders each object once; so does App.synth when it writes the files.
+  const render = jest.spyOn(ApiObject.of(charts.fibClient.fibClient.service), 'toJson');
+  app.synth();
+  expect(render).toHaveBeenCalledTimes(2);
+  render.mockClear();
+  app.synthYaml();
+  expect(render).toHaveBeenCalledTimes(2);
+});
+
+test('each synth checks the app as it is then: an object added after a synth is checked by the next', () => {
+  const app = Testing.app();
+  const charts = addSandboxCharts(app);
+  expect(() => app.synth()).not.toThrow();
+  expect(() => Testing.synth(charts.nginx)).not.toThrow();
+  new KubeService(new Chart(app, 'late'), 'raw', {
+    metadata: { name: 'raw-node-port' },
+    spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 31515 }] },
+  });
+  expect(() => Testing.synth(charts.nginx)).toThrow(/nodePort 31515 is taken twice/);
+  expect(() => app.synth()).toThrow(/nodePort 31515 is taken twice/);
 });

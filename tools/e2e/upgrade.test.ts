@@ -1,9 +1,9 @@
 // Upgrade scenarios on a real control plane: from dist/ applied and healthy, each step applies
 // a changed copy of the manifests the way the README's "Changing the manifests" tells a user
 // to: read `npm run diff`'s flags, run the remedy it names for each ⛔, else `npm run apply`.
-// The copies are folders of manifests under E2E_UPGRADE_DIR (default dist-upgrades/), one per
+// The copies are folders of manifests under E2E_VARIANTS_DIR (default dist-variants/), one per
 // step, named below; `npm run test:e2e` writes them from the constructs with changed props
-// (test/upgrade-variants.ts). The last is the previous commit's manifests, synthesized once by
+// (test/e2e-variants.ts). The last is the previous commit's manifests, synthesized once by
 // the function `npm run diff` uses, and given to `npm run diff` as a folder. After each step
 // the cluster must hold exactly the step's objects, with the image, replicas, Service port,
 // nodePort and endpoints they say, and the hand-made objects beside them untouched.
@@ -21,7 +21,7 @@ import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk, lab
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
 /** The folders of the steps, each a changed copy of dist/. */
-const UPGRADES = process.env.E2E_UPGRADE_DIR ?? path.join(ROOT, 'dist-upgrades');
+const UPGRADES = process.env.E2E_VARIANTS_DIR ?? path.join(ROOT, 'dist-variants');
 const LOCAL_CLUSTER = process.env.E2E_LOCAL_CLUSTER === '1';
 const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? (LOCAL_CLUSTER ? 60 : 300)) * 1000;
 /** Its own namespace: the other e2e file's objects are not this project's applied set. */

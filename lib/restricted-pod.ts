@@ -1,0 +1,221 @@
+// RestrictedPod and RestrictedDeployment: cdk8s-plus-27's Pod and Deployment whose every
+// container, however and whenever it is added, runs under the Pod Security Standard "restricted"
+// with bounded resources.
+//
+// cdk8s-plus renders a pod spec at synth, from the containers the workload holds then
+// (`_toPodSpec`). The hardening is part of that rendering, so a container added after
+// construction (`addContainer`, `addInitContainer`, `attachContainer`, through the construct's
+// public `pod` or `deployment`) gets it like the first one. What cdk8s-plus-27 cannot say
+// (`capabilities: drop: [ALL]`, seccompProfile, ephemeral storage below 1Gi) is written there too.
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import type { Construct } from 'constructs';
+import { received } from './validation';
+
+/**
+ * The UID and GID every container runs as unless it names its own: explicit, because an image
+ * that starts as root fails `runAsNonRoot` without one, and above 10000, as kube-score asks, so
+ * it cannot match a host account.
+ */
+export const RUN_AS_ID = 10101;
+
+/**
+ * Resources of a container that names none of its own. Small, so that a pod fits on a laptop
+ * cluster, instead of cdk8s-plus-27's 1-1.5 CPU and 512Mi-2Gi; a container that needs more says
+ * so with `resources`.
+ */
+const DEFAULT_RESOURCES = {
+  cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+  memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) },
+} as const satisfies kplus.ContainerResources;
+
+// Local disk of a container that names none. The kubelet charges a pod's emptyDir volumes and
+// the container logs it keeps (5 files of 10Mi by default) to the sum of its containers'
+// limits and evicts the pod past it; the root filesystem is read-only. cdk8s-plus-27 writes
+// ephemeral storage in whole GiB only, so these are written into the rendered spec.
+const DEFAULT_EPHEMERAL_STORAGE = { requests: '32Mi', limits: '128Mi' } as const;
+
+// The one capability "restricted" lets a container add back after dropping ALL.
+const ADDABLE_CAPABILITY = 'NET_BIND_SERVICE';
+
+const RESTRICTED_HINT = 'Pod Security "restricted" refuses it';
+const BASELINE_HINT = 'Pod Security "baseline" and "restricted" refuse it';
+const WRITABLE_HINT = 'mount an emptyDir volume where the container writes';
+const RESOURCES_HINT =
+  'every container has explicit requests and limits; leave cpu or memory out of `resources` for the defaults';
+
+// TypeScript's mixin pattern: a class expression extending a constructor of `any[]`.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type WorkloadClass = abstract new (...args: any[]) => kplus.AbstractPod;
+
+/** Adds the hardening to a cdk8s-plus workload class. */
+function restricted<B extends WorkloadClass>(Base: B) {
+  abstract class Restricted extends Base {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      const [scope, id, props = {}] = args as [Construct, string, kplus.AbstractPodProps?];
+      super(scope, id, {
+        ...props,
+        securityContext: {
+          ...props.securityContext,
+          ensureNonRoot: true,
+          user: RUN_AS_ID,
+          group: RUN_AS_ID,
+          fsGroup: RUN_AS_ID,
+        },
+      });
+    }
+
+    public override addContainer(props: kplus.ContainerProps): kplus.Container {
+      return super.addContainer(withDefaultResources(props));
+    }
+
+    /** Every container goes through here, also one made with `new kplus.Container()`. */
+    public override attachContainer(container: kplus.Container): void {
+      checkContainer(this, 'container', container);
+      super.attachContainer(container);
+    }
+
+    public override addInitContainer(props: kplus.ContainerProps): kplus.Container {
+      const container = super.addInitContainer(withDefaultResources(props));
+      checkContainer(this, 'init container', container);
+      return container;
+    }
+
+    /** @internal */
+    public override _toPodSpec(): kplus.k8s.PodSpec {
+      const spec = super._toPodSpec();
+      const podSecurity = spec.securityContext;
+      const harden = (container: kplus.k8s.Container) => hardenContainer(container, podSecurity);
+      return {
+        ...spec,
+        // PodSecurityContextProps has no seccompProfile.
+        securityContext: { ...podSecurity, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: spec.containers.map(harden),
+        initContainers: spec.initContainers?.map(harden),
+      };
+    }
+  }
+  return Restricted;
+}
+
+/**
+ * The pod security settings a restricted workload leaves to its creator; the user, group and
+ * fsGroup are RUN_AS_ID, and a container may name another non-root user.
+ */
+export type RestrictedPodSecurityProps = Pick<kplus.PodSecurityContextProps, 'sysctls' | 'fsGroupChangePolicy'>;
+
+/** Props of a restricted workload: those of its cdk8s-plus-27 class, with fewer security settings. */
+export type RestrictedProps<P extends kplus.AbstractPodProps> = Omit<P, 'securityContext'> & {
+  /**
+   * The pod security settings besides the user and group.
+   * @default - none
+   */
+  readonly securityContext?: RestrictedPodSecurityProps;
+};
+
+/** A cdk8s-plus-27 Pod whose every container runs under "restricted" with bounded resources. */
+export class RestrictedPod extends restricted(kplus.Pod) {
+  constructor(scope: Construct, id: string, props: RestrictedProps<kplus.PodProps> = {}) {
+    super(scope, id, props);
+  }
+}
+
+/** A cdk8s-plus-27 Deployment whose every container runs under "restricted" with bounded resources. */
+export class RestrictedDeployment extends restricted(kplus.Deployment) {
+  constructor(scope: Construct, id: string, props: RestrictedProps<kplus.DeploymentProps> = {}) {
+    super(scope, id, props);
+  }
+}
+
+/** `props` with DEFAULT_RESOURCES for the cpu and memory it leaves out. */
+function withDefaultResources(props: kplus.ContainerProps): kplus.ContainerProps {
+  return {
+    ...props,
+    resources: {
+      ...props.resources,
+      cpu: props.resources?.cpu ?? DEFAULT_RESOURCES.cpu,
+      memory: props.resources?.memory ?? DEFAULT_RESOURCES.memory,
+    },
+  };
+}
+
+/**
+ * Refuses a container whose own settings are weaker than the hardening: the hardening never
+ * silently overrides what a user wrote, and a container that needs more (root, a writable root
+ * filesystem, a capability) does not belong in a "restricted" pod.
+ */
+function checkContainer(workload: kplus.AbstractPod, kind: string, container: kplus.Container): void {
+  const where = workload.node.path;
+  const what = `${kind} '${container.name}'`;
+  const security = container.securityContext;
+  if (security.privileged) {
+    refuse(where, what, 'securityContext.privileged', 'false or unset', true, BASELINE_HINT);
+  }
+  if (security.allowPrivilegeEscalation === true) {
+    refuse(where, what, 'securityContext.allowPrivilegeEscalation', 'false or unset', true, RESTRICTED_HINT);
+  }
+  if (!security.ensureNonRoot) {
+    refuse(where, what, 'securityContext.ensureNonRoot', 'true or unset', security.ensureNonRoot, RESTRICTED_HINT);
+  }
+  if (security.user === 0) {
+    refuse(where, what, 'securityContext.user', 'a UID other than 0', 0, RESTRICTED_HINT);
+  }
+  if (!security.readOnlyRootFilesystem) {
+    refuse(where, what, 'securityContext.readOnlyRootFilesystem', 'true or unset', false, WRITABLE_HINT);
+  }
+  const added: readonly string[] = security.capabilities?.add ?? [];
+  if (added.some((capability) => capability !== ADDABLE_CAPABILITY)) {
+    refuse(
+      where,
+      what,
+      'securityContext.capabilities.add',
+      `empty or ['${ADDABLE_CAPABILITY}']`,
+      added,
+      RESTRICTED_HINT,
+    );
+  }
+  const resources = container.resources ?? {};
+  for (const [name, given] of [
+    ['cpu', resources.cpu],
+    ['memory', resources.memory],
+  ] as const) {
+    for (const bound of ['request', 'limit'] as const) {
+      if (given?.[bound] === undefined) {
+        refuse(where, what, `resources.${name}.${bound}`, 'set', given, RESOURCES_HINT);
+      }
+    }
+  }
+}
+
+/** Throws the message of a setting the hardening refuses, and why or how to fix it. */
+function refuse(where: string, what: string, field: string, allowed: string, value: unknown, hint: string): never {
+  throw new Error(`${where}: ${what}: ${field} must be ${allowed} (got ${received(value)}); ${hint}`);
+}
+
+/**
+ * A rendered container with every capability dropped, the pod's user and group named, and
+ * DEFAULT_EPHEMERAL_STORAGE where it names none.
+ */
+function hardenContainer(
+  container: kplus.k8s.Container,
+  podSecurity: kplus.k8s.PodSecurityContext | undefined,
+): kplus.k8s.Container {
+  const { securityContext, resources } = container;
+  const storage = (bounds: 'requests' | 'limits') => ({
+    ...resources?.[bounds],
+    'ephemeral-storage':
+      resources?.[bounds]?.['ephemeral-storage'] ?? kplus.k8s.Quantity.fromString(DEFAULT_EPHEMERAL_STORAGE[bounds]),
+  });
+  return {
+    ...container,
+    securityContext: {
+      ...securityContext,
+      runAsUser: securityContext?.runAsUser ?? podSecurity?.runAsUser,
+      runAsGroup: securityContext?.runAsGroup ?? podSecurity?.runAsGroup,
+      // The Capability enum has no "ALL"; an added NET_BIND_SERVICE stays.
+      capabilities: { ...securityContext?.capabilities, drop: ['ALL'] },
+    },
+    resources: { ...resources, requests: storage('requests'), limits: storage('limits') },
+  };
+}
