@@ -1,12 +1,11 @@
-// Command kube-rules answers, with Kubernetes' own Go packages, two questions that the project's
+// Command kube-rules answers, with Kubernetes' own Go packages, three questions that the project's
 // TypeScript tools would otherwise answer with hand-written copies of API server behaviour:
 //
-//	kube-rules pod-security   Pod Security "restricted" (k8s.io/pod-security-admission/policy)
-//	kube-rules selects        label selection (k8s.io/apimachinery/pkg/labels)
-//	kube-rules image-reference how the kubelet parses a container image (github.com/distribution/reference)
-//	kube-rules version        the pinned pod-security-admission module and the policy versions
+//	kube-rules pod-security     Pod Security "restricted" (k8s.io/pod-security-admission/policy)
+//	kube-rules selects          label selection (k8s.io/apimachinery/pkg/labels)
+//	kube-rules image-reference  how the kubelet parses a container image (github.com/distribution/reference)
 //
-// All but version read a JSON array on stdin and write a JSON array on stdout, one answer per
+// Each reads a JSON array on stdin and write a JSON array on stdout, one answer per
 // input, so that the caller (tools/check TypeScript) keeps the one reader of manifests and of pod
 // templates. The module versions are pinned in go.mod to the Kubernetes release the cluster
 // scripts build.
@@ -22,7 +21,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 
 	"github.com/distribution/reference"
 	corev1 "k8s.io/api/core/v1"
@@ -84,7 +82,7 @@ type selection struct {
 
 func main() {
 	if len(os.Args) != 2 {
-		fail("usage: kube-rules pod-security|selects|image-reference|version (JSON on stdin)")
+		fail("usage: kube-rules pod-security|selects|image-reference (JSON on stdin)")
 	}
 	var err error
 	switch os.Args[1] {
@@ -94,8 +92,6 @@ func main() {
 		err = selects(os.Stdin, os.Stdout)
 	case "image-reference":
 		err = imageReferences(os.Stdin, os.Stdout)
-	case "version":
-		err = version(os.Stdout)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -235,17 +231,4 @@ func imageReferences(in io.Reader, out io.Writer) error {
 		}
 	}
 	return json.NewEncoder(out).Encode(answers)
-}
-
-func version(out io.Writer) error {
-	module, err := podSecurityModule()
-	if err != nil {
-		return err
-	}
-	versions, err := policyVersions()
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(out, "%s %s restricted %s\n", module.Path, module.Version, strings.Join(versions, " "))
-	return err
 }
