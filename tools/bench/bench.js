@@ -1,9 +1,11 @@
 // `npm run bench`: how fast synth and the tests are, against the goals of issue 4, printed as the
 // Markdown tables kept in docs/benchmarks.md. Commands that are compared run in turn (A, B, A,
 // B, ...) after one warm-up each, so that background load hits both alike; the tables give
-// medians. Then the unit suite, and the app synthesizing 10, 100 and 1000 construct pairs.
-// Options: --runs N (default 7), --scale-runs N (default 3), --skip-scale, and --app 'COMMAND'
-// to measure another app command than cdk8s.yaml's (it must end in main.ts).
+// medians. Then the unit suite, and a scale app synthesizing 10, 100 and 1000 construct pairs.
+// Options: --runs N (default 7), --scale-runs N (default 3), --skip-scale, --app 'COMMAND'
+// to measure another app command than cdk8s.yaml's (it must end in main.ts), and --scale-app FILE,
+// the app's file that synthesizes $PAIRS pairs in the shape $SHAPE and prints its peak memory as
+// its last line of JSON (`npm run bench` gives test/scale-app.ts), run as the app command runs main.ts.
 // Benchmarks only: nothing in `npm test` depends on these numbers.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -31,10 +33,15 @@ try {
       'scale-runs': { type: 'string', default: '3' },
       'skip-scale': { type: 'boolean', default: false },
       app: { type: 'string' },
+      'scale-app': { type: 'string' },
     },
   }).values;
 } catch (error) {
   console.error(`npm run bench: ${error.message}`);
+  process.exit(2);
+}
+if (!OPTIONS['skip-scale'] && OPTIONS['scale-app'] === undefined) {
+  console.error('npm run bench: give --scale-app FILE (the app file that synthesizes $PAIRS pairs) or --skip-scale');
   process.exit(2);
 }
 /** A count option: a whole number from 1 up, or exit 2 naming the option and the value received. */
@@ -151,7 +158,7 @@ function benchJest() {
 }
 
 function benchScale() {
-  const scaleApp = APP.replace(/\bmain\.ts$/, 'tools/bench/scale-app.ts');
+  const scaleApp = APP.replace(/\bmain\.ts$/, OPTIONS['scale-app']);
   if (scaleApp === APP) throw new Error(`bench: cdk8s.yaml's app does not end in main.ts: ${APP}`);
   const synthPairs = (shape, pairs) => {
     const env = { PAIRS: String(pairs), SHAPE: shape, CDK8S_OUTDIR: path.join(SCRATCH, 'scale') };

@@ -59,6 +59,11 @@ interface GroupVersionKind {
   readonly kind: string;
 }
 
+/** The schema file kubeconform looks up for a kind: {{ .ResourceKind }}{{ .KindSuffix }}, the group up to its first dot. */
+function schemaFileName(group: string, version: string, kind: string): string {
+  return [kind, ...(group === '' ? [] : [group.split('.')[0]]), version].join('-').toLowerCase() + '.json';
+}
+
 /**
  * Writes kubeconform's schema files for `source` into `dir` and returns the -schema-location
  * template that finds them. Each kind gets `<kind>[-<group>]-<version>.json` (kubeconform's
@@ -70,11 +75,6 @@ interface GroupVersionKind {
  * Quantity accept a number or a string, as the API server does. `null` is not allowed where
  * the API declares a type: a generated manifest has no reason to write one.
  */
-/** The schema file kubeconform looks up for a kind: {{ .ResourceKind }}{{ .KindSuffix }}, the group up to its first dot. */
-function schemaFileName(group: string, version: string, kind: string): string {
-  return [kind, ...(group === '' ? [] : [group.split('.')[0]]), version].join('-').toLowerCase() + '.json';
-}
-
 export function deriveKubeconformSchemas(
   source: ApiSchemaSource,
   dir: string,

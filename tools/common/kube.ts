@@ -2,15 +2,24 @@
 // an object's identity, the pods an object creates, and label selection.
 // Everything here works on plain parsed YAML, any kind, without a cluster or cdk8s.
 
-/** A Kubernetes object as parsed from YAML. */
-export type KubeObject = Record<string, unknown>;
+/**
+ * A Kubernetes object as parsed from YAML or JSON: the one type for a manifest in the toolkit.
+ * Its fields are whatever the file holds, so code that must not trust them reads them through
+ * {@link getPath} and {@link isRecord}; tests that built the object themselves may index it freely.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a manifest is arbitrary JSON.
+export type KubeObject = Record<string, any>;
 
 /** What `kubectl apply` matches an object by: its API group, kind, namespace and name. */
 export interface ObjectId {
   /** The API group: '' for the core group (`v1`), 'apps' for `apps/v1`. */
   readonly group: string;
   readonly kind: string;
-  /** '' when the manifest sets none (kubectl then uses the context's namespace). */
+  /**
+   * '' when the manifest sets none: `kubectl apply` then puts a namespaced object into the namespace
+   * it applies to (`-n`, else the context's), so it is the same object as another without one, and
+   * not the same as one that names `default` (unless that is where both are applied).
+   */
   readonly namespace: string;
   readonly name: string;
 }
@@ -50,6 +59,16 @@ export function objectId(object: KubeObject): ObjectId {
     namespace: String(getPath(object, 'metadata', 'namespace') ?? ''),
     name: String(getPath(object, 'metadata', 'name') ?? '(no name)'),
   };
+}
+
+/** The one object of `kind` named `name` among `objects`; throws, naming what there is, unless exactly one. */
+export function findObject(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
+  const matches = objects.filter((o) => o.kind === kind && getPath(o, 'metadata', 'name') === name);
+  if (matches.length !== 1) {
+    const present = objects.map((o) => displayId(objectId(o))).join(', ');
+    throw new Error(`expected one ${kind}/${name}, found ${matches.length} among: ${present}`);
+  }
+  return matches[0] as KubeObject;
 }
 
 /** A key that is equal exactly when two objects are the same object to the API server. */
@@ -106,6 +125,11 @@ const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
+
+/** Every field path at which some kind keeps its pod spec: `spec` (a Pod), `spec.template.spec`, ... */
+export const POD_SPEC_PATHS: readonly string[] = [
+  ...new Set(Object.values(POD_TEMPLATE_PATHS).map((at) => [...at, 'spec'].join('.'))),
+];
 
 /** The pod template of an object of a kind that creates pods, if it has a pod spec. */
 export function podTemplate(object: KubeObject): PodTemplate | undefined {

@@ -1,10 +1,10 @@
 // The manifests at a path, read as `kubectl apply -f PATH` reads them: a file whatever its name,
 // or every *.json, *.yaml and *.yml file directly in a folder (no -R), in name order; every
-// document of each file, a `kind: List` standing for its items. Used by `npm run check`,
-// `npm run diff`/`diagram` and the e2e test.
+// document of each file, a `kind: List` standing for its items. The one reader of the toolkit:
+// `npm run check`, `npm run diff`/`diagram` and the e2e suites all read manifests through it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { type KubeObject, isRecord } from './kube';
 
 export type { KubeObject } from './kube';
@@ -40,6 +40,16 @@ export function manifestFiles(target: string): string[] {
     throw new Error(`${target} ${what}: run \`npm run synth\` first, or name a folder or file of manifests`);
   }
   return files;
+}
+
+/** Every object in the manifest files at `target` (a folder or a file), files in name order. */
+export function readManifests(target: string): KubeObject[] {
+  return loadObjects(manifestFiles(target)).map(({ object }) => object);
+}
+
+/** `objects` as the text of one YAML manifest file, a document each, as `kubectl apply -f` reads it. */
+export function formatManifests(objects: readonly KubeObject[]): string {
+  return objects.map((object) => stringify(object)).join('---\n');
 }
 
 /**

@@ -5,8 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { findObject } from '../../test/manifests';
-import { brokenCopy, type KubeObject, loadDist } from './dist';
+import { type KubeObject, findObject } from '../common/kube';
+import { readManifests } from '../common/manifests';
+import { brokenCopy } from './dist';
 import {
   createRestrictedNamespace,
   eventually,
@@ -100,7 +101,7 @@ function fibClientPodIp(): string {
 }
 
 beforeAll(async () => {
-  dist = loadDist(DIST);
+  dist = readManifests(DIST);
   await createRestrictedNamespace(NAMESPACE, WAIT_MS);
 });
 

@@ -1,25 +1,10 @@
-// The manifests under test: dist/ as `npm run synth` wrote it, and broken copies of it made
-// at test time, so the negative cases always start from the real output.
+// Broken copies of the manifests under test, made at test time, so the negative cases always
+// start from the real output (dist/, or E2E_DIST_DIR).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
-import { loadObjects, manifestFiles } from '../common/manifests';
-import { findObject } from '../../test/manifests';
-
-/** A Kubernetes object from dist/, as plain JSON. */
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { name: string; labels?: Record<string, string> };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are arbitrary JSON; the tests mutate them.
-  spec?: any;
-}
-
-/** Every object in the YAML files of `dir`; throws if there is none (dist/ not synthesized). */
-export function loadDist(dir: string): KubeObject[] {
-  return loadObjects(manifestFiles(dir)).map(({ object }) => object as unknown as KubeObject);
-}
+import { type KubeObject, findObject } from '../common/kube';
+import { formatManifests } from '../common/manifests';
 
 /**
  * Writes a copy of `objects` in which the object `kind`/`name` is replaced by a broken
@@ -39,6 +24,6 @@ export function brokenCopy(
   target.metadata.name = `${name}-${suffix}`;
   breakIt(target);
   const dir = mkdtempSync(path.join(tmpdir(), `k8s-sandbox-e2e-${suffix}-`));
-  writeFileSync(path.join(dir, 'broken.k8s.yaml'), copy.map((o) => stringify(o)).join('---\n'));
+  writeFileSync(path.join(dir, 'broken.k8s.yaml'), formatManifests(copy));
   return dir;
 }

@@ -8,8 +8,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { findObject } from '../../test/manifests';
-import { brokenCopy, type KubeObject, loadDist } from './dist';
+import { type KubeObject, findObject } from '../common/kube';
+import { readManifests } from '../common/manifests';
+import { brokenCopy } from './dist';
 import {
   createRestrictedNamespace,
   eventually,
@@ -159,7 +160,7 @@ beforeAll(async () => {
   if (!CONTAINERD_SOCKET) {
     throw new Error('E2E_CONTAINERD_SOCKET is not set: run this test with npm run test:e2e:node');
   }
-  dist = loadDist(DIST);
+  dist = readManifests(DIST);
   await createRestrictedNamespace(NAMESPACE, WAIT_MS);
 });
 

@@ -1,26 +1,27 @@
 // Upgrade scenarios on a real control plane: from dist/ applied and healthy, each step applies
 // a changed copy of the manifests the way the README's "Changing the manifests" tells a user
 // to: read `npm run diff`'s flags, run the remedy it names for each ⛔, else `npm run apply`.
-// The copies are synthesized from the constructs with changed props (never edited YAML), and
-// one is the previous commit's manifests, built as `npm run diff` builds them. After each step
+// The copies are folders of manifests under E2E_UPGRADE_DIR (default dist-upgrades/), one per
+// step, named below; `npm run test:e2e` writes them from the constructs with changed props
+// (test/upgrade-variants.ts). The last is the previous commit's manifests, synthesized once by
+// the function `npm run diff` uses, and given to `npm run diff` as a folder. After each step
 // the cluster must hold exactly the step's objects, with the image, replicas, Service port,
 // nodePort and endpoints they say, and the hand-made objects beside them untouched.
 // Run by tools/e2e/run.sh (npm run test:e2e); the steps build on each other.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ApiObject, App, JsonPatch } from 'cdk8s';
-import { stringify } from 'yaml';
-import { type SandboxCharts, type SandboxProps, addSandboxCharts } from '../../lib';
-import { displayId } from '../common/kube';
+import { type KubeObject, displayId } from '../common/kube';
+import { readManifests } from '../common/manifests';
 import { diffManifests } from '../review/manifest-diff';
-import { readManifests, resolveRef, synthesizeAt } from '../review/synth';
-import { type KubeObject, loadDist } from './dist';
+import { resolveRef, synthesizeAt } from '../review/synth';
 import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk, labelSelector, progress } from './kube';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = path.join(ROOT, 'dist');
+/** The folders of the steps, each a changed copy of dist/. */
+const UPGRADES = process.env.E2E_UPGRADE_DIR ?? path.join(ROOT, 'dist-upgrades');
 const LOCAL_CLUSTER = process.env.E2E_LOCAL_CLUSTER === '1';
 const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? (LOCAL_CLUSTER ? 60 : 300)) * 1000;
 /** Its own namespace: the other e2e file's objects are not this project's applied set. */
@@ -65,30 +66,14 @@ function applyCommand(dir: string): string {
   return dir === DIST ? 'npm run -s apply' : `npm run -s apply -- ${dir}`;
 }
 
-/**
- * The sandbox synthesized by the constructs with `props`, written like dist/; `tweak` may
- * change the charts first, for a change no prop makes.
- */
-function variant(name: string, props: SandboxProps, tweak?: (charts: SandboxCharts) => unknown): string {
-  const outdir = path.join(work, name);
-  const app = new App({ outdir });
-  const charts = addSandboxCharts(app, props);
-  tweak?.(charts);
-  app.synth();
-  return outdir;
+/** The folder of manifests of the step `name`. */
+function variant(name: string): string {
+  const dir = path.join(UPGRADES, name);
+  if (!existsSync(dir)) {
+    throw new Error(`${dir} does not exist: npm run test:e2e writes the upgrade steps' manifests before the test`);
+  }
+  return dir;
 }
-
-/** The props of the state after the port change, which the later steps start from. */
-const PORTS = {
-  nginx: { image: 'nginx:1.14.3' },
-  fibClient: { containerPort: 3001, servicePort: 3051 },
-} satisfies SandboxProps;
-
-/** Those, without the PodDisruptionBudget and both NetworkPolicies. */
-const NO_EXTRAS = {
-  nginx: { ...PORTS.nginx, podDisruptionBudget: false, networkPolicy: false },
-  fibClient: { ...PORTS.fibClient, networkPolicy: false },
-} satisfies SandboxProps;
 
 /** The flags `npm run diff` would show for going from the cluster's current manifests to `dir`'s. */
 function diffTo(dir: string) {
@@ -126,18 +111,6 @@ function upgrade(dir: string): string {
   return output;
 }
 
-/**
- * The change a later NginxDeployment might make to its immutable selector: select by the
- * instance label as well. No prop changes the selector alone (it is app: ${name}, and name
- * renames the Deployment), so this uses the escape hatch, on purpose.
- */
-function instanceSelector({ nginx }: SandboxCharts): void {
-  ApiObject.of(nginx.nginx.deployment).addJsonPatch(
-    JsonPatch.add('/spec/selector/matchLabels/app.kubernetes.io~1instance', 'nginx'),
-    JsonPatch.add('/spec/template/metadata/labels/app.kubernetes.io~1instance', 'nginx'),
-  );
-}
-
 /** `kubectl get -w` of `object`, one `template` line per state the API server reports. */
 function watch(object: string, template: string): { stop: () => void; states: () => string[] } {
   const child = spawn('kubectl', ['get', object, '-n', NAMESPACE, '-w', '-o', `jsonpath=${template}{"\\n"}`], {
@@ -165,7 +138,7 @@ function manifestIds(objects: readonly KubeObject[]): string[] {
  * 31515 with the fib-client Pod's IP and port as its one endpoint, the hand-made objects as they were.
  */
 async function expectClusterMatches(dir: string): Promise<void> {
-  const objects = loadDist(dir);
+  const objects = readManifests(dir);
   await eventually(
     'the applied set is exactly the manifests',
     () => expect(appliedSet()).toEqual(manifestIds(objects)),
@@ -271,7 +244,7 @@ describe('upgrades through npm run apply', () => {
   });
 
   test('nginx image bump: the Deployment rolls out, never below replicas - maxUnavailable available, the PDB in place', async () => {
-    const dir = variant('image-bump', { nginx: { image: 'nginx:1.14.3' } });
+    const dir = variant('image-bump');
     expect(diffTo(dir).immutable).toEqual([]);
     // Every state of the Deployment and of the PodDisruptionBudget during the rollout.
     const deployment = watch('deployment/nginx-deployment', '{.status.availableReplicas}/{.spec.replicas}');
@@ -307,7 +280,7 @@ describe('upgrades through npm run apply', () => {
 
   test('replicas 2 → 3 → 0 → 2', async () => {
     for (const replicas of [3, 0, 2]) {
-      const dir = variant(`replicas-${replicas}`, { nginx: { image: 'nginx:1.14.3', replicas } });
+      const dir = variant(`replicas-${replicas}`);
       const flags = diffTo(dir).flags.map((f) => f.reason);
       expect(flags.some((r) => r.startsWith('replicas go to 0'))).toBe(replicas === 0);
       upgrade(dir);
@@ -316,7 +289,7 @@ describe('upgrades through npm run apply', () => {
   });
 
   test('fib-client containerPort and servicePort change: ⛔ on the Pod, the remedy works, the Service follows', async () => {
-    const dir = variant('ports', PORTS);
+    const dir = variant('ports');
     const { immutable } = diffTo(dir);
     expect(immutable.map((f) => f.object)).toContain('Pod/fib-client-pod');
     expect([...new Set(immutable.map((f) => f.remedy))]).toEqual([
@@ -333,7 +306,7 @@ describe('upgrades through npm run apply', () => {
   });
 
   test('nginx Deployment selector change: ⛔, the remedy works, no pod of the old selector is left', async () => {
-    const dir = variant('selector', PORTS, instanceSelector);
+    const dir = variant('selector');
     const { immutable } = diffTo(dir);
     expect(immutable.map((f) => `${f.object} ${f.field}`)).toEqual([
       'Deployment/nginx-deployment spec.selector.matchLabels.app.kubernetes.io/instance',
@@ -355,7 +328,7 @@ describe('upgrades through npm run apply', () => {
   });
 
   test('PDB and both NetworkPolicies turned off: npm run apply prunes exactly those', async () => {
-    const dir = variant('no-extras', NO_EXTRAS, instanceSelector);
+    const dir = variant('no-extras');
     const before = appliedSet();
     const removed = diffTo(dir)
       .flags.filter((f) => f.remedy === 'npm run apply')
@@ -381,7 +354,7 @@ describe('upgrades through npm run apply', () => {
   });
 
   test('FibClient renamed to web: web-node-port holds 31515, nothing named fib-client-* remains', async () => {
-    const dir = variant('web', { ...NO_EXTRAS, fibClient: { ...NO_EXTRAS.fibClient, name: 'web' } }, instanceSelector);
+    const dir = variant('web');
     expect(diffTo(dir).flags.find((f) => f.object === 'Service/fib-client-node-port')?.remedy).toBe(
       'kubectl delete service/fib-client-node-port && npm run apply',
     );
@@ -402,14 +375,12 @@ describe('upgrades through npm run apply', () => {
     progress(`synthesizing ${base.label}, as npm run diff does`);
     const previous = path.join(work, 'previous');
     mkdirSync(previous);
-    writeFileSync(
-      path.join(previous, 'previous.k8s.yaml'),
-      (await synthesizeAt(ROOT, base.commit)).objects.map((o) => stringify(o)).join('---\n'),
-    );
+    await synthesizeAt(ROOT, base.commit, previous);
     upgrade(previous);
     await expectClusterMatches(previous);
-    // The README's review step: the report names every remedy the upgrade below runs.
-    const report = shOk(`npm run -s diff -- ${UPGRADE_FROM}`);
+    // The README's review step (there with the ref, which it synthesizes): the report names every
+    // remedy the upgrade below runs.
+    const report = shOk(`npm run -s diff -- ${previous}`);
     expect(report).toMatch(/^Manifest changes, /m);
     for (const flag of diffTo(DIST).flags.filter((f) => f.remedy && f.remedy !== 'npm run apply')) {
       expect(report).toContain(`remedy: ${flag.remedy}`);

@@ -1,29 +1,54 @@
-// `npm run diagram [-- PATH]`: writes docs/deployment.md, the Mermaid picture of what gets deployed,
-// and the same flowchart into README.md.
-// By default it runs the cdk8s app into a temp dir, so the picture follows lib/ even when dist/ is
-// stale; with PATH (such as dist, or one manifest file) it draws the manifests already there.
+// `npm run diagram [-- [--check] [PATH]]`: draws the manifests at PATH (a folder or file; default
+// dist/, which `npm run synth` writes) as docs/deployment.md, the Mermaid picture of what gets
+// deployed, and puts the same flowchart into README.md. With --check it writes nothing and exits 1
+// when either file differs from what it would write (a CI step, after the synth).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from './deployment-diagram';
-import { readManifests, synthesize } from './synth';
+import { readManifests } from '../common/manifests';
 import { runMain } from '../common/process';
 
+const USAGE = 'usage: npm run diagram [-- [--check] [PATH]]   (PATH: manifests to draw; default dist)';
+
 async function main(argv: string[]): Promise<number> {
-  const projectDir = path.resolve(__dirname, '../..');
-  if (argv.length > 1 || argv[0]?.startsWith('-')) {
-    console.error('usage: npm run diagram [-- PATH]   (PATH: manifests to draw, such as dist; default: synthesize)');
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { check: { type: 'boolean' } } });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
-  const objects = argv[0] === undefined ? await synthesize(projectDir) : readManifests(argv[0]);
+  if (parsed.positionals.length > 1) {
+    console.error(`give at most one PATH (got ${parsed.positionals.length})\n${USAGE}`);
+    return 2;
+  }
+  const source = parsed.positionals[0] ?? 'dist';
+  const objects = readManifests(source);
   const diagram = deploymentDiagram(objects);
   // Both files' new text first, so a README without the markers leaves both untouched.
-  const readme = path.join(projectDir, README_FILE);
-  const readmeText = readmeWithDiagram(fs.readFileSync(readme, 'utf8'), diagram);
-  const file = path.join(projectDir, DIAGRAM_FILE);
+  const readme = path.resolve(README_FILE);
+  const readmeText = fs.readFileSync(readme, 'utf8');
+  const newReadmeText = readmeWithDiagram(readmeText, diagram);
+  const file = path.resolve(DIAGRAM_FILE);
+  if (parsed.values.check) {
+    const stale = [
+      ...(fs.existsSync(file) && fs.readFileSync(file, 'utf8') === diagram ? [] : [DIAGRAM_FILE]),
+      ...(newReadmeText === readmeText ? [] : [`the diagram in ${README_FILE}`]),
+    ];
+    if (stale.length > 0) {
+      console.error(
+        `npm run diagram: ${stale.join(' and ')} do not show ${source}: run \`npm run diagram\` and commit the result`,
+      );
+      return 1;
+    }
+    console.log(`${DIAGRAM_FILE} and the diagram in ${README_FILE} show ${source} (${objects.length} objects)`);
+    return 0;
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, diagram);
-  fs.writeFileSync(readme, readmeText);
-  console.log(`wrote ${DIAGRAM_FILE} and the diagram in ${README_FILE} (${objects.length} objects)`);
+  fs.writeFileSync(readme, newReadmeText);
+  console.log(`wrote ${DIAGRAM_FILE} and the diagram in ${README_FILE} from ${source} (${objects.length} objects)`);
   return 0;
 }
 

@@ -1,19 +1,39 @@
-// `npm run diff -- [--markdown] [REF]`: what a change does to the synthesized manifests.
-// Synthesizes the manifests at REF (default: the merge base with main) and at the work tree and
-// prints, per object, what was added, removed and changed, flagging what `kubectl apply` cannot
-// change in place and what is risky. Leaves dist/ alone; exits 0 whatever the diff holds.
+// `npm run diff -- [--markdown] [BASE [AFTER]]`: what applying one directory of manifests over
+// another changes. AFTER is a folder or file of manifests, default dist/ (`npm run synth` writes
+// it). BASE is one too, or a git ref whose manifests are synthesized into a temp folder for this
+// run (default: the merge base with main). Prints, per object, what was added, removed and
+// changed, flagging what `kubectl apply` cannot change in place and what is risky. Writes nothing;
+// exits 0 whatever the diff holds.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { KubeObject } from '../common/kube';
+import { readManifests } from '../common/manifests';
 import { diffManifests } from './manifest-diff';
 import { markdownReport, textReport } from './report';
-import { defaultBase, resolveRef, synthesize, synthesizeAt } from './synth';
+import { type BaseRef, defaultBase, resolveRef, synthesizeAt } from './synth';
 import { runMain } from '../common/process';
 
-const USAGE = `usage: npm run diff -- [--markdown] [REF]
+const USAGE = `usage: npm run diff -- [--markdown] [BASE [AFTER]]
 
-Compares the manifests synthesized at REF with those of the work tree.
-REF defaults to the merge base of HEAD with main (on main: HEAD, so your uncommitted changes).
+Compares two sets of manifests: what applying AFTER over BASE changes.
+AFTER is a folder or file of manifests; default dist (run \`npm run synth\` first).
+BASE is a folder or file of manifests, or a git ref whose manifests are synthesized for this run;
+default the merge base of HEAD with main (on main: HEAD).
   --markdown   GitHub Markdown, for a pull request's job summary`;
+
+/** The manifests at `ref`, synthesized into a temp folder that is gone when this returns. */
+async function manifestsAt(projectDir: string, base: BaseRef): Promise<{ objects: KubeObject[]; notes: string[] }> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-diff-base-'));
+  try {
+    const { notes } = await synthesizeAt(projectDir, base.commit, outdir);
+    // A commit without an app, or with no chart, deploys nothing.
+    return { objects: fs.readdirSync(outdir).length === 0 ? [] : readManifests(outdir), notes };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -32,21 +52,30 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (positionals.length > 1) {
-    console.error(`give at most one REF\n\n${USAGE}`);
+  if (positionals.length > 2) {
+    console.error(`give at most BASE and AFTER (got ${positionals.length} arguments)\n\n${USAGE}`);
     return 2;
   }
+  const [baseArg, afterDir = 'dist'] = positionals;
 
-  const projectDir = path.resolve(__dirname, '../..');
-  const base =
-    positionals[0] === undefined ? await defaultBase(projectDir) : await resolveRef(projectDir, positionals[0]);
-  console.error(`synthesizing ${base.label} ...`);
-  const before = await synthesizeAt(projectDir, base.commit);
-  console.error('synthesizing the work tree ...');
-  const after = await synthesize(projectDir);
+  // The work tree's manifests first: a missing dist/ is reported before any synth runs.
+  const after = readManifests(afterDir);
+  let before: { objects: KubeObject[]; notes: string[] };
+  let beforeLabel: string;
+  if (baseArg !== undefined && fs.existsSync(baseArg)) {
+    before = { objects: readManifests(baseArg), notes: [] };
+    beforeLabel = baseArg;
+  } else {
+    // The project is the folder it runs in, as `npm run` runs it: any project with a cdk8s.yaml.
+    const projectDir = process.cwd();
+    const base = baseArg === undefined ? await defaultBase(projectDir) : await resolveRef(projectDir, baseArg);
+    console.error(`synthesizing ${base.label} ...`);
+    before = await manifestsAt(projectDir, base);
+    beforeLabel = base.label;
+  }
 
   const diff = diffManifests(before.objects, after);
-  const report = { before: base.label, after: 'work tree', notes: before.notes };
+  const report = { before: beforeLabel, after: afterDir, notes: before.notes };
   process.stdout.write(
     values.markdown
       ? markdownReport(diff, report)

@@ -16,6 +16,7 @@ import {
   idKey,
   isRecord,
   objectId,
+  POD_SPEC_PATHS,
   podTemplate,
   selectedOwners,
 } from '../common/kube';
@@ -176,8 +177,8 @@ function listMergeKey(path: readonly Segment[], before: unknown[], after: unknow
   return kubernetes !== undefined && fits(kubernetes) ? kubernetes : MERGE_KEYS.find(fits);
 }
 
-// Where a pod spec sits in the kinds that have one.
-const POD_SPEC = String.raw`(spec|spec\.template\.spec|spec\.jobTemplate\.spec\.template\.spec|template\.spec)`;
+// A field path of a pod spec, in whichever kind has one.
+const POD_SPEC = `(${POD_SPEC_PATHS.map((at) => at.replace(/\./g, '\\.')).join('|')})`;
 
 const CONTAINER = String.raw`${POD_SPEC}\.(containers|initContainers)\[\*\]`;
 
@@ -268,8 +269,7 @@ const STATEFULSET_MUTABLE = [
 ];
 // A Pod's spec fields that may change, beyond container images (checked separately).
 const POD_MUTABLE = ['activeDeadlineSeconds', 'tolerations'];
-const CONTAINER_IMAGE =
-  /^(spec\.template\.spec\.|spec\.jobTemplate\.spec\.template\.spec\.|spec\.)(init|ephemeral)?[cC]ontainers\[\*\]\.image$/;
+const CONTAINER_IMAGE = new RegExp(String.raw`^${POD_SPEC}\.(init|ephemeral)?[cC]ontainers\[\*\]\.image$`);
 
 /**
  * The Kubernetes release whose update validation the rules below describe: the API server that
@@ -504,29 +504,24 @@ function nodePorts(object: KubeObject): number[] {
 }
 
 /**
- * A nodePort of `current` that another Service holds: a removed one, which `kubectl apply` leaves
- * in the cluster (a renamed Service, typically), or another one being applied. Either way the
- * API server refuses the second claim and the apply fails.
+ * A nodePort of `current` still held by a Service that is removed: `kubectl apply` leaves that one
+ * in the cluster until it prunes, last (a renamed Service, typically), so the API server refuses
+ * the new claim and the apply fails. Two Services of one set claiming a nodePort is no change
+ * between two sets but a fault of the one, for the app to refuse when it synthesizes (this
+ * project's lib/unique-objects.ts does).
  */
 function nodePortFlags(current: KubeObject, before: readonly KubeObject[], after: readonly KubeObject[]): Flag[] {
-  const key = idKey(objectId(current));
   const afterKeys = new Set(after.map((o) => idKey(objectId(o))));
-  const others = (objects: readonly KubeObject[], port: number) =>
-    objects.filter((o) => idKey(objectId(o)) !== key && nodePorts(o).includes(port));
-  return nodePorts(current).flatMap((port): Flag[] => [
-    ...others(before, port)
-      .filter((o) => !afterKeys.has(idKey(objectId(o))))
+  return nodePorts(current).flatMap((port): Flag[] =>
+    before
+      .filter((o) => !afterKeys.has(idKey(objectId(o))) && nodePorts(o).includes(port))
       .map((o) => ({
         level: 'risky' as const,
         reason:
           `nodePort ${port} is still held by ${displayId(objectId(o))}, which \`kubectl apply\` leaves in the ` +
           'cluster: the apply fails until that Service is deleted',
       })),
-    ...others(after, port).map((o) => ({
-      level: 'risky' as const,
-      reason: `nodePort ${port} is also claimed by ${displayId(objectId(o))}: the API server gives it to one Service only`,
-    })),
-  ]);
+  );
 }
 
 /** Whether a NetworkPolicy denies its pods every outgoing connection (Egress, with no egress rule). */

@@ -1,13 +1,10 @@
-// Synthesizes the project's manifests for the review tools, without touching dist/: at the work
-// tree, or at a git ref (its tree extracted to a temp dir with `git archive`, sharing the work
-// tree's node_modules). Each run executes the `app:` command of that tree's cdk8s.yaml with
-// CDK8S_OUTDIR set to a temp dir (cdk8s's App writes there), then parses what it wrote.
+// The manifests of the project at a git ref, for `npm run diff` and the upgrade test: the ref's
+// tree extracted to a temp dir with `git archive`, sharing the work tree's node_modules, and the
+// `app:` command of that tree's cdk8s.yaml run with CDK8S_OUTDIR set to the folder to fill.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import type { KubeObject } from '../common/kube';
-import { loadObjects, manifestFiles } from '../common/manifests';
 import { run } from '../common/process';
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
@@ -25,8 +22,8 @@ async function requireRepository(projectDir: string): Promise<void> {
   const inside = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: projectDir, okExitCodes: [128] });
   if (inside.stdout.trim() !== 'true') {
     throw new Error(
-      `${projectDir} is not in a git repository: npm run diff compares the work tree with a git commit; ` +
-        'run it in a clone of the project',
+      `${projectDir} is not in a git repository: npm run diff synthesizes a git commit for its BASE; ` +
+        'run it in a clone of the project, or give a folder of manifests as BASE',
     );
   }
 }
@@ -42,7 +39,7 @@ export async function resolveRef(projectDir: string, ref: string): Promise<BaseR
   await requireRepository(projectDir);
   const commit = await resolveCommit(projectDir, ref);
   if (commit === undefined) {
-    throw new Error(`${ref} names no commit in this repository`);
+    throw new Error(`${ref} is no folder or file of manifests and names no commit in this repository`);
   }
   return { commit, label: `${ref} (${commit.slice(0, 7)})` };
 }
@@ -68,36 +65,14 @@ export async function defaultBase(projectDir: string): Promise<BaseRef> {
   return { commit: head, label: `HEAD (${head.slice(0, 7)}; no main branch to take a merge base with)` };
 }
 
-/** Every object in the manifest files at `target` (a folder or a file), files in name order. */
-export function readManifests(target: string): KubeObject[] {
-  return loadObjects(manifestFiles(target)).map(({ object }) => object);
-}
-
-/** Runs the cdk8s app of the project in `projectDir` and returns the objects it synthesizes. */
-export async function synthesize(projectDir: string): Promise<KubeObject[]> {
-  const configFile = path.join(projectDir, 'cdk8s.yaml');
-  if (!fs.existsSync(configFile)) {
-    return []; // Before the project had an app there was nothing to deploy.
-  }
-  const app: unknown = parse(fs.readFileSync(configFile, 'utf8'))?.app;
-  if (typeof app !== 'string') {
-    throw new Error(`${configFile} has no \`app:\` command to synthesize with`);
-  }
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-review-out-'));
-  try {
-    await run('sh', ['-c', app], { cwd: projectDir, env: { ...process.env, CDK8S_OUTDIR: outdir } });
-    // An app that defines no chart writes nothing: nothing to deploy.
-    return fs.readdirSync(outdir).length === 0 ? [] : readManifests(outdir);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/** What the project synthesized at `commit`, and caveats about how it was done. */
-export async function synthesizeAt(
-  projectDir: string,
-  commit: string,
-): Promise<{ objects: KubeObject[]; notes: string[] }> {
+/**
+ * Writes the manifests the project synthesized at `commit` into `outdir` (which must be empty),
+ * as `cdk8s synth` would write dist/ there, and returns caveats about how it was done. The one
+ * place the toolkit runs the app: everything else reads a directory of manifests. Writes nothing
+ * when the commit has no cdk8s.yaml (before the project had an app there was nothing to deploy)
+ * or its app defines no chart.
+ */
+export async function synthesizeAt(projectDir: string, commit: string, outdir: string): Promise<{ notes: string[] }> {
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-review-tree-'));
   try {
     // `REF:prefix` is the project's folder even when it is not the repository's root.
@@ -116,11 +91,20 @@ export async function synthesizeAt(
     const lockfile = (dir: string) => readIfExists(path.join(dir, 'package-lock.json'));
     if (lockfile(tree) !== lockfile(projectDir)) {
       notes.push(
-        `package-lock.json differs from ${commit.slice(0, 7)}'s; both sides were synthesized with the work ` +
+        `package-lock.json differs from ${commit.slice(0, 7)}'s; its manifests were synthesized with the work ` +
           "tree's node_modules, so changes that come from upgraded dependencies are not shown",
       );
     }
-    return { objects: await synthesize(tree), notes };
+    const configFile = path.join(tree, 'cdk8s.yaml');
+    if (fs.existsSync(configFile)) {
+      const app: unknown = parse(fs.readFileSync(configFile, 'utf8'))?.app;
+      if (typeof app !== 'string') {
+        throw new Error(`cdk8s.yaml at ${commit.slice(0, 7)} has no \`app:\` command to synthesize with`);
+      }
+      // cdk8s's App writes to CDK8S_OUTDIR, as under `cdk8s synth`.
+      await run('sh', ['-c', app], { cwd: tree, env: { ...process.env, CDK8S_OUTDIR: path.resolve(outdir) } });
+    }
+    return { notes };
   } finally {
     fs.rmSync(tree, { recursive: true, force: true });
   }

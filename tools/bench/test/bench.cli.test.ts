@@ -23,7 +23,7 @@ test.each([
   ['--runs', '2.5'],
   ['--scale-runs', '-1'],
 ])('%s %s is refused with exit 2 and no tables', (option, value) => {
-  const result = bench(`${option}=${value}`);
+  const result = bench(`${option}=${value}`, '--skip-scale');
   expect(result.stderr).toBe(
     `npm run bench: ${option} must be a whole number of runs, 1 or more; received ${JSON.stringify(value)}\n`,
   );

@@ -1,10 +1,10 @@
-// Manifests for the gate tests: the sandbox's own (synthesized as `npm run synth` writes them)
-// and deliberately broken objects, written to a temporary directory the test removes.
+// Manifests for the gate tests: the sandbox fixture (tools/common/test/sandbox/, laid out as
+// dist/) and deliberately broken objects, written to a temporary directory the test removes.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Yaml } from 'cdk8s';
-import { sandboxFiles } from '../../common/test/sandbox';
+import { formatManifests } from '../../common/manifests';
+import { sandboxFiles } from '../../common/test/sandbox-fixture';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are arbitrary JSON.
 export type Json = any;
@@ -18,12 +18,12 @@ export function manifestDir(files: Record<string, Json[]>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-check-'));
   made.push(dir);
   for (const [name, objects] of Object.entries(files)) {
-    fs.writeFileSync(path.join(dir, name), Yaml.stringify(...objects));
+    fs.writeFileSync(path.join(dir, name), formatManifests(objects));
   }
   return dir;
 }
 
-/** The objects of dist/, as main.ts synthesizes them: file name -> objects. */
+/** The objects of the sandbox fixture: file name -> objects. */
 export function sandboxManifests(): Record<string, Json[]> {
   return sandboxFiles();
 }

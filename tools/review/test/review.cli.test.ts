@@ -1,24 +1,24 @@
-// `npm run diff` and `npm run diagram` for real: git, the extracted tree and the cdk8s app, in a
-// scratch repository holding a copy of the project (so this repository's git is never touched).
+// `npm run diff` and `npm run diagram` for real: git, the extracted tree and an app command, in a
+// scratch repository (so this repository's git is never touched). Its app is any cdk8s app as the
+// tools see one: a cdk8s.yaml whose `app:` command writes manifests into CDK8S_OUTDIR, here by
+// copying the sandbox fixture from manifests/. The tools need nothing of this project's app.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { type KubeObject, findObject } from '../../common/kube';
+import { formatManifests, readManifests } from '../../common/manifests';
+import { SANDBOX_DIR } from '../../common/test/sandbox-fixture';
 import { deploymentDiagram } from '../deployment-diagram';
-import { sandboxObjects } from '../../common/test/sandbox';
 
 const root = path.resolve(__dirname, '../../..');
-// What the app and the review scripts need; node_modules is linked, not copied.
-const PROJECT_FILES = [
-  'cdk8s.yaml',
-  'package.json',
-  'tsconfig.json',
-  'main.ts',
-  'README.md',
-  'lib',
-  'imports',
-  'tools',
-];
+const APP = 'mkdir -p "$CDK8S_OUTDIR" && cp manifests/*.yaml "$CDK8S_OUTDIR"/';
+const README = [
+  '# app',
+  '<!-- deployment-diagram:begin (npm run diagram writes this block) -->',
+  '<!-- deployment-diagram:end -->',
+  '',
+].join('\n');
 
 jest.setTimeout(60_000);
 
@@ -32,85 +32,114 @@ function git(...args: string[]): void {
   }
 }
 
-function review(script: 'diff' | 'diagram', ...args: string[]) {
-  return spawnSync('node', ['-r', './tools/loader/ts-register.js', `tools/review/${script}.ts`, ...args], {
-    cwd: repo,
+/** The tool run as `npm run` runs it: in the project's folder. */
+function review(script: 'diff' | 'diagram', args: string[] = [], cwd = repo, env: NodeJS.ProcessEnv = {}) {
+  const loader = path.join(root, 'tools/loader/ts-register.js');
+  return spawnSync('node', ['-r', loader, path.join(root, `tools/review/${script}.ts`), ...args], {
+    cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
+}
+
+/** What `npm run synth` does: the app writes dist/. */
+function synth(): void {
+  fs.rmSync(path.join(repo, 'dist'), { recursive: true, force: true });
+  const result = spawnSync('sh', ['-c', APP], { cwd: repo, env: { ...process.env, CDK8S_OUTDIR: 'dist' } });
+  expect(result.status).toBe(0);
+}
+
+/** Changes the app's nginx Deployment in the work tree. */
+function editDeployment(edit: (deployment: KubeObject) => void): void {
+  const file = path.join(repo, 'manifests/nginx.k8s.yaml');
+  const objects = readManifests(file);
+  edit(findObject(objects, 'Deployment', 'nginx-deployment'));
+  fs.writeFileSync(file, formatManifests(objects));
 }
 
 beforeAll(() => {
   repo = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-review-'));
-  for (const file of PROJECT_FILES) {
-    fs.cpSync(path.join(root, file), path.join(repo, file), { recursive: true });
-  }
-  fs.writeFileSync(path.join(repo, '.gitignore'), 'node_modules\ndist/\ndocs/\n');
-  fs.symlinkSync(path.join(root, 'node_modules'), path.join(repo, 'node_modules'), 'dir');
+  fs.cpSync(SANDBOX_DIR, path.join(repo, 'manifests'), { recursive: true });
+  fs.writeFileSync(path.join(repo, 'cdk8s.yaml'), `app: ${JSON.stringify(APP)}\n`);
+  fs.writeFileSync(path.join(repo, 'README.md'), README);
+  fs.writeFileSync(path.join(repo, '.gitignore'), 'dist/\ndocs/\n');
   git('init', '--quiet', '--initial-branch=main');
   git('add', '.');
   git('commit', '--quiet', '-m', 'base');
   git('checkout', '--quiet', '-b', 'feature');
   // A pull request that scales nginx and renames its app label, which the selector uses.
-  const nginx = path.join(repo, 'lib/nginx.ts');
-  const source = fs.readFileSync(nginx, 'utf8');
-  fs.writeFileSync(
-    nginx,
-    source.replace('props.replicas ?? 2', 'props.replicas ?? 3').replace('{ app: name }', '{ app: `${name}-web` }'),
-  );
+  editDeployment((deployment) => {
+    deployment.spec.replicas = 3;
+    deployment.spec.selector.matchLabels.app = 'nginx-web';
+  });
   git('commit', '--quiet', '-am', 'scale nginx, rename its label');
 });
 
 afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 
-test('on a branch: the change since the merge base with main, per field, the selector flagged', () => {
+test('without dist/ it says to synthesize first, before synthesizing anything', () => {
+  const result = review('diff');
+  expect(result.stderr).toBe(
+    'npm run diff: dist does not exist: run `npm run synth` first, or name a folder or file of manifests\n',
+  );
+  expect(result.status).toBe(1);
+});
+
+test('on a branch: dist/ against the merge base with main, per field, the selector flagged', () => {
+  synth();
   const result = review('diff');
   expect(result.status).toBe(0);
-  expect(result.stdout).toMatch(/^Manifest changes, merge base with main \([0-9a-f]{7}\) -> work tree\n/);
+  expect(result.stdout).toMatch(/^Manifest changes, merge base with main \([0-9a-f]{7}\) -> dist\n/);
   expect(result.stdout).toContain('~ Deployment/nginx-deployment\n');
   expect(result.stdout).toContain('    spec.replicas: 2 -> 3\n');
   expect(result.stdout).toContain(
     "    spec.selector.matchLabels.app: nginx -> nginx-web\n      !! cannot apply in place: a Deployment's selector is immutable",
   );
   expect(result.stdout).not.toContain('fib-client');
-  expect(result.stderr).toContain('synthesizing the work tree');
-  expect(fs.existsSync(path.join(repo, 'dist'))).toBe(false);
+  expect(result.stderr).toMatch(/^synthesizing merge base with main \([0-9a-f]{7}\) \.\.\.\n$/);
 });
 
 test('--markdown against a named ref, for the job summary', () => {
-  const result = review('diff', '--markdown', 'main');
+  const result = review('diff', ['--markdown', 'main']);
   expect(result.status).toBe(0);
-  expect(result.stdout).toMatch(/^### Manifest changes\n\nmain \([0-9a-f]{7}\) → work tree\n/);
+  expect(result.stdout).toMatch(/^### Manifest changes\n\nmain \([0-9a-f]{7}\) → dist\n/);
   expect(result.stdout).toContain('| `spec.replicas` | `2` | `3` |  |');
 });
 
-test('a bad ref or option fails with a message', () => {
-  expect(review('diff', 'no-such-ref')).toMatchObject({
+test('two folders: no git, no synth', () => {
+  const result = review('diff', [SANDBOX_DIR, 'dist']);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain(`Manifest changes, ${SANDBOX_DIR} -> dist\n`);
+  expect(result.stdout).toContain('    spec.replicas: 2 -> 3\n');
+});
+
+test('a bad ref, option or argument count fails with a message', () => {
+  expect(review('diff', ['no-such-ref'])).toMatchObject({
     status: 1,
-    stderr: expect.stringContaining('npm run diff: no-such-ref names no commit in this repository'),
+    stderr: expect.stringContaining(
+      'npm run diff: no-such-ref is no folder or file of manifests and names no commit in this repository',
+    ),
   });
-  expect(review('diff', '--colour')).toMatchObject({
+  expect(review('diff', ['--colour'])).toMatchObject({
     status: 2,
     stderr: expect.stringMatching(/unknown option '--colour'/i),
   });
+  expect(review('diff', ['a', 'b', 'c'])).toMatchObject({
+    status: 2,
+    stderr: expect.stringContaining('give at most BASE and AFTER (got 3 arguments)'),
+  });
 });
 
-test('outside a git repository it says so', () => {
+test('outside a git repository, a ref cannot be synthesized: it says so', () => {
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-no-git-'));
   try {
-    for (const file of ['tools']) {
-      fs.cpSync(path.join(root, file), path.join(outside, file), { recursive: true });
-    }
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(outside, 'node_modules'), 'dir');
-    const result = spawnSync('node', ['-r', './tools/loader/ts-register.js', 'tools/review/diff.ts'], {
-      cwd: outside,
-      encoding: 'utf8',
-      // So that git does not find a repository in a folder above the temp dir.
-      env: { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(outside) },
-    });
+    fs.cpSync(SANDBOX_DIR, path.join(outside, 'dist'), { recursive: true });
+    // GIT_CEILING_DIRECTORIES: so that git does not find a repository in a folder above the temp dir.
+    const result = review('diff', [], outside, { GIT_CEILING_DIRECTORIES: path.dirname(outside) });
     expect(result.stderr).toBe(
-      `npm run diff: ${outside} is not in a git repository: npm run diff compares the work tree with a git commit; ` +
-        'run it in a clone of the project\n',
+      `npm run diff: ${outside} is not in a git repository: npm run diff synthesizes a git commit for its BASE; ` +
+        'run it in a clone of the project, or give a folder of manifests as BASE\n',
     );
     expect(result.status).toBe(1);
   } finally {
@@ -118,27 +147,37 @@ test('outside a git repository it says so', () => {
   }
 });
 
-test('on main: the uncommitted changes', () => {
+test('on main: the uncommitted changes, once synthesized', () => {
   git('checkout', '--quiet', 'main');
+  synth();
   expect(review('diff').stdout).toMatch(
-    /^Manifest changes, merge base with main \([0-9a-f]{7}, which is HEAD\) -> work tree\nNo manifest changes.\n$/,
+    /^Manifest changes, merge base with main \([0-9a-f]{7}, which is HEAD\) -> dist\nNo manifest changes.\n$/,
   );
 
-  const nginx = path.join(repo, 'lib/nginx.ts');
-  fs.writeFileSync(nginx, fs.readFileSync(nginx, 'utf8').replace("?? 'nginx:1.14.2'", "?? 'nginx:1.25.3'"));
+  editDeployment((deployment) => (deployment.spec.template.spec.containers[0].image = 'nginx:1.25.3'));
+  synth();
   const result = review('diff');
-  git('checkout', '--quiet', '--', 'lib/nginx.ts');
+  git('checkout', '--quiet', '--', 'manifests');
+  synth();
   expect(result.stdout).toContain(
     '    spec.template.spec.containers[name=nginx].image: nginx:1.14.2 -> nginx:1.25.3\n      ! risky: new image',
   );
 });
 
-test('npm run diagram, through the real app, writes what the unit test expects from the charts', () => {
+test('npm run diagram draws dist/; --check tells whether the committed files show it', () => {
   git('checkout', '--quiet', 'main');
+  synth();
+  const stale = review('diagram', ['--check']);
+  expect(stale.stderr).toBe(
+    'npm run diagram: docs/deployment.md and the diagram in README.md do not show dist: ' +
+      'run `npm run diagram` and commit the result\n',
+  );
+  expect(stale.status).toBe(1);
+
   const result = review('diagram');
   expect(result.stderr).toBe('');
-  expect(result.stdout).toMatch(/^wrote docs\/deployment.md and the diagram in README.md \(\d+ objects\)\n$/);
-
-  const expected = deploymentDiagram(sandboxObjects());
+  expect(result.stdout).toMatch(/^wrote docs\/deployment.md and the diagram in README.md from dist \(6 objects\)\n$/);
+  const expected = deploymentDiagram(readManifests(path.join(repo, 'dist')));
   expect(fs.readFileSync(path.join(repo, 'docs/deployment.md'), 'utf8')).toBe(expected);
+  expect(review('diagram', ['--check'])).toMatchObject({ status: 0, stderr: '' });
 });

@@ -1,9 +1,9 @@
-// Bench-only cdk8s app for `npm run bench` (tools/bench/bench.js): synthesizes PAIRS
+// Bench-only cdk8s app, which `npm run bench` runs (tools/bench/bench.js --scale-app): synthesizes PAIRS
 // FibClient + NginxDeployment pairs, each pair with its own names and nodePort, then prints its
 // peak memory as one JSON line. SHAPE=chart-per-pair puts each pair in its own chart (one
 // manifest file per pair); SHAPE=one-chart puts all pairs in one chart (one file).
 import { App, Chart } from 'cdk8s';
-import { FibClient, NginxDeployment } from '../../lib';
+import { FibClient, NginxDeployment } from '../lib';
 
 const FIRST_NODE_PORT = 30000;
 const NODE_PORT_COUNT = 2768; // 30000-32767
