@@ -30,7 +30,8 @@ export function manifestFiles(target: string): string[] {
         .readdirSync(target, { withFileTypes: true })
         // kubectl skips subfolders without -R; a link to a file counts as a file.
         .filter((entry) => MANIFEST_FILE.test(entry.name) && !entry.isDirectory())
-        .filter((entry) => !entry.isSymbolicLink() || fs.statSync(path.join(target, entry.name)).isFile())
+        // A link that leads nowhere (dangling, or a loop) is kept: reading it says which and names it.
+        .filter((entry) => !entry.isSymbolicLink() || !isDirectory(path.join(target, entry.name)))
         .map((entry) => entry.name)
         .sort()
         .map((name) => path.join(target, name))
@@ -41,6 +42,20 @@ export function manifestFiles(target: string): string[] {
   }
   return files;
 }
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'it does not exist, or is a symbolic link to nothing',
+  ELOOP: 'a loop of symbolic links',
+  EACCES: 'no permission to read it',
+};
 
 /** Every object in the manifest files at `target` (a folder or a file), files in name order. */
 export function readManifests(target: string): KubeObject[] {
@@ -62,7 +77,9 @@ export function loadObjects(files: readonly string[]): ManifestObject[] {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      throw new Error(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      const why = READ_ERRORS[code] === undefined ? code : `${READ_ERRORS[code]}, ${code}`;
+      throw new Error(`${file}: cannot read it (${why}); a manifest must be a readable file`);
     }
     return parseManifests(text, file).map((object) => ({ file, object }));
   });
@@ -89,8 +106,13 @@ export function parseManifests(text: string, origin: string): KubeObject[] {
   });
 }
 
+// The yaml library's own limit on alias uses, against documents that expand exponentially.
+const MAX_ALIAS_COUNT = 100;
+
 // As kubectl decides it: text that starts with `{` is JSON, anything else YAML documents.
-function documents(file: string, text: string): unknown[] {
+function documents(file: string, withBom: string): unknown[] {
+  // A UTF-8 byte-order mark is not part of the text (kubectl's decoder skips it too).
+  const text = withBom.replace(/^\uFEFF/, '');
   if (text.trimStart().startsWith('{')) {
     try {
       return [JSON.parse(text)];
@@ -102,7 +124,14 @@ function documents(file: string, text: string): unknown[] {
     if (document.errors.length > 0) {
       throw new Error(`${file}: not YAML: ${document.errors[0]?.message}`);
     }
-    return document.toJS();
+    try {
+      return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      // An alias bomb: a few lines whose aliases expand to billions of nodes.
+      throw new Error(
+        `${file}: not read: ${(error as Error).message} (at most ${MAX_ALIAS_COUNT} alias uses per document)`,
+      );
+    }
   });
 }
 
