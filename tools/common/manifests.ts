@@ -4,7 +4,7 @@
 // `npm run check`, `npm run diff`/`diagram` and the e2e suites all read manifests through it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { type Tags, parseAllDocuments, stringify } from 'yaml';
 import { type KubeObject, isRecord } from './kube';
 
 export type { KubeObject } from './kube';
@@ -106,6 +106,19 @@ export function parseManifests(text: string, origin: string): KubeObject[] {
   });
 }
 
+// kubectl reads YAML with sigs.k8s.io/yaml, which is go-yaml v2: YAML 1.1 scalars (`no`, `off`,
+// `y` are booleans, `0755` octal), but no sexagesimal numbers (`1:20` stays a string) and a
+// timestamp stays a string when decoded into a generic value.
+const YAML_AS_KUBECTL = {
+  uniqueKeys: false,
+  version: '1.1',
+  customTags: (tags: Tags) =>
+    tags.filter(
+      (tag) => typeof tag !== 'object' || (!('format' in tag && tag.format === 'TIME') && tag.tag !== TIMESTAMP),
+    ),
+} as const;
+const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
+
 // The yaml library's own limit on alias uses, against documents that expand exponentially.
 const MAX_ALIAS_COUNT = 100;
 
@@ -120,7 +133,7 @@ function documents(file: string, withBom: string): unknown[] {
       throw new Error(`${file}: not JSON: ${(error as Error).message}`);
     }
   }
-  return parseAllDocuments(text, { uniqueKeys: false }).map((document) => {
+  return parseAllDocuments(text, YAML_AS_KUBECTL).map((document) => {
     if (document.errors.length > 0) {
       throw new Error(`${file}: not YAML: ${document.errors[0]?.message}`);
     }

@@ -80,3 +80,10 @@ test('a UTF-8 byte-order mark is skipped, in YAML and in JSON', () => {
     { apiVersion: 'v1', kind: 'ConfigMap' },
   ]);
 });
+
+test('YAML scalars as kubectl reads them (go-yaml v2: YAML 1.1 booleans and octal, no sexagesimal, no timestamps)', () => {
+  const text = 'a: no\nb: On\nc: y\nd: 0755\ne: 1:20\nf: 2001-12-14\ng: "no"\n';
+  expect(parseManifests(text, 'x.yaml')).toEqual([
+    { a: false, b: true, c: true, d: 493, e: '1:20', f: '2001-12-14', g: 'no' },
+  ]);
+});
