@@ -1,6 +1,7 @@
 // The manifests at a path, read as `kubectl apply -f PATH` reads them: a file whatever its name,
 // or every *.json, *.yaml and *.yml file directly in a folder (no -R), in name order; every
-// document of each file, a `kind: List` standing for its items. The one reader of the toolkit:
+// document of each file (YAML as kubectl reads it, or a stream of JSON objects), a `kind: List`
+// standing for its items. The one reader of the toolkit:
 // `npm run check`, `npm run diff`/`diagram` and the e2e suites all read manifests through it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -128,7 +129,7 @@ function documents(file: string, withBom: string): unknown[] {
   const text = withBom.replace(/^\uFEFF/, '');
   if (text.trimStart().startsWith('{')) {
     try {
-      return [JSON.parse(text)];
+      return jsonStream(text);
     } catch (error) {
       throw new Error(`${file}: not JSON: ${(error as Error).message}`);
     }
@@ -146,6 +147,31 @@ function documents(file: string, withBom: string): unknown[] {
       );
     }
   });
+}
+
+// A stream of JSON values, one after another (kubectl's decoder reads `{...}{...}` or one a line).
+function jsonStream(text: string): unknown[] {
+  const values: unknown[] = [];
+  let start = text.search(/\S/);
+  while (start !== -1 && start < text.length) {
+    let depth = 0;
+    let inString = false;
+    let end = start;
+    for (; end < text.length; end++) {
+      const char = text[end];
+      if (inString) {
+        if (char === '\\') end++;
+        else if (char === '"') inString = false;
+      } else if (char === '"') inString = true;
+      else if (char === '{' || char === '[') depth++;
+      else if ((char === '}' || char === ']') && --depth === 0) break;
+      else if (depth === 0) break;
+    }
+    values.push(JSON.parse(text.slice(start, end + 1)));
+    const next = text.slice(end + 1).search(/\S/);
+    start = next === -1 ? -1 : end + 1 + next;
+  }
+  return values;
 }
 
 // kubectl applies the items of a List (any apiVersion, any kind ending in List with items).

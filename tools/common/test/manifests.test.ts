@@ -87,3 +87,9 @@ test('YAML scalars as kubectl reads them (go-yaml v2: YAML 1.1 booleans and octa
     { a: false, b: true, c: true, d: 493, e: '1:20', f: '2001-12-14', g: 'no' },
   ]);
 });
+
+test('a .json file with several objects one after another is read as kubectl reads the stream', () => {
+  const stream = `${JSON.stringify(configMap('a'))}\n${JSON.stringify(configMap('b{"}'))} ${JSON.stringify(configMap('c'))}`;
+  expect(parseManifests(stream, 'x.json')).toEqual([configMap('a'), configMap('b{"}'), configMap('c')]);
+  expect(() => parseManifests('{"kind": "Pod"} {"kind"', 'x.json')).toThrow(/^x\.json: not JSON: /);
+});
