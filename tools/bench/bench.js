@@ -44,8 +44,19 @@ if (!OPTIONS['skip-scale'] && OPTIONS['scale-app'] === undefined) {
   console.error('npm run bench: give --scale-app FILE (the app file that synthesizes $PAIRS pairs) or --skip-scale');
   process.exit(2);
 }
-const RUNS = Number(OPTIONS.runs);
-const SCALE_RUNS = Number(OPTIONS['scale-runs']);
+/** A count option: a whole number from 1 up, or exit 2 naming the option and the value received. */
+function count(name) {
+  const text = OPTIONS[name];
+  if (!/^[1-9][0-9]*$/.test(text)) {
+    console.error(
+      `npm run bench: --${name} must be a whole number of runs, 1 or more; received ${JSON.stringify(text)}`,
+    );
+    process.exit(2);
+  }
+  return Number(text);
+}
+const RUNS = count('runs');
+const SCALE_RUNS = count('scale-runs');
 const APP = OPTIONS.app ?? YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')).app;
 const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-bench-'));
 
@@ -246,7 +257,21 @@ function main() {
       }),
     );
   }
-  fs.rmSync(SCRATCH, { recursive: true, force: true });
 }
 
-main();
+// The scratch folder goes whether the run ends, fails (a failing --app) or is interrupted.
+const removeScratch = () => fs.rmSync(SCRATCH, { recursive: true, force: true });
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    removeScratch();
+    process.kill(process.pid, signal);
+  });
+}
+try {
+  main();
+} catch (error) {
+  console.error(`\n${error.message}`); // after the unfinished progress line
+  process.exitCode = 1;
+} finally {
+  removeScratch();
+}

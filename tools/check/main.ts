@@ -25,6 +25,7 @@ async function main(target: string): Promise<number> {
 
   // `go list -m` for the newest API's version runs while the tools are found or built.
   const newest = newestClusterSchema(log);
+  newest.catch(() => undefined); // awaited below; a failure while the tools build is reported once, by them
   const kubeRules = await goTool('kube-rules', log);
   const kubeconform = await goTool('kubeconform', log);
   const kubeScoreBinary = await goTool('kube-score', log);

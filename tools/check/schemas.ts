@@ -7,9 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { goModuleVersion } from '../common/go-tools';
+import { go, goModuleVersion } from '../common/go-tools';
 import { type KubeObject, getPath, groupKind, isRecord, objectId } from '../common/kube';
-import { run } from '../common/process';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -43,7 +42,7 @@ export async function newestClusterSchema(log: (line: string) => void): Promise<
       `downloading k8s.io/kubernetes@${pinned.version} from the Go module proxy for its API schema (once per machine)`,
     );
     // Outside any module, so that no go.mod or go.sum of the repo changes.
-    const download = await run('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${pinned.version}`], {
+    const download = await go(['mod', 'download', '-json', `k8s.io/kubernetes@${pinned.version}`], {
       cwd: os.tmpdir(),
     });
     dir = (JSON.parse(download.stdout) as { Dir: string }).Dir;

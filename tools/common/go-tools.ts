@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { run } from './process';
+import { type RunOptions, type RunResult, run } from './process';
 
 const TOOLS_DIR = path.resolve(__dirname, '..');
 const GO_BUILD = path.join(__dirname, 'go-build.sh');
@@ -51,9 +51,21 @@ export function toolModuleDir(name: ToolName): string {
   return path.join(TOOLS_DIR, TOOLS[name].dir);
 }
 
+/** Runs `go args`; without Go, the error says what needs it and which Go, and the PATH searched. */
+export function go(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const goLine = /^go (\S+)$/m.exec(fs.readFileSync(path.join(TOOLS_DIR, 'check/go.mod'), 'utf8'))?.[1];
+  return run('go', args, {
+    ...options,
+    notInstalled:
+      'Go is not installed or not on PATH: npm run check builds its gates (kubeconform, kube-score, kube-rules) ' +
+      `and finds the newest API schema with Go ${goLine} or later (the go line of tools/check/go.mod); install ` +
+      `Go or add its bin folder to PATH (PATH is ${JSON.stringify(process.env.PATH ?? '')})`,
+  });
+}
+
 /** The version of `module` that the Go module in `moduleDir` selects, as `go list -m` reports it. */
 export async function goModuleVersion(moduleDir: string, module: string): Promise<{ version: string; dir: string }> {
-  const { stdout } = await run('go', ['list', '-mod=readonly', '-m', '-f', '{{.Version}} {{.Dir}}', module], {
+  const { stdout } = await go(['list', '-mod=readonly', '-m', '-f', '{{.Version}} {{.Dir}}', module], {
     cwd: moduleDir,
   });
   const [version = '', dir = ''] = stdout.trim().split(' ');

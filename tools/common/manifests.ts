@@ -1,10 +1,11 @@
 // The manifests at a path, read as `kubectl apply -f PATH` reads them: a file whatever its name,
 // or every *.json, *.yaml and *.yml file directly in a folder (no -R), in name order; every
-// document of each file, a `kind: List` standing for its items. The one reader of the toolkit:
+// document of each file (YAML as kubectl reads it, or a stream of JSON objects), a `kind: List`
+// standing for its items. The one reader of the toolkit:
 // `npm run check`, `npm run diff`/`diagram` and the e2e suites all read manifests through it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { type Tags, parseAllDocuments, stringify } from 'yaml';
 import { type KubeObject, isRecord } from './kube';
 
 export type { KubeObject } from './kube';
@@ -30,7 +31,8 @@ export function manifestFiles(target: string): string[] {
         .readdirSync(target, { withFileTypes: true })
         // kubectl skips subfolders without -R; a link to a file counts as a file.
         .filter((entry) => MANIFEST_FILE.test(entry.name) && !entry.isDirectory())
-        .filter((entry) => !entry.isSymbolicLink() || fs.statSync(path.join(target, entry.name)).isFile())
+        // A link that leads nowhere (dangling, or a loop) is kept: reading it says which and names it.
+        .filter((entry) => !entry.isSymbolicLink() || !isDirectory(path.join(target, entry.name)))
         .map((entry) => entry.name)
         .sort()
         .map((name) => path.join(target, name))
@@ -41,6 +43,20 @@ export function manifestFiles(target: string): string[] {
   }
   return files;
 }
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'it does not exist, or is a symbolic link to nothing',
+  ELOOP: 'a loop of symbolic links',
+  EACCES: 'no permission to read it',
+};
 
 /** Every object in the manifest files at `target` (a folder or a file), files in name order. */
 export function readManifests(target: string): KubeObject[] {
@@ -62,7 +78,9 @@ export function loadObjects(files: readonly string[]): ManifestObject[] {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      throw new Error(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      const why = READ_ERRORS[code] === undefined ? code : `${READ_ERRORS[code]}, ${code}`;
+      throw new Error(`${file}: cannot read it (${why}); a manifest must be a readable file`);
     }
     return parseManifests(text, file).map((object) => ({ file, object }));
   });
@@ -89,21 +107,71 @@ export function parseManifests(text: string, origin: string): KubeObject[] {
   });
 }
 
+// kubectl reads YAML with sigs.k8s.io/yaml, which is go-yaml v2: YAML 1.1 scalars (`no`, `off`,
+// `y` are booleans, `0755` octal), but no sexagesimal numbers (`1:20` stays a string) and a
+// timestamp stays a string when decoded into a generic value.
+const YAML_AS_KUBECTL = {
+  uniqueKeys: false,
+  version: '1.1',
+  customTags: (tags: Tags) =>
+    tags.filter(
+      (tag) => typeof tag !== 'object' || (!('format' in tag && tag.format === 'TIME') && tag.tag !== TIMESTAMP),
+    ),
+} as const;
+const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
+
+// The yaml library's own limit on alias uses, against documents that expand exponentially.
+const MAX_ALIAS_COUNT = 100;
+
 // As kubectl decides it: text that starts with `{` is JSON, anything else YAML documents.
-function documents(file: string, text: string): unknown[] {
+function documents(file: string, withBom: string): unknown[] {
+  // A UTF-8 byte-order mark is not part of the text (kubectl's decoder skips it too).
+  const text = withBom.replace(/^\uFEFF/, '');
   if (text.trimStart().startsWith('{')) {
     try {
-      return [JSON.parse(text)];
+      return jsonStream(text);
     } catch (error) {
       throw new Error(`${file}: not JSON: ${(error as Error).message}`);
     }
   }
-  return parseAllDocuments(text, { uniqueKeys: false }).map((document) => {
+  return parseAllDocuments(text, YAML_AS_KUBECTL).map((document) => {
     if (document.errors.length > 0) {
       throw new Error(`${file}: not YAML: ${document.errors[0]?.message}`);
     }
-    return document.toJS();
+    try {
+      return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      // An alias bomb: a few lines whose aliases expand to billions of nodes.
+      throw new Error(
+        `${file}: not read: ${(error as Error).message} (at most ${MAX_ALIAS_COUNT} alias uses per document)`,
+      );
+    }
   });
+}
+
+// A stream of JSON values, one after another (kubectl's decoder reads `{...}{...}` or one a line).
+function jsonStream(text: string): unknown[] {
+  const values: unknown[] = [];
+  let start = text.search(/\S/);
+  while (start !== -1 && start < text.length) {
+    let depth = 0;
+    let inString = false;
+    let end = start;
+    for (; end < text.length; end++) {
+      const char = text[end];
+      if (inString) {
+        if (char === '\\') end++;
+        else if (char === '"') inString = false;
+      } else if (char === '"') inString = true;
+      else if (char === '{' || char === '[') depth++;
+      else if ((char === '}' || char === ']') && --depth === 0) break;
+      else if (depth === 0) break;
+    }
+    values.push(JSON.parse(text.slice(start, end + 1)));
+    const next = text.slice(end + 1).search(/\S/);
+    start = next === -1 ? -1 : end + 1 + next;
+  }
+  return values;
 }
 
 // kubectl applies the items of a List (any apiVersion, any kind ending in List with items).

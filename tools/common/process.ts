@@ -14,6 +14,8 @@ export interface RunOptions {
   readonly okExitCodes?: readonly number[];
   /** Also copy the program's output to stderr as it comes (a long build's progress). */
   readonly echo?: boolean;
+  /** What to say when the program is not installed, instead of the general message. */
+  readonly notInstalled?: string;
 }
 
 /** What a program printed, and its exit code (0 or one of `okExitCodes`). */
@@ -47,7 +49,7 @@ export async function run(command: string, args: readonly string[], options: Run
       return { stdout: error.stdout ?? '', stderr: error.stderr ?? '', code: error.code };
     }
     if (error.code === 'ENOENT') {
-      throw new Error(`${command} could not start: it is not installed or not on PATH`);
+      throw new Error(options.notInstalled ?? `${command} could not start: it is not installed or not on PATH`);
     }
     const output = `${error.stderr ?? ''}${error.stdout ?? ''}`.trim();
     const where = options.cwd === undefined ? '' : ` in ${options.cwd}`;

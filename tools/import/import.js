@@ -7,8 +7,8 @@
 // before the CLI starts. The generated code is the CLI's, byte for byte.
 //
 // Either way the schema is checked before the CLI writes anything: a file that is missing, a
-// folder, not JSON, or JSON without the Kubernetes API's definitions (`{}` would make an empty
-// imports/k8s.ts) is refused, as is a download that fails, and imports/ stays as it was.
+// folder, not JSON, JSON without the Kubernetes API's definitions (`{}` would make an empty
+// imports/k8s.ts), or with a $ref to a definition it lacks (the generator's stack trace) is refused, as is a download that fails, and imports/ stays as it was.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -75,6 +75,35 @@ function checkedSchema(text, origin) {
     fail(
       `${origin} is not a Kubernetes API schema (no definitions of ${missing.join(', ') || 'any kind'}); ` +
         'pass the _definitions.json of the pinned Kubernetes version',
+    );
+  }
+  // Every $ref must name a definition of the file (the generator throws a stack trace otherwise).
+  const dangling = [];
+  const visit = (schema, where) => {
+    if (Array.isArray(schema)) return schema.forEach((item) => visit(item, where));
+    if (typeof schema !== 'object' || schema === null) return;
+    const ref = schema.$ref;
+    if (
+      ref !== undefined &&
+      !(typeof ref === 'string' && /^#\/definitions\//.test(ref) && ref.slice(14) in definitions)
+    ) {
+      dangling.push(`${JSON.stringify(ref)} in ${where}`);
+    }
+    for (const [key, value] of Object.entries(schema)) {
+      // The keys of `properties` are field names (JSONSchemaProps has a field named $ref), not schema keywords.
+      if (key === 'properties' && typeof value === 'object' && value !== null) {
+        Object.values(value).forEach((property) => visit(property, where));
+      } else if (key !== '$ref') {
+        visit(value, where);
+      }
+    }
+  };
+  Object.entries(definitions).forEach(([name, definition]) => visit(definition, name));
+  if (dangling.length > 0) {
+    const shown = dangling.slice(0, 5).join(', ') + (dangling.length > 5 ? ` and ${dangling.length - 5} more` : '');
+    fail(
+      `${origin} has a $ref to no definition of the file: ${shown}; every $ref must be "#/definitions/NAME" ` +
+        'with NAME defined in the file: pass the _definitions.json of the pinned Kubernetes version unchanged',
     );
   }
   return text;

@@ -28,6 +28,18 @@ async function requireRepository(projectDir: string): Promise<void> {
   }
 }
 
+/**
+ * In a shallow clone (`git clone --depth N`, as CI checkouts are by default) the commits before
+ * the cut are missing: what to say when a commit cannot be found, or '' in a full clone.
+ */
+async function shallowHint(projectDir: string): Promise<string> {
+  const shallow = await git(projectDir, 'rev-parse', '--is-shallow-repository');
+  return shallow === 'true'
+    ? '; this clone is shallow (its history is cut off, as after git clone --depth), so older commits are ' +
+        'missing: run git fetch --unshallow, or give a folder of manifests as BASE'
+    : '';
+}
+
 /** A commit to compare the work tree with, and how to describe it. */
 export interface BaseRef {
   readonly commit: string;
@@ -39,7 +51,9 @@ export async function resolveRef(projectDir: string, ref: string): Promise<BaseR
   await requireRepository(projectDir);
   const commit = await resolveCommit(projectDir, ref);
   if (commit === undefined) {
-    throw new Error(`${ref} is no folder or file of manifests and names no commit in this repository`);
+    throw new Error(
+      `${ref} is no folder or file of manifests and names no commit in this repository${await shallowHint(projectDir)}`,
+    );
   }
   return { commit, label: `${ref} (${commit.slice(0, 7)})` };
 }
@@ -57,7 +71,11 @@ export async function defaultBase(projectDir: string): Promise<BaseRef> {
   }
   for (const branch of ['main', 'origin/main']) {
     if ((await resolveCommit(projectDir, branch)) !== undefined) {
-      const commit = await git(projectDir, 'merge-base', 'HEAD', branch);
+      const mergeBase = await run('git', ['merge-base', 'HEAD', branch], { cwd: projectDir, okExitCodes: [1] });
+      if (mergeBase.code !== 0) {
+        throw new Error(`HEAD and ${branch} have no common commit in this repository${await shallowHint(projectDir)}`);
+      }
+      const commit = mergeBase.stdout.trim();
       const same = commit === head ? ', which is HEAD' : '';
       return { commit, label: `merge base with ${branch} (${commit.slice(0, 7)}${same})` };
     }

@@ -2,6 +2,7 @@
 // line per finding, exit code 0 (all pass), 1 (findings) or 2 (could not check).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 
@@ -196,4 +197,29 @@ test('a path that does not exist, or an extra argument, is refused with a messag
   });
   expect(extra.stderr).toContain('usage: npm run check [-- PATH]');
   expect(extra.status).toBe(2);
+});
+
+test('without Go on PATH it exits 2 saying what needs Go and which, no stack trace', () => {
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-no-go-'));
+  try {
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    const result = spawnSync(
+      path.join(bin, 'node'),
+      ['-r', './tools/loader/ts-register.js', 'tools/check/main.ts', manifestDir(sandboxManifests())],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: bin },
+      },
+    );
+    expect(result.stderr).toContain(
+      'check: Go is not installed or not on PATH: npm run check builds its gates (kubeconform, kube-score, ' +
+        'kube-rules) and finds the newest API schema with Go 1.26 or later (the go line of tools/check/go.mod); ' +
+        `install Go or add its bin folder to PATH (PATH is ${JSON.stringify(bin)})\n`,
+    );
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.status).toBe(2);
+  } finally {
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
 });

@@ -20,6 +20,18 @@ beforeAll(() => {
   fs.writeFileSync(path.join(project, 'empty.json'), '{}');
   fs.writeFileSync(path.join(project, 'no-definitions.json'), '{"definitions":{}}');
   fs.writeFileSync(path.join(project, 'not-json.json'), 'definitions: yes\n');
+  // The two core kinds, the Pod's spec a $ref to a definition the file lacks (a typo).
+  const kind = (k: string) => ({ 'x-kubernetes-group-version-kind': [{ group: '', kind: k, version: 'v1' }] });
+  const dangling = {
+    definitions: {
+      'io.k8s.api.core.v1.Pod': {
+        ...kind('Pod'),
+        properties: { spec: { $ref: '#/definitions/io.k8s.api.core.v1.PodSpek' } },
+      },
+      'io.k8s.api.apps.v1.Deployment': kind('Deployment'),
+    },
+  };
+  fs.writeFileSync(path.join(project, 'dangling-ref.json'), JSON.stringify(dangling));
   // No network: every download fails as it does offline.
   fs.writeFileSync(
     path.join(project, 'offline.js'),
@@ -42,6 +54,11 @@ test.each([
   ['a file that is not JSON', ['not-json.json'], /not-json\.json is not JSON/],
   ['a folder', ['imports'], /imports is a folder, not a schema file/],
   ['JSON that is not a Kubernetes schema', ['package.json'], /package\.json is not a Kubernetes API schema/],
+  [
+    'a schema with a $ref to a definition it lacks',
+    ['dangling-ref.json'],
+    /dangling-ref\.json has a \$ref to no definition of the file: "#\/definitions\/io\.k8s\.api\.core\.v1\.PodSpek" in io\.k8s\.api\.core\.v1\.Pod; every \$ref must be "#\/definitions\/NAME" with NAME defined in the file/,
+  ],
   ['a file that does not exist', ['missing.json'], /missing\.json does not exist/],
   [
     'no argument while offline',

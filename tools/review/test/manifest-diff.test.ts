@@ -106,7 +106,7 @@ kind: Pod
 metadata: { name: p }
 spec:
   containers:
-    - { name: a, image: a:1, env: [{ name: X, value: "1" }, { name: Y, value: "2" }] }
+    - { name: a, image: a:1, env: [{ name: X, value: "1" }, { name: Z, value: "2" }] }
     - { name: b, image: b:1 }
 `);
     const after = clone(before);
@@ -126,12 +126,12 @@ spec:
 
   test('a list of plain values whose order changed is shown whole (order can matter in args)', () => {
     const before = objects(
-      `{ apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: a, image: a, args: [x, y] }] } }`,
+      `{ apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: a, image: a, args: [x, z] }] } }`,
     );
     const after = objects(
-      `{ apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: a, image: a, args: [y, x] }] } }`,
+      `{ apiVersion: v1, kind: Pod, metadata: { name: p }, spec: { containers: [{ name: a, image: a, args: [z, x] }] } }`,
     );
-    expect(lines(diffManifests(before, after))).toEqual(['Pod/p spec.containers[name=a].args: ["x","y"] -> ["y","x"]']);
+    expect(lines(diffManifests(before, after))).toEqual(['Pod/p spec.containers[name=a].args: ["x","z"] -> ["z","x"]']);
   });
 
   test('added and removed objects, matched by namespace too', () => {

@@ -181,3 +181,36 @@ test('npm run diagram draws dist/; --check tells whether the committed files sho
   expect(fs.readFileSync(path.join(repo, 'docs/deployment.md'), 'utf8')).toBe(expected);
   expect(review('diagram', ['--check'])).toMatchObject({ status: 0, stderr: '' });
 });
+
+describe('in a shallow clone', () => {
+  let clone: string;
+  beforeAll(() => {
+    // Both branches cut to their last commit: main's and feature's histories no longer meet.
+    clone = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-shallow-'));
+    const cloned = spawnSync(
+      'git',
+      ['clone', '--quiet', '--depth=1', '--no-single-branch', '--branch=feature', `file://${repo}`, clone],
+      { encoding: 'utf8' },
+    );
+    expect(cloned.stderr).toBe('');
+    fs.cpSync(SANDBOX_DIR, path.join(clone, 'dist'), { recursive: true });
+  });
+  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+  const hint =
+    '; this clone is shallow (its history is cut off, as after git clone --depth), so older commits are ' +
+    'missing: run git fetch --unshallow, or give a folder of manifests as BASE\n';
+
+  test('a ref before the cut: it says the history is shallow', () => {
+    const result = review('diff', ['HEAD~1'], clone);
+    expect(result.stderr).toBe(
+      `npm run diff: HEAD~1 is no folder or file of manifests and names no commit in this repository${hint}`,
+    );
+    expect(result.status).toBe(1);
+  });
+
+  test('no merge base with main: it says the history is shallow', () => {
+    const result = review('diff', [], clone);
+    expect(result.stderr).toBe(`npm run diff: HEAD and origin/main have no common commit in this repository${hint}`);
+    expect(result.status).toBe(1);
+  });
+});
