@@ -133,11 +133,7 @@ async function explainPod(target: Target, namespace: string, pod: Pod): Promise<
         '    what to do: check that this image and tag exist in the registry and that the node may pull them',
       );
     } else if (terminated) {
-      const logs = await kubectl(
-        target,
-        ['logs', pod.metadata.name, '-n', namespace, '-c', container.name, '--previous', '--tail=10'],
-        { okExitCodes: [1] },
-      );
+      const logs = await lastLogLines(target, namespace, pod.metadata.name, container.name);
       lines.push(
         `  ${where}: container ${container.name}: ${waiting?.reason ?? 'restarted'}: exited with code ${terminated.exitCode}` +
           `${terminated.reason ? ` (${terminated.reason})` : ''}, ${container.restartCount} restarts; its last log lines:`,
@@ -155,4 +151,19 @@ async function explainPod(target: Target, namespace: string, pod: Pod): Promise<
     }
   }
   return lines;
+}
+
+/**
+ * The last log lines of a container that exited: the previous run's (`--previous`), or, when the
+ * kubelet has just replaced that run and cannot find it ("unable to retrieve container logs"),
+ * what `kubectl logs` shows now, which for a container in back-off is the same run's.
+ */
+async function lastLogLines(target: Target, namespace: string, pod: string, container: string) {
+  const args = ['logs', pod, '-n', namespace, '-c', container, '--tail=10'];
+  const previous = await kubectl(target, [...args, '--previous'], { okExitCodes: [1] });
+  if (previous.code === 0 && previous.stdout.trim() !== '') {
+    return previous;
+  }
+  const current = await kubectl(target, args, { okExitCodes: [1] });
+  return current.code === 0 && current.stdout.trim() !== '' ? current : previous;
 }
