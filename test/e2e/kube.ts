@@ -1,6 +1,7 @@
 // Helpers of the end-to-end test: run kubectl as a user would, and wait for the cluster to
 // reach a state.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { restrictedNamespace } from '../../tools/common/restricted';
 
 /** kubectl to run; `kubectl` on PATH unless E2E_KUBECTL names another. */
 const KUBECTL = process.env.E2E_KUBECTL ?? 'kubectl';
@@ -90,20 +91,7 @@ export async function eventually<T>(what: string, check: () => T | Promise<T>, t
  * ServiceAccount, without which the controller manager's pods would be refused.
  */
 export async function createRestrictedNamespace(namespace: string, timeoutMs: number): Promise<void> {
-  kubectlOk(
-    ['create', '-f', '-'],
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: namespace,
-        labels: {
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-        },
-      },
-    }),
-  );
+  kubectlOk(['create', '-f', '-'], JSON.stringify(restrictedNamespace(namespace)));
   await eventually(
     `ServiceAccount default in ${namespace}`,
     () => kubectlOk(['get', 'serviceaccount', 'default', '-n', namespace]),
@@ -132,4 +120,17 @@ export function labelSelector(labels: Record<string, string>): string {
 /** Whether a node or pod reports the condition Ready=True. */
 export function isReady(object: { status: { conditions?: { type: string; status: string }[] } }): boolean {
   return (object.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** Container id → pid of its main process, as the real node's containerd reports them (`ctr tasks ls`). */
+export function containerPids(containerdSocket: string): Map<string, number> {
+  const out = execFileSync('ctr', ['--address', containerdSocket, '-n', 'k8s.io', 'tasks', 'ls'], {
+    encoding: 'utf8',
+  });
+  const pids = new Map<string, number>();
+  for (const line of out.trim().split('\n').slice(1)) {
+    const [id, pid] = line.trim().split(/\s+/);
+    pids.set(id, Number(pid));
+  }
+  return pids;
 }

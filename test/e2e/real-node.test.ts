@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { findObject } from '../manifests';
 import { brokenCopy, type KubeObject, loadDist } from './dist';
 import {
+  containerPids,
   createRestrictedNamespace,
   eventually,
   expectFailure,
@@ -77,19 +78,6 @@ function podsOf(objects: readonly KubeObject[], name: string): PodJson[] {
 
 function allPods(): PodJson[] {
   return [getJson(['pod', FIB_POD, '-n', NAMESPACE]), ...podsOf(dist, DEPLOYMENT)];
-}
-
-/** Container id → pid of its main process, as containerd reports them (`ctr tasks ls`). */
-function containerPids(): Map<string, number> {
-  const out = execFileSync('ctr', ['--address', CONTAINERD_SOCKET, '-n', 'k8s.io', 'tasks', 'ls'], {
-    encoding: 'utf8',
-  });
-  const pids = new Map<string, number>();
-  for (const line of out.trim().split('\n').slice(1)) {
-    const [id, pid] = line.trim().split(/\s+/);
-    pids.set(id, Number(pid));
-  }
-  return pids;
 }
 
 /** The value of `field` in /proc/<pid>/status. */
@@ -254,7 +242,7 @@ describe('kubectl apply -f dist on a real node', () => {
 describe('the restrictions hold at runtime (from /proc of each container main process)', () => {
   /** Each running container: pod, container name, main pid, and its spec from dist/. */
   function containers() {
-    const pids = containerPids();
+    const pids = containerPids(CONTAINERD_SOCKET);
     return allPods().flatMap((pod) =>
       (pod.status.containerStatuses ?? []).map((status) => {
         const id = (status.containerID ?? '').replace(/^containerd:\/\//, '');

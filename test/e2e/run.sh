@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs an end-to-end test: dist/ applied with kubectl to a real Kubernetes control plane.
-#   npm run test:e2e:node                       test/e2e/real-node.test.ts on a local cluster
+#   npm run test:e2e:node                       test/e2e/real-node and network-policy.test.ts on a local cluster
 #                                               with a real node (up.sh --real-node: containerd,
 #                                               kubelet, kube-proxy, stand-in images); needs
 #                                               root; always the local cluster. After it stops
@@ -81,6 +81,10 @@ else
   if $real_node; then
     tools/cluster/up.sh --real-node
     export E2E_CONTAINERD_SOCKET="$K8S_SANDBOX_STATE_DIR/node/containerd/containerd.sock"
+    # The chain that feeds the node's NetworkPolicy enforcer (network-policy.test.ts takes its
+    # hooks out to show what "not enforced" looks like).
+    E2E_NETPOL_CHAIN=$(source tools/cluster/env.sh && echo "$NETPOL_CHAIN")
+    export E2E_NETPOL_CHAIN
   else
     tools/cluster/up.sh
   fi
@@ -88,7 +92,7 @@ else
 fi
 
 if $real_node; then
-  test_file=(test/e2e/real-node.test.ts)
+  test_file=(test/e2e/real-node.test.ts test/e2e/network-policy.test.ts)
 else
   # dist/ applied once, the upgrade scenarios (npm run apply) and the diff's update rules,
   # each in its own namespace.
