@@ -1,20 +1,44 @@
-// Unit and snapshot tests: main.test.ts and test/ (the constructs), tools/*/test/ (the tools).
-// TypeScript is transpiled by sucrase without type checking; `npm run typecheck` (tsc --noEmit)
-// enforces types as part of `npm test`. Tests that run a real CLI (`*.cli.test.ts`, test/cli/),
-// Go tools (tools/check/test/ and tools/ci/test/, `npm run test:check`) or a cluster (test/e2e/) have their own configs.
+// The one Jest configuration, one project per kind of test:
+//   unit   the app's tests (main.test.ts, test/) and the tools' own (tools/<tool>/test/*.test.ts)
+//   cli    tests that run a real CLI: test/cli/ (cdk8s synth) and tools/<tool>/test/*.cli.test.ts
+//   check  the tests that run the Go tools of `npm run check` and actionlint; the first run on a
+//          machine builds them with Go (tools/check/test/global-setup.ts)
+//   e2e    tools/e2e/, run by tools/e2e/run.sh once it has a cluster
+// `npm test` selects unit and cli; `npm run test:check` check; `npm run test:e2e` e2e. TypeScript is
+// transpiled by sucrase without type checking; `npm run typecheck` (tsc --noEmit) enforces types.
+const transform = { '^.+\\.ts$': '@sucrase/jest-plugin' };
+const goToolTests = ['<rootDir>/tools/check/test/', '<rootDir>/tools/ci/test/'];
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
-  testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/tools/*/test/*.test.ts'],
-  testPathIgnorePatterns: [
-    '/node_modules/',
-    '<rootDir>/test/e2e/',
-    '<rootDir>/test/cli/',
-    '<rootDir>/tools/check/test/',
-    '<rootDir>/tools/ci/test/',
-    '<rootDir>/tools/cluster/',
-    '\\.cli\\.test\\.ts$',
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/tools/*/test/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cli/', '\\.cli\\.test\\.ts$', ...goToolTests],
+      snapshotSerializers: ['<rootDir>/test/yaml-serializer.js'],
+    },
+    {
+      displayName: 'cli',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/cli/**/*.test.ts', '<rootDir>/tools/*/test/*.cli.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...goToolTests],
+    },
+    {
+      displayName: 'check',
+      testEnvironment: 'node',
+      transform,
+      testMatch: goToolTests.map((dir) => `${dir}**/*.test.ts`),
+      globalSetup: '<rootDir>/tools/check/test/global-setup.ts',
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/tools/e2e/**/*.test.ts'],
+    },
   ],
-  transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
-  snapshotSerializers: ['<rootDir>/test/yaml-serializer.js'],
 };

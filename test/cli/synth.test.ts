@@ -42,7 +42,7 @@ test('a bad prop exits non-zero with its message and leaves no manifest behind',
   // A manifest from an earlier synth must not survive a failed one.
   fs.writeFileSync(path.join(outdir, 'nginx.k8s.yaml'), 'stale: true\n');
 
-  const result = synthInto(outdir, '--app', 'node -r ./scripts/ts-register.js test/cli/bad-node-port.ts');
+  const result = synthInto(outdir, '--app', 'node -r ./tools/loader/ts-register.js test/cli/bad-node-port.ts');
 
   expect(result.status).not.toBe(0);
   expect(result.stderr).toContain(
@@ -55,7 +55,7 @@ test('a bad prop exits non-zero with its message and leaves no manifest behind',
 test('two objects that kubectl would apply as one fail synth, naming both construct paths', () => {
   fs.writeFileSync(path.join(outdir, 'fib-client.k8s.yaml'), 'stale: true\n');
 
-  const result = synthInto(outdir, '--app', 'node -r ./scripts/ts-register.js test/cli/duplicate-chart.ts');
+  const result = synthInto(outdir, '--app', 'node -r ./tools/loader/ts-register.js test/cli/duplicate-chart.ts');
 
   expect(result.status).not.toBe(0);
   expect(result.stderr).toContain(

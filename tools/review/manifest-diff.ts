@@ -273,7 +273,7 @@ const CONTAINER_IMAGE =
 
 /**
  * The Kubernetes release whose update validation the rules below describe: the API server that
- * `npm run test:e2e` builds (tools/cluster/kube/go.mod), where test/e2e/update-rules.test.ts
+ * `npm run test:e2e` builds (tools/cluster/kube/go.mod), where tools/e2e/update-rules.test.ts
  * applies a before and an after for each rule and compares the server's verdict with the rule's.
  */
 export const RULES_KUBERNETES_VERSION = '1.34.4';

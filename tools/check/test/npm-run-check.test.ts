@@ -8,7 +8,7 @@ import { manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 const root = path.resolve(__dirname, '../../..');
 
 function check(dir: string) {
-  return spawnSync('node', ['-r', './scripts/ts-register.js', 'tools/check/main.ts', dir], {
+  return spawnSync('node', ['-r', './tools/loader/ts-register.js', 'tools/check/main.ts', dir], {
     cwd: root,
     encoding: 'utf8',
   });
@@ -190,7 +190,7 @@ test('a path that does not exist, or an extra argument, is refused with a messag
   const missing = check('no/such/dir');
   expect(missing.stderr).toContain('check: no/such/dir does not exist: run `npm run synth` first');
   expect(missing.status).toBe(2);
-  const extra = spawnSync('node', ['-r', './scripts/ts-register.js', 'tools/check/main.ts', 'a', 'b'], {
+  const extra = spawnSync('node', ['-r', './tools/loader/ts-register.js', 'tools/check/main.ts', 'a', 'b'], {
     cwd: root,
     encoding: 'utf8',
   });

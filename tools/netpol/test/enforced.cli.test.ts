@@ -1,5 +1,5 @@
 // npm run netpol:enforced as a user runs it, where no cluster is needed: bad arguments, and a
-// cluster that cannot be reached (the real node's answers are in test/e2e/network-policy.test.ts).
+// cluster that cannot be reached (the real node's answers are in tools/e2e/network-policy.test.ts).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function enforced(...args: string[]) {
-  return spawnSync('node', ['-r', './scripts/ts-register.js', 'tools/netpol/enforced.ts', ...args], {
+  return spawnSync('node', ['-r', './tools/loader/ts-register.js', 'tools/netpol/enforced.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, KUBECONFIG: path.join(dir, 'kubeconfig') },

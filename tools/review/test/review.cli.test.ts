@@ -34,7 +34,7 @@ function git(...args: string[]): void {
 }
 
 function review(script: 'diff' | 'diagram', ...args: string[]) {
-  return spawnSync('node', ['-r', './scripts/ts-register.js', `tools/review/${script}.ts`, ...args], {
+  return spawnSync('node', ['-r', './tools/loader/ts-register.js', `tools/review/${script}.ts`, ...args], {
     cwd: repo,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
@@ -103,7 +103,7 @@ test('outside a git repository it says so', () => {
       fs.cpSync(path.join(root, file), path.join(outside, file), { recursive: true });
     }
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(outside, 'node_modules'), 'dir');
-    const result = spawnSync('node', ['-r', './scripts/ts-register.js', 'tools/review/diff.ts'], {
+    const result = spawnSync('node', ['-r', './tools/loader/ts-register.js', 'tools/review/diff.ts'], {
       cwd: outside,
       encoding: 'utf8',
       // So that git does not find a repository in a folder above the temp dir.

@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { loadObjects, manifestFiles } from '../../tools/common/manifests';
-import { findObject } from '../manifests';
+import { loadObjects, manifestFiles } from '../common/manifests';
+import { findObject } from '../../test/manifests';
 
 /** A Kubernetes object from dist/, as plain JSON. */
 export interface KubeObject {

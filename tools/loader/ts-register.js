@@ -1,4 +1,4 @@
-// The require hook behind cdk8s.yaml's app command (`node -r ./scripts/ts-register.js main.ts`).
+// The require hook behind cdk8s.yaml's app command (`node -r ./tools/loader/ts-register.js main.ts`).
 // Like `node -r sucrase/register/ts`, it transpiles TypeScript with sucrase as each file loads,
 // so synth never runs stale JavaScript. It is faster because it remembers, in
 // node_modules/.cache/ts-register/, what does not change from one run to the next:
@@ -23,7 +23,7 @@ const Module = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
 
-const NODE_MODULES = path.join(__dirname, '..', 'node_modules');
+const NODE_MODULES = path.join(__dirname, '..', '..', 'node_modules');
 const CACHE_DIR = process.env.TS_REGISTER_CACHE_DIR || path.join(NODE_MODULES, '.cache', 'ts-register');
 // V8 rejects bytecode made under other flags, and flags such as --conditions change resolution.
 const NODE_KEY = `${process.version} ${process.arch} ${process.execArgv} ${process.env.NODE_OPTIONS ?? ''}`;

@@ -1,4 +1,4 @@
-// Bench-only cdk8s app for `npm run bench` (scripts/bench/bench.js): synthesizes PAIRS
+// Bench-only cdk8s app for `npm run bench` (tools/bench/bench.js): synthesizes PAIRS
 // FibClient + NginxDeployment pairs, each pair with its own names and nodePort, then prints its
 // peak memory as one JSON line. SHAPE=chart-per-pair puts each pair in its own chart (one
 // manifest file per pair); SHAPE=one-chart puts all pairs in one chart (one file).

@@ -5,7 +5,7 @@
 // one is the previous commit's manifests, built as `npm run diff` builds them. After each step
 // the cluster must hold exactly the step's objects, with the image, replicas, Service port,
 // nodePort and endpoints they say, and the hand-made objects beside them untouched.
-// Run by test/e2e/run.sh (npm run test:e2e); the steps build on each other.
+// Run by tools/e2e/run.sh (npm run test:e2e); the steps build on each other.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +13,9 @@ import * as path from 'node:path';
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { stringify } from 'yaml';
 import { type SandboxCharts, type SandboxProps, addSandboxCharts } from '../../lib';
-import { displayId } from '../../tools/common/kube';
-import { diffManifests } from '../../tools/review/manifest-diff';
-import { readManifests, resolveRef, synthesizeAt } from '../../tools/review/synth';
+import { displayId } from '../common/kube';
+import { diffManifests } from '../review/manifest-diff';
+import { readManifests, resolveRef, synthesizeAt } from '../review/synth';
 import { type KubeObject, loadDist } from './dist';
 import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk, labelSelector, progress } from './kube';
 

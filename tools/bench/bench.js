@@ -123,8 +123,9 @@ function benchApp() {
 
 function benchJest() {
   // A failing test takes as long as a passing one; the summary says whether any failed.
-  const jest = { command: process.execPath, args: [JEST], mayFail: true };
-  const [wall, npxWall] = alternate('jest', [jest, { command: 'npx', args: ['jest'], mayFail: true }]);
+  const unit = ['--selectProjects', 'unit'];
+  const jest = { command: process.execPath, args: [JEST, ...unit], mayFail: true };
+  const [wall, npxWall] = alternate('jest', [jest, { command: 'npx', args: ['jest', ...unit], mayFail: true }]);
   const { stderr } = run(jest);
   const reported = /^Time:\s+([\d.]+) s/m.exec(stderr);
   const suites = /^Test Suites:\s+(.*)$/m.exec(stderr);
@@ -139,7 +140,7 @@ function benchJest() {
 }
 
 function benchScale() {
-  const scaleApp = APP.replace(/\bmain\.ts$/, 'scripts/bench/scale-app.ts');
+  const scaleApp = APP.replace(/\bmain\.ts$/, 'tools/bench/scale-app.ts');
   if (scaleApp === APP) throw new Error(`bench: cdk8s.yaml's app does not end in main.ts: ${APP}`);
   const synthPairs = (shape, pairs) => {
     const env = { PAIRS: String(pairs), SHAPE: shape, CDK8S_OUTDIR: path.join(SCRATCH, 'scale') };

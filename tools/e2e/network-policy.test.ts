@@ -9,22 +9,14 @@
 // policies deleted every cell is open (the enforcer is what blocks), and `npm run
 // netpol:enforced` answers "enforced", and "not enforced" once the enforcer's iptables hooks are
 // taken out. The probe pods run busybox:1.35.0, a STAND-IN built from Debian's busybox-static.
-// Run by test/e2e/run.sh --real-node (npm run test:e2e:node), as root on the node.
+// Run by tools/e2e/run.sh --real-node (npm run test:e2e:node), as root on the node.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { type Server, createServer } from 'node:net';
 import * as path from 'node:path';
-import { run } from '../../tools/common/process';
-import { restrictedPod } from '../../tools/common/restricted';
-import { type Endpoint, type PolicySet, evaluate, networkPolicies } from '../../tools/netpol/evaluate';
-import {
-  type Cell,
-  type KnownDivergence,
-  type Observed,
-  compare,
-  formatTable,
-  reachable,
-} from '../../tools/netpol/table';
-import { findObject } from '../manifests';
+import { run } from '../common/process';
+import { restrictedPod } from '../common/restricted';
+import { type Endpoint, type PolicySet, evaluate, networkPolicies } from '../netpol/evaluate';
+import { type Cell, type KnownDivergence, type Observed, compare, formatTable, reachable } from '../netpol/table';
 import { type KubeObject, loadDist } from './dist';
 import { containerPids, createRestrictedNamespace, eventually, getJson, isReady, kubectlOk, progress } from './kube';
 
@@ -124,7 +116,8 @@ function layout(): { sources: Source[]; targets: Target[] } {
     return pid;
   };
   const fib: PodJson = getJson(['pod', 'fib-client-pod', '-n', NAMESPACE]);
-  const nginxSelector = findObject(dist, 'Deployment', 'nginx-deployment').spec.selector.matchLabels;
+  const deployment = dist.find((o) => o.kind === 'Deployment' && o.metadata.name === 'nginx-deployment');
+  const nginxSelector: Record<string, string> = deployment?.spec.selector.matchLabels ?? {};
   const nginx: PodJson[] = getJson([
     'pods',
     '-n',
@@ -322,7 +315,7 @@ describe('NetworkPolicy on the real node', () => {
 describe('npm run netpol:enforced on the real node', () => {
   function enforced(): { status: number | null; stdout: string; stderr: string } {
     progress('npm run netpol:enforced');
-    return spawnSync('node', ['-r', './scripts/ts-register.js', 'tools/netpol/enforced.ts', '--timeout', '30'], {
+    return spawnSync('node', ['-r', './tools/loader/ts-register.js', 'tools/netpol/enforced.ts', '--timeout', '30'], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 180_000,

@@ -1,4 +1,4 @@
-// scripts/ts-register.js, the loader behind cdk8s.yaml's app command, caches transpiled and
+// tools/loader/ts-register.js, the loader behind cdk8s.yaml's app command, caches transpiled and
 // compiled code between runs. Its promises: an edited file is never run stale, even when the
 // edit keeps the file's size and modification time; a damaged cache entry is rebuilt, never run.
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 let dir: string;
 let cache: string;
 
@@ -19,7 +19,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `entry` with the loader, as cdk8s.yaml's app command does, on a cache of its own. */
 function runLoader(entry: string) {
-  return spawnSync('node', ['-r', './scripts/ts-register.js', entry], {
+  return spawnSync('node', ['-r', './tools/loader/ts-register.js', entry], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, TS_REGISTER_CACHE_DIR: cache },
@@ -101,7 +101,7 @@ test('an entry is keyed by the transform options too', () => {
     'node',
     [
       '-e',
-      "const { transformCacheName } = require('./scripts/ts-register.js'); console.log(" +
+      "const { transformCacheName } = require('./tools/loader/ts-register.js'); console.log(" +
         "transformCacheName('x', { transforms: ['imports', 'typescript'] }), transformCacheName('x', { transforms: ['typescript'] }))",
     ],
     { cwd: root, encoding: 'utf8', env: { ...process.env, TS_REGISTER_CACHE_DIR: cache } },

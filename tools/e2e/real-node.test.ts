@@ -2,13 +2,13 @@
 // that enforces the restricted Pod Security Standard, on the cluster of `up.sh --real-node`
 // (containerd, runc, the kubelet and kube-proxy), whose images are the STAND-INS of
 // tools/cluster/images.sh. It ends as the sandbox does: http://127.0.0.1:31515/ answered
-// by nginx inside the fib-client container. Run by test/e2e/run.sh --real-node
+// by nginx inside the fib-client container. Run by tools/e2e/run.sh --real-node
 // (npm run test:e2e:node), as root on the machine that runs the node.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { findObject } from '../manifests';
+import { findObject } from '../../test/manifests';
 import { brokenCopy, type KubeObject, loadDist } from './dist';
 import {
   containerPids,

@@ -1,11 +1,11 @@
 // End-to-end test: `kubectl apply -f dist` on a real Kubernetes control plane, in a namespace
-// that enforces the restricted Pod Security Standard. Run by test/e2e/run.sh (npm run
+// that enforces the restricted Pod Security Standard. Run by tools/e2e/run.sh (npm run
 // test:e2e), which starts the local control plane (tools/cluster) or points at the cluster
 // of $KUBECONFIG. The steps run in order and build on each other.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { findObject } from '../manifests';
+import { findObject } from '../../test/manifests';
 import { brokenCopy, type KubeObject, loadDist } from './dist';
 import {
   createRestrictedNamespace,
@@ -108,7 +108,7 @@ afterAll(() => {
   for (const dir of tempDirs) {
     rmSync(dir, { recursive: true, force: true });
   }
-  // NodePort 31515 is the cluster's: free it for test/e2e/upgrade.test.ts, which may run next.
+  // NodePort 31515 is the cluster's: free it for tools/e2e/upgrade.test.ts, which may run next.
   kubectl(['delete', 'services', '--all', '-n', NAMESPACE]);
   // The local control plane is stopped whole by run.sh; on a user's cluster, clean up.
   if (!LOCAL_CLUSTER) {
@@ -227,7 +227,7 @@ describe('kubectl apply -f dist on a real cluster', () => {
   });
 });
 
-describe('test/e2e/preflight.sh, run before testing an existing cluster', () => {
+describe('tools/e2e/preflight.sh, run before testing an existing cluster', () => {
   test(`refuses a cluster where NodePort ${NODE_PORT} is held, naming the Service that holds it`, () => {
     // The Service applied above holds the port, in a namespace that is not Terminating.
     const result = spawnSync('bash', [path.resolve(__dirname, 'preflight.sh')], { encoding: 'utf8' });

@@ -11,7 +11,7 @@
 # Needs kubectl 1.29 or later: 1.27 and 1.28 use another parent annotation and refuse a set
 # written by kubectl 1.29-1.33 (checked with the versions on the development machine).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 dir=dist
 if [[ $# -gt 0 && $1 != -* ]]; then

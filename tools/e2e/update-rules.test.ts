@@ -2,10 +2,10 @@
 // server it describes: for each ⛔ and ⚠️ rule, and for changes it leaves unflagged, a before
 // is created with `kubectl apply` and an after applied over it. ⛔ must be refused in place;
 // what the table does not call ⛔ must be accepted (two ⚠️ rules say when the server refuses:
-// those cases expect the refusal). Run by test/e2e/run.sh (npm run test:e2e).
+// those cases expect the refusal). Run by tools/e2e/run.sh (npm run test:e2e).
 import { stringify } from 'yaml';
-import type { KubeObject } from '../../tools/common/kube';
-import { RULES_KUBERNETES_VERSION, diffManifests } from '../../tools/review/manifest-diff';
+import type { KubeObject } from '../common/kube';
+import { RULES_KUBERNETES_VERSION, diffManifests } from '../review/manifest-diff';
 import { expectSuccess, getJson, kubectl, kubectlOk } from './kube';
 
 const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().toString(36)}`}-rules`;

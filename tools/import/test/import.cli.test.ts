@@ -6,13 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 let project: string;
 let generated: string;
 
 beforeAll(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-import-'));
-  for (const file of ['cdk8s.yaml', 'package.json', 'scripts/import.js', 'imports']) {
+  for (const file of ['cdk8s.yaml', 'package.json', 'tools/import/import.js', 'imports']) {
     fs.cpSync(path.join(root, file), path.join(project, file), { recursive: true });
   }
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'), 'dir');
@@ -29,7 +29,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
 function runImport(...args: string[]) {
-  return spawnSync('node', ['-r', './offline.js', 'scripts/import.js', ...args], {
+  return spawnSync('node', ['-r', './offline.js', 'tools/import/import.js', ...args], {
     cwd: project,
     encoding: 'utf8',
     env: { ...process.env, K8S_SCHEMA_FILE: '' },

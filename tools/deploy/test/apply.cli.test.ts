@@ -1,4 +1,4 @@
-// `npm run apply` (scripts/apply.sh) with a stand-in kubectl that records how it is called: the
+// `npm run apply` (tools/deploy/apply.sh) with a stand-in kubectl that records how it is called: the
 // exact pruning command, the namespace it fills in, and the kubectl versions it refuses. The
 // e2e suite (test/e2e/upgrade.test.ts) runs it against a real API server.
 import { spawnSync } from 'node:child_process';
@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 let dir: string;
 
 /** A kubectl of version 1.`minor` that prints its arguments and $KUBECTL_APPLYSET when it applies. */
@@ -27,7 +27,7 @@ esac
 }
 
 function apply(kubectl: string, ...args: string[]) {
-  return spawnSync('bash', ['scripts/apply.sh', ...args], {
+  return spawnSync('bash', ['tools/deploy/apply.sh', ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, KUBECTL: kubectl },

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs an end-to-end test: dist/ applied with kubectl to a real Kubernetes control plane.
-#   npm run test:e2e:node                       test/e2e/real-node and network-policy.test.ts on a local cluster
+#   npm run test:e2e:node                       tools/e2e/real-node and network-policy.test.ts on a local cluster
 #                                               with a real node (up.sh --real-node: containerd,
 #                                               kubelet, kube-proxy, stand-in images); needs
 #                                               root; always the local cluster. After it stops
 #                                               the cluster, down.sh checks that the node left
 #                                               nothing on the machine
-#   npm run test:e2e                            test/e2e/dist-on-cluster, upgrade and update-rules.test.ts: builds (first time only) and starts the
+#   npm run test:e2e                            tools/e2e/dist-on-cluster, upgrade and update-rules.test.ts: builds (first time only) and starts the
 #                                               local control plane (tools/cluster),
 #                                               runs the test, and always stops it again
 #   KUBECONFIG=~/.kube/config npm run test:e2e  runs against that cluster (kind, Docker
@@ -69,7 +69,7 @@ if ! $real_node && [[ -n ${KUBECONFIG:-} && ${E2E_CLUSTER:-} != local ]]; then
   echo "e2e: KUBECONFIG is set, so this run tests that cluster: context $(kubectl config current-context)," \
     "server $(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
   echo "e2e: (E2E_CLUSTER=local npm run test:e2e tests a local cluster of its own instead)"
-  test/e2e/preflight.sh
+  tools/e2e/preflight.sh
   export E2E_LOCAL_CLUSTER=0
 else
   echo "e2e: this run tests a local cluster of its own ($($real_node && echo "real node" || echo "kwok node"))," \
@@ -92,10 +92,13 @@ else
 fi
 
 if $real_node; then
-  test_file=(test/e2e/real-node.test.ts test/e2e/network-policy.test.ts)
+  test_file=(tools/e2e/real-node.test.ts tools/e2e/network-policy.test.ts)
 else
   # dist/ applied once, the upgrade scenarios (npm run apply) and the diff's update rules,
   # each in its own namespace.
-  test_file=(test/e2e/dist-on-cluster.test.ts test/e2e/upgrade.test.ts test/e2e/update-rules.test.ts)
+  test_file=(tools/e2e/dist-on-cluster.test.ts tools/e2e/upgrade.test.ts tools/e2e/update-rules.test.ts)
 fi
-TMPDIR="$work" node_modules/.bin/jest --config test/e2e/jest.config.js "${test_file[@]}" "$@"
+# One cluster, one namespace, steps in order: never run files in parallel. Rollouts on a real
+# cluster (image pulls) can take minutes; the local one takes seconds.
+TMPDIR="$work" node_modules/.bin/jest "${test_file[@]}" --selectProjects e2e --runInBand --testTimeout 300000 \
+  --reporters default --reporters ./tools/e2e/summary-reporter.js "$@"
