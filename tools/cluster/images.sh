@@ -88,7 +88,7 @@ umoci new --image "$work/oci:busybox"
 umoci unpack --image "$work/oci:busybox" "$work/busybox" >/dev/null
 mkdir -p "$work/busybox/rootfs/bin" && mkdir -m 1777 "$work/busybox/rootfs/tmp"
 # With merged /usr the package's /bin/busybox is ./usr/bin/busybox in the tar.
-member=$(tar -tf "$work/rootfs.tar" | grep -m1 -E '^\./(usr/)?bin/busybox$')
+member=$(tar -tf "$work/rootfs.tar" | awk '/^\.\/(usr\/)?bin\/busybox$/ && !found { print; found = 1 }')
 tar -xOf "$work/rootfs.tar" "$member" >"$work/busybox/rootfs/bin/busybox"
 chmod 755 "$work/busybox/rootfs/bin/busybox"
 for applet in $("$work/busybox/rootfs/bin/busybox" --list); do
