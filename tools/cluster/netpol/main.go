@@ -7,8 +7,10 @@
 //     kernel lacks (CONFIG_NFT_QUEUE unset). The engine's nftables sync therefore fails and
 //     changes nothing; node.sh sends the same connections to the same queue with iptables'
 //     NFQUEUE target instead, and down.sh removes those rules by their comment;
-//   - its -disable-nri flag is ignored in v0.8.0; containerd 1.6 has no NRI, so this main
-//     turns NRI off in the engine's Config, and pod IPs come from the API server.
+//   - NRI stays on in the engine's Config although containerd 1.6 has no NRI: with it off,
+//     v0.8.0 dereferences its nil NRI plugin for every address that is no pod's (the node's,
+//     say) and crashes (nri.go GetPodFromIP), which is why its -disable-nri flag cannot work.
+//     On, the plugin fails to reach a runtime, logs it, and pod IPs come from the API server.
 //
 // Everything else (the informers, the per-packet verdicts, the queue) is the engine's own.
 package main
@@ -68,7 +70,6 @@ func run(kubeconfig, nodeName string, queueID int, tableName string) error {
 			QueueID:     queueID,
 			NodeName:    nodeName,
 			NFTableName: tableName,
-			NRIdisabled: true,
 		},
 	)
 	if err != nil {
