@@ -22,8 +22,10 @@ import { containerPids, createRestrictedNamespace, eventually, getJson, isReady,
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist');
-const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-node-${Date.now().toString(36)}`}-np`;
-const OTHER_NAMESPACE = `${NAMESPACE}-other`;
+// The namespace of real-node.test.ts, whose dist/ owns NodePort 31515 (a second copy of dist/
+// could not have it); created here when this file runs alone.
+const NAMESPACE = process.env.E2E_NAMESPACE ?? `k8s-sandbox-node-${Date.now().toString(36)}`;
+const OTHER_NAMESPACE = `${NAMESPACE}-np-other`;
 const CONTAINERD_SOCKET = process.env.E2E_CONTAINERD_SOCKET ?? '';
 /** The node's address on the pod network (the bridge's), where the egress target listens. */
 const NODE_IP = process.env.E2E_NODE_IP ?? '10.244.0.1';
@@ -115,18 +117,8 @@ function layout(): { sources: Source[]; targets: Target[] } {
     }
     return pid;
   };
-  const fib: PodJson = getJson(['pod', 'fib-client-pod', '-n', NAMESPACE]);
-  const deployment = dist.find((o) => o.kind === 'Deployment' && o.metadata.name === 'nginx-deployment');
-  const nginxSelector: Record<string, string> = deployment?.spec.selector.matchLabels ?? {};
-  const nginx: PodJson[] = getJson([
-    'pods',
-    '-n',
-    NAMESPACE,
-    '-l',
-    Object.entries(nginxSelector)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(','),
-  ]).items.sort((a: PodJson, b: PodJson) => a.metadata.name.localeCompare(b.metadata.name));
+  const [fib, ...nginxPods] = distPods();
+  const nginx = nginxPods.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   const probe: PodJson = getJson(['pod', 'probe', '-n', NAMESPACE]);
   const otherProbe: PodJson = getJson(['pod', 'probe', '-n', OTHER_NAMESPACE]);
   const node: Endpoint = { kind: 'ip', name: 'node', ip: NODE_IP };
@@ -215,11 +207,22 @@ function printTables(title: string, cells: readonly Cell[]): void {
   );
 }
 
-function podsReady(namespace: string, count: number): void {
-  const pods = getJson(['pods', '-n', namespace]).items as PodJson[];
+/** The pods of dist/ (the fib-client and nginx's, by their own selector) in NAMESPACE. */
+function distPods(): PodJson[] {
+  const deployment = dist.find((o) => o.kind === 'Deployment' && o.metadata.name === 'nginx-deployment');
+  const selector = Object.entries(deployment?.spec.selector.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return [
+    getJson(['pod', 'fib-client-pod', '-n', NAMESPACE]),
+    ...getJson(['pods', '-n', NAMESPACE, '-l', selector]).items,
+  ];
+}
+
+function podsReady(pods: PodJson[], count: number): void {
   const notReady = pods.filter((p) => !isReady(p as never)).map((p) => p.metadata.name);
   if (pods.length !== count || notReady.length > 0) {
-    throw new Error(`${namespace}: ${pods.length}/${count} pods, not Ready: [${notReady}]`);
+    throw new Error(`${pods.length}/${count} pods, not Ready: [${notReady}]`);
   }
 }
 
@@ -233,7 +236,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => listener.listen(0, NODE_IP, resolve));
   listenerPort = (listener.address() as { port: number }).port;
   for (const namespace of [NAMESPACE, OTHER_NAMESPACE]) {
-    await createRestrictedNamespace(namespace, WAIT_MS);
+    if (spawnSync('kubectl', ['get', 'namespace', namespace]).status !== 0) {
+      await createRestrictedNamespace(namespace, WAIT_MS);
+    }
     kubectlOk(
       ['apply', '-n', namespace, '-f', '-'],
       JSON.stringify(
@@ -250,8 +255,8 @@ beforeAll(async () => {
   await eventually(
     'dist/ and the probe pods Ready',
     () => {
-      podsReady(NAMESPACE, 4);
-      podsReady(OTHER_NAMESPACE, 1);
+      podsReady(distPods(), 3);
+      podsReady([getJson(['pod', 'probe', '-n', NAMESPACE]), getJson(['pod', 'probe', '-n', OTHER_NAMESPACE])], 2);
     },
     WAIT_MS,
   );
@@ -259,9 +264,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => listener?.close(resolve));
-  for (const namespace of [NAMESPACE, OTHER_NAMESPACE]) {
-    spawnSync('kubectl', ['delete', 'namespace', namespace, '--wait=false', '--ignore-not-found']);
-  }
+  spawnSync('kubectl', ['delete', 'pod', 'probe', '-n', NAMESPACE, '--wait=false', '--ignore-not-found']);
+  spawnSync('kubectl', ['delete', 'namespace', OTHER_NAMESPACE, '--wait=false', '--ignore-not-found']);
 });
 
 describe('NetworkPolicy on the real node', () => {
@@ -279,7 +283,7 @@ describe('NetworkPolicy on the real node', () => {
   });
 
   test('the kubelet probes still pass with enforcement on: every pod Ready, no restart', () => {
-    const pods = getJson(['pods', '-n', NAMESPACE]).items as (PodJson & {
+    const pods = distPods() as (PodJson & {
       status: { containerStatuses: { ready: boolean; restartCount: number }[] };
     })[];
     const states = pods.map(
