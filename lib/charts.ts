@@ -9,8 +9,10 @@ import {
   LABELS_RULE,
   NAMESPACE_RULE,
   type PropRules,
+  readProps,
+  received,
+  snapshotProps,
   validateProps,
-  validatePropsObject,
 } from './validation';
 
 const CHART_PROP_RULES: PropRules<ChartProps> = {
@@ -19,16 +21,34 @@ const CHART_PROP_RULES: PropRules<ChartProps> = {
   disableResourceNameHashes: BOOLEAN_RULE,
 };
 
+// The label keys the sandbox's constructs select pods by, in either chart: a chart's labels go on
+// every object of the chart, so a chart label `app: nginx` would make the fib-client Pod one of
+// the nginx pods that nginx's PodDisruptionBudget, NetworkPolicy and ReplicaSet select, and a
+// chart label `component` is overridden by the construct's own without a word.
+const SELECTOR_LABEL_KEYS = [...new Set([...NginxDeployment.selectorLabelKeys, ...FibClient.selectorLabelKeys])];
+
 /**
  * Splits a chart's flat props into the Chart's own, checked here, and the construct's, which
- * the construct checks (and refuses any it does not know).
+ * the construct checks. Each prop is read once; a name that is neither the Chart's nor the
+ * construct's is refused here, with both lists of props.
  */
-function splitProps<P extends object>(chart: string, props: ChartProps & P): [ChartProps, P] {
-  validatePropsObject(chart, props);
-  const { namespace, labels, disableResourceNameHashes, ...constructProps } = props;
-  const chartProps = { namespace, labels, disableResourceNameHashes };
-  validateProps(chart, chartProps, CHART_PROP_RULES);
-  return [chartProps, constructProps as P];
+function splitProps<P extends object>(
+  chart: string,
+  props: unknown,
+  constructPropNames: readonly string[],
+): [ChartProps, P] {
+  const snapshot = snapshotProps(chart, props, [...Object.keys(CHART_PROP_RULES), ...constructPropNames]);
+  validateProps(chart, snapshot, CHART_PROP_RULES);
+  const { namespace, labels, disableResourceNameHashes, ...constructProps } = snapshot as ChartProps;
+  if (Object.keys(labels ?? {}).some((key) => SELECTOR_LABEL_KEYS.includes(key))) {
+    throw new Error(
+      `${chart}: labels must not use the keys ${SELECTOR_LABEL_KEYS.join(', ')} (got ${received(labels)}): ` +
+        "the sandbox's Services, Deployments, PodDisruptionBudgets and NetworkPolicies select pods by them, and a " +
+        "chart's labels go on every object of the chart; use another key, such as 'app.kubernetes.io/part-of'",
+    );
+  }
+  // A copy: the chart keeps the labels as they were checked.
+  return [{ namespace, labels: labels && { ...labels }, disableResourceNameHashes }, constructProps as P];
 }
 
 /** Props for {@link FibClientChart}: the Chart's and the FibClient's, side by side. */
@@ -40,7 +60,7 @@ export class FibClientChart extends Chart {
   public readonly fibClient: FibClient;
 
   constructor(scope: Construct, id: string, props: FibClientChartProps = {}) {
-    const [chartProps, fibClientProps] = splitProps<FibClientProps>('FibClientChart', props);
+    const [chartProps, fibClientProps] = splitProps<FibClientProps>('FibClientChart', props, FibClient.propNames);
     super(scope, id, chartProps);
     this.fibClient = new FibClient(this, 'fib-client', fibClientProps);
   }
@@ -55,7 +75,7 @@ export class NginxChart extends Chart {
   public readonly nginx: NginxDeployment;
 
   constructor(scope: Construct, id: string, props: NginxChartProps = {}) {
-    const [chartProps, nginxProps] = splitProps<NginxDeploymentProps>('NginxChart', props);
+    const [chartProps, nginxProps] = splitProps<NginxDeploymentProps>('NginxChart', props, NginxDeployment.propNames);
     super(scope, id, chartProps);
     this.nginx = new NginxDeployment(this, 'nginx', nginxProps);
   }
@@ -90,9 +110,9 @@ const SANDBOX_PROP_RULES: PropRules<SandboxProps> = {
 
 /** Adds the sandbox's charts to `app`: what `cdk8s synth` writes into dist/. */
 export function addSandboxCharts(app: App, props: SandboxProps = {}): SandboxCharts {
-  validateProps('addSandboxCharts', props, SANDBOX_PROP_RULES);
+  const charts = readProps('addSandboxCharts', props, SANDBOX_PROP_RULES);
   return {
-    fibClient: new FibClientChart(app, 'fib-client', props.fibClient),
-    nginx: new NginxChart(app, 'nginx', props.nginx),
+    fibClient: new FibClientChart(app, 'fib-client', charts.fibClient),
+    nginx: new NginxChart(app, 'nginx', charts.nginx),
   };
 }

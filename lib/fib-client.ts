@@ -15,7 +15,7 @@ import {
   PORT_RULE,
   type PropRules,
   nameRule,
-  validateProps,
+  readProps,
 } from './validation';
 
 const POD_SUFFIX = '-pod';
@@ -89,6 +89,11 @@ export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
  * a NodePort Service that selects it.
  */
 export class FibClient extends Construct {
+  /** The props a FibClient takes. */
+  public static readonly propNames: readonly string[] = Object.keys(PROP_RULES);
+  /** The label keys its Service and NetworkPolicy select the Pod by. */
+  public static readonly selectorLabelKeys: readonly string[] = ['component', INSTANCE_LABEL];
+
   /** The Pod running the web app. */
   public readonly pod: kplus.Pod;
   /** The NodePort Service in front of the Pod. */
@@ -98,7 +103,8 @@ export class FibClient extends Construct {
 
   constructor(scope: Construct, id: string, props: FibClientProps = {}) {
     super(scope, id);
-    validateProps('FibClient', props, PROP_RULES);
+    // From here on, props is what was read and checked: a plain object of the props that are set.
+    props = readProps('FibClient', props, PROP_RULES);
     checkUniqueObjects(this);
     const name = props.name ?? 'fib-client';
     const image = props.image ?? DEFAULT_IMAGE;

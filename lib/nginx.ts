@@ -1,19 +1,12 @@
 // NginxDeployment: the sandbox's nginx Deployment.
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IntOrString, KubePodDisruptionBudget, type KubeNetworkPolicy } from '../imports/k8s';
 import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
 import { checkUniqueObjects } from './unique-objects';
-import {
-  BOOLEAN_RULE,
-  IMAGE_RULE,
-  PORT_RULE,
-  type PropRules,
-  REPLICAS_RULE,
-  nameRule,
-  validateProps,
-} from './validation';
+import { BOOLEAN_RULE, IMAGE_RULE, PORT_RULE, type PropRules, REPLICAS_RULE, nameRule, readProps } from './validation';
 
 const DEPLOYMENT_SUFFIX = '-deployment';
 const PDB_SUFFIX = '-pdb';
@@ -75,6 +68,11 @@ const PROP_RULES: PropRules<NginxDeploymentProps> = {
 
 /** A Deployment of nginx pods selected by the label `app: ${name}`. */
 export class NginxDeployment extends Construct {
+  /** The props an NginxDeployment takes. */
+  public static readonly propNames: readonly string[] = Object.keys(PROP_RULES);
+  /** The label keys its Deployment, PodDisruptionBudget and NetworkPolicy select the pods by. */
+  public static readonly selectorLabelKeys: readonly string[] = ['app'];
+
   /** The Deployment. */
   public readonly deployment: kplus.Deployment;
   /** The PodDisruptionBudget, unless the `podDisruptionBudget` prop is false. */
@@ -84,7 +82,8 @@ export class NginxDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxDeploymentProps = {}) {
     super(scope, id);
-    validateProps('NginxDeployment', props, PROP_RULES);
+    // From here on, props is what was read and checked: a plain object of the props that are set.
+    props = readProps('NginxDeployment', props, PROP_RULES);
     checkUniqueObjects(this);
     const name = props.name ?? 'nginx';
     const image = props.image ?? 'nginx:1.14.2';
@@ -106,7 +105,9 @@ export class NginxDeployment extends Construct {
         // A Deployment's selector is immutable: select by the stable app label, never by the
         // construct address that cdk8s-plus would use by default.
         select: false,
-        podMetadata: { labels },
+        // cdk8s puts a chart's labels on the objects it holds, not on the pods a Deployment
+        // creates: these carry them too, like the bare fib-client Pod.
+        podMetadata: { labels: { ...Chart.of(this).labels, ...labels } },
       },
       { name, image, containerPort },
     );

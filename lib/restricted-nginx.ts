@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { removeDroppedDefaults } from './api-defaults';
 import { Quantity } from '../imports/k8s';
 import { kubeScoreIgnore } from './kube-score';
+import { parseImageReference } from './validation';
 
 // Not the image's own nginx user (uid 101): kube-score asks for a UID and GID above 10000 so
 // they cannot match a host account. nginx needs no passwd entry when started unprivileged (it
@@ -189,16 +190,15 @@ function nginxKubeScoreExceptions(image: string): string[] {
 }
 
 /**
- * Kubernetes' own defaulting rule, made explicit: Always for an untagged or `:latest` image
- * (it moves), IfNotPresent for a pinned tag or digest (it does not, and the node may be offline).
+ * Kubernetes' own defaulting rule, made explicit (SetDefaults_Container in
+ * pkg/apis/core/v1/defaults.go): Always when the image's tag is `latest`, which the kubelet also
+ * assumes when the image has neither tag nor digest (`nginx`); IfNotPresent for any other tag or
+ * a digest alone. The tag alone decides: `nginx:latest@sha256:...` gets Always, as the API
+ * server would give it.
  */
 export function defaultPullPolicy(image: string): kplus.ImagePullPolicy {
-  if (image.includes('@')) {
-    return kplus.ImagePullPolicy.IF_NOT_PRESENT;
-  }
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const tagStart = lastSegment.indexOf(':');
-  const tag = tagStart === -1 ? 'latest' : lastSegment.slice(tagStart + 1);
+  const reference = parseImageReference(image);
+  const tag = 'error' in reference ? undefined : (reference.tag ?? (reference.digest === undefined ? 'latest' : ''));
   return tag === 'latest' ? kplus.ImagePullPolicy.ALWAYS : kplus.ImagePullPolicy.IF_NOT_PRESENT;
 }
 

@@ -11,58 +11,154 @@ export interface PropRule {
   readonly allowed: string;
   /** Whether a value of the right type is allowed; every value of the type when absent. */
   readonly test?: (value: never) => boolean;
-  /** How to fix a value of the right type that `test` refuses; true of every such value. */
-  readonly hint?: string;
+  /**
+   * How to fix a value of the right type that `test` refuses, or why it is refused; given the
+   * value when it depends on it.
+   */
+  readonly hint?: string | ((value: never) => string);
 }
 
 /** One rule per prop: a prop added to the interface without a rule is a type error. */
 export type PropRules<P> = { readonly [K in keyof Required<P>]: PropRule };
 
 /**
- * Checks every prop that is set against its rule, and refuses a prop that has no rule (a typo
- * such as `nodeport` would otherwise be ignored, and the default used). Unset means undefined;
- * null is refused like any other value of the wrong type.
+ * Reads the props a construct was given, once, and checks them: returns a plain object that
+ * holds exactly the props of `rules` that are set, each checked against its rule. (A chart,
+ * which takes its construct's props beside its own, uses the two halves: snapshotProps and
+ * validateProps.)
  */
-export function validateProps<P extends object>(construct: string, props: P, rules: PropRules<P>): void {
+export function readProps<P extends object>(construct: string, props: unknown, rules: PropRules<P>): Partial<P> {
+  const snapshot = snapshotProps(construct, props, Object.keys(rules));
+  validateProps(construct, snapshot, rules);
+  return snapshot as Partial<P>;
+}
+
+/**
+ * Reads each of the props `names` from `props` once, as TypeScript code reads it
+ * (`props.nodePort`), into a plain object of those that are set: a getter, a value on the
+ * prototype and a non-enumerable property are read like any other, so that what is checked and
+ * used is what the code reads. A name the object has that is not in `names` (a typo such as
+ * `nodeport`, own or inherited, enumerable or not) is refused rather than ignored for the default.
+ * Unset means undefined. JavaScript's `-0` is read as 0, which YAML would show as `-0`.
+ */
+export function snapshotProps(construct: string, props: unknown, names: readonly string[]): Record<string, unknown> {
   validatePropsObject(construct, props);
-  const known: Record<string, PropRule> = rules;
-  for (const [prop, value] of Object.entries(props)) {
-    const rule = Object.hasOwn(known, prop) ? known[prop] : undefined;
-    if (rule === undefined) {
+  const known = new Set(names);
+  const given = props as Record<string, unknown>;
+  for (const name of propertyNames(props)) {
+    if (!known.has(name)) {
       throw new Error(
-        `${construct}: ${inspect(prop)} is not a prop (got ${received(value)}); ` +
-          `the props are ${Object.keys(known).join(', ')}`,
+        `${construct}: ${inspect(name)} is not a prop (got ${received(given[name])}); the props are ${names.join(', ')}`,
       );
     }
-    if (value === undefined) {
-      continue;
+  }
+  const snapshot: Record<string, unknown> = {};
+  for (const name of names) {
+    const value = given[name];
+    if (value !== undefined) {
+      snapshot[name] = Object.is(value, -0) ? 0 : value;
     }
-    const rightType = typeof value === rule.type && value !== null && !Array.isArray(value);
-    if (!rightType || (rule.test !== undefined && !rule.test(value as never))) {
-      const hint = rightType && rule.hint !== undefined ? `; ${rule.hint}` : '';
-      throw new Error(`${construct}: ${prop} must be ${rule.allowed} (got ${received(value, rule.type)})${hint}`);
+  }
+  return snapshot;
+}
+
+/**
+ * Checks each prop of `snapshot` (from snapshotProps) that has a rule in `rules`; null is refused
+ * like any other value of the wrong type.
+ */
+export function validateProps<P extends object>(
+  construct: string,
+  snapshot: Readonly<Record<string, unknown>>,
+  rules: PropRules<P>,
+): void {
+  const ruleOf: Readonly<Record<string, PropRule>> = rules;
+  for (const [prop, rule] of Object.entries(ruleOf)) {
+    if (Object.hasOwn(snapshot, prop)) {
+      checkProp(construct, prop, snapshot[prop], rule);
     }
   }
 }
 
-/** Checks that `props` is an object at all, before any of its props is read. */
-export function validatePropsObject(construct: string, props: unknown): void {
-  if (typeof props !== 'object' || props === null || Array.isArray(props)) {
-    throw new Error(`${construct}: props must be an object (got ${received(props, 'object')})`);
+/** Throws unless `value`, the value of `prop`, follows `rule`. */
+function checkProp(construct: string, prop: string, value: unknown, rule: PropRule): void {
+  const rightType = typeof value === rule.type && value !== null && !Array.isArray(value);
+  if (!rightType || (rule.test !== undefined && !rule.test(value as never))) {
+    const hint = !rightType || rule.hint === undefined ? undefined : rule.hint;
+    const shownHint = typeof hint === 'function' ? hint(value as never) : hint;
+    throw new Error(
+      `${construct}: ${prop} must be ${rule.allowed} (got ${received(value, rule.type)})` +
+        (shownHint === undefined ? '' : `; ${shownHint}`),
+    );
   }
 }
 
 /**
+ * The names a props object has, as a typo could hide among them: its own string-keyed
+ * properties, enumerable or not, and those of the prototypes it inherits from below
+ * Object.prototype, but for a class's `constructor` and methods (behaviour, not props).
+ */
+function propertyNames(props: object): string[] {
+  const names = new Set(Object.getOwnPropertyNames(props));
+  for (
+    let prototype: object | null = Object.getPrototypeOf(props);
+    prototype !== null && prototype !== Object.prototype;
+    prototype = Object.getPrototypeOf(prototype)
+  ) {
+    for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(prototype))) {
+      if (name !== 'constructor' && typeof descriptor.value !== 'function') {
+        names.add(name);
+      }
+    }
+  }
+  return [...names];
+}
+
+/**
+ * Checks that `props` is an object of props at all, before any of its props is read: not a
+ * primitive, an array, a Map or another built-in collection, whose entries are not props.
+ */
+export function validatePropsObject(construct: string, props: unknown): asserts props is object {
+  if (typeof props !== 'object' || props === null || builtinKind(props) !== undefined) {
+    throw new Error(`${construct}: props must be an object (got ${received(props, 'object')})`);
+  }
+}
+
+/** Whether `value` is an object written as `{ ... }`: no class, no built-in such as a Map. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * The kind of a built-in object that is not a plain object ('array', 'Map', 'Set', 'Date'...),
+ * as its toString tag names it; undefined for a plain object or a class instance.
+ */
+function builtinKind(value: object): string | undefined {
+  if (Array.isArray(value)) {
+    return 'array';
+  }
+  const tag = Object.prototype.toString.call(value).slice('[object '.length, -1);
+  return tag === 'Object' ? undefined : tag;
+}
+
+/**
  * A received value as a message shows it, unambiguously: strings quoted (`'3000'` is not
- * `3000`), and the value's type named when an `expected` type is given and it is another.
+ * `3000`), and the value's type named when an `expected` type is given and it is another; an
+ * array, a Map or another built-in object is named where an object is expected.
  */
 export function received(value: unknown, expected?: string): string {
   const shown = inspect(value, { breakLength: Infinity, depth: 2 });
-  if (expected === undefined || value === null || value === undefined || typeof value === expected) {
+  if (expected === undefined || value === null || value === undefined) {
     return shown;
   }
-  const type = Array.isArray(value) ? 'array' : typeof value;
-  return `${shown}, ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+  const type = typeof value === 'object' ? (builtinKind(value) ?? 'object') : typeof value;
+  if (type === expected) {
+    return shown;
+  }
+  return `${shown}, ${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type}`;
 }
 
 /** An integer in `min`-`max`, as the API server checks an int32 field with a range. */
@@ -91,20 +187,120 @@ export const REPLICAS_RULE = integerRule(0, 2 ** 31 - 1);
 /** An on/off prop: only a boolean, so that the string 'false' does not turn it on. */
 export const BOOLEAN_RULE: PropRule = { type: 'boolean', allowed: 'true or false' };
 
-// The image reference grammar of the kubelet (github.com/distribution/reference): an optional
-// registry host and '/', a repository path of lowercase components, then an optional tag and an
-// optional digest. The API server only asks for a non-empty image without outer whitespace; an
-// image the kubelet cannot parse passes it and leaves the pod waiting in InvalidImageName.
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+// How the kubelet parses a container image before it pulls one: ParseNormalizedNamed of
+// github.com/distribution/reference v0.6.0 (the version Kubernetes 1.34 builds with, called by
+// its pkg/util/parsers.ParseImageName), which checks a digest with
+// github.com/opencontainers/go-digest v1.0.0. The API server only asks for a non-empty image
+// without outer whitespace; an image the kubelet cannot parse passes it and leaves the pod
+// waiting in InvalidImageName. This is a copy, in the packages' own order and words:
+// test/kubelet/image-reference.test.ts compares its every verdict with the Go packages'.
+const ALPHANUMERIC = '[a-z0-9]+';
+const SEPARATOR = '(?:[._]|__|[-]+)';
+const DOMAIN_NAME_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN_NAME = `${DOMAIN_NAME_COMPONENT}(?:\\.${DOMAIN_NAME_COMPONENT})*`;
+const DOMAIN_AND_PORT = `(?:${DOMAIN_NAME}|\\[(?:[a-fA-F0-9:]+)\\])(?::[0-9]+)?`;
 const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const IMAGE_REFERENCE = new RegExp(
-  `^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::${TAG})?(?:@${DIGEST})?$`,
-);
-// The longest repository name (registry host and path) the grammar allows.
-const MAX_IMAGE_NAME_LENGTH = 255;
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9A-Fa-f]{32,}';
+const PATH_COMPONENT = `${ALPHANUMERIC}(?:${SEPARATOR}${ALPHANUMERIC})*`;
+const REMOTE_NAME = `${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+const REFERENCE = new RegExp(`^((?:${DOMAIN_AND_PORT}/)?${REMOTE_NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
+const ANCHORED_NAME = new RegExp(`^(?:(${DOMAIN_AND_PORT})/)?(${REMOTE_NAME})$`);
+const ANCHORED_IDENTIFIER = /^[a-f0-9]{64}$/;
+const REPOSITORY_NAME_TOTAL_LENGTH_MAX = 255;
+const DEFAULT_DOMAIN = 'docker.io';
+const LEGACY_DEFAULT_DOMAIN = 'index.docker.io';
+const OFFICIAL_REPO_PREFIX = 'library/';
+// go-digest: the algorithms it knows, each with the length of its lowercase hex encoding.
+const DIGEST_HEX_LENGTHS: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+const ANCHORED_DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+/** An image reference as the kubelet reads it: the repository, and the tag and digest if given. */
+export interface ImageReference {
+  /** The repository, with its registry host: `docker.io/library/nginx` for `nginx`. */
+  readonly name: string;
+  /** The tag, if the reference has one. */
+  readonly tag?: string;
+  /** The digest (`sha256:...`), if the reference has one. */
+  readonly digest?: string;
+}
+
+/**
+ * Parses `image` as the kubelet does; a reference it refuses gives the error it reports.
+ * (distribution/reference's ParseNormalizedNamed.)
+ */
+export function parseImageReference(image: string): ImageReference | { readonly error: string } {
+  if (ANCHORED_IDENTIFIER.test(image)) {
+    return { error: `invalid repository name (${image}), cannot specify 64-byte hexadecimal strings` };
+  }
+  const [domain, remainder] = splitDockerDomain(image);
+  const tagSeparator = remainder.indexOf(':');
+  const remote = tagSeparator > -1 ? remainder.slice(0, tagSeparator) : remainder;
+  if (remote.toLowerCase() !== remote) {
+    return { error: `invalid reference format: repository name (${remote}) must be lowercase` };
+  }
+  return parseReference(`${domain}/${remainder}`);
+}
+
+/** The registry host of a reference and the rest, Docker Hub's being implied (splitDockerDomain). */
+function splitDockerDomain(name: string): [string, string] {
+  const slash = name.indexOf('/');
+  if (slash === -1) {
+    return [DEFAULT_DOMAIN, OFFICIAL_REPO_PREFIX + name];
+  }
+  const maybeDomain = name.slice(0, slash);
+  const maybeRemoteName = name.slice(slash + 1);
+  let [domain, remoteName] = [DEFAULT_DOMAIN, name];
+  if (maybeDomain === LEGACY_DEFAULT_DOMAIN) {
+    remoteName = maybeRemoteName;
+  } else if (maybeDomain === 'localhost' || /[.:]/.test(maybeDomain) || maybeDomain.toLowerCase() !== maybeDomain) {
+    [domain, remoteName] = [maybeDomain, maybeRemoteName];
+  }
+  if (domain === DEFAULT_DOMAIN && !remoteName.includes('/')) {
+    remoteName = OFFICIAL_REPO_PREFIX + remoteName;
+  }
+  return [domain, remoteName];
+}
+
+/** A full reference, `host/path[:tag][@digest]` (distribution/reference's Parse). */
+function parseReference(reference: string): ImageReference | { readonly error: string } {
+  const matches = REFERENCE.exec(reference);
+  if (matches === null) {
+    if (reference === '') {
+      return { error: 'repository name must have at least one component' };
+    }
+    if (REFERENCE.test(reference.toLowerCase())) {
+      return { error: 'repository name must be lowercase' };
+    }
+    return { error: 'invalid reference format' };
+  }
+  const [, name = '', tag, digest] = matches;
+  const [, , path = name] = ANCHORED_NAME.exec(name) ?? [];
+  if (path.length > REPOSITORY_NAME_TOTAL_LENGTH_MAX) {
+    return { error: `repository name must not be more than ${REPOSITORY_NAME_TOTAL_LENGTH_MAX} characters` };
+  }
+  const digestError = digest === undefined ? undefined : validateDigest(digest);
+  if (digestError !== undefined) {
+    return { error: digestError };
+  }
+  return { name, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+}
+
+/** Why go-digest refuses `digest` (`algorithm:hex`), or undefined if it accepts it (Digest.Validate). */
+function validateDigest(digest: string): string | undefined {
+  const separator = digest.indexOf(':');
+  if (separator <= 0 || separator + 1 === digest.length) {
+    return 'invalid checksum digest format';
+  }
+  const algorithm = digest.slice(0, separator);
+  const encoded = digest.slice(separator + 1);
+  if (!Object.hasOwn(DIGEST_HEX_LENGTHS, algorithm)) {
+    return ANCHORED_DIGEST.test(digest) ? 'unsupported digest algorithm' : 'invalid checksum digest format';
+  }
+  if (encoded.length !== DIGEST_HEX_LENGTHS[algorithm]) {
+    return 'invalid checksum digest length';
+  }
+  return /^[a-f0-9]+$/.test(encoded) ? undefined : 'invalid checksum digest format';
+}
 
 /** A container image reference, as the kubelet parses it before pulling. */
 export const IMAGE_RULE: PropRule = {
@@ -112,8 +308,13 @@ export const IMAGE_RULE: PropRule = {
   allowed:
     "an image reference such as 'nginx:1.14.2' or 'registry.example.com:5000/team/app:1.0': an optional " +
     "registry host and '/', a repository path of lowercase letters, digits and '.', '_', '-' or '/' " +
-    "separators, then an optional ':tag' and '@digest', without whitespace",
-  test: (value: string) => (IMAGE_REFERENCE.exec(value)?.[1]?.length ?? Infinity) <= MAX_IMAGE_NAME_LENGTH,
+    "separators, then an optional ':tag' and an optional '@sha256:' digest of 64 lowercase hex digits " +
+    '(sha384: 96, sha512: 128), without whitespace',
+  test: (value: string) => !('error' in parseImageReference(value)),
+  hint: (value: string) => {
+    const parsed = parseImageReference(value);
+    return `the kubelet would refuse it: ${'error' in parsed ? parsed.error : ''}`;
+  },
 };
 
 /** The longest label value, DNS label and label name Kubernetes accepts. */
@@ -181,12 +382,17 @@ function isLabelKey(key: string): boolean {
   return prefixValid && name !== '' && isLabelValue(name);
 }
 
-/** A map of labels, such as a chart's `labels`: every key and value as the API server checks them. */
+/**
+ * A map of labels, such as a chart's `labels`: every key and value as the API server checks them.
+ * Only a plain object: cdk8s copies a labels object's own enumerable properties, so a Map's
+ * entries, a class's getters or a prototype's values would be dropped unchecked.
+ */
 export const LABELS_RULE: PropRule = {
   type: 'object',
   allowed:
-    "an object of labels, each key a label name such as 'app' or 'example.com/app' and each value " +
-    LABEL_VALUE_RULE.allowed,
+    "a plain object of labels ({ key: 'value' }), each key a label name such as 'app' or 'example.com/app' " +
+    `and each value ${LABEL_VALUE_RULE.allowed}`,
   test: (value: object) =>
+    isPlainObject(value) &&
     Object.entries(value).every(([key, labelValue]) => isLabelKey(key) && isLabelValue(labelValue)),
 };

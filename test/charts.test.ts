@@ -55,7 +55,7 @@ describe('validation of the Chart props', () => {
   });
 
   const LABELS_RULE =
-    "FibClientChart: labels must be an object of labels, each key a label name such as 'app' or 'example.com/app' " +
+    "FibClientChart: labels must be a plain object of labels ({ key: 'value' }), each key a label name such as 'app' or 'example.com/app' " +
     "and each value a label value: at most 63 characters, letters, digits, '-', '_' and '.', starting and ending " +
     'with a letter or digit, or empty';
 
@@ -89,4 +89,74 @@ describe('validation of the Chart props', () => {
       'NginxChart: props must be an object (got null)',
     );
   });
+});
+
+describe('chart labels', () => {
+  const SELECTOR_LABELS =
+    'labels must not use the keys app, component, app.kubernetes.io/instance (got {shown}): ' +
+    "the sandbox's Services, Deployments, PodDisruptionBudgets and NetworkPolicies select pods by them, and a " +
+    "chart's labels go on every object of the chart; use another key, such as 'app.kubernetes.io/part-of'";
+
+  test('a label the constructs select pods by is refused, in either chart', () => {
+    // The fib-client Pod labelled app: nginx would be selected by nginx's PodDisruptionBudget,
+    // NetworkPolicy and ReplicaSet.
+    expect(() => addSandboxCharts(Testing.app(), { fibClient: { labels: { app: 'nginx' } } })).toThrow(
+      new Error(`FibClientChart: ${SELECTOR_LABELS.replace('{shown}', "{ app: 'nginx' }")}`),
+    );
+    expect(() => new NginxChart(Testing.app(), 'x', { labels: { team: 'web', component: 'web' } })).toThrow(
+      new Error(`NginxChart: ${SELECTOR_LABELS.replace('{shown}', "{ team: 'web', component: 'web' }")}`),
+    );
+    expect(() => new FibClientChart(Testing.app(), 'x', { labels: { 'app.kubernetes.io/instance': 'x' } })).toThrow(
+      new Error(`FibClientChart: ${SELECTOR_LABELS.replace('{shown}', "{ 'app.kubernetes.io/instance': 'x' }")}`),
+    );
+  });
+
+  test('any other label reaches every object of the chart, and the pods a Deployment creates', () => {
+    const labels = { team: 'web', 'app.kubernetes.io/part-of': 'k8s-sandbox' };
+    const charts = addSandboxCharts(Testing.app(), { fibClient: { labels }, nginx: { labels } });
+    const manifests = [...synth(charts.fibClient), ...synth(charts.nginx)];
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      'Deployment/nginx-deployment',
+      'NetworkPolicy/fib-client-netpol',
+      'NetworkPolicy/nginx-netpol',
+      'Pod/fib-client-pod',
+      'PodDisruptionBudget/nginx-pdb',
+      'Service/fib-client-node-port',
+    ]);
+    for (const manifest of manifests) {
+      expect(manifest.metadata.labels).toMatchObject(labels);
+    }
+    const deployment = findObject(manifests, 'Deployment', 'nginx-deployment');
+    expect(deployment.spec.template.metadata.labels).toEqual({ ...labels, app: 'nginx' });
+    // The selector stays as it was: a chart label never changes which pods are selected.
+    expect(deployment.spec.selector).toEqual({ matchLabels: { app: 'nginx' } });
+  });
+
+  test.each([
+    ['a Map', new Map([['team', 'web']]), "Map(1) { 'team' => 'web' }, a Map"],
+    ['an object with a prototype', Object.create({ team: 'web' }), '{}'],
+  ])('labels given as %s are refused, not ignored', (_, labels, shown) => {
+    expect(() => new NginxChart(Testing.app(), 'x', { labels })).toThrow(
+      new Error(
+        "NginxChart: labels must be a plain object of labels ({ key: 'value' }), each key a label name such as " +
+          "'app' or 'example.com/app' and each value a label value: at most 63 characters, letters, digits, '-', " +
+          `'_' and '.', starting and ending with a letter or digit, or empty (got ${shown})`,
+      ),
+    );
+  });
+});
+
+test("a prop that is neither the Chart's nor the construct's is refused by the chart, naming both", () => {
+  expect(() => new FibClientChart(Testing.app(), 'x', { namespce: 'sandbox' } as object)).toThrow(
+    new Error(
+      "FibClientChart: 'namespce' is not a prop (got 'sandbox'); the props are namespace, labels, " +
+        'disableResourceNameHashes, name, image, component, containerPort, servicePort, nodePort, networkPolicy',
+    ),
+  );
+  expect(() => addSandboxCharts(Testing.app(), { nginx: { replica: 3 } as object })).toThrow(
+    new Error(
+      "NginxChart: 'replica' is not a prop (got 3); the props are namespace, labels, disableResourceNameHashes, " +
+        'name, image, replicas, containerPort, podDisruptionBudget, networkPolicy, podAntiAffinity',
+    ),
+  );
 });

@@ -1,4 +1,5 @@
 // FibClient: the objects it creates, its props, and every validation rule with its message.
+import { inspect } from 'node:util';
 import { Testing } from 'cdk8s';
 import { FibClient, type FibClientProps } from '../lib';
 import { findObject, synth } from './manifests';
@@ -134,24 +135,40 @@ describe('validation', () => {
     'FibClient: image must be ' +
     "an image reference such as 'nginx:1.14.2' or 'registry.example.com:5000/team/app:1.0': an optional " +
     "registry host and '/', a repository path of lowercase letters, digits and '.', '_', '-' or '/' " +
-    "separators, then an optional ':tag' and '@digest', without whitespace";
+    "separators, then an optional ':tag' and an optional '@sha256:' digest of 64 lowercase hex digits " +
+    '(sha384: 96, sha512: 128), without whitespace';
+  const HEX_64 = 'f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d';
 
   test.each([
-    ['', "''"],
-    ['nginx 1.14', "'nginx 1.14'"],
-    [' nginx', "' nginx'"],
-    ['nginx\t', "'nginx\\t'"],
-    ['Nginx:1.14.2', "'Nginx:1.14.2'"],
-    ['nginx:', "'nginx:'"],
-    ['nginx:1.14:2', "'nginx:1.14:2'"],
-    ['example/App', "'example/App'"],
-    ['nginx@sha256:abc', "'nginx@sha256:abc'"],
-    [`example.com/${'a'.repeat(250)}`, `'example.com/${'a'.repeat(250)}'`],
+    ['', 'invalid reference format'],
+    ['nginx 1.14', 'invalid reference format'],
+    [' nginx', 'invalid reference format'],
+    ['nginx\t', 'invalid reference format'],
+    ['Nginx:1.14.2', 'invalid reference format: repository name (library/Nginx) must be lowercase'],
+    ['nginx:', 'invalid reference format'],
+    ['nginx:1.14:2', 'invalid reference format'],
+    ['example/App', 'invalid reference format: repository name (example/App) must be lowercase'],
+    ['nginx@sha256:abc', 'invalid reference format'],
+    [`nginx@sha256:${HEX_64.slice(1)}`, 'invalid checksum digest length'],
+    [`nginx@sha256:${HEX_64}0`, 'invalid checksum digest length'],
+    [`nginx@sha256:${HEX_64.toUpperCase()}`, 'invalid checksum digest format'],
+    [`nginx@md5:${HEX_64.slice(0, 32)}`, 'unsupported digest algorithm'],
+    [`nginx@sha512:${HEX_64}`, 'invalid checksum digest length'],
+    [HEX_64, `invalid repository name (${HEX_64}), cannot specify 64-byte hexadecimal strings`],
+    [`example.com/${'a'.repeat(256)}`, 'repository name must not be more than 255 characters'],
+    ['a'.repeat(248), 'repository name must not be more than 255 characters'],
+  ])('image %j is refused with the reason the kubelet gives', (image, reason) => {
+    expect(() => fibClient({ image })).toThrow(
+      new Error(`${IMAGE_RULE} (got ${inspect(image)}); the kubelet would refuse it: ${reason}`),
+    );
+  });
+
+  test.each([
     [42, '42, a number'],
     [null, 'null'],
     [['nginx'], "[ 'nginx' ], an array"],
-  ])('image %p is refused', (image, shown) => {
-    expect(() => fibClient({ image: image as string })).toThrow(new Error(`${IMAGE_RULE} (got ${shown})`));
+  ])('image %p, not a string, is refused', (image, shown) => {
+    expect(() => fibClient({ image: image as unknown as string })).toThrow(new Error(`${IMAGE_RULE} (got ${shown})`));
   });
 
   test.each([
@@ -162,6 +179,11 @@ describe('validation', () => {
     'registry.example.com:5000/team/web_app__x/fib-client:v1.0-rc.1',
     'Registry.Example.com/team/app',
     `nginx:1.14.2@sha256:${'f'.repeat(64)}`,
+    `nginx@sha512:${'0'.repeat(128)}`,
+    `example.com/${'a'.repeat(255)}`,
+    'a'.repeat(247),
+    `${'f'.repeat(64)}:1.0`,
+    `example/${'f'.repeat(64)}`,
   ])('image %j, a reference the kubelet parses, is accepted', (image) => {
     expect(findObject(fibClient({ image }), 'Pod', 'fib-client-pod').spec.containers[0].image).toBe(image);
   });

@@ -109,6 +109,13 @@ describe('production options', () => {
   });
 });
 
+test('an image tagged latest and pinned by digest is pulled Always, as Kubernetes defaults it', () => {
+  const image = 'nginx:latest@sha256:f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d';
+  const deployment = findObject(nginx({ image }), 'Deployment', 'nginx-deployment');
+  expect(deployment.spec.template.spec.containers[0]).toMatchObject({ image, imagePullPolicy: 'Always' });
+  expect(deployment.metadata).not.toHaveProperty('annotations');
+});
+
 test('an untagged image is not excused from kube-score', () => {
   const deployment = findObject(nginx({ image: 'nginx' }), 'Deployment', 'nginx-deployment');
   expect(deployment.metadata).not.toHaveProperty('annotations');
@@ -168,16 +175,16 @@ describe('validation', () => {
   });
 
   test.each([
-    ['nginx :1.14.2', "'nginx :1.14.2'"],
-    [1.14, '1.14, a number'],
+    ['nginx :1.14.2', "'nginx :1.14.2'); the kubelet would refuse it: invalid reference format"],
+    [1.14, '1.14, a number)'],
   ])('image %p is refused', (image, shown) => {
     expect(() => nginx({ image: image as string })).toThrow(
       new Error(
         'NginxDeployment: image must be ' +
           "an image reference such as 'nginx:1.14.2' or 'registry.example.com:5000/team/app:1.0': an optional " +
           "registry host and '/', a repository path of lowercase letters, digits and '.', '_', '-' or '/' " +
-          "separators, then an optional ':tag' and '@digest', without whitespace" +
-          ` (got ${shown})`,
+          "separators, then an optional ':tag' and an optional '@sha256:' digest of 64 lowercase hex digits " +
+          `(sha384: 96, sha512: 128), without whitespace (got ${shown}`,
       ),
     );
   });

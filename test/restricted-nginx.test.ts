@@ -6,17 +6,20 @@ import { FibClient, NginxDeployment } from '../lib';
 import { defaultPullPolicy, restrictedNginxWorkload } from '../lib/restricted-nginx';
 import { findObject, synth } from './manifests';
 
+// SetDefaults_Container (k8s.io/kubernetes pkg/apis/core/v1/defaults.go): Always when the tag is
+// latest, the kubelet's tag for an image with neither tag nor digest; the tag alone decides.
 describe('defaultPullPolicy follows Kubernetes defaulting', () => {
+  const DIGEST = 'sha256:f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d';
   test.each([
     ['rgederin/fib-client-standalone-k8s', kplus.ImagePullPolicy.ALWAYS],
     ['nginx:latest', kplus.ImagePullPolicy.ALWAYS],
     ['localhost:5000/nginx', kplus.ImagePullPolicy.ALWAYS],
+    [`nginx:latest@${DIGEST}`, kplus.ImagePullPolicy.ALWAYS],
     ['nginx:1.14.2', kplus.ImagePullPolicy.IF_NOT_PRESENT],
+    ['nginx:Latest', kplus.ImagePullPolicy.IF_NOT_PRESENT],
     ['localhost:5000/nginx:1.14.2', kplus.ImagePullPolicy.IF_NOT_PRESENT],
-    [
-      'nginx@sha256:f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d',
-      kplus.ImagePullPolicy.IF_NOT_PRESENT,
-    ],
+    [`nginx@${DIGEST}`, kplus.ImagePullPolicy.IF_NOT_PRESENT],
+    [`nginx:1.14.2@${DIGEST}`, kplus.ImagePullPolicy.IF_NOT_PRESENT],
   ])('%s -> %s', (image, policy) => {
     expect(defaultPullPolicy(image)).toBe(policy);
   });

@@ -15,6 +15,9 @@ test.each<[unknown, string | undefined, string]>([
   [[80], 'number', '[ 80 ], an array'],
   [{ port: 80 }, 'number', '{ port: 80 }, an object'],
   [{ port: 80 }, 'object', '{ port: 80 }'],
+  [new Map([['app', 'web']]), 'object', "Map(1) { 'app' => 'web' }, a Map"],
+  [new Set([80]), 'object', 'Set(1) { 80 }, a Set'],
+  [() => 80, 'object', '[Function (anonymous)], a function'],
   [Symbol('x'), 'string', 'Symbol(x), a symbol'],
   [3000, undefined, '3000'],
 ])('%p expected as %s is shown as %s', (value, expected, shown) => {

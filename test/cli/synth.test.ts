@@ -9,6 +9,15 @@ import { addSandboxCharts } from '../../lib';
 const root = path.resolve(__dirname, '../..');
 const cdk8s = path.join(root, 'node_modules/.bin/cdk8s');
 
+/** cdk8s.yaml's app command, running `entry` in place of main.ts. */
+function appCommand(entry: string): string {
+  const app: unknown = Yaml.load(path.join(root, 'cdk8s.yaml'))[0]?.app;
+  if (typeof app !== 'string' || !app.endsWith(' main.ts')) {
+    throw new Error(`cdk8s.yaml's app command does not end with main.ts: ${String(app)}`);
+  }
+  return `${app.slice(0, -'main.ts'.length)}${entry}`;
+}
+
 function synthInto(outdir: string, ...args: string[]) {
   return spawnSync(cdk8s, ['synth', '--check-upgrade=false', '--output', outdir, ...args], {
     cwd: root,
@@ -38,30 +47,46 @@ test('writes one flat manifest per chart, the same YAML the snapshots hold', () 
   }
 });
 
-test('a bad prop exits non-zero with its message and leaves no manifest behind', () => {
+test('a bad prop exits non-zero with its message, no stack trace of the app, and leaves no manifest behind', () => {
   // A manifest from an earlier synth must not survive a failed one.
   fs.writeFileSync(path.join(outdir, 'nginx.k8s.yaml'), 'stale: true\n');
 
-  const result = synthInto(outdir, '--app', 'node -r ./tools/loader/ts-register.js test/cli/bad-node-port.ts');
+  const result = synthInto(outdir, '--app', appCommand('test/cli/bad-node-port.ts'));
 
-  expect(result.status).not.toBe(0);
-  expect(result.stderr).toContain(
+  expect(result.status).toBe(1);
+  // The app's message comes first, alone on its line; cdk8s-cli then names the command that failed.
+  const [message, cli] = result.stderr.split('\n');
+  expect(message).toBe(
     "FibClient: nodePort must be an integer in 30000-32767 (got 80); pick a port in the API server's default --service-node-port-range",
   );
-  const left = fs.existsSync(outdir) ? fs.readdirSync(outdir) : [];
-  expect(left).toEqual([]);
+  expect(cli).toMatch(/^Error: command ".*test\/cli\/bad-node-port\.ts ?" at .* returned a non-zero exit code 1$/);
+  expect(result.stderr).not.toContain(`${root}/lib/`);
+  expect(result.stderr).not.toContain('bad-node-port.ts:');
+  // cdk8s synth removes the output directory before it runs the app, which writes nothing.
+  expect(fs.existsSync(outdir)).toBe(false);
+});
+
+test('a bug in the app keeps its stack trace', () => {
+  const result = synthInto(outdir, '--app', appCommand('test/cli/broken-app.ts'));
+
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(/^TypeError: Cannot read properties of undefined \(reading 'node'\)\n {4}at /);
+  expect(result.stderr).toContain('test/cli/broken-app.ts:8');
 });
 
 test('two objects that kubectl would apply as one fail synth, naming both construct paths', () => {
   fs.writeFileSync(path.join(outdir, 'fib-client.k8s.yaml'), 'stale: true\n');
 
-  const result = synthInto(outdir, '--app', 'node -r ./tools/loader/ts-register.js test/cli/duplicate-chart.ts');
+  const result = synthInto(outdir, '--app', appCommand('test/cli/duplicate-chart.ts'));
 
-  expect(result.status).not.toBe(0);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(/^Validation failed with the following errors:\n/);
   expect(result.stderr).toContain(
     '[] Pod fib-client-pod is defined twice, by fib-client/fib-client/pod and fib-client-2/fib-client/pod: ' +
       'kubectl apply would keep only the last one; give one of them another name or namespace',
   );
-  const left = fs.existsSync(outdir) ? fs.readdirSync(outdir) : [];
-  expect(left).toEqual([]);
+  expect(result.stderr).not.toContain(`${root}/lib/`);
+  expect(result.stderr).not.toContain('node_modules/cdk8s/');
+  // app.synth() creates the output directory before it validates the app, and writes nothing in it.
+  expect(fs.readdirSync(outdir)).toEqual([]);
 });

@@ -3,14 +3,20 @@
 //
 //	kube-rules pod-security   Pod Security "restricted" (k8s.io/pod-security-admission/policy)
 //	kube-rules selects        label selection (k8s.io/apimachinery/pkg/labels)
+//	kube-rules image-reference how the kubelet parses a container image (github.com/distribution/reference)
 //	kube-rules version        the pinned pod-security-admission module and the policy versions
 //
-// Both read a JSON array on stdin and write a JSON array on stdout, one answer per input, so that
-// the caller (tools/check TypeScript) keeps the one reader of manifests and of pod templates.
-// The module versions are pinned in go.mod to the Kubernetes release the cluster scripts build.
+// All but version read a JSON array on stdin and write a JSON array on stdout, one answer per
+// input, so that the caller (tools/check TypeScript) keeps the one reader of manifests and of pod
+// templates. The module versions are pinned in go.mod to the Kubernetes release the cluster
+// scripts build.
 package main
 
 import (
+	// The kubelet links both (k8s.io/kubernetes pkg/util/parsers imports them for the parser):
+	// without them go-digest reports sha256, sha384 and sha512 unsupported.
+	_ "crypto/sha256"
+	_ "crypto/sha512"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +24,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/distribution/reference"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -77,7 +84,7 @@ type selection struct {
 
 func main() {
 	if len(os.Args) != 2 {
-		fail("usage: kube-rules pod-security|selects|version (JSON on stdin)")
+		fail("usage: kube-rules pod-security|selects|image-reference|version (JSON on stdin)")
 	}
 	var err error
 	switch os.Args[1] {
@@ -85,6 +92,8 @@ func main() {
 		err = podSecurity(os.Stdin, os.Stdout)
 	case "selects":
 		err = selects(os.Stdin, os.Stdout)
+	case "image-reference":
+		err = imageReferences(os.Stdin, os.Stdout)
 	case "version":
 		err = version(os.Stdout)
 	default:
@@ -191,6 +200,39 @@ func selects(in io.Reader, out io.Writer) error {
 			selector = labels.SelectorFromSet(q.Set)
 		}
 		answers[i] = selector.Matches(labels.Set(q.Labels))
+	}
+	return json.NewEncoder(out).Encode(answers)
+}
+
+// imageReference is how the kubelet reads one image: what k8s.io/kubernetes
+// pkg/util/parsers.ParseImageName takes from reference.ParseNormalizedNamed, before it adds the
+// default tag; or the error that leaves the pod waiting in InvalidImageName.
+type imageReference struct {
+	Name   string `json:"name,omitempty"`
+	Tag    string `json:"tag,omitempty"`
+	Digest string `json:"digest,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+func imageReferences(in io.Reader, out io.Writer) error {
+	var images []string
+	if err := json.NewDecoder(in).Decode(&images); err != nil {
+		return fmt.Errorf("reading images: %w", err)
+	}
+	answers := make([]imageReference, len(images))
+	for i, image := range images {
+		named, err := reference.ParseNormalizedNamed(image)
+		if err != nil {
+			answers[i] = imageReference{Error: err.Error()}
+			continue
+		}
+		answers[i].Name = named.Name()
+		if tagged, ok := named.(reference.Tagged); ok {
+			answers[i].Tag = tagged.Tag()
+		}
+		if digested, ok := named.(reference.Digested); ok {
+			answers[i].Digest = digested.Digest().String()
+		}
 	}
 	return json.NewEncoder(out).Encode(answers)
 }

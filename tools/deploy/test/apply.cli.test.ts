@@ -52,8 +52,8 @@ test("prunes with kubectl's ApplySet, in the context's namespace", () => {
 
 test('in namespace default when the context names none; a directory and kubectl flags are passed on', () => {
   expect(apply(fakeKubectl('29')).stdout).toMatch(/ -f dist --namespace=default\n$/);
-  const result = apply(fakeKubectl('29', 'team-a'), 'scripts', '-n', 'team-b', '--dry-run=server');
-  expect(result.stdout).toMatch(/ -f scripts -n team-b --dry-run=server\n$/);
+  const result = apply(fakeKubectl('29', 'team-a'), 'tools', '-n', 'team-b', '--dry-run=server');
+  expect(result.stdout).toMatch(/ -f tools -n team-b --dry-run=server\n$/);
 });
 
 test('refuses kubectl 1.28, which cannot read the set a later kubectl writes', () => {

@@ -17,7 +17,6 @@ const PROJECT_FILES = [
   'README.md',
   'lib',
   'imports',
-  'scripts',
   'tools',
 ];
 
@@ -99,7 +98,7 @@ test('a bad ref or option fails with a message', () => {
 test('outside a git repository it says so', () => {
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-no-git-'));
   try {
-    for (const file of ['scripts', 'tools']) {
+    for (const file of ['tools']) {
       fs.cpSync(path.join(root, file), path.join(outside, file), { recursive: true });
     }
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(outside, 'node_modules'), 'dir');
