@@ -7,7 +7,7 @@
 //   could not tell  anything else, with why: the pods did not start, the client could not reach
 //                   the server even before the policy, the policy cut the allowed port too (exit 3)
 // The namespace goes at the end, on failure and on Ctrl-C too. Bad arguments exit 2.
-// The image is busybox (sh, httpd, wget); on the sandbox's real node it is a stand-in built from
+// The image is busybox (sh, httpd, nc); on the sandbox's real node it is a stand-in built from
 // Debian's busybox-static (tools/cluster/images.sh).
 import { parseArgs } from 'node:util';
 import { run, runMain } from '../common/process';
@@ -48,7 +48,7 @@ export function parseOptions(argv: readonly string[]): Options {
     throw new Error(`--timeout must be a whole number of seconds in 10-3600 (got ${JSON.stringify(values.timeout)})`);
   }
   if (values.image === '') {
-    throw new Error(`--image must name an image with sh, httpd and wget, such as busybox:1.35.0 (got "")`);
+    throw new Error(`--image must name an image with sh, httpd and nc, such as busybox:1.35.0 (got "")`);
   }
   return { timeoutSeconds, image: values.image };
 }
@@ -62,18 +62,21 @@ async function kubectl(args: readonly string[], input?: string): Promise<string>
   return (await run('kubectl', args, { input: input ?? '' })).stdout;
 }
 
-/** The outcome of one connection attempt from the client: answered, or why not. */
+/**
+ * One TCP connection from the client to ip:port: busybox nc sends a line, httpd answers it and
+ * closes. (busybox wget would read the page, but Debian's busybox-static 1.35 wget crashes.)
+ */
 async function connect(namespace: string, ip: string, port: number): Promise<{ ok: boolean; detail: string }> {
   const result = await run(
     'kubectl',
-    ['exec', '-n', namespace, 'client', '--', 'wget', '-q', '-T', '3', '-O', '-', `http://${ip}:${port}/`],
+    ['exec', '-n', namespace, 'client', '--', 'sh', '-c', `echo | nc -w 3 ${ip} ${port}`],
     { okExitCodes: [1], input: '' },
   );
-  if (result.code === 0 && result.stdout.trim() === 'ok') {
-    return { ok: true, detail: 'answered' };
+  if (result.code === 0) {
+    return { ok: true, detail: 'connected' };
   }
   const detail = result.stderr.trim().split('\n').pop() ?? '';
-  return { ok: false, detail: /timed out/.test(detail) ? 'timed out' : detail || `wget exited ${result.code}` };
+  return { ok: false, detail: /timed? ?out/i.test(detail) ? 'timed out' : detail || `nc exited ${result.code}` };
 }
 
 async function answer(namespace: string, options: Options): Promise<Answer> {

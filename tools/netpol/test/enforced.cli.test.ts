@@ -37,7 +37,7 @@ function enforced(...args: string[]) {
 test.each([
   [['--timeout', '5'], '--timeout must be a whole number of seconds in 10-3600 (got "5")'],
   [['--timeout', 'soon'], '--timeout must be a whole number of seconds in 10-3600 (got "soon")'],
-  [['--image', ''], '--image must name an image with sh, httpd and wget, such as busybox:1.35.0 (got "")'],
+  [['--image', ''], '--image must name an image with sh, httpd and nc, such as busybox:1.35.0 (got "")'],
   [['extra'], 'unexpected argument "extra"; usage: npm run netpol:enforced -- [--timeout SECONDS] [--image IMAGE]'],
 ])('%j: exit 2 with %s', (args, message) => {
   const result = enforced(...args);
