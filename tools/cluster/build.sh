@@ -6,7 +6,8 @@
 # skipped, so only the first run on a machine pays for the build (8-12
 # minutes on 2 cores with empty Go caches, module downloads included).
 # With --real-node it also builds the kubelet and kube-proxy of the same module, for
-# up.sh --real-node (about 3 more minutes cold).
+# up.sh --real-node (about 3 more minutes cold), and the node's NetworkPolicy enforcer
+# (tools/cluster/netpol, about 2 more minutes cold).
 # Usage: tools/cluster/build.sh [--real-node]   (prints the binary directory last)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -45,6 +46,7 @@ if ((real_node)); then
   targets+=(
     "kubelet|kube|k8s.io/kubernetes/cmd/kubelet|$kube_ldflags"
     "kube-proxy|kube|k8s.io/kubernetes/cmd/kube-proxy|$kube_ldflags"
+    "${NETPOL_BIN#"$BIN_DIR/"}|netpol|.|"
   )
 fi
 

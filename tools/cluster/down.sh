@@ -2,7 +2,8 @@
 # Stops the local cluster that tools/cluster/up.sh started: every process by the pid it
 # recorded, in reverse start order. For a real node it then removes what the node made on
 # the host: the containers and their shims, the pods' network namespaces, mounts and
-# cgroups, the bridge, the iptables chains and the changed sysctl; it ends by checking that
+# cgroups, the bridge, the iptables chains (kube-proxy's, the kubelet's, the NetworkPolicy
+# enforcer's), the enforcer's nftables table and the changed sysctl; it ends by checking that
 # nothing of it is left (tools/cluster/leftovers.sh) and fails if something is. Last it
 # removes the state dir (certs, kubeconfigs, logs, etcd data, the node's files).
 # Safe to run twice or with nothing up.
@@ -82,15 +83,18 @@ if [[ $mode == real ]]; then
   awk '$1 == "shim-socket" { print $2 }' "$node/host-paths" 2>/dev/null | xargs -r rm -f
   ip link delete "$NODE_BRIDGE" 2>/dev/null
   # kube-proxy's own cleanup removes its chains (iptables, both families); the kubelet's
-  # canary chains and this cluster's FORWARD rule go by name and comment.
+  # canary chains, the NetworkPolicy enforcer's chain and this cluster's rules (FORWARD, and
+  # the jumps to the enforcer's chain) go by name and comment, whatever the enforcer did.
   "$BIN_DIR/kube-proxy" --cleanup >/dev/null 2>&1
   for family in iptables ip6tables; do
-    while "$family" -w -S FORWARD 2>/dev/null | grep -q -- "--comment $IPTABLES_TAG"; do
-      rule=$("$family" -w -S FORWARD | grep -m1 -- "--comment $IPTABLES_TAG")
-      eval "$family -w ${rule/-A /-D }"
+    for table in filter mangle; do
+      while "$family" -w -t "$table" -S 2>/dev/null | grep -q -- "--comment $IPTABLES_TAG"; do
+        rule=$("$family" -w -t "$table" -S | grep -m1 -- "--comment $IPTABLES_TAG")
+        eval "$family -w -t $table ${rule/-A /-D }"
+      done
     done
     for table in mangle nat filter; do
-      for chain in KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT KUBE-FIREWALL; do
+      for chain in KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT KUBE-FIREWALL "$NETPOL_CHAIN"; do
         "$family" -w -t "$table" -S "$chain" >/dev/null 2>&1 || continue
         # The rules that jump to it (INPUT and OUTPUT to KUBE-FIREWALL) go first.
         "$family" -w -t "$table" -S | grep -- "-j $chain\$" | while read -r rule; do
@@ -101,6 +105,9 @@ if [[ $mode == real ]]; then
       done
     done
   done
+  # The table the enforcer's engine would make with nftables (it cannot on a kernel without
+  # nft queue, but on another it may): removed here whether or not its own cleanup ran.
+  nft delete table inet "$NETPOL_NFT_TABLE" 2>/dev/null
   if [[ -f $node/host-settings ]]; then
     # shellcheck disable=SC1091 # written by node.sh: route_localnet=<value>
     source "$node/host-settings"

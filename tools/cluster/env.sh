@@ -50,6 +50,15 @@ KUBELET_PORT=$((PORT_BASE + 250))
 KUBELET_HEALTHZ_PORT=$((PORT_BASE + 248))
 KUBE_PROXY_HEALTHZ_PORT=$((PORT_BASE + 256))
 KUBE_PROXY_METRICS_PORT=$((PORT_BASE + 249))
+# The real node's NetworkPolicy enforcer (tools/cluster/netpol): the engine of
+# sigs.k8s.io/kube-network-policies with a main of ours, fed by iptables NFQUEUE rules in the
+# chain NETPOL_CHAIN (mangle table). Its binary is named by the engine's version and a hash of
+# the module and main.go, so a change to either rebuilds it and nothing else.
+NETPOL_VERSION=$(pinned_version netpol sigs.k8s.io/kube-network-policies)
+NETPOL_BIN="$BIN_DIR/netpol-$NETPOL_VERSION-$(cat "$TOOLS_DIR"/netpol/{go.mod,go.sum,main.go} | sha256sum | cut -c1-12)"
+NETPOL_QUEUE=100
+NETPOL_CHAIN=K8S-SANDBOX-NETPOL
+NETPOL_NFT_TABLE=k8s-sandbox-netpol
 
 log() { printf '[cluster %4ss] %s\n' "$SECONDS" "$*" >&2; }
 

@@ -6,6 +6,9 @@
 #   rgederin/fib-client-standalone-k8s    the same nginx serving a stand-in page on port 3000,
 #                                         every client-side route falling back to index.html
 #   pause                                 the pod sandbox: Debian's catatonit in pause mode
+#   busybox:1.35.0                        Debian's busybox-static 1.35.0 (sh, nc, wget, httpd):
+#                                         the probes of the NetworkPolicy table and of
+#                                         tools/netpol/enforced.ts
 # Both nginx images start as root (no USER), run nginx in the foreground with `user nginx;`,
 # keep the pid file in /var/run and temp files under /var/cache/nginx, and link their logs to
 # stdout/stderr, as the official nginx image does (tools/cluster/images/nginx.conf).
@@ -39,8 +42,8 @@ started=$SECONDS
 
 # 1. The base: a minimal Debian with nginx, set up as the official nginx image is. The
 # official image is debian:*-slim plus nginx.org's package; Debian's nginx-light stands in.
-log "[1/4] stand-in images: Debian bookworm + nginx-light with mmdebstrap (fetches packages)"
-mmdebstrap --variant=essential --include=nginx-light --format=tar --skip=output/dev \
+log "[1/5] stand-in images: Debian bookworm + nginx-light, busybox-static with mmdebstrap (fetches packages)"
+mmdebstrap --variant=essential --include=nginx-light,busybox-static --format=tar --skip=output/dev \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --customize-hook='echo "nginx:x:101:" >>"$1"/etc/group' \
@@ -51,11 +54,12 @@ mmdebstrap --variant=essential --include=nginx-light --format=tar --skip=output/
   --customize-hook="cp '$IMAGES_SRC/nginx.conf' \"\$1\"/etc/nginx/nginx.conf" \
   bookworm "$work/rootfs.tar" http://deb.debian.org/debian
 
-log "[2/4] stand-in images: base layer"
+log "[2/5] stand-in images: base layer"
 umoci init --layout "$work/oci"
 umoci new --image "$work/oci:base"
 umoci unpack --image "$work/oci:base" "$work/bundle" >/dev/null
-tar -xf "$work/rootfs.tar" -C "$work/bundle/rootfs"
+# busybox is for the probe image only; the nginx images get none, as the official one has none.
+tar -xf "$work/rootfs.tar" -C "$work/bundle/rootfs" --exclude=./bin/busybox --exclude=./usr/bin/busybox
 umoci repack --image "$work/oci:base" "$work/bundle"
 umoci config --image "$work/oci:base" --author "k8s-sandbox (stand-in)" \
   --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -69,14 +73,30 @@ nginx_image() {
   umoci insert --image "$work/oci:$tag" "$dir/default.conf" /etc/nginx/conf.d/default.conf
   umoci insert --image "$work/oci:$tag" "$dir/index.html" /usr/share/nginx/html/index.html
 }
-log "[3/4] stand-in images: nginx:1.14.2 and rgederin/fib-client-standalone-k8s"
+log "[3/5] stand-in images: nginx:1.14.2 and rgederin/fib-client-standalone-k8s"
 nginx_image nginx-1.14.2 80 nginx
 nginx_image fib-client 3000 fib-client
 
-log "[4/4] stand-in images: pause (catatonit -P)"
+log "[4/5] stand-in images: pause (catatonit -P)"
 umoci new --image "$work/oci:pause"
 umoci insert --image "$work/oci:pause" "$(command -v catatonit)" /pause
 umoci config --image "$work/oci:pause" --config.entrypoint /pause --config.entrypoint -P --config.user 65535:65535
+
+# As the official busybox image is: the one static binary, a link per applet, a /tmp.
+log "[5/5] stand-in images: busybox:1.35.0 (Debian's busybox-static)"
+umoci new --image "$work/oci:busybox"
+umoci unpack --image "$work/oci:busybox" "$work/busybox" >/dev/null
+mkdir -p "$work/busybox/rootfs/bin" && mkdir -m 1777 "$work/busybox/rootfs/tmp"
+# With merged /usr the package's /bin/busybox is ./usr/bin/busybox in the tar.
+member=$(tar -tf "$work/rootfs.tar" | awk '/^\.\/(usr\/)?bin\/busybox$/ && !found { print; found = 1 }')
+tar -xOf "$work/rootfs.tar" "$member" >"$work/busybox/rootfs/bin/busybox"
+chmod 755 "$work/busybox/rootfs/bin/busybox"
+for applet in $("$work/busybox/rootfs/bin/busybox" --list); do
+  [[ -e $work/busybox/rootfs/bin/$applet ]] || ln -s busybox "$work/busybox/rootfs/bin/$applet"
+done
+umoci repack --image "$work/oci:busybox" "$work/busybox"
+umoci config --image "$work/oci:busybox" --author "k8s-sandbox (stand-in)" --config.env PATH=/bin \
+  --config.cmd sh --config.label "org.opencontainers.image.description=k8s-sandbox stand-in, built locally; not the published image"
 umoci gc --layout "$work/oci"
 
 mkdir -p "$IMAGE_DIR"

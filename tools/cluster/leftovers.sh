@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Lists what a real-node cluster (up.sh --real-node) left on this machine after down.sh:
 # processes of its state dir or cgroups, mounts under its state dir, its cgroups, its bridge
-# and veths, iptables chains of kube-proxy, the kubelet or CNI, its FORWARD rule, and pod
-# network namespaces. RECORD, written by down.sh, names what containerd made outside the
+# and veths, iptables chains of kube-proxy, the kubelet, CNI or the NetworkPolicy enforcer, its
+# tagged rules (FORWARD, the jumps to the enforcer), the enforcer's nftables table and ipsets
+# named like it, and pod network namespaces. RECORD, written by down.sh, names what containerd made outside the
 # state dir (each container's id, which names its cached CNI results, and each sandbox's
 # network namespace and shim socket) and the network namespaces that were there before the
 # node started; any other one still there is the node's too.
@@ -44,9 +45,18 @@ done < <(awk '$1 == "shim-socket" || $1 == "container" { print }' "$record")
 for family in iptables ip6tables; do
   while read -r chain; do
     [[ -n $chain ]] && left+=("$family chain $chain")
-  done < <("$family-save" 2>/dev/null | awk '/^:(KUBE-|CNI-)/ { print substr($1, 2) }' | sort -u)
+  done < <("$family-save" 2>/dev/null | awk -v netpol=":$NETPOL_CHAIN" '/^:(KUBE-|CNI-)/ || $1 == netpol { print substr($1, 2) }' | sort -u)
   "$family-save" 2>/dev/null | grep -q -- "--comment $IPTABLES_TAG" && left+=("$family rule tagged $IPTABLES_TAG")
 done
+if command -v nft >/dev/null && nft list table inet "$NETPOL_NFT_TABLE" >/dev/null 2>&1; then
+  left+=("nftables table inet $NETPOL_NFT_TABLE")
+fi
+# kube-network-policies makes no ipset; an enforcer that does (kube-router) names its sets so.
+if command -v ipset >/dev/null; then
+  while read -r set; do
+    [[ -n $set ]] && left+=("ipset $set")
+  done < <(ipset list -n 2>/dev/null | grep -E '^(KUBE-|kube-router|k8s-sandbox)')
+fi
 for result in /var/lib/cni/results/k8s-sandbox-*; do
   [[ -e $result ]] && left+=("CNI result $result")
 done
@@ -57,4 +67,4 @@ if ((${#left[@]})); then
   printf '  %s\n' "${left[@]}" >&2
   exit 1
 fi
-echo "leftovers: none (processes, mounts, cgroups, interfaces, network namespaces, shim sockets, CNI results, iptables, state dir)"
+echo "leftovers: none (processes, mounts, cgroups, interfaces, network namespaces, shim sockets, CNI results, iptables, nftables, ipsets, state dir)"

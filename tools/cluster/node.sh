@@ -29,6 +29,20 @@ real_node_preflight() {
     echo "On Debian: apt-get install containerd runc containernetworking-plugins iptables docker-registry skopeo mmdebstrap umoci catatonit" >&2
     exit 1
   fi
+  # The enforcer sees pod-to-pod packets only when the bridge hands them to iptables
+  # (br_netfilter), and gets them through the kernel's NFQUEUE support.
+  if [[ $network_policy == 1 ]]; then
+    if [[ $(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null) != 1 ]]; then
+      echo "up.sh --real-node: net.bridge.bridge-nf-call-iptables is not 1 (got '$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>&1)')," >&2
+      echo "so the NetworkPolicy enforcer would not see traffic between pods: modprobe br_netfilter, or run with --no-network-policy." >&2
+      exit 1
+    fi
+    if [[ ! -e /proc/net/netfilter/nfnetlink_queue ]]; then
+      echo "up.sh --real-node: the kernel has no NFQUEUE support (no /proc/net/netfilter/nfnetlink_queue), which the" >&2
+      echo "NetworkPolicy enforcer needs: modprobe nfnetlink_queue, or run with --no-network-policy." >&2
+      exit 1
+    fi
+  fi
   if ip link show "$NODE_BRIDGE" >/dev/null 2>&1; then
     echo "up.sh --real-node: the interface $NODE_BRIDGE exists: another real-node cluster is up on this machine" >&2
     echo "(only one can be: it owns the bridge, the NodePorts on 127.0.0.1 and kube-proxy's iptables chains)." >&2
@@ -59,7 +73,7 @@ real_node_start() {
   local oci
   oci=$("$SANDBOX_ROOT/tools/cluster/images.sh")
 
-  log "[5/9] starting the image registry on 127.0.0.1:$REGISTRY_PORT (stand-in images)"
+  log "[5/10] starting the image registry on 127.0.0.1:$REGISTRY_PORT (stand-in images)"
   cat >"$node/registry.yaml" <<YAML
 version: 0.1
 log: {level: warn}
@@ -69,12 +83,13 @@ YAML
   start_component registry
   # The names dist/ uses; containerd resolves them to docker.io/... and asks the mirror.
   local image
-  for image in "nginx-1.14.2 library/nginx:1.14.2" "fib-client rgederin/fib-client-standalone-k8s:latest"; do
+  for image in "nginx-1.14.2 library/nginx:1.14.2" "fib-client rgederin/fib-client-standalone-k8s:latest" \
+    "busybox library/busybox:1.35.0"; do
     set -- $image
     skopeo copy --quiet --dest-tls-verify=false "oci:$oci:$1" "docker://127.0.0.1:$REGISTRY_PORT/$2"
   done
 
-  log "[6/9] starting containerd $(containerd --version | awk '{print $3}') with runc and CNI bridge $NODE_BRIDGE ($POD_SUBNET)"
+  log "[6/10] starting containerd $(containerd --version | awk '{print $3}') with runc and CNI bridge $NODE_BRIDGE ($POD_SUBNET)"
   # The bridge exists before the kubelet, whose node IP is the bridge's address; the CNI
   # bridge plugin finds it and adds the pods' veths to it.
   ip link add "$NODE_BRIDGE" type bridge
@@ -148,7 +163,7 @@ TOML
   ctr --address "$CONTAINERD_SOCKET" -n k8s.io images import --no-unpack "$node/pause.tar" >/dev/null
   rm "$node/pause.tar"
 
-  log "[7/9] starting the kubelet on $NODE_IP:$KUBELET_PORT, node $NODE_NAME"
+  log "[7/10] starting the kubelet on $NODE_IP:$KUBELET_PORT, node $NODE_NAME"
   # The kubelet puts every pod's cgroup under $CGROUP_ROOT, in each hierarchy, so that
   # down.sh can find and remove all of them.
   local hierarchy
@@ -190,7 +205,7 @@ imageGCLowThresholdPercent: 99
 YAML
   start_component kubelet
 
-  log "[8/9] starting kube-proxy (iptables mode), NodePorts on 127.0.0.1 only"
+  log "[8/10] starting kube-proxy (iptables mode), NodePorts on 127.0.0.1 only"
   cat >"$node/kube-proxy.yaml" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
@@ -211,6 +226,64 @@ conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeou
 YAML
   start_component kube-proxy
 
-  log "[9/9] waiting for node $NODE_NAME to be Ready"
+  if [[ $network_policy == 1 ]]; then
+    log "[9/10] starting the NetworkPolicy enforcer (kube-network-policies $NETPOL_VERSION engine, NFQUEUE $NETPOL_QUEUE)"
+    real_node_network_policy_start
+  else
+    log "[9/10] no NetworkPolicy enforcer (--no-network-policy): policies are admitted and not enforced"
+  fi
+
+  log "[10/10] waiting for node $NODE_NAME to be Ready"
   kubectl --kubeconfig "$STATE_DIR/kubeconfig" wait --for=condition=Ready "node/$NODE_NAME" --timeout=120s >/dev/null
+}
+
+# real_node_network_policy_start: the enforcer (tools/cluster/netpol/main.go) and the iptables
+# rules that send it every new connection from or to the pod network. Its engine decides each
+# one from the NetworkPolicies, namespaces and pods it watches, and accepts or drops it.
+# The rules go in once the enforcer listens on the queue: a queue without a listener drops
+# (fail closed), which would cut the kubelet's probes meanwhile. down.sh removes the rules by
+# the chain's name and the tag, never by the enforcer's own cleanup.
+real_node_network_policy_start() {
+  cert netpol "/CN=k8s-sandbox-netpol"
+  kubeconfig netpol.kubeconfig netpol
+  # Read-only access to what the engine watches, bound to its own identity.
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: k8s-sandbox-netpol}
+rules:
+- apiGroups: [""]
+  resources: [pods, namespaces]
+  verbs: [get, list, watch]
+- apiGroups: [networking.k8s.io]
+  resources: [networkpolicies]
+  verbs: [get, list, watch]
+- apiGroups: ["", events.k8s.io]
+  resources: [events]
+  verbs: [create, patch, update]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: k8s-sandbox-netpol}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: k8s-sandbox-netpol}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: k8s-sandbox-netpol}
+YAML
+  start_exe netpol "$NETPOL_BIN" --kubeconfig="$STATE_DIR/netpol.kubeconfig" \
+    --hostname-override="$NODE_NAME" --nfqueue-id="$NETPOL_QUEUE" --nftables-table="$NETPOL_NFT_TABLE"
+  # The kernel lists a queue in nfnetlink_queue once a program has bound it.
+  wait_for netpol awk -v q="$NETPOL_QUEUE" '$1 == q { found = 1 } END { exit !found }' /proc/net/netfilter/nfnetlink_queue
+  local family=iptables
+  "$family" -w -t mangle -N "$NETPOL_CHAIN"
+  # ICMP stays out of policy (NetworkPolicy covers TCP, UDP and SCTP; the engine would drop
+  # what it cannot parse); the rest from or to the pod network is judged.
+  "$family" -w -t mangle -A "$NETPOL_CHAIN" -p icmp -j RETURN
+  "$family" -w -t mangle -A "$NETPOL_CHAIN" -s "$POD_SUBNET" -j NFQUEUE --queue-num "$NETPOL_QUEUE"
+  "$family" -w -t mangle -A "$NETPOL_CHAIN" -d "$POD_SUBNET" -j NFQUEUE --queue-num "$NETPOL_QUEUE"
+  # Only the first packet of a connection: the engine decides when a connection opens, as it
+  # does upstream. POSTROUTING sees pod to pod (the bridge calls iptables) and node to pod;
+  # INPUT sees pod to node, which POSTROUTING never does.
+  for hook in POSTROUTING INPUT; do
+    "$family" -w -t mangle -A "$hook" -m conntrack --ctstate NEW -j "$NETPOL_CHAIN" -m comment --comment "$IPTABLES_TAG"
+  done
 }

@@ -5,8 +5,12 @@
 #                      Running and get an IP, but no container runs); needs no root
 #   up.sh --real-node  a real node (tools/cluster/node.sh): containerd, runc, CNI bridge
 #                      networking, the kubelet and kube-proxy, with the stand-in images of
-#                      tools/cluster/images.sh in a local registry; needs root
-#                      (K8S_SANDBOX_REAL_NODE=1 does the same)
+#                      tools/cluster/images.sh in a local registry, and a NetworkPolicy
+#                      enforcer (kube-network-policies' engine, tools/cluster/netpol); needs
+#                      root (K8S_SANDBOX_REAL_NODE=1 does the same)
+#   up.sh --real-node --no-network-policy   the same without the enforcer: NetworkPolicies are
+#                      admitted and ignored, as on a cluster whose network plugin does not
+#                      enforce them (Docker Desktop's, by default)
 # Everything listens on 127.0.0.1 only (the real node's kubelet on its own bridge), over TLS
 # with client-certificate authentication. Builds the binaries first if needed
 # (tools/cluster/build.sh). State (certs, kubeconfigs, logs, pids, etcd data, the node's
@@ -16,12 +20,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/components.sh"
 
 real_node=${K8S_SANDBOX_REAL_NODE:-0}
+network_policy=1
 for arg in "$@"; do
   case $arg in
     --real-node) real_node=1 ;;
-    *) echo "up.sh: unknown argument '$arg'; usage: up.sh [--real-node]" >&2; exit 2 ;;
+    --no-network-policy) network_policy=0 ;;
+    *) echo "up.sh: unknown argument '$arg'; usage: up.sh [--real-node [--no-network-policy]]" >&2; exit 2 ;;
   esac
 done
+if [[ $network_policy == 0 && $real_node == 0 ]]; then
+  echo "up.sh: --no-network-policy applies to --real-node only (the kwok node runs no containers and enforces nothing)" >&2
+  exit 2
+fi
 [[ $real_node == 1 ]] || NODE_NAME=kwok-node-0
 
 for tool in go openssl curl kubectl; do
@@ -147,7 +157,7 @@ kubeconfig kwok.kubeconfig kwok
 [[ $real_node == 0 ]] || real_node_certs
 
 # --- processes (their command lines are in components.sh) -------------------
-steps=$([[ $real_node == 1 ]] && echo 9 || echo 5)
+steps=$([[ $real_node == 1 ]] && echo 10 || echo 5)
 log "[1/$steps] starting etcd $ETCD_VERSION on 127.0.0.1:$ETCD_CLIENT_PORT"
 start_component etcd
 log "[2/$steps] starting kube-apiserver $K8S_VERSION on https://127.0.0.1:$APISERVER_PORT"
@@ -174,7 +184,7 @@ log "cluster up in ${SECONDS}s"
 cat <<DONE
 
 Kubernetes $K8S_VERSION is up on https://127.0.0.1:$APISERVER_PORT, with $(
-  [[ $real_node == 1 ]] && echo "a real node ($NODE_NAME: containerd, kubelet, kube-proxy; stand-in images)" || echo "one fake node (kwok)").
+  [[ $real_node == 1 ]] && echo "a real node ($NODE_NAME: containerd, kubelet, kube-proxy$([[ $network_policy == 1 ]] && echo ", NetworkPolicy enforced" || echo ", NetworkPolicy NOT enforced"); stand-in images)" || echo "one fake node (kwok)").
 kubeconfig: $KUBECONFIG
 
 \$ KUBECONFIG=$KUBECONFIG kubectl get nodes

@@ -1,6 +1,7 @@
 // Helpers of the end-to-end test: run kubectl as a user would, and wait for the cluster to
 // reach a state.
 import { spawnSync } from 'node:child_process';
+import { restrictedNamespace } from '../../tools/common/restricted';
 
 /** kubectl to run; `kubectl` on PATH unless E2E_KUBECTL names another. */
 const KUBECTL = process.env.E2E_KUBECTL ?? 'kubectl';
@@ -95,20 +96,7 @@ export async function eventually<T>(
  * ServiceAccount, without which the controller manager's pods would be refused.
  */
 export async function createRestrictedNamespace(namespace: string, timeoutMs: number): Promise<void> {
-  kubectlOk(
-    ['create', '-f', '-'],
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: namespace,
-        labels: {
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-        },
-      },
-    }),
-  );
+  kubectlOk(['create', '-f', '-'], JSON.stringify(restrictedNamespace(namespace)));
   await eventually(
     `ServiceAccount default in ${namespace}`,
     () => kubectlOk(['get', 'serviceaccount', 'default', '-n', namespace]),

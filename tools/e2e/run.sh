@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs an end-to-end test: dist/ applied with kubectl to a real Kubernetes control plane.
-#   npm run test:e2e:node                       tools/e2e/real-node.test.ts on a local cluster
+#   npm run test:e2e:node                       tools/e2e/real-node and network-policy.test.ts on a local cluster
 #                                               with a real node (up.sh --real-node: containerd,
 #                                               kubelet, kube-proxy, stand-in images); needs
 #                                               root; always the local cluster. After it stops
@@ -90,6 +90,10 @@ else
   if $real_node; then
     tools/cluster/up.sh --real-node
     export E2E_CONTAINERD_SOCKET="$K8S_SANDBOX_STATE_DIR/node/containerd/containerd.sock"
+    # The chain that feeds the node's NetworkPolicy enforcer (network-policy.test.ts takes its
+    # hooks out to show what "not enforced" looks like).
+    E2E_NETPOL_CHAIN=$(source tools/cluster/env.sh && echo "$NETPOL_CHAIN")
+    export E2E_NETPOL_CHAIN
   else
     tools/cluster/up.sh
   fi
@@ -101,8 +105,9 @@ if $faults; then
 elif $nodes; then
   test_file=(tools/e2e/nodes.test.ts)
 elif $real_node; then
-  # kubectl apply -f dist, then npm run apply's waits, failures and restores.
-  test_file=(tools/e2e/real-node.test.ts tools/e2e/deploy-node.test.ts)
+  # kubectl apply -f dist; npm run apply's waits, failures and restores; the NetworkPolicy
+  # connectivity table. Each frees NodePort 31515 for the next when it ends.
+  test_file=(tools/e2e/real-node.test.ts tools/e2e/deploy-node.test.ts tools/e2e/network-policy.test.ts)
 else
   # dist/ applied once, the upgrade scenarios (npm run apply), where npm run apply puts objects
   # (contexts, namespaces), the diff's update rules and containers added to the constructs after

@@ -88,8 +88,17 @@ test('up.sh --real-node without root says why it cannot, and that the kwok clust
 
 test('up.sh refuses an unknown argument, naming the one it takes', () => {
   const result = run('up.sh', '--real');
-  expect(result.stderr).toContain("up.sh: unknown argument '--real'; usage: up.sh [--real-node]");
+  expect(result.stderr).toContain("up.sh: unknown argument '--real'; usage: up.sh [--real-node [--no-network-policy]]");
   expect(result.status).toBe(2);
+});
+
+test('up.sh refuses --no-network-policy without --real-node: the kwok node enforces nothing anyway', () => {
+  const result = run('up.sh', '--no-network-policy');
+  expect(result.stderr).toContain(
+    'up.sh: --no-network-policy applies to --real-node only (the kwok node runs no containers and enforces nothing)',
+  );
+  expect(result.status).toBe(2);
+  expect(fs.existsSync(stateDir)).toBe(false);
 });
 
 test('leftovers.sh names what down.sh recorded and is still there, and fails', () => {
