@@ -22,13 +22,29 @@ export const README_FILE = 'README.md';
 const README_BEGIN = '<!-- deployment-diagram:begin (npm run diagram writes this block) -->';
 const README_END = '<!-- deployment-diagram:end -->';
 
-/** A Mermaid node id: letters, digits and `_` only, derived from the object so it is stable. */
-function nodeId(object: KubeObject): string {
-  const id = objectId(object);
-  return [id.kind, id.namespace, id.name]
-    .filter(Boolean)
-    .join('_')
-    .replace(/[^A-Za-z0-9]/g, '_');
+/**
+ * Each object's Mermaid node id: letters, digits and `_` only, derived from the object so it is
+ * stable. Two objects whose kind, namespace and name differ only in punctuation (`a`/`b-c` and
+ * `a-b`/`c`) would get one id and be drawn as one node: the later one in `sorted` order gets a
+ * `_2` (`_3`, ...) suffix instead.
+ */
+function nodeIds(sorted: readonly KubeObject[]): Map<KubeObject, string> {
+  const ids = new Map<KubeObject, string>();
+  const taken = new Set<string>();
+  for (const object of sorted) {
+    const id = objectId(object);
+    const base = [id.kind, id.namespace, id.name]
+      .filter(Boolean)
+      .join('_')
+      .replace(/[^A-Za-z0-9]/g, '_');
+    let candidate = base;
+    for (let n = 2; taken.has(candidate); n++) {
+      candidate = `${base}_${n}`;
+    }
+    taken.add(candidate);
+    ids.set(object, candidate);
+  }
+  return ids;
 }
 
 /** Text inside a quoted Mermaid label: quotes would end it. */
@@ -90,6 +106,8 @@ function containerPortFor(owner: KubeObject, targetPort: unknown): { container: 
 /** The Markdown file: a heading, the Mermaid flowchart, and the port chains spelled out. */
 export function deploymentDiagram(objects: readonly KubeObject[]): string {
   const sorted = [...objects].sort((a, b) => compareIds(objectId(a), objectId(b)));
+  const ids = nodeIds(sorted);
+  const nodeId = (object: KubeObject): string => ids.get(object) ?? '';
   const nodes: string[] = [];
   const edges: string[] = [];
   const chains: string[] = [];

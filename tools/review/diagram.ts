@@ -1,7 +1,8 @@
-// `npm run diagram [-- [--check] [PATH]]`: draws the manifests at PATH (a folder or file; default
-// dist/, which `npm run synth` writes) as docs/deployment.md, the Mermaid picture of what gets
-// deployed, and puts the same flowchart into README.md. With --check it writes nothing and exits 1
-// when either file differs from what it would write (a CI step, after the synth).
+// `npm run diagram [-- [--check] [PATH]]`: draws dist/, which `npm run synth` writes, as
+// docs/deployment.md, the Mermaid picture of what gets deployed, and puts the same flowchart into
+// README.md. With --check it writes nothing and exits 1 when either file differs from what it
+// would write (a CI step, after the synth). Given another PATH (a folder or file of manifests) it
+// prints that picture instead: the project's docs show the project's own dist/, nothing else.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,8 +25,20 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const source = parsed.positionals[0] ?? 'dist';
+  const ownDist = path.resolve(source) === path.resolve('dist');
+  if (parsed.values.check && !ownDist) {
+    console.error(`--check compares the project's docs with dist/, not ${source}: give no PATH\n${USAGE}`);
+    return 2;
+  }
   const objects = readManifests(source);
   const diagram = deploymentDiagram(objects);
+  if (!ownDist) {
+    process.stdout.write(diagram);
+    console.error(
+      `npm run diagram: printed the picture of ${source}; ${DIAGRAM_FILE} and ${README_FILE} still show dist/`,
+    );
+    return 0;
+  }
   // Both files' new text first, so a README without the markers leaves both untouched.
   const readme = path.resolve(README_FILE);
   const readmeText = fs.readFileSync(readme, 'utf8');

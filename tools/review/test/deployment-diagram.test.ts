@@ -81,3 +81,16 @@ describe('label matching and ports', () => {
     expect(diagram).not.toContain('Deployment_other_api\n');
   });
 });
+
+test('two objects whose names differ only in punctuation are two nodes', () => {
+  const diagram = deploymentDiagram(
+    objects(`
+{ apiVersion: v1, kind: ConfigMap, metadata: { namespace: a, name: b-c } }
+---
+{ apiVersion: v1, kind: ConfigMap, metadata: { namespace: a-b, name: c } }
+`),
+  );
+  const nodeLines = diagram.split('\n').filter((line) => /^ {2}ConfigMap_/.test(line));
+  expect(nodeLines).toHaveLength(2);
+  expect(nodeLines.map((line) => line.split(/[[{]/)[0].trim())).toEqual(['ConfigMap_a_b_c', 'ConfigMap_a_b_c_2']);
+});

@@ -180,6 +180,23 @@ test('npm run diagram draws dist/; --check tells whether the committed files sho
   const expected = deploymentDiagram(readManifests(path.join(repo, 'dist')));
   expect(fs.readFileSync(path.join(repo, 'docs/deployment.md'), 'utf8')).toBe(expected);
   expect(review('diagram', ['--check'])).toMatchObject({ status: 0, stderr: '' });
+
+  // Another folder's picture is printed; the project's docs keep showing dist/.
+  const other = path.join(repo, 'other');
+  fs.mkdirSync(other);
+  fs.writeFileSync(path.join(other, 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\n');
+  const printed = review('diagram', ['other']);
+  expect(printed).toMatchObject({
+    status: 0,
+    stdout: expect.stringContaining('ConfigMap_one["ConfigMap one'),
+    stderr: 'npm run diagram: printed the picture of other; docs/deployment.md and README.md still show dist/\n',
+  });
+  expect(fs.readFileSync(path.join(repo, 'docs/deployment.md'), 'utf8')).toBe(expected);
+  expect(review('diagram', ['--check', 'other'])).toMatchObject({
+    status: 2,
+    stderr: expect.stringContaining("--check compares the project's docs with dist/, not other: give no PATH"),
+  });
+  fs.rmSync(other, { recursive: true });
 });
 
 describe('in a shallow clone', () => {
