@@ -1,12 +1,10 @@
 // The schema gate: kubeconform in strict mode (no unknown fields, no duplicate keys, every value
 // of its declared type) against schemas derived from one Kubernetes version's API definitions.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { type Finding, displayPath } from './findings';
 import { formatPath, pointerSegments } from '../common/field-path';
 import type { KubeObject } from '../common/kube';
 import { type ApiSchemaSource, deriveKubeconformSchemas } from './schemas';
+import { withTempDir } from '../common/temp-dir';
 import { run } from '../common/process';
 
 interface KubeconformResult {
@@ -29,8 +27,7 @@ export async function validateSchemas(
   objects: readonly KubeObject[] = [],
 ): Promise<Finding[]> {
   const gate = `schema ${source.version}`;
-  const schemaDir = fs.mkdtempSync(path.join(os.tmpdir(), `k8s-sandbox-schemas-${source.version}-`));
-  try {
+  return withTempDir(`k8s-sandbox-schemas-${source.version}-`, async (schemaDir) => {
     const schemaLocation = deriveKubeconformSchemas(source, schemaDir, objects);
     const args = ['-strict', '-output', 'json', '-kubernetes-version', source.version];
     // kubeconform exits 1 when it found a problem: the JSON says what.
@@ -45,9 +42,7 @@ export async function validateSchemas(
     // kubeconform validates in parallel and the validator walks maps: a stable order for readers.
     const key = (f: Finding) => `${f.file}\0${f.object}\0${f.field}`;
     return findings.sort((a, b) => key(a).localeCompare(key(b)));
-  } finally {
-    fs.rmSync(schemaDir, { recursive: true, force: true });
-  }
+  });
 }
 
 function resultProblems(result: KubeconformResult, version: string): { field: string; message: string }[] {

@@ -5,8 +5,6 @@
 // changed, flagging what `kubectl apply` cannot change in place and what is risky. Writes nothing;
 // exits 0 whatever the diff holds.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
@@ -14,6 +12,7 @@ import { diffManifests } from './manifest-diff';
 import { markdownReport, textReport } from './report';
 import { type BaseRef, defaultBase, resolveRef, synthesizeAt } from './synth';
 import { runMain } from '../common/process';
+import { withTempDir } from '../common/temp-dir';
 
 const USAGE = `usage: npm run diff -- [--markdown] [BASE [AFTER]]
 
@@ -25,14 +24,11 @@ default the merge base of HEAD with main (on main: HEAD).
 
 /** The manifests at `ref`, synthesized into a temp folder that is gone when this returns. */
 async function manifestsAt(projectDir: string, base: BaseRef): Promise<{ objects: KubeObject[]; notes: string[] }> {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-diff-base-'));
-  try {
+  return withTempDir('k8s-sandbox-diff-base-', async (outdir) => {
     const { notes } = await synthesizeAt(projectDir, base.commit, outdir);
     // A commit without an app, or with no chart, deploys nothing.
     return { objects: fs.readdirSync(outdir).length === 0 ? [] : readManifests(outdir), notes };
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function main(argv: string[]): Promise<number> {

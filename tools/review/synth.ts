@@ -2,10 +2,10 @@
 // tree extracted to a temp dir with `git archive`, sharing the work tree's node_modules, and the
 // `app:` command of that tree's cdk8s.yaml run with CDK8S_OUTDIR set to the folder to fill.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { run } from '../common/process';
+import { withTempDir } from '../common/temp-dir';
 
 async function git(cwd: string, ...args: string[]): Promise<string> {
   return (await run('git', args, { cwd })).stdout.trim();
@@ -91,8 +91,7 @@ export async function defaultBase(projectDir: string): Promise<BaseRef> {
  * or its app defines no chart.
  */
 export async function synthesizeAt(projectDir: string, commit: string, outdir: string): Promise<{ notes: string[] }> {
-  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-review-tree-'));
-  try {
+  return withTempDir('k8s-sandbox-review-tree-', async (tree) => {
     // `REF:prefix` is the project's folder even when it is not the repository's root.
     const prefix = await git(projectDir, 'rev-parse', '--show-prefix');
     const archive = path.join(tree, '.archive.tar');
@@ -123,9 +122,7 @@ export async function synthesizeAt(projectDir: string, commit: string, outdir: s
       await run('sh', ['-c', app], { cwd: tree, env: { ...process.env, CDK8S_OUTDIR: path.resolve(outdir) } });
     }
     return { notes };
-  } finally {
-    fs.rmSync(tree, { recursive: true, force: true });
-  }
+  });
 }
 
 function readIfExists(file: string): string | undefined {

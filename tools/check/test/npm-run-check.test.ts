@@ -1,6 +1,6 @@
 // `npm run check [-- DIR]` as users and CI run it: every gate on a directory of manifests, one
 // line per finding, exit code 0 (all pass), 1 (findings) or 2 (could not check).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -221,5 +221,32 @@ test('without Go on PATH it exits 2 saying what needs Go and which, no stack tra
     expect(result.status).toBe(2);
   } finally {
     fs.rmSync(bin, { recursive: true, force: true });
+  }
+});
+
+test('Ctrl-C while the schemas are derived removes their folder and exits 130', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-interrupt-'));
+  try {
+    const child = spawn(
+      'node',
+      ['-r', './tools/loader/ts-register.js', 'tools/check/main.ts', manifestDir(sandboxManifests())],
+      {
+        cwd: root,
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-schemas-'));
+    const deadline = Date.now() + 30_000;
+    while (schemaDirs().length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(schemaDirs()).not.toEqual([]);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(schemaDirs()).toEqual([]);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
