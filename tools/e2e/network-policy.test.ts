@@ -268,6 +268,8 @@ afterAll(async () => {
   await new Promise((resolve) => listener?.close(resolve));
   spawnSync('kubectl', ['delete', 'pod', 'probe', '-n', NAMESPACE, '--wait=false', '--ignore-not-found']);
   spawnSync('kubectl', ['delete', 'namespace', OTHER_NAMESPACE, '--wait=false', '--ignore-not-found']);
+  // The nodePort is the cluster's: free it for the suite's other files, in whatever order jest runs them.
+  spawnSync('kubectl', ['delete', 'services', '--all', '-n', NAMESPACE]);
 });
 
 describe('NetworkPolicy on the real node', () => {

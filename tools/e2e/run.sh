@@ -106,7 +106,7 @@ elif $nodes; then
   test_file=(tools/e2e/nodes.test.ts)
 elif $real_node; then
   # kubectl apply -f dist; npm run apply's waits, failures and restores; the NetworkPolicy
-  # connectivity table. Each frees NodePort 31515 for the next when it ends.
+  # connectivity table. Jest picks their order; each frees NodePort 31515 when it ends.
   test_file=(tools/e2e/real-node.test.ts tools/e2e/deploy-node.test.ts tools/e2e/network-policy.test.ts)
 else
   # dist/ applied once, the upgrade scenarios (npm run apply), where npm run apply puts objects
