@@ -134,8 +134,11 @@ async function explainPod(target: Target, namespace: string, pod: Pod): Promise<
       );
     } else if (terminated) {
       const logs = await lastLogLines(target, namespace, pod.metadata.name, container.name);
+      // Between two crashes the container runs again for a moment and has no waiting reason: read
+      // the kubelet's word for it (CrashLoopBackOff) once it has one.
+      const reason = waiting?.reason ?? (await waitingReason(target, namespace, pod.metadata.name, container.name));
       lines.push(
-        `  ${where}: container ${container.name}: ${waiting?.reason ?? 'restarted'}: exited with code ${terminated.exitCode}` +
+        `  ${where}: container ${container.name}: ${reason ?? 'restarted'}: exited with code ${terminated.exitCode}` +
           `${terminated.reason ? ` (${terminated.reason})` : ''}, ${container.restartCount} restarts; its last log lines:`,
         ...(logs.stdout.trim() || logs.stderr.trim() || '(none)').split('\n').map((line) => `    | ${line}`),
         '    what to do: the container exits on its own: its log says why; fix the command, config or image',
@@ -160,10 +163,35 @@ async function explainPod(target: Target, namespace: string, pod: Pod): Promise<
  */
 async function lastLogLines(target: Target, namespace: string, pod: string, container: string) {
   const args = ['logs', pod, '-n', namespace, '-c', container, '--tail=10'];
-  const previous = await kubectl(target, [...args, '--previous'], { okExitCodes: [1] });
-  if (previous.code === 0 && previous.stdout.trim() !== '') {
-    return previous;
+  let previous = await kubectl(target, [...args, '--previous'], { okExitCodes: [1] });
+  // A few tries a second apart: the kubelet answers again once the restart has settled.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (previous.code === 0 && previous.stdout.trim() !== '') {
+      return previous;
+    }
+    const current = await kubectl(target, args, { okExitCodes: [1] });
+    if (current.code === 0 && current.stdout.trim() !== '') {
+      return current;
+    }
+    await sleep(1000);
+    previous = await kubectl(target, [...args, '--previous'], { okExitCodes: [1] });
   }
-  const current = await kubectl(target, args, { okExitCodes: [1] });
-  return current.code === 0 && current.stdout.trim() !== '' ? current : previous;
+  return previous;
+}
+
+/** The container's waiting reason, read again each second for up to 10 s; undefined if none came. */
+async function waitingReason(target: Target, namespace: string, pod: string, container: string) {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const fresh = (await kubectlJson(target, ['get', 'pod', pod, '-n', namespace])) as unknown as Pod;
+    const status = (fresh.status.containerStatuses ?? []).find((c) => c.name === container);
+    if (status?.state?.waiting?.reason) {
+      return status.state.waiting.reason;
+    }
+    await sleep(1000);
+  }
+  return undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
