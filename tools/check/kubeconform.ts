@@ -3,7 +3,7 @@
 import { type Finding, displayPath } from './findings';
 import { formatPath, pointerSegments } from '../common/field-path';
 import type { KubeObject } from '../common/kube';
-import { type ApiSchemaSource, deriveKubeconformSchemas } from './schemas';
+import { type ApiSchemaSource, cachedKubeconformSchemas, writeCustomResourceSchemas } from './schemas';
 import { withTempDir } from '../common/temp-dir';
 import { run } from '../common/process';
 
@@ -27,22 +27,24 @@ export async function validateSchemas(
   objects: readonly KubeObject[] = [],
 ): Promise<Finding[]> {
   const gate = `schema ${source.version}`;
-  return withTempDir(`k8s-sandbox-schemas-${source.version}-`, async (schemaDir) => {
-    const schemaLocation = deriveKubeconformSchemas(source, schemaDir, objects);
+  const api = await cachedKubeconformSchemas(source);
+  const stdout = await withTempDir('k8s-sandbox-crd-schemas-', async (dir) => {
+    const custom = writeCustomResourceSchemas(objects, dir);
+    // kubeconform takes a kind's schema from the first location that has it: the API's own first.
+    const locations = [api, ...(custom === undefined ? [] : [custom])];
     const args = ['-strict', '-output', 'json', '-kubernetes-version', source.version];
     // kubeconform exits 1 when it found a problem: the JSON says what.
-    const { stdout } = await run(kubeconform, [...args, '-schema-location', schemaLocation, ...files], {
-      okExitCodes: [1],
-    });
-    const results = (JSON.parse(stdout) as { resources: KubeconformResult[] }).resources;
-    const findings = results.flatMap((result) => {
-      const where = { gate, file: displayPath(result.filename), object: `${result.kind}/${result.name}` };
-      return resultProblems(result, source.version).map((problem) => ({ ...where, ...problem }));
-    });
-    // kubeconform validates in parallel and the validator walks maps: a stable order for readers.
-    const key = (f: Finding) => `${f.file}\0${f.object}\0${f.field}`;
-    return findings.sort((a, b) => key(a).localeCompare(key(b)));
+    const schemaArgs = locations.flatMap((location) => ['-schema-location', location]);
+    return (await run(kubeconform, [...args, ...schemaArgs, ...files], { okExitCodes: [1] })).stdout;
   });
+  const results = (JSON.parse(stdout) as { resources: KubeconformResult[] }).resources;
+  const findings = results.flatMap((result) => {
+    const where = { gate, file: displayPath(result.filename), object: `${result.kind}/${result.name}` };
+    return resultProblems(result, source.version).map((problem) => ({ ...where, ...problem }));
+  });
+  // kubeconform validates in parallel and the validator walks maps: a stable order for readers.
+  const key = (f: Finding) => `${f.file}\0${f.object}\0${f.field}`;
+  return findings.sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 function resultProblems(result: KubeconformResult, version: string): { field: string; message: string }[] {

@@ -1,14 +1,16 @@
 // The Kubernetes API schemas the schema gate validates against, turned into what kubeconform
-// reads: one strict JSON-schema file per kind, derived at check time into a scratch directory
-// and never committed. Two versions: the one cdk8s-plus-27 targets (the schema file in
-// ../shared, the same one `npm run import` generates imports/ from) and the newest one the
-// real-cluster test builds (from k8s.io/kubernetes in the Go module cache), so a field or API
-// that a newer cluster dropped fails here before a user meets it.
+// reads: one strict JSON-schema file per kind, derived once per machine into
+// ~/.cache/k8s-sandbox/schemas/ and never committed. Two versions: the one cdk8s-plus-27 targets
+// (the schema file in ../shared, the same one `npm run import` generates imports/ from) and the
+// newest one the real-cluster test builds (from k8s.io/kubernetes in the Go module cache), so a
+// field or API that a newer cluster dropped fails here before a user meets it.
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { go, goModuleVersion } from '../common/go-tools';
 import { type KubeObject, getPath, groupKind, isRecord, objectId } from '../common/kube';
+import { withTempDir } from '../common/temp-dir';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -63,10 +65,47 @@ function schemaFileName(group: string, version: string, kind: string): string {
   return [kind, ...(group === '' ? [] : [group.split('.')[0]]), version].join('-').toLowerCase() + '.json';
 }
 
+/** The -schema-location template that finds the schema files written into `dir`. */
+function schemaLocation(dir: string): string {
+  return path.join(dir, '{{ .ResourceKind }}{{ .KindSuffix }}.json');
+}
+
 /**
- * Writes kubeconform's schema files for `source` into `dir` and returns the -schema-location
- * template that finds them. Each kind gets `<kind>[-<group>]-<version>.json` (kubeconform's
- * file naming, e.g. deployment-apps-v1.json), a reference into one shared `_definitions.json`.
+ * The -schema-location template of `source`'s schema files, derived by
+ * `deriveKubeconformSchemas` the first time and kept in
+ * ~/.cache/k8s-sandbox/schemas/<version>-<hash>/. The hash covers the source file and this file,
+ * the rules of the derivation, as go-tools.ts keys the Go tools on their sources. The files are
+ * derived into a folder beside it and renamed into place, so a check that runs at the same
+ * time never reads half a tree, and Ctrl-C leaves none behind.
+ */
+export async function cachedKubeconformSchemas(source: ApiSchemaSource): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for (const file of [source.file, __filename]) {
+    hash.update(fs.readFileSync(file)).update('\0');
+  }
+  const cache = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  const dir = path.join(cache, 'k8s-sandbox/schemas', `${source.version}-${hash.digest('hex').slice(0, 16)}`);
+  if (!fs.existsSync(dir)) {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    await withTempDir(`${dir}.partial-`, async (partial) => {
+      deriveKubeconformSchemas(source, partial);
+      try {
+        fs.renameSync(partial, dir);
+      } catch (error) {
+        // Another check renamed its tree into place first: that one is as good.
+        if (!fs.existsSync(dir)) {
+          throw error;
+        }
+      }
+    });
+  }
+  return schemaLocation(dir);
+}
+
+/**
+ * Writes kubeconform's schema files for `source` into `dir`. Each kind gets
+ * `<kind>[-<group>]-<version>.json` (kubeconform's file naming, e.g. deployment-apps-v1.json), a
+ * reference into one shared `_definitions.json`.
  *
  * The definitions are rewritten the way kubeconform's own schema repository builds its
  * "-strict" schemas (openapi2jsonschema): every object with declared properties gets
@@ -74,11 +113,7 @@ function schemaFileName(group: string, version: string, kind: string): string {
  * Quantity accept a number or a string, as the API server does. `null` is not allowed where
  * the API declares a type: a generated manifest has no reason to write one.
  */
-export function deriveKubeconformSchemas(
-  source: ApiSchemaSource,
-  dir: string,
-  customResourceDefinitions: readonly KubeObject[] = [],
-): string {
+export function deriveKubeconformSchemas(source: ApiSchemaSource, dir: string): void {
   const definitions = (JSON.parse(fs.readFileSync(source.file, 'utf8')) as { definitions: Record<string, SchemaNode> })
     .definitions;
   const strict: Record<string, SchemaNode> = {};
@@ -103,18 +138,28 @@ export function deriveKubeconformSchemas(
     written.set(file, name);
     fs.writeFileSync(path.join(dir, file), JSON.stringify({ $ref: `_definitions.json#/definitions/${name}` }));
   }
-  for (const { group, version, kind, schema } of customResourceSchemas(customResourceDefinitions)) {
-    // A custom kind is only as valid as its definition says, under the same strict rules; the
-    // schema gate checks the CustomResourceDefinition itself.
+}
+
+/**
+ * Writes a schema file into `dir` for each version of each CustomResourceDefinition among
+ * `objects`, and returns the -schema-location template that finds them; undefined when there is
+ * none. A custom kind is only as valid as its definition says, under the same strict rules; the
+ * schema gate checks the CustomResourceDefinition itself. Given after the API's own location, a
+ * definition of a built-in kind's name changes nothing, as kubeconform uses the first schema found.
+ */
+export function writeCustomResourceSchemas(objects: readonly KubeObject[], dir: string): string | undefined {
+  const written = new Set<string>();
+  for (const { group, version, kind, schema } of customResourceSchemas(objects)) {
     const file = schemaFileName(group, version, kind);
+    // The first definition of a kind counts, as for the API's own kinds.
     if (!written.has(file)) {
-      written.set(file, `${kind}.${group}/${version}`);
+      written.add(file);
       const top = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
       const properties = { ...top, ...((schema.properties as Record<string, SchemaNode> | undefined) ?? {}) };
       fs.writeFileSync(path.join(dir, file), JSON.stringify(strictSchema({ ...schema, properties })));
     }
   }
-  return path.join(dir, '{{ .ResourceKind }}{{ .KindSuffix }}.json');
+  return written.size === 0 ? undefined : schemaLocation(dir);
 }
 
 /** The OpenAPI v3 schema of each version of each CustomResourceDefinition among `objects`. */

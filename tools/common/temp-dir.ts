@@ -15,13 +15,17 @@ function removeAllAndExit(code: number): void {
   process.exit(code);
 }
 
-/** Runs `work` with a new folder named `prefix` + random characters, and removes it after. */
+/**
+ * Runs `work` with a new folder named `prefix` + random characters, and removes it after. The
+ * folder is made under the system's temp directory, or where `prefix` says if it is an absolute
+ * path (a folder to be renamed into place must be on the same file system as its place).
+ */
 export async function withTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
   if (process.listenerCount('SIGINT') === 0) {
     process.once('SIGINT', () => removeAllAndExit(130));
     process.once('SIGTERM', () => removeAllAndExit(143));
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.isAbsolute(prefix) ? prefix : path.join(os.tmpdir(), prefix));
   inUse.add(dir);
   try {
     return await work(dir);

@@ -224,7 +224,7 @@ test('without Go on PATH it exits 2 saying what needs Go and which, no stack tra
   }
 });
 
-test('Ctrl-C while the schemas are derived removes their folder and exits 130', async () => {
+test('Ctrl-C while kubeconform runs removes its temporary schema folder and exits 130', async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-interrupt-'));
   try {
     const child = spawn(
@@ -237,7 +237,7 @@ test('Ctrl-C while the schemas are derived removes their folder and exits 130', 
       },
     );
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-schemas-'));
+    const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-crd-schemas-'));
     const deadline = Date.now() + 30_000;
     while (schemaDirs().length === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -1,10 +1,12 @@
 // The schema gate: kubeconform, strict, against the 1.27 API and the newest API the
 // real-cluster test builds. Fed broken objects, it names the object, the field and the problem.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { binaryPath } from '../../common/go-tools';
 import { validateSchemas } from '../kubeconform';
-import { type ApiSchemaSource, newestClusterSchema, targetSchema } from '../schemas';
+import { type ApiSchemaSource, cachedKubeconformSchemas, newestClusterSchema, targetSchema } from '../schemas';
 import { type Json, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 
 const kubeconform = binaryPath('kubeconform');
@@ -179,5 +181,68 @@ describe('a custom resource is checked against its CustomResourceDefinition amon
     expect((await validateWith([widget({ size: 3 })])).map((f) => f.message)).toEqual([
       'Kubernetes 1.27.0 has no example.com/v1 Widget',
     ]);
+  });
+});
+
+describe('the derived schemas, cached once per machine', () => {
+  let cache: string;
+  const saved = process.env.XDG_CACHE_HOME;
+  beforeEach(() => {
+    cache = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-schema-cache-'));
+    process.env.XDG_CACHE_HOME = cache;
+  });
+  afterEach(() => {
+    process.env.XDG_CACHE_HOME = saved;
+    fs.rmSync(cache, { recursive: true, force: true });
+  });
+  const cached = () => fs.readdirSync(path.join(cache, 'k8s-sandbox/schemas'));
+
+  test('are derived the first time, then read as they are', async () => {
+    const location = await cachedKubeconformSchemas(target);
+    expect(cached()).toEqual([expect.stringMatching(/^1\.27\.0-[0-9a-f]{16}$/)]);
+    const dir = path.join(cache, 'k8s-sandbox/schemas', cached()[0] as string);
+    expect(location).toBe(path.join(dir, '{{ .ResourceKind }}{{ .KindSuffix }}.json'));
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'deployment-apps-v1.json'), 'utf8'))).toEqual({
+      $ref: '_definitions.json#/definitions/io.k8s.api.apps.v1.Deployment',
+    });
+    // A tree in the cache is taken as it is: a file removed from it stays removed.
+    fs.rmSync(path.join(dir, 'pod-v1.json'));
+    expect(await cachedKubeconformSchemas(target)).toBe(location);
+    expect(fs.existsSync(path.join(dir, 'pod-v1.json'))).toBe(false);
+  });
+
+  test('another source file is another tree', async () => {
+    const changed = path.join(cache, 'definitions.json');
+    const definitions = JSON.parse(fs.readFileSync(target.file, 'utf8'));
+    delete definitions.definitions['io.k8s.api.core.v1.Pod'];
+    fs.writeFileSync(changed, JSON.stringify(definitions));
+    const first = await cachedKubeconformSchemas(target);
+    const second = await cachedKubeconformSchemas({ version: target.version, file: changed });
+    expect(second).not.toBe(first);
+    expect(cached()).toHaveLength(2);
+    expect(fs.existsSync(second.replace('{{ .ResourceKind }}{{ .KindSuffix }}', 'pod-v1'))).toBe(false);
+  });
+
+  test('checks that derive at the same time each get the whole tree, and leave one', async () => {
+    const schemas = path.resolve(__dirname, '../schemas.ts');
+    const script =
+      `require(${JSON.stringify(schemas)}).cachedKubeconformSchemas(${JSON.stringify(target)})` +
+      '.then((location) => console.log(location))';
+    const derive = () =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn('node', ['-r', './tools/loader/ts-register.js', '-e', script], {
+          cwd: path.resolve(__dirname, '../../..'),
+          env: { ...process.env, XDG_CACHE_HOME: cache },
+        });
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.on('close', (code) => resolve({ code, stdout: stdout.trim() }));
+      });
+    const results = await Promise.all([derive(), derive(), derive(), derive()]);
+    expect(results.map((result) => result.code)).toEqual([0, 0, 0, 0]);
+    expect(new Set(results.map((result) => result.stdout)).size).toBe(1);
+    expect(cached()).toEqual([expect.stringMatching(/^1\.27\.0-[0-9a-f]{16}$/)]);
+    const dir = path.join(cache, 'k8s-sandbox/schemas', cached()[0] as string);
+    expect(fs.readdirSync(dir)).toContain('deployment-apps-v1.json');
   });
 });
