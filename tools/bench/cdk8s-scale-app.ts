@@ -1,0 +1,78 @@
+// Bench-only control app for `npm run bench`'s scale table: what cdk8s and cdk8s-plus-27 alone cost
+// for the scale app's shape. Each pair is the same six objects the sandbox's pair synthesizes (a
+// Pod, its NodePort Service, a Deployment, a PodDisruptionBudget and two NetworkPolicies), with
+// the cdk8s-plus-27 features that add constructs to the tree as the sandbox's do (two emptyDir
+// volumes per pod, the replicas' anti-affinity), built from cdk8s-plus-27 and cdk8s's ApiObject
+// without the sandbox's constructs or checks. It reads PAIRS and SHAPE and prints its peak memory
+// as the scale app does.
+import { ApiObject, App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+
+const FIRST_NODE_PORT = 30000;
+const NODE_PORT_COUNT = 2768; // 30000-32767
+
+const pairs = Number(process.env.PAIRS ?? '10');
+const shape = process.env.SHAPE ?? 'chart-per-pair';
+if (shape !== 'chart-per-pair' && shape !== 'one-chart') {
+  throw new Error(`SHAPE must be chart-per-pair or one-chart (got ${JSON.stringify(shape)})`);
+}
+
+/** Mounts the emptyDir volumes nginx writes to, as the sandbox's containers have them. */
+function mountWritablePaths(workload: kplus.AbstractPod, container: kplus.Container): void {
+  for (const [id, mountPath] of [
+    ['cache-volume', '/var/cache/nginx'],
+    ['run-volume', '/var/run'],
+  ] as const) {
+    container.mount(mountPath, kplus.Volume.fromEmptyDir(workload, id, id));
+  }
+}
+
+function networkPolicy(chart: Chart, id: string, labels: Record<string, string>, port: number): void {
+  new ApiObject(chart, id, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: id, labels },
+    spec: {
+      podSelector: { matchLabels: labels },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ ports: [{ port, protocol: 'TCP' }] }],
+    },
+  });
+}
+
+const app = new App();
+const sharedChart = shape === 'one-chart' ? new Chart(app, 'pairs') : undefined;
+for (let i = 0; i < pairs; i++) {
+  const chart = sharedChart ?? new Chart(app, `pair-${i}`);
+  const web = { component: `web-${i}` };
+  const pod = new kplus.Pod(chart, `fib-client-${i}`, { metadata: { name: `fib-client-${i}`, labels: web } });
+  const client = pod.addContainer({ name: 'client', image: 'rgederin/fib-client-standalone-k8s', portNumber: 3000 });
+  mountWritablePaths(pod, client);
+  new kplus.Service(chart, `fib-client-${i}-service`, {
+    metadata: { name: `fib-client-${i}-node-port` },
+    type: kplus.ServiceType.NODE_PORT,
+    selector: pod,
+    ports: [{ port: 3050, targetPort: 3000, nodePort: FIRST_NODE_PORT + (i % NODE_PORT_COUNT) }],
+  });
+  networkPolicy(chart, `fib-client-${i}-netpol`, web, 3000);
+
+  const nginx = { app: `nginx-${i}` };
+  const deployment = new kplus.Deployment(chart, `nginx-${i}`, {
+    metadata: { name: `nginx-${i}`, labels: nginx },
+    replicas: 2,
+    podMetadata: { labels: nginx },
+  });
+  const server = deployment.addContainer({ name: 'nginx', image: 'nginx:1.14.2', portNumber: 80 });
+  mountWritablePaths(deployment, server);
+  deployment.scheduling.separate(kplus.Pods.select(chart, `nginx-${i}-replicas`, { labels: nginx }), { weight: 100 });
+  new ApiObject(chart, `nginx-${i}-pdb`, {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: `nginx-${i}-pdb` },
+    spec: { maxUnavailable: 1, selector: { matchLabels: nginx } },
+  });
+  networkPolicy(chart, `nginx-${i}-netpol`, nginx, 80);
+}
+app.synth();
+
+console.log(JSON.stringify({ pairs, shape, maxRssKiB: process.resourceUsage().maxRSS }));
