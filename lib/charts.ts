@@ -56,7 +56,7 @@ export interface FibClientChartProps extends ChartProps, FibClientProps {}
 
 /** The fib-client Pod and its NodePort Service. */
 export class FibClientChart extends Chart {
-  /** The FibClient. */
+  /** The chart's FibClient: its `pod` and `service` take the changes no prop makes. */
   public readonly fibClient: FibClient;
 
   constructor(scope: Construct, id: string, props: FibClientChartProps = {}) {
@@ -71,7 +71,7 @@ export interface NginxChartProps extends ChartProps, NginxDeploymentProps {}
 
 /** The nginx Deployment. */
 export class NginxChart extends Chart {
-  /** The NginxDeployment. */
+  /** The chart's NginxDeployment: its `deployment` takes the changes no prop makes. */
   public readonly nginx: NginxDeployment;
 
   constructor(scope: Construct, id: string, props: NginxChartProps = {}) {

@@ -74,7 +74,7 @@ export class NginxDeployment extends Construct {
   /** The label keys its Deployment, PodDisruptionBudget and NetworkPolicy select the pods by. */
   public static readonly selectorLabelKeys: readonly string[] = ['app'];
 
-  /** The Deployment. */
+  /** The Deployment, named `${name}-deployment`. */
   public readonly deployment: kplus.Deployment;
   /** The PodDisruptionBudget, unless the `podDisruptionBudget` prop is false. */
   public readonly podDisruptionBudget?: KubePodDisruptionBudget;

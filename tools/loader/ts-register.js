@@ -66,7 +66,7 @@ function writeCache(name, data) {
     try {
       fs.rmSync(partial, { force: true });
     } catch {
-      // nothing more to do
+      // A stray .tmp file is never read (entries are read by name): it must not fail synth either.
     }
   }
 }
