@@ -5,7 +5,7 @@
 //	kube-rules selects          label selection (k8s.io/apimachinery/pkg/labels)
 //	kube-rules image-reference  how the kubelet parses a container image (github.com/distribution/reference)
 //
-// Each reads a JSON array on stdin and write a JSON array on stdout, one answer per
+// Each reads a JSON array on stdin and writes a JSON array on stdout, one answer per
 // input, so that the caller (tools/check TypeScript) keeps the one reader of manifests and of pod
 // templates. The module versions are pinned in go.mod to the Kubernetes release the cluster
 // scripts build.
@@ -59,7 +59,7 @@ func podSecurityModule() (*debug.Module, error) {
 	return nil, fmt.Errorf("k8s.io/pod-security-admission is not in the binary")
 }
 
-// pod is one pod template, as tools/check/pod-templates finds it in a manifest.
+// pod is one pod template, as podTemplate in tools/common/kube.ts finds it in a manifest.
 type pod struct {
 	Metadata json.RawMessage `json:"metadata"`
 	Spec     json.RawMessage `json:"spec"`
