@@ -34,6 +34,23 @@ case ${1:-} in
   --nodes) nodes=true; shift ;;
 esac
 
+# The suites test the manifests as they are, the files `kubectl apply -f dist` applies: they do
+# not synthesize the app (CI has just written dist/). Refuse before a cluster starts when there
+# are none, and say how old they are.
+dist=${E2E_DIST_DIR:-dist}
+node -r ./tools/loader/ts-register.js -e '
+  const fs = require("node:fs");
+  try {
+    const files = require("./tools/common/manifests").manifestFiles(process.argv[1]);
+    const written = new Date(Math.min(...files.map((file) => fs.statSync(file).mtimeMs)));
+    const count = files.length === 1 ? "1 file" : `${files.length} files`;
+    console.log(`e2e: testing ${count} of ${process.argv[1]}/ as written at ` +
+      `${written.toISOString().replace(/\.\d+Z$/, "Z")}; after changing the app, run npm run synth first`);
+  } catch (error) {
+    console.error(`e2e: ${error.message}`);
+    process.exit(2);
+  }' "$dist"
+
 # Unique per run; chosen here so that teardown can remove it whatever happens.
 export E2E_NAMESPACE=${E2E_NAMESPACE:-k8s-sandbox-e2e-$(date +%s)-$RANDOM}
 # Everything this run writes (cluster state, the test's broken copies of dist,

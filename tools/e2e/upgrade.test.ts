@@ -19,7 +19,7 @@ import { resolveRef, synthesizeAt } from '../review/synth';
 import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk, labelSelector, progress } from './kube';
 
 const ROOT = path.resolve(__dirname, '../..');
-const DIST = path.join(ROOT, 'dist');
+const DIST = process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist');
 /** The folders of the steps, each a changed copy of dist/. */
 const UPGRADES = process.env.E2E_VARIANTS_DIR ?? path.join(ROOT, 'dist-variants');
 const LOCAL_CLUSTER = process.env.E2E_LOCAL_CLUSTER === '1';
@@ -64,7 +64,7 @@ function shOk(command: string): string {
 
 /** `npm run apply` of `dir`, as the README has it for dist/. */
 function applyCommand(dir: string): string {
-  return dir === DIST ? 'npm run -s apply' : `npm run -s apply -- ${dir}`;
+  return dir === path.join(ROOT, 'dist') ? 'npm run -s apply' : `npm run -s apply -- ${dir}`;
 }
 
 /** The folder of manifests of the step `name`. */
