@@ -3,19 +3,10 @@
 // Pod, its NodePort Service, a Deployment, a PodDisruptionBudget and two NetworkPolicies), with
 // the cdk8s-plus-27 features that add constructs to the tree as the sandbox's do (two emptyDir
 // volumes per pod, the replicas' anti-affinity), built from cdk8s-plus-27 and cdk8s's ApiObject
-// without the sandbox's constructs or checks. It reads PAIRS and SHAPE and prints its peak memory
-// as the scale app does.
-import { ApiObject, App, Chart } from 'cdk8s';
+// without the sandbox's constructs or checks, in the PAIRS and SHAPE of scale-pairs.ts.
+import { ApiObject, type Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-
-const FIRST_NODE_PORT = 30000;
-const NODE_PORT_COUNT = 2768; // 30000-32767
-
-const pairs = Number(process.env.PAIRS ?? '10');
-const shape = process.env.SHAPE ?? 'chart-per-pair';
-if (shape !== 'chart-per-pair' && shape !== 'one-chart') {
-  throw new Error(`SHAPE must be chart-per-pair or one-chart (got ${JSON.stringify(shape)})`);
-}
+import { synthesizePairs } from './scale-pairs';
 
 /** Mounts the emptyDir volumes nginx writes to, as the sandbox's containers have them. */
 function mountWritablePaths(workload: kplus.AbstractPod, container: kplus.Container): void {
@@ -40,10 +31,7 @@ function networkPolicy(chart: Chart, id: string, labels: Record<string, string>,
   });
 }
 
-const app = new App();
-const sharedChart = shape === 'one-chart' ? new Chart(app, 'pairs') : undefined;
-for (let i = 0; i < pairs; i++) {
-  const chart = sharedChart ?? new Chart(app, `pair-${i}`);
+synthesizePairs((chart, i, nodePort) => {
   const web = { component: `web-${i}` };
   const pod = new kplus.Pod(chart, `fib-client-${i}`, { metadata: { name: `fib-client-${i}`, labels: web } });
   const client = pod.addContainer({ name: 'client', image: 'rgederin/fib-client-standalone-k8s', portNumber: 3000 });
@@ -52,7 +40,7 @@ for (let i = 0; i < pairs; i++) {
     metadata: { name: `fib-client-${i}-node-port` },
     type: kplus.ServiceType.NODE_PORT,
     selector: pod,
-    ports: [{ port: 3050, targetPort: 3000, nodePort: FIRST_NODE_PORT + (i % NODE_PORT_COUNT) }],
+    ports: [{ port: 3050, targetPort: 3000, nodePort }],
   });
   networkPolicy(chart, `fib-client-${i}-netpol`, web, 3000);
 
@@ -72,7 +60,4 @@ for (let i = 0; i < pairs; i++) {
     spec: { maxUnavailable: 1, selector: { matchLabels: nginx } },
   });
   networkPolicy(chart, `nginx-${i}-netpol`, nginx, 80);
-}
-app.synth();
-
-console.log(JSON.stringify({ pairs, shape, maxRssKiB: process.resourceUsage().maxRSS }));
+});

@@ -8,7 +8,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { go, goModuleVersion } from '../common/go-tools';
+import { cacheDir, go, goModuleVersion } from '../common/go-tools';
 import { type KubeObject, getPath, groupKind, isRecord, objectId } from '../common/kube';
 import { withTempDir } from '../common/temp-dir';
 
@@ -83,8 +83,7 @@ export async function cachedKubeconformSchemas(source: ApiSchemaSource): Promise
   for (const file of [source.file, __filename]) {
     hash.update(fs.readFileSync(file)).update('\0');
   }
-  const cache = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  const dir = path.join(cache, 'k8s-sandbox/schemas', `${source.version}-${hash.digest('hex').slice(0, 16)}`);
+  const dir = path.join(cacheDir(), 'schemas', `${source.version}-${hash.digest('hex').slice(0, 16)}`);
   if (!fs.existsSync(dir)) {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     await withTempDir(`${dir}.partial-`, async (partial) => {
@@ -113,7 +112,7 @@ export async function cachedKubeconformSchemas(source: ApiSchemaSource): Promise
  * Quantity accept a number or a string, as the API server does. `null` is not allowed where
  * the API declares a type: a generated manifest has no reason to write one.
  */
-export function deriveKubeconformSchemas(source: ApiSchemaSource, dir: string): void {
+function deriveKubeconformSchemas(source: ApiSchemaSource, dir: string): void {
   const definitions = (JSON.parse(fs.readFileSync(source.file, 'utf8')) as { definitions: Record<string, SchemaNode> })
     .definitions;
   const strict: Record<string, SchemaNode> = {};

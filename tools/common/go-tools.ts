@@ -72,6 +72,14 @@ export async function goModuleVersion(moduleDir: string, module: string): Promis
   return { version, dir };
 }
 
+/**
+ * The project's cache on this machine, ~/.cache/k8s-sandbox (under XDG_CACHE_HOME when that is
+ * set), as tools/cluster/env.sh's CACHE_DIR: what is built or derived once per machine.
+ */
+export function cacheDir(): string {
+  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'k8s-sandbox');
+}
+
 /** Where the built binary of `name` lives: ~/.cache/k8s-sandbox/check-bin/<name>-<hash>/<name>. */
 export function binaryPath(name: ToolName): string {
   const moduleDir = toolModuleDir(name);
@@ -85,8 +93,7 @@ export function binaryPath(name: ToolName): string {
       .update(fs.readFileSync(path.join(moduleDir, file)))
       .update('\0');
   }
-  const cache = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  return path.join(cache, 'k8s-sandbox/check-bin', `${name}-${hash.digest('hex').slice(0, 16)}`, name);
+  return path.join(cacheDir(), 'check-bin', `${name}-${hash.digest('hex').slice(0, 16)}`, name);
 }
 
 /** The path of the `name` binary, built first if the cache lacks it; `log` gets progress lines. */
