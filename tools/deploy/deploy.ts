@@ -20,6 +20,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { goTool } from '../common/go-tools';
 import { type KubeObject, type ObjectId, displayId, getPath, idKey, objectId } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
@@ -180,7 +181,7 @@ async function waitForPodImages(
       if (runsAll()) {
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await sleep(1000);
     }
     const ready = await kubectl(
       target,

@@ -6,6 +6,7 @@
 // stop at "not ready"; gathering this is what no tool does (kubectl describe prints one object
 // at a time and all of it), so it is written here, and kept to reading and quoting: every
 // reason and message below is the cluster's, only the "what to do" hints are ours.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectId } from '../common/kube';
 import { type Target, kubectl, kubectlJson } from './target';
 
@@ -190,8 +191,4 @@ async function waitingReason(target: Target, namespace: string, pod: string, con
     await sleep(1000);
   }
   return undefined;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

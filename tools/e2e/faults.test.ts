@@ -8,6 +8,7 @@
 // into docs/reliability.md. Run by tools/e2e/run.sh --faults (npm run test:e2e:faults), as root.
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { goTool } from '../common/go-tools';
 import { type KubeObject, findObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
@@ -64,8 +65,6 @@ interface ContainerState {
   readonly id: string;
   readonly ready: boolean;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** tools/cluster/component.sh ACTION NAMES... against the suite's cluster (K8S_SANDBOX_STATE_DIR). */
 function component(action: 'stop' | 'start', ...names: string[]): void {

@@ -1,6 +1,7 @@
 // Helpers of the end-to-end test: run kubectl as a user would, and wait for the cluster to
 // reach a state.
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { restrictedNamespace } from '../../tools/common/restricted';
 
 /** kubectl to run; `kubectl` on PATH unless E2E_KUBECTL names another. */
@@ -86,7 +87,7 @@ export async function eventually<T>(
     } finally {
       polling = false;
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
 }
 

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The kubelet's cgroupRoot on the real node (tools/cluster/env.sh). */
 const CGROUP_ROOT = 'k8s-sandbox';
@@ -128,6 +129,6 @@ export async function setFrozen(cgroup: string, frozen: boolean): Promise<void> 
     if (tries > 100) {
       throw new Error(`${cgroup} did not freeze within 10 s`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type KubeObject, findObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
 import { brokenCopy } from './dist';
@@ -177,7 +178,7 @@ describe('kubectl apply -f dist on a real node', () => {
 
   test(`after a further ${STEADY_MS / 1000}s every container is still Ready with restartCount 0`, async () => {
     progress(`watching the pods for ${STEADY_MS / 1000}s`);
-    await new Promise((resolve) => setTimeout(resolve, STEADY_MS));
+    await sleep(STEADY_MS);
     const statuses = allPods().flatMap((p) =>
       (p.status.containerStatuses ?? []).map(
         (c) => `${p.metadata.name}/${c.name} ready=${c.ready} restarts=${c.restartCount}`,

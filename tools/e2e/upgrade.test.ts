@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type KubeObject, displayId } from '../common/kube';
 import { readManifests } from '../common/manifests';
 import { diffManifests } from '../review/manifest-diff';
@@ -255,7 +256,7 @@ describe('upgrades through npm run apply', () => {
     try {
       upgrade(dir);
       await expectClusterMatches(dir);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await sleep(1000);
     } finally {
       deployment.stop();
       budget.stop();

@@ -10,6 +10,7 @@
 // The image is busybox (sh, httpd, nc); on the sandbox's real node it is a stand-in built from
 // Debian's busybox-static (tools/cluster/images.sh).
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { run, runMain } from '../common/process';
 import { restrictedNamespace, restrictedPod } from '../common/restricted';
 
@@ -125,7 +126,7 @@ async function answer(namespace: string, options: Options): Promise<Answer> {
       if (tries >= 10) {
         return { verdict: 'could not tell', why: `the probe pods were refused: ${(error as Error).message}` };
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await sleep(1000);
     }
   }
   progress(`waiting up to ${remaining()} for both pods to be Ready (image ${options.image})`);
@@ -208,7 +209,7 @@ async function answer(namespace: string, options: Options): Promise<Answer> {
         why: `port ${DENIED_PORT} still answered ${Math.round((Date.now() - deadline) / 1000 + options.timeoutSeconds)}s after a NetworkPolicy that denies it: this cluster admits NetworkPolicies and ignores them`,
       };
     }
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await sleep(2000);
   }
 }
 

@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 
 const root = path.resolve(__dirname, '../../..');
@@ -240,7 +241,7 @@ test('Ctrl-C while kubeconform runs removes its temporary schema folder and exit
     const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-crd-schemas-'));
     const deadline = Date.now() + 30_000;
     while (schemaDirs().length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
     expect(schemaDirs()).not.toEqual([]);
     child.kill('SIGINT');
