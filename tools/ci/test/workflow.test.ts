@@ -1,5 +1,5 @@
 // The pull-request workflow is linted by actionlint (pinned in tools/ci/go.mod, run with
-// `go tool`), and it is one CI definition: it runs .ci/run, then publishes `npm run diff`.
+// `go tool`), and it is one CI definition: its jobs run the lanes of .ci/run, then `npm run diff`.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,16 +36,50 @@ test('actionlint fails a broken workflow, naming the line', async () => {
   }
 });
 
-test('the workflow runs .ci/run, then writes npm run diff to the job summary even after a failure', () => {
-  type Step = { run?: string; if?: string };
-  const jobs = (parse(fs.readFileSync(workflow, 'utf8')) as { jobs: Record<string, { steps: Step[] }> }).jobs;
-  const runs = Object.values(jobs).flatMap((job) => job.steps.flatMap((step) => (step.run ? [step] : [])));
-  // As root where the runner is not (the real-node test needs it), with the runner's PATH.
-  const ci = runs.findIndex((step) => /^(sudo .* )?bash \.ci\/run$/.test(step.run ?? ''));
-  const diff = runs.findIndex((step) =>
+type Step = { run?: string; if?: string; env?: Record<string, string> };
+type Job = { needs?: string | string[]; strategy?: { matrix?: { lane?: string[] } }; steps: Step[] };
+
+function jobs(): Record<string, Job> {
+  return (parse(fs.readFileSync(workflow, 'utf8')) as { jobs: Record<string, Job> }).jobs;
+}
+
+/** The lanes `bash .ci/run` runs by default, read from its LANES line. */
+function ciLanes(): string[] {
+  const line = /^LANES=\((.*)\)$/m.exec(fs.readFileSync(path.join(root, '.ci/run'), 'utf8'));
+  expect(line).not.toBeNull();
+  return line![1]!.split(' ');
+}
+
+test('the workflow runs every lane of .ci/run, the fast lane first and the others after it', () => {
+  const all = jobs();
+  const lanesRun = Object.entries(all).flatMap(([name, job]) =>
+    job.steps.flatMap((step) => {
+      const command = /^(?:sudo .* )?bash \.ci\/run (\S+)$/.exec(step.run ?? '')?.[1];
+      if (command === undefined) return [];
+      const lanes = command === '"$LANE"' ? (job.strategy?.matrix?.lane ?? []) : [command];
+      return lanes.map((lane) => ({ job: name, lane }));
+    }),
+  );
+  expect(lanesRun.map(({ lane }) => lane).sort()).toEqual([...ciLanes()].sort());
+  const fastJob = lanesRun.find(({ lane }) => lane === 'fast')!.job;
+  for (const { job, lane } of lanesRun.filter(({ lane }) => lane !== 'fast')) {
+    expect({ lane, needs: all[job]!.needs }).toEqual({ lane, needs: fastJob });
+  }
+});
+
+test('bash .ci/run refuses an unknown lane, naming the lanes it has', async () => {
+  const result = await run('bash', [path.join(root, '.ci/run'), 'no-such-lane'], { okExitCodes: [2] });
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("ci: unknown lane 'no-such-lane'");
+  expect(result.stderr).toContain(`LANE: ${ciLanes().join(' ')}`);
+});
+
+test('the fast job writes npm run diff to the job summary after the fast lane, even after a failure', () => {
+  const steps = Object.values(jobs()).find((job) => job.steps.some((step) => step.run === 'bash .ci/run fast'))!.steps;
+  const ci = steps.findIndex((step) => step.run === 'bash .ci/run fast');
+  const diff = steps.findIndex((step) =>
     /npm run -s diff -- --markdown .*>> "\$GITHUB_STEP_SUMMARY"/.test(step.run ?? ''),
   );
-  expect(ci).toBeGreaterThanOrEqual(0);
   expect(diff).toBeGreaterThan(ci);
-  expect(runs[diff]?.if).toContain('!cancelled()');
+  expect(steps[diff]?.if).toContain('!cancelled()');
 });
