@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Starting and stopping the cluster's processes (sourced after env.sh, not run): the one place
 # that holds each component's command line. up.sh and node.sh start every component through
 # start_component, down.sh stops them through stop_components, and tools/cluster/component.sh

@@ -111,6 +111,7 @@ if [[ $mode == real ]]; then
   if [[ -f $node/host-settings ]]; then
     # shellcheck disable=SC1091 # written by node.sh: route_localnet=<value>
     source "$node/host-settings"
+    # shellcheck disable=SC2154 # set by the file just sourced
     echo "$route_localnet" >/proc/sys/net/ipv4/conf/all/route_localnet
   fi
   # Mounts under the state dir (container root filesystems, /dev/shm of the sandboxes,

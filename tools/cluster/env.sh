@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # sourced: the scripts that source it use these variables
 # Shared settings for tools/cluster/*.sh (sourced, not run): pinned versions,
 # where the built binaries are cached, where a running cluster keeps its state,
 # and the loopback ports it uses.

@@ -21,7 +21,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 IMAGES_SRC="$TOOLS_DIR/images"
-inputs_hash=$(cat "${BASH_SOURCE[0]}" $(find "$IMAGES_SRC" -type f | sort) | sha256sum | cut -c1-16)
+inputs_hash=$({ cat "${BASH_SOURCE[0]}"; find "$IMAGES_SRC" -type f -print0 | sort -z | xargs -0 cat; } | sha256sum | cut -c1-16)
 IMAGE_DIR="$CACHE_DIR/images/$inputs_hash"
 OCI="$IMAGE_DIR/oci"
 if [[ -f "$IMAGE_DIR/complete" ]]; then

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The real node of `up.sh --real-node` (sourced by up.sh once the control plane is up, not
 # run): a local registry serving the stand-in images (images.sh) as containerd's docker.io
 # mirror, containerd with runc and CNI bridge networking, the kubelet and kube-proxy. All
@@ -31,6 +32,7 @@ real_node_preflight() {
   fi
   # The enforcer sees pod-to-pod packets only when the bridge hands them to iptables
   # (br_netfilter), and gets them through the kernel's NFQUEUE support.
+  # shellcheck disable=SC2154 # set by up.sh, which sources this file
   if [[ $network_policy == 1 ]]; then
     if [[ $(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null) != 1 ]]; then
       echo "up.sh --real-node: net.bridge.bridge-nf-call-iptables is not 1 (got '$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>&1)')," >&2

@@ -54,11 +54,11 @@ if [[ -d $STATE_DIR ]]; then
   fi
   exit 1
 fi
-ports=($ETCD_CLIENT_PORT $ETCD_PEER_PORT $APISERVER_PORT $CONTROLLER_MANAGER_PORT $SCHEDULER_PORT)
+ports=("$ETCD_CLIENT_PORT" "$ETCD_PEER_PORT" "$APISERVER_PORT" "$CONTROLLER_MANAGER_PORT" "$SCHEDULER_PORT")
 if [[ $real_node == 1 ]]; then
-  ports+=($REGISTRY_PORT $KUBELET_HEALTHZ_PORT $KUBE_PROXY_HEALTHZ_PORT $KUBE_PROXY_METRICS_PORT)
+  ports+=("$REGISTRY_PORT" "$KUBELET_HEALTHZ_PORT" "$KUBE_PROXY_HEALTHZ_PORT" "$KUBE_PROXY_METRICS_PORT")
 else
-  ports+=($KWOK_PORT)
+  ports+=("$KWOK_PORT")
 fi
 for port in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
