@@ -8,6 +8,11 @@
 // `npm test` selects unit and cli; `npm run test:check` check; `npm run test:e2e` e2e. TypeScript is
 // transpiled by sucrase without type checking; `npm run typecheck` (tsc --noEmit) enforces types.
 const transform = { '^.+\\.ts$': '@sucrase/jest-plugin' };
+// One temporary folder per run of the unit and CLI tests, removed when the run ends.
+const tempDir = {
+  globalSetup: '<rootDir>/tools/jest/temp-dir.js',
+  globalTeardown: '<rootDir>/tools/jest/temp-dir-teardown.js',
+};
 const goToolTests = ['<rootDir>/tools/check/test/', '<rootDir>/tools/ci/test/', '<rootDir>/test/kubelet/'];
 
 /** @type {import('jest').Config} */
@@ -20,6 +25,7 @@ module.exports = {
       testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/tools/*/test/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cli/', '\\.cli\\.test\\.ts$', ...goToolTests],
       snapshotSerializers: ['<rootDir>/test/yaml-serializer.js'],
+      ...tempDir,
     },
     {
       displayName: 'cli',
@@ -27,6 +33,7 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/test/cli/**/*.test.ts', '<rootDir>/tools/*/test/*.cli.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...goToolTests],
+      ...tempDir,
     },
     {
       displayName: 'check',
