@@ -1,4 +1,4 @@
-// The manifests at a path, read as `kubectl apply -f PATH` reads them: a file whatever its name,
+// The manifests at a path, read as `kubectl apply -f PATH` reads them: a file (or pipe) whatever its name,
 // or every *.json, *.yaml and *.yml file directly in a folder (no -R), in name order; every
 // document of each file (YAML as kubectl reads it, or a stream of JSON objects), a `kind: List`
 // standing for its items. The one reader of the toolkit:
@@ -24,7 +24,8 @@ const MANIFEST_FILE = /\.(json|ya?ml)$/;
 /** The manifest files `kubectl apply -f target` reads, sorted; throws when there is none. */
 export function manifestFiles(target: string): string[] {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
-  if (stat?.isFile()) {
+  // A pipe too (a FIFO, `<(...)`): kubectl reads it as a file.
+  if (stat?.isFile() || stat?.isFIFO()) {
     return [target];
   }
   const files = stat?.isDirectory()
