@@ -148,6 +148,10 @@ function cdk8sSynth(projectDir: string, args: readonly string[]): Promise<number
  * before anything is deleted.
  */
 export async function synth(projectDir: string, args: readonly string[] = []): Promise<number> {
+  // cdk8s-cli's help writes nothing.
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+    return cdk8sSynth(projectDir, args);
+  }
   const { dir, named } = outputOf(projectDir, args);
   if (dir !== undefined) {
     await guardOutput(projectDir, dir, named);

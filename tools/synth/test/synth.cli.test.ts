@@ -81,6 +81,15 @@ test.each([
   }
 });
 
+test("--help is cdk8s-cli's, whatever the output folder holds", () => {
+  fs.mkdirSync(path.join(project, 'dist'));
+  fs.writeFileSync(path.join(project, 'dist/notes.txt'), 'mine\n');
+  const result = synth(['--help']);
+  expect(result.stdout).toContain('Synthesizes Kubernetes manifests for all charts in your app.');
+  expect(result.status).toBe(0);
+  expect(fs.readFileSync(path.join(project, 'dist/notes.txt'), 'utf8')).toBe('mine\n');
+});
+
 test('-o FILE: exit 2, and the file is kept', () => {
   fs.writeFileSync(path.join(project, 'out'), 'mine\n');
   const result = synth(['-o', 'out']);
