@@ -13,14 +13,18 @@ import { validateSchemas } from './kubeconform';
 import { loadObjects, manifestFiles } from '../common/manifests';
 import { podSecurity } from './pod-security';
 import { runMain } from '../common/process';
+import { requireFresh } from '../common/synth-stamp';
+import { spoolPipes } from '../common/pipes';
+import { withTempDir } from '../common/temp-dir';
 import { newestClusterSchema, targetSchema } from './schemas';
 
 const log = (line: string) => console.error(`check: ${line}`);
 
-async function main(target: string): Promise<number> {
-  const files = manifestFiles(target);
+async function main(target: string, spoolDir: string): Promise<number> {
+  // Each pipe read once into spoolDir, as several programs read the files.
+  const { files, original } = spoolPipes(manifestFiles(target), spoolDir);
   const objects = loadObjects(files);
-  const from = files.length === 1 && files[0] === target ? target : `${files.length} files of ${target}/`;
+  const from = files.length === 1 && original(files[0]!) === target ? target : `${files.length} files of ${target}/`;
   log(`${objects.length} objects in ${from}`);
 
   // `go list -m` for the newest API's version runs while the tools are found or built.
@@ -64,7 +68,7 @@ async function main(target: string): Promise<number> {
     const { findings } = result;
     log(`${name}: ${findings.length === 0 ? 'ok' : `${findings.length} findings`} (${result.ms} ms)`);
     for (const finding of findings) {
-      console.log(formatFinding(finding));
+      console.log(formatFinding({ ...finding, file: original(finding.file) }));
     }
     total += findings.length;
   }
@@ -81,4 +85,12 @@ if (args.length > 1 || args[0]?.startsWith('-')) {
   log('usage: npm run check [-- PATH]   (PATH: a folder or file of manifests; default dist)');
   process.exit(2);
 }
-runMain('check', () => main(args[0] ?? 'dist'), 2);
+// dist/ by default, if the app's sources still make it; a PATH named is taken as it is.
+runMain(
+  'check',
+  async () => {
+    const target = args[0] ?? requireFresh('dist', 'name it (npm run check -- dist)');
+    return withTempDir('k8s-sandbox-check-pipes-', (spoolDir) => main(target, spoolDir));
+  },
+  2,
+);

@@ -1,4 +1,4 @@
-// The manifests at a path, read as `kubectl apply -f PATH` reads them: a file whatever its name,
+// The manifests at a path, read as `kubectl apply -f PATH` reads them: a file (or pipe) whatever its name,
 // or every *.json, *.yaml and *.yml file directly in a folder (no -R), in name order; every
 // document of each file (YAML as kubectl reads it, or a stream of JSON objects), a `kind: List`
 // standing for its items. The one reader of the toolkit:
@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Tags, parseAllDocuments, stringify } from 'yaml';
 import { type KubeObject, isRecord } from './kube';
+import { BINARY_TAG, binaryAsKubectl } from './yaml-binary';
 
 export type { KubeObject } from './kube';
 
@@ -23,7 +24,8 @@ const MANIFEST_FILE = /\.(json|ya?ml)$/;
 /** The manifest files `kubectl apply -f target` reads, sorted; throws when there is none. */
 export function manifestFiles(target: string): string[] {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
-  if (stat?.isFile()) {
+  // A pipe too (a FIFO, `<(...)`): kubectl reads it as a file.
+  if (stat?.isFile() || stat?.isFIFO()) {
     return [target];
   }
   const files = stat?.isDirectory()
@@ -109,14 +111,18 @@ export function parseManifests(text: string, origin: string): KubeObject[] {
 
 // kubectl reads YAML with sigs.k8s.io/yaml, which is go-yaml v2: YAML 1.1 scalars (`no`, `off`,
 // `y` are booleans, `0755` octal), but no sexagesimal numbers (`1:20` stays a string) and a
-// timestamp stays a string when decoded into a generic value.
+// timestamp stays a string when decoded into a generic value; `!!binary` becomes a string too.
 const YAML_AS_KUBECTL = {
   uniqueKeys: false,
   version: '1.1',
-  customTags: (tags: Tags) =>
-    tags.filter(
-      (tag) => typeof tag !== 'object' || (!('format' in tag && tag.format === 'TIME') && tag.tag !== TIMESTAMP),
+  customTags: (tags: Tags) => [
+    ...tags.filter(
+      (tag) =>
+        typeof tag !== 'object' ||
+        (!('format' in tag && tag.format === 'TIME') && tag.tag !== TIMESTAMP && tag.tag !== BINARY_TAG),
     ),
+    binaryAsKubectl,
+  ],
 } as const;
 const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
 

@@ -36,11 +36,15 @@ esac
 
 # The suites test the manifests as they are, the files `kubectl apply -f dist` applies: they do
 # not synthesize the app (CI has just written dist/). Refuse before a cluster starts when there
-# are none, and say how old they are.
+# are none, or when dist/ (the default, unlike a folder named in E2E_DIST_DIR) is older than the
+# app's sources, and say how old they are.
 dist=${E2E_DIST_DIR:-dist}
 node -r ./tools/loader/ts-register.js -e '
   const fs = require("node:fs");
   try {
+    if (process.argv[2] !== "named") {
+      require("./tools/common/synth-stamp").requireFresh(process.argv[1], "name it (E2E_DIST_DIR=dist)");
+    }
     const files = require("./tools/common/manifests").manifestFiles(process.argv[1]);
     const written = new Date(Math.min(...files.map((file) => fs.statSync(file).mtimeMs)));
     const count = files.length === 1 ? "1 file" : `${files.length} files`;
@@ -49,7 +53,7 @@ node -r ./tools/loader/ts-register.js -e '
   } catch (error) {
     console.error(`e2e: ${error.message}`);
     process.exit(2);
-  }' "$dist"
+  }' "$dist" "${E2E_DIST_DIR:+named}"
 
 # Unique per run; chosen here so that teardown can remove it whatever happens.
 export E2E_NAMESPACE=${E2E_NAMESPACE:-k8s-sandbox-e2e-$(date +%s)-$RANDOM}

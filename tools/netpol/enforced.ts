@@ -44,7 +44,8 @@ export function parseOptions(argv: readonly string[]): Options {
   if (positionals.length > 0) {
     throw new Error(`unexpected argument ${JSON.stringify(positionals[0])}; ${USAGE}`);
   }
-  const timeoutSeconds = Number(values.timeout);
+  // Decimal digits only: Number() would also take 0x14, 1e2, 2e1, " 20" and "20.0".
+  const timeoutSeconds = /^[0-9]+$/.test(values.timeout) ? Number(values.timeout) : NaN;
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 10 || timeoutSeconds > 3600) {
     throw new Error(`--timeout must be a whole number of seconds in 10-3600 (got ${JSON.stringify(values.timeout)})`);
   }

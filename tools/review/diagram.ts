@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { DIAGRAM_FILE, README_FILE, deploymentDiagram, readmeWithDiagram } from './deployment-diagram';
 import { readManifests } from '../common/manifests';
 import { runMain } from '../common/process';
+import { requireFresh } from '../common/synth-stamp';
 
 const USAGE = 'usage: npm run diagram [-- [--check] [PATH]]   (PATH: manifests to draw; default dist)';
 
@@ -24,7 +25,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`give at most one PATH (got ${parsed.positionals.length})\n${USAGE}`);
     return 2;
   }
-  const source = parsed.positionals[0] ?? 'dist';
+  // dist/ by default, if the app's sources still make it; a PATH named is taken as it is.
+  const source = parsed.positionals[0] ?? requireFresh('dist', 'name it (npm run diagram -- dist)');
   const ownDist = path.resolve(source) === path.resolve('dist');
   if (parsed.values.check && !ownDist) {
     console.error(`--check compares the project's docs with dist/, not ${source}: give no PATH\n${USAGE}`);

@@ -1,25 +1,29 @@
 // `npm run diff -- [--markdown] [BASE [AFTER]]`: what applying one directory of manifests over
 // another changes. AFTER is a folder or file of manifests, default dist/ (`npm run synth` writes
-// it). BASE is one too, or a git ref whose manifests are synthesized into a temp folder for this
-// run (default: the merge base with main). Prints, per object, what was added, removed and
-// changed, flagging what `kubectl apply` cannot change in place and what is risky. Writes nothing;
-// exits 0 whatever the diff holds.
+// it; when the app's sources changed since, the work tree is synthesized instead). BASE is one
+// too, or a git ref whose manifests are synthesized into a temp folder for this run (default: the
+// merge base with main); a BASE that names both is refused, as git refuses an ambiguous argument.
+// Prints, per object, what was added, removed and changed, flagging what `kubectl apply` cannot
+// change in place and what is risky. Writes nothing; exits 0 whatever the diff holds.
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { KubeObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
 import { diffManifests } from './manifest-diff';
 import { markdownReport, textReport } from './report';
-import { type BaseRef, defaultBase, resolveRef, synthesizeAt } from './synth';
+import { type BaseRef, defaultBase, resolveCommit, resolveRef, synthesizeAt, synthesizeWorkTree } from './synth';
+import { staleness } from '../common/synth-stamp';
 import { runMain } from '../common/process';
 import { withTempDir } from '../common/temp-dir';
 
 const USAGE = `usage: npm run diff -- [--markdown] [BASE [AFTER]]
 
 Compares two sets of manifests: what applying AFTER over BASE changes.
-AFTER is a folder or file of manifests; default dist (run \`npm run synth\` first).
+AFTER is a folder or file of manifests; default dist (run \`npm run synth\` first; when the app's
+sources changed since, the work tree is synthesized for this run).
 BASE is a folder or file of manifests, or a git ref whose manifests are synthesized for this run;
-default the merge base of HEAD with main (on main: HEAD).
+default the merge base of HEAD with main (on main: HEAD). A BASE that is both (a branch named
+dist): write ./dist for the folder, refs/heads/dist for the branch.
   --markdown   GitHub Markdown, for a pull request's job summary`;
 
 /** The manifests at `ref`, synthesized into a temp folder that is gone when this returns. */
@@ -28,6 +32,14 @@ async function manifestsAt(projectDir: string, base: BaseRef): Promise<{ objects
     const { notes } = await synthesizeAt(projectDir, base.commit, outdir);
     // A commit without an app, or with no chart, deploys nothing.
     return { objects: fs.readdirSync(outdir).length === 0 ? [] : readManifests(outdir), notes };
+  });
+}
+
+/** The work tree's manifests, synthesized into a temp folder that is gone when this returns. */
+async function workTreeManifests(projectDir: string): Promise<KubeObject[]> {
+  return withTempDir('k8s-sandbox-diff-after-', async (outdir) => {
+    await synthesizeWorkTree(projectDir, outdir);
+    return fs.readdirSync(outdir).length === 0 ? [] : readManifests(outdir);
   });
 }
 
@@ -52,18 +64,40 @@ async function main(argv: string[]): Promise<number> {
     console.error(`give at most BASE and AFTER (got ${positionals.length} arguments)\n\n${USAGE}`);
     return 2;
   }
-  const [baseArg, afterDir = 'dist'] = positionals;
+  const [baseArg, afterArg] = positionals;
+  const afterDir = afterArg ?? 'dist';
+  // The project is the folder it runs in, as `npm run` runs it: any project with a cdk8s.yaml.
+  const projectDir = process.cwd();
+  const baseIsPath = baseArg !== undefined && fs.existsSync(baseArg);
+  if (baseIsPath) {
+    // As git refuses `git diff dist` when dist is both a revision and a file.
+    const commit = await resolveCommit(projectDir, baseArg);
+    if (commit !== undefined) {
+      console.error(
+        `npm run diff: BASE must name a folder or a git ref, not both (got ${baseArg}, a path and commit ` +
+          `${commit.slice(0, 7)}); write ./${baseArg} for the path, or refs/heads/${baseArg}, refs/tags/${baseArg} ` +
+          `or ${commit.slice(0, 7)} for the commit\n\n${USAGE}`,
+      );
+      return 2;
+    }
+  }
 
   // The work tree's manifests first: a missing dist/ is reported before any synth runs.
-  const after = readManifests(afterDir);
+  let after = readManifests(afterDir);
+  let afterLabel = afterDir;
+  // dist/ by default, if the app's sources still make it; a folder named is taken as it is.
+  const stale = afterArg === undefined ? staleness(projectDir, afterDir) : undefined;
+  if (stale !== undefined) {
+    console.error(`${stale}: synthesizing the work tree for this diff (npm run synth updates dist/) ...`);
+    after = await workTreeManifests(projectDir);
+    afterLabel = `the work tree (synthesized: ${stale})`;
+  }
   let before: { objects: KubeObject[]; notes: string[] };
   let beforeLabel: string;
-  if (baseArg !== undefined && fs.existsSync(baseArg)) {
+  if (baseIsPath) {
     before = { objects: readManifests(baseArg), notes: [] };
     beforeLabel = baseArg;
   } else {
-    // The project is the folder it runs in, as `npm run` runs it: any project with a cdk8s.yaml.
-    const projectDir = process.cwd();
     const base = baseArg === undefined ? await defaultBase(projectDir) : await resolveRef(projectDir, baseArg);
     console.error(`synthesizing ${base.label} ...`);
     before = await manifestsAt(projectDir, base);
@@ -71,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const diff = diffManifests(before.objects, after);
-  const report = { before: beforeLabel, after: afterDir, notes: before.notes };
+  const report = { before: beforeLabel, after: afterLabel, notes: before.notes };
   process.stdout.write(
     values.markdown
       ? markdownReport(diff, report)

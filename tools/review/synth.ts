@@ -11,9 +11,12 @@ async function git(cwd: string, ...args: string[]): Promise<string> {
   return (await run('git', args, { cwd })).stdout.trim();
 }
 
-/** The commit `ref` names, or undefined if it names none. */
-async function resolveCommit(cwd: string, ref: string): Promise<string | undefined> {
-  const result = await run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, okExitCodes: [1] });
+/** The commit `ref` names, or undefined if it names none (or `cwd` is in no git repository). */
+export async function resolveCommit(cwd: string, ref: string): Promise<string | undefined> {
+  const result = await run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+    cwd,
+    okExitCodes: [1, 128],
+  });
   return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
@@ -112,17 +115,30 @@ export async function synthesizeAt(projectDir: string, commit: string, outdir: s
           "tree's node_modules, so changes that come from upgraded dependencies are not shown",
       );
     }
-    const configFile = path.join(tree, 'cdk8s.yaml');
-    if (fs.existsSync(configFile)) {
-      const app: unknown = parse(fs.readFileSync(configFile, 'utf8'))?.app;
-      if (typeof app !== 'string') {
-        throw new Error(`cdk8s.yaml at ${commit.slice(0, 7)} has no \`app:\` command to synthesize with`);
-      }
-      // cdk8s's App writes to CDK8S_OUTDIR, as under `cdk8s synth`.
-      await run('sh', ['-c', app], { cwd: tree, env: { ...process.env, CDK8S_OUTDIR: path.resolve(outdir) } });
-    }
+    await runApp(tree, outdir, `cdk8s.yaml at ${commit.slice(0, 7)}`);
     return { notes };
   });
+}
+
+/**
+ * Writes the manifests of the work tree as it is into `outdir` (which must be empty), as
+ * {@link synthesizeAt} does for a commit: for `npm run diff` when dist/ is stale.
+ */
+export async function synthesizeWorkTree(projectDir: string, outdir: string): Promise<void> {
+  await runApp(projectDir, outdir, 'cdk8s.yaml');
+}
+
+// Runs the `app:` command of `dir`'s cdk8s.yaml (`what` names it), if there is one.
+async function runApp(dir: string, outdir: string, what: string): Promise<void> {
+  const configFile = path.join(dir, 'cdk8s.yaml');
+  if (fs.existsSync(configFile)) {
+    const app: unknown = parse(fs.readFileSync(configFile, 'utf8'))?.app;
+    if (typeof app !== 'string') {
+      throw new Error(`${what} has no \`app:\` command to synthesize with`);
+    }
+    // cdk8s's App writes to CDK8S_OUTDIR, as under `cdk8s synth`.
+    await run('sh', ['-c', app], { cwd: dir, env: { ...process.env, CDK8S_OUTDIR: path.resolve(outdir) } });
+  }
 }
 
 function readIfExists(file: string): string | undefined {

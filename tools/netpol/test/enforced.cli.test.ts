@@ -37,6 +37,11 @@ function enforced(...args: string[]) {
 test.each([
   [['--timeout', '5'], '--timeout must be a whole number of seconds in 10-3600 (got "5")'],
   [['--timeout', 'soon'], '--timeout must be a whole number of seconds in 10-3600 (got "soon")'],
+  // Numbers JavaScript reads but a user does not mean as seconds (0x14 is 20, 1e2 is 100).
+  [['--timeout', '0x14'], '--timeout must be a whole number of seconds in 10-3600 (got "0x14")'],
+  [['--timeout', '1e2'], '--timeout must be a whole number of seconds in 10-3600 (got "1e2")'],
+  [['--timeout', '20.0'], '--timeout must be a whole number of seconds in 10-3600 (got "20.0")'],
+  [['--timeout', ' 20'], '--timeout must be a whole number of seconds in 10-3600 (got " 20")'],
   [['--image', ''], '--image must name an image with sh, httpd and nc, such as busybox:1.35.0 (got "")'],
   [['extra'], 'unexpected argument "extra"; usage: npm run netpol:enforced -- [--timeout SECONDS] [--image IMAGE]'],
 ])('%j: exit 2 with %s', (args, message) => {

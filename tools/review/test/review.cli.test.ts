@@ -114,6 +114,66 @@ test('two folders: no git, no synth', () => {
   expect(result.stdout).toContain('    spec.replicas: 2 -> 3\n');
 });
 
+test('a BASE that names both a folder and a branch (dist): exit 2, saying how to pick one, as git does', () => {
+  git('branch', 'dist');
+  try {
+    const result = review('diff', ['dist']);
+    expect(result.stderr).toMatch(
+      /^npm run diff: BASE must name a folder or a git ref, not both \(got dist, a path and commit ([0-9a-f]{7})\); write \.\/dist for the path, or refs\/heads\/dist, refs\/tags\/dist or \1 for the commit\n/,
+    );
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(2);
+    expect(review('diff', ['./dist']).stdout).toBe('Manifest changes, ./dist -> dist\nNo manifest changes.\n');
+    expect(review('diff', ['refs/heads/dist']).stdout).toMatch(
+      /^Manifest changes, refs\/heads\/dist \([0-9a-f]{7}\) -> dist\n/,
+    );
+  } finally {
+    git('branch', '--quiet', '-D', 'dist');
+  }
+});
+
+test("YAML's !!binary is the string kubectl decodes it to: no change, no Buffer", () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-binary-'));
+  try {
+    const configMap = (value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${value}\n`;
+    fs.writeFileSync(path.join(folder, 'before.yaml'), configMap('!!binary aGVsbG8='));
+    fs.writeFileSync(path.join(folder, 'after.yaml'), configMap('hello'));
+    const same = review('diff', [path.join(folder, 'before.yaml'), path.join(folder, 'after.yaml')]);
+    expect(same.stdout).toMatch(/\nNo manifest changes.\n$/);
+    fs.writeFileSync(path.join(folder, 'after.yaml'), configMap('bye'));
+    const changed = review('diff', [path.join(folder, 'before.yaml'), path.join(folder, 'after.yaml')]);
+    expect(changed.stdout).toContain('    data.a: hello -> bye\n');
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('diff and diagram read a pipe as kubectl does: <(...) and a FIFO in a folder', () => {
+  const loader = path.join(root, 'tools/loader/ts-register.js');
+  const bash = (command: string) =>
+    spawnSync('bash', ['-c', command], { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const diff = `node -r ${loader} ${path.join(root, 'tools/review/diff.ts')}`;
+  const substituted = bash(`${diff} <(cat ${SANDBOX_DIR}/nginx.k8s.yaml) <(cat dist/nginx.k8s.yaml)`);
+  expect(substituted.stdout).toMatch(/^Manifest changes, \/dev\/fd\/\d+ -> \/dev\/fd\/\d+\n/);
+  expect(substituted.stdout).toContain('    spec.replicas: 2 -> 3\n');
+  expect(substituted.status).toBe(0);
+
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-fifo-'));
+  try {
+    const fifo = path.join(folder, 'piped.yaml');
+    const diagram = `node -r ${loader} ${path.join(root, 'tools/review/diagram.ts')}`;
+    const result = bash(`mkfifo ${fifo} && (cat dist/*.yaml > ${fifo} &) && ${diagram} ${folder}`);
+    expect(result.stderr).toBe(
+      `npm run diagram: printed the picture of ${folder}; docs/deployment.md and README.md still show dist/\n`,
+    );
+    expect(result.stdout).toContain('nginx-deployment');
+    expect(result.status).toBe(0);
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});
+
 test('a bad ref, option or argument count fails with a message', () => {
   expect(review('diff', ['no-such-ref'])).toMatchObject({
     status: 1,
