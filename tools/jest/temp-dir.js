@@ -11,6 +11,8 @@ const VARIABLE = 'K8S_SANDBOX_JEST_TMPDIR';
 async function setup() {
   if (process.env[VARIABLE]) return; // a second project of the same run shares the folder
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-jest-'));
+  // Open as /tmp is (sticky, anyone may create): a CLI test runs synth as another user.
+  fs.chmodSync(dir, 0o1777);
   process.env[VARIABLE] = dir;
   process.env.TMPDIR = dir;
 }
