@@ -12,11 +12,14 @@ import type { IConstruct } from 'constructs';
 /** The apps whose check is added. */
 const checkedRoots = new WeakSet<IConstruct>();
 
+/** The apps whose `synth()` and `synthYaml()` calls are marked as passes (runOncePerSynth). */
+const markedApps = new WeakSet<App>();
+
 /**
- * The apps inside an `App.synth()` or `App.synthYaml()` call, with the check's result once it has
- * run in that call.
+ * The apps inside an `App.synth()` or `App.synthYaml()` call, with the result of each validation
+ * (by the construct it validates) once it has run in that call.
  */
-const synthPasses = new WeakMap<App, { errors?: string[] }>();
+const synthPasses = new WeakMap<App, Map<IConstruct, string[]>>();
 
 /**
  * Makes the synthesis of the app that holds `scope` fail when two of its objects collide. Each
@@ -34,30 +37,45 @@ export function checkUniqueObjects(scope: IConstruct): void {
     return;
   }
   checkedRoots.add(root);
+  addValidationOncePerSynth(root, () => collisions(root));
+}
+
+/**
+ * Adds `validate` to the validations of `scope`, run once per `App.synth()` or `App.synthYaml()`
+ * of the app that holds it rather than charts + 1 times (see checkUniqueObjects), and every time
+ * outside one.
+ */
+export function addValidationOncePerSynth(scope: IConstruct, validate: () => string[]): void {
+  const root = scope.node.root;
   if (root instanceof App) {
     runOncePerSynth(root);
   }
-  root.node.addValidation({
+  scope.node.addValidation({
     validate: () => {
       const pass = root instanceof App ? synthPasses.get(root) : undefined;
       if (pass === undefined) {
-        return collisions(root);
+        return validate();
       }
-      pass.errors ??= collisions(root);
-      return pass.errors;
+      const errors = pass.get(scope) ?? validate();
+      pass.set(scope, errors);
+      return errors;
     },
   });
 }
 
 /** Marks the duration of each `synth()` and `synthYaml()` call of `app` as one pass. */
 function runOncePerSynth(app: App): void {
+  if (markedApps.has(app)) {
+    return;
+  }
+  markedApps.add(app);
   for (const method of ['synth', 'synthYaml'] as const) {
     const synthesize: () => unknown = app[method];
     Object.defineProperty(app, method, {
       configurable: true,
       writable: true,
       value: function (this: App) {
-        synthPasses.set(app, {});
+        synthPasses.set(app, new Map());
         try {
           return synthesize.call(this);
         } finally {

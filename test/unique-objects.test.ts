@@ -234,3 +234,14 @@ test('each synth checks the app as it is then: an object added after a synth is 
   expect(() => Testing.synth(charts.nginx)).toThrow(/nodePort 31515 is taken twice/);
   expect(() => app.synth()).toThrow(/nodePort 31515 is taken twice/);
 });
+
+test("App.synth checks each workload's pod spec once too, not once per chart", () => {
+  const app = Testing.app();
+  const charts = addSandboxCharts(app);
+  new NginxChart(app, 'third', { name: 'third' });
+  // The pod spec check renders it once; the collision check and App.synth writing the file each
+  // render the Deployment once, with its pod spec.
+  const render = jest.spyOn(charts.nginx.nginx.deployment as unknown as { _toPodSpec: () => unknown }, '_toPodSpec');
+  app.synth();
+  expect(render).toHaveBeenCalledTimes(3);
+});
