@@ -8,6 +8,7 @@
 // number for two protocols (53/TCP and 53/UDP).
 import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { droppedPatchFields } from './json-patches';
 
 /** The apps whose check is added. */
 const checkedRoots = new WeakSet<IConstruct>();
@@ -89,6 +90,8 @@ function runOncePerSynth(app: App): void {
 /** A synthesized object: what the check reads of it. */
 interface Synthesized {
   readonly apiObject: ApiObject;
+  /** `apiObject.toJson()`. */
+  readonly manifest: unknown;
   readonly kind: string;
   readonly name: string;
   readonly namespace?: string;
@@ -104,10 +107,13 @@ interface NodePort {
   readonly index: number;
 }
 
-/** One message per colliding pair, naming both construct paths. */
+/**
+ * One message per colliding pair, naming both construct paths; and, as the check renders every
+ * object, one per field that a JSON patch writes and cdk8s then drops (json-patches.ts).
+ */
 function collisions(root: IConstruct): string[] {
   const objects = root.node.findAll().filter(ApiObject.isApiObject).map(synthesized);
-  const errors: string[] = [];
+  const errors = objects.flatMap((o) => droppedPatchFields(o.apiObject, o.manifest, constructPath(o)));
 
   const byIdentity = new Map<string, Synthesized>();
   const repeated = new Set<Synthesized>();
@@ -187,6 +193,7 @@ function synthesized(apiObject: ApiObject): Synthesized {
     (manifest.kind === 'Service' && manifest.spec?.ports) || [];
   return {
     apiObject,
+    manifest,
     kind: manifest.kind,
     name: manifest.metadata?.name,
     namespace: manifest.metadata?.namespace,
