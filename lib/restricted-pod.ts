@@ -20,6 +20,7 @@ import {
   compareQuantities,
   isDNS1123Label,
   parseImageReference,
+  parseQuantity,
   received,
 } from './validation';
 
@@ -298,8 +299,7 @@ function requestErrors(what: string, container: kplus.k8s.Container): string[] {
     const prop = `resources.${RESOURCE_PROPS[resource] ?? resource}`;
     const order = compareQuantities(requested, limited);
     if (order === undefined) {
-      const [bound, value] =
-        compareQuantities(requested, requested) === undefined ? ['request', requested] : ['limit', limited];
+      const [bound, value] = parseQuantity(requested) === undefined ? ['request', requested] : ['limit', limited];
       errors.push(
         `${what}: ${prop}.${bound} must be a quantity such as '500m', '1.5' or '64Mi' (got ${received(value)})`,
       );

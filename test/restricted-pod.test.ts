@@ -257,6 +257,21 @@ describe('a container the API server or the kubelet would refuse fails synth, na
     );
   });
 
+  test('a quantity the API server cannot read', () => {
+    const { chart, pod } = fibClientPod();
+    pod.addContainer({
+      name: 'side',
+      image: 'busybox:1.36',
+      resources: { cpu: { request: kplus.Cpu.units(Number.NaN), limit: kplus.Cpu.units(1) } },
+    });
+    expect(() => Testing.synth(chart)).toThrow(
+      new Error(
+        `${PREFIX}  [test/fib-client/pod] container 'side': resources.cpu.request must be a quantity such as ` +
+          "'500m', '1.5' or '64Mi' (got 'NaN')",
+      ),
+    );
+  });
+
   test('a request equal to its limit is taken', () => {
     const { chart, pod } = fibClientPod();
     pod.addContainer({
