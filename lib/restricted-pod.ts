@@ -268,13 +268,14 @@ function mountPathErrors(what: string, container: kplus.k8s.Container): string[]
       errors.push(`${what}: the mount path of volume '${name}' must not be empty (got '')`);
     }
     const first = mounted.get(mountPath);
-    if (first !== undefined) {
+    if (first === undefined) {
+      mounted.set(mountPath, name);
+    } else {
       errors.push(
         `${what}: a mount path must be unique in the container (got ${received(mountPath)} for volume ` +
           `'${name}', where volume '${first}' is mounted already); mount volume '${name}' at another path`,
       );
     }
-    mounted.set(mountPath, name);
   }
   return errors;
 }

@@ -230,6 +230,17 @@ describe('a container the API server or the kubelet would refuse fails synth, na
     );
   });
 
+  test('an empty mount path', () => {
+    const { chart, pod } = fibClientPod();
+    pod.containers[0]?.mount('', kplus.Volume.fromEmptyDir(chart, 'extra', 'extra'));
+    expect(() => Testing.synth(chart)).toThrow(
+      new Error(
+        `${PREFIX}  [test/fib-client/pod] container 'fib-client': the mount path of volume 'extra' must not be ` +
+          "empty (got '')",
+      ),
+    );
+  });
+
   test.each([
     [
       'cpu',
