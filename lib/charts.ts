@@ -9,6 +9,7 @@ import {
   LABELS_RULE,
   NAMESPACE_RULE,
   type PropRules,
+  isPlainObject,
   readProps,
   received,
   snapshotProps,
@@ -38,6 +39,12 @@ function splitProps<P extends object>(
   constructPropNames: readonly string[],
 ): [ChartProps, P] {
   const snapshot = snapshotProps(chart, props, [...Object.keys(CHART_PROP_RULES), ...constructPropNames]);
+  // The labels are copied before they are checked, each key and value read once: the check and
+  // the chart see the same copy, whatever a getter or a Proxy answers to a second read. (Only a
+  // plain object: LABELS_RULE refuses anything else as it was given.)
+  if (isPlainObject(snapshot.labels)) {
+    snapshot.labels = Object.fromEntries(Object.entries(snapshot.labels));
+  }
   validateProps(chart, snapshot, CHART_PROP_RULES);
   const { namespace, labels, disableResourceNameHashes, ...constructProps } = snapshot as ChartProps;
   if (Object.keys(labels ?? {}).some((key) => SELECTOR_LABEL_KEYS.includes(key))) {
@@ -47,8 +54,7 @@ function splitProps<P extends object>(
         "chart's labels go on every object of the chart; use another key, such as 'app.kubernetes.io/part-of'",
     );
   }
-  // A copy: the chart keeps the labels as they were checked.
-  return [{ namespace, labels: labels && { ...labels }, disableResourceNameHashes }, constructProps as P];
+  return [{ namespace, labels, disableResourceNameHashes }, constructProps as P];
 }
 
 /** Props for {@link FibClientChart}: the Chart's and the FibClient's, side by side. */

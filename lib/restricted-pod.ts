@@ -7,10 +7,22 @@
 // construction (`addContainer`, `addInitContainer`, `attachContainer`, through the construct's
 // public `pod` or `deployment`) gets it like the first one. What cdk8s-plus-27 cannot say
 // (`capabilities: drop: [ALL]`, seccompProfile, ephemeral storage below 1Gi) is written there too.
+// When the chart is synthesized, the rendered pod spec is checked for what the API server or the
+// kubelet would refuse in any container however it was added (names, images, mount paths,
+// requests above limits), so that such a pod fails synth rather than `kubectl apply`.
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { received } from './validation';
+import { addValidationOncePerSynth } from './unique-objects';
+import {
+  DNS_1123_LABEL_RULE,
+  IMAGE_RULE,
+  compareQuantities,
+  isDNS1123Label,
+  parseImageReference,
+  parseQuantity,
+  received,
+} from './validation';
 
 /**
  * The UID and GID every container runs as unless it names its own: explicit, because an image
@@ -32,7 +44,9 @@ const DEFAULT_RESOURCES = {
 // Local disk of a container that names none. The kubelet charges a pod's emptyDir volumes and
 // the container logs it keeps (5 files of 10Mi by default) to the sum of its containers'
 // limits and evicts the pod past it; the root filesystem is read-only. cdk8s-plus-27 writes
-// ephemeral storage in whole GiB only, so these are written into the rendered spec.
+// ephemeral storage in whole GiB only, so these are written into the rendered spec. A default
+// never contradicts what the container names itself: the default limit is raised to its own
+// request (`request: 2Gi` alone gets a 2Gi limit), the default request lowered to its own limit.
 const DEFAULT_EPHEMERAL_STORAGE = { requests: '32Mi', limits: '128Mi' } as const;
 
 // The one capability "restricted" lets a container add back after dropping ALL.
@@ -64,6 +78,8 @@ function restricted<B extends WorkloadClass>(Base: B) {
           fsGroup: RUN_AS_ID,
         },
       });
+      // At synth, when every container the pod will hold has been added.
+      addValidationOncePerSynth(this, () => podSpecErrors(this._toPodSpec()));
     }
 
     public override addContainer(props: kplus.ContainerProps): kplus.Container {
@@ -77,9 +93,12 @@ function restricted<B extends WorkloadClass>(Base: B) {
     }
 
     public override addInitContainer(props: kplus.ContainerProps): kplus.Container {
-      const container = super.addInitContainer(withDefaultResources(props));
-      checkContainer(this, 'init container', container);
-      return container;
+      const withDefaults = withDefaultResources(props);
+      // Checked before cdk8s-plus adds it, as cdk8s-plus will make it, so that a refused init
+      // container leaves nothing behind in the pod.
+      const name = withDefaults.name ?? `init-${this.initContainers.length}`;
+      checkContainer(this, 'init container', new kplus.Container({ ...withDefaults, name }));
+      return super.addInitContainer(withDefaults);
     }
 
     /** @internal */
@@ -194,18 +213,122 @@ function refuse(where: string, what: string, field: string, allowed: string, val
 }
 
 /**
+ * What the API server or the kubelet would refuse in the rendered pod spec `spec`, one message
+ * per finding, each naming the container and the rule.
+ */
+function podSpecErrors(spec: kplus.k8s.PodSpec): string[] {
+  const errors: string[] = [];
+  // The API server wants every name unique among containers and init containers together.
+  const named = new Map<string, string>();
+  const all = [
+    ...spec.containers.map((container, i) => ({ container, at: `containers[${i}]`, kind: 'container' })),
+    ...(spec.initContainers ?? []).map((container, i) => ({
+      container,
+      at: `initContainers[${i}]`,
+      kind: 'init container',
+    })),
+  ];
+  for (const { container, at, kind } of all) {
+    const what = `${kind} '${container.name}'`;
+    const first = named.get(container.name);
+    if (first === undefined) {
+      named.set(container.name, at);
+    } else {
+      errors.push(
+        `${at}: name must be unique among the pod's containers and init containers (got ` +
+          `${received(container.name)}, the name of ${first}); give each container its own \`name\`` +
+          (container.name === 'main' ? " (cdk8s-plus names a container added without one 'main')" : ''),
+      );
+    }
+    if (!isDNS1123Label(container.name)) {
+      errors.push(
+        `${what}: name must be ${DNS_1123_LABEL_RULE.allowed} (got ${received(container.name)}); ` +
+          'the API server refuses any other container name',
+      );
+    }
+    const image = container.image ?? '';
+    const reference = parseImageReference(image);
+    if ('error' in reference) {
+      errors.push(
+        `${what}: image must be ${IMAGE_RULE.allowed} (got ${received(image)}); ` +
+          `the kubelet would refuse it: ${reference.error}`,
+      );
+    }
+    errors.push(...mountPathErrors(what, container), ...requestErrors(what, container));
+  }
+  return errors;
+}
+
+/** The mount paths the API server refuses in one container: empty, or one path twice. */
+function mountPathErrors(what: string, container: kplus.k8s.Container): string[] {
+  const errors: string[] = [];
+  const mounted = new Map<string, string>();
+  for (const { mountPath, name } of container.volumeMounts ?? []) {
+    if (mountPath === '') {
+      errors.push(`${what}: the mount path of volume '${name}' must not be empty (got '')`);
+    }
+    const first = mounted.get(mountPath);
+    if (first === undefined) {
+      mounted.set(mountPath, name);
+    } else {
+      errors.push(
+        `${what}: a mount path must be unique in the container (got ${received(mountPath)} for volume ` +
+          `'${name}', where volume '${first}' is mounted already); mount volume '${name}' at another path`,
+      );
+    }
+  }
+  return errors;
+}
+
+// The ContainerResources prop of each resource cdk8s-plus-27 writes, to name it in a message.
+const RESOURCE_PROPS: Readonly<Record<string, string>> = {
+  cpu: 'cpu',
+  memory: 'memory',
+  'ephemeral-storage': 'ephemeralStorage',
+};
+
+/** A request above its limit, as the API server refuses it, or a quantity it cannot read. */
+function requestErrors(what: string, container: kplus.k8s.Container): string[] {
+  const { requests = {}, limits = {} } = container.resources ?? {};
+  const errors: string[] = [];
+  for (const [resource, limit] of Object.entries(limits)) {
+    const request = requests[resource];
+    if (request === undefined) {
+      continue;
+    }
+    const [requested, limited] = [String(request.value), String(limit.value)];
+    const prop = `resources.${RESOURCE_PROPS[resource] ?? resource}`;
+    const order = compareQuantities(requested, limited);
+    if (order === undefined) {
+      const [bound, value] = parseQuantity(requested) === undefined ? ['request', requested] : ['limit', limited];
+      errors.push(
+        `${what}: ${prop}.${bound} must be a quantity such as '500m', '1.5' or '64Mi' (got ${received(value)})`,
+      );
+    } else if (order > 0) {
+      errors.push(
+        `${what}: ${prop}.request must be less than or equal to its limit of ${limited} (got ${received(requested)}); ` +
+          'the API server refuses a request above the limit: lower the request or raise the limit',
+      );
+    }
+  }
+  return errors;
+}
+
+/**
  * A rendered container with every capability dropped, the pod's user and group named, and
- * DEFAULT_EPHEMERAL_STORAGE where it names none.
+ * DEFAULT_EPHEMERAL_STORAGE where it names none (below).
  */
 function hardenContainer(
   container: kplus.k8s.Container,
   podSecurity: kplus.k8s.PodSecurityContext | undefined,
 ): kplus.k8s.Container {
   const { securityContext, resources } = container;
+  const ownRequest = resources?.requests?.['ephemeral-storage'];
+  const ownLimit = resources?.limits?.['ephemeral-storage'];
   const storage = (bounds: 'requests' | 'limits') => ({
     ...resources?.[bounds],
     'ephemeral-storage':
-      resources?.[bounds]?.['ephemeral-storage'] ?? kplus.k8s.Quantity.fromString(DEFAULT_EPHEMERAL_STORAGE[bounds]),
+      (bounds === 'requests' ? ownRequest : ownLimit) ?? defaultEphemeralStorage(bounds, ownRequest, ownLimit),
   });
   return {
     ...container,
@@ -218,4 +341,25 @@ function hardenContainer(
     },
     resources: { ...resources, requests: storage('requests'), limits: storage('limits') },
   };
+}
+
+/**
+ * DEFAULT_EPHEMERAL_STORAGE's request or limit for a container that names only the other bound:
+ * never a default limit below the container's own request, nor a default request above its own
+ * limit, which the API server would refuse. (Kubernetes' LimitRanger would write its default
+ * regardless, and the API server then refuses the pod.)
+ */
+function defaultEphemeralStorage(
+  bounds: 'requests' | 'limits',
+  ownRequest: kplus.k8s.Quantity | undefined,
+  ownLimit: kplus.k8s.Quantity | undefined,
+): kplus.k8s.Quantity {
+  const fallback = DEFAULT_EPHEMERAL_STORAGE[bounds];
+  if (bounds === 'limits' && ownRequest !== undefined && compareQuantities(String(ownRequest.value), fallback) === 1) {
+    return ownRequest;
+  }
+  if (bounds === 'requests' && ownLimit !== undefined && compareQuantities(String(ownLimit.value), fallback) === -1) {
+    return ownLimit;
+  }
+  return kplus.k8s.Quantity.fromString(fallback);
 }

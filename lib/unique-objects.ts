@@ -3,18 +3,24 @@
 // the last one applied wins), and two Services that ask for the same nodePort (the API server
 // allocates a nodePort once per cluster, so the second apply fails). Every object of the app
 // is checked, in whichever chart it is, whoever created it, as it is synthesized: a name or a
-// nodePort set through an escape hatch (`ApiObject.of(x).addJsonPatch(...)`) counts.
+// nodePort set through an escape hatch (`ApiObject.of(x).addJsonPatch(...)`) counts. Within one
+// Service, the API server refuses a nodePort that two ports share unless they are one port
+// number for two protocols (53/TCP and 53/UDP).
 import { ApiObject, App } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { droppedPatchFields } from './json-patches';
 
 /** The apps whose check is added. */
 const checkedRoots = new WeakSet<IConstruct>();
 
+/** The apps whose `synth()` and `synthYaml()` calls are marked as passes (runOncePerSynth). */
+const markedApps = new WeakSet<App>();
+
 /**
- * The apps inside an `App.synth()` or `App.synthYaml()` call, with the check's result once it has
- * run in that call.
+ * The apps inside an `App.synth()` or `App.synthYaml()` call, with the result of each validation
+ * (by the construct it validates) once it has run in that call.
  */
-const synthPasses = new WeakMap<App, { errors?: string[] }>();
+const synthPasses = new WeakMap<App, Map<IConstruct, string[]>>();
 
 /**
  * Makes the synthesis of the app that holds `scope` fail when two of its objects collide. Each
@@ -32,30 +38,45 @@ export function checkUniqueObjects(scope: IConstruct): void {
     return;
   }
   checkedRoots.add(root);
+  addValidationOncePerSynth(root, () => collisions(root));
+}
+
+/**
+ * Adds `validate` to the validations of `scope`, run once per `App.synth()` or `App.synthYaml()`
+ * of the app that holds it rather than charts + 1 times (see checkUniqueObjects), and every time
+ * outside one.
+ */
+export function addValidationOncePerSynth(scope: IConstruct, validate: () => string[]): void {
+  const root = scope.node.root;
   if (root instanceof App) {
     runOncePerSynth(root);
   }
-  root.node.addValidation({
+  scope.node.addValidation({
     validate: () => {
       const pass = root instanceof App ? synthPasses.get(root) : undefined;
       if (pass === undefined) {
-        return collisions(root);
+        return validate();
       }
-      pass.errors ??= collisions(root);
-      return pass.errors;
+      const errors = pass.get(scope) ?? validate();
+      pass.set(scope, errors);
+      return errors;
     },
   });
 }
 
 /** Marks the duration of each `synth()` and `synthYaml()` call of `app` as one pass. */
 function runOncePerSynth(app: App): void {
+  if (markedApps.has(app)) {
+    return;
+  }
+  markedApps.add(app);
   for (const method of ['synth', 'synthYaml'] as const) {
     const synthesize: () => unknown = app[method];
     Object.defineProperty(app, method, {
       configurable: true,
       writable: true,
       value: function (this: App) {
-        synthPasses.set(app, {});
+        synthPasses.set(app, new Map());
         try {
           return synthesize.call(this);
         } finally {
@@ -69,16 +90,30 @@ function runOncePerSynth(app: App): void {
 /** A synthesized object: what the check reads of it. */
 interface Synthesized {
   readonly apiObject: ApiObject;
+  /** `apiObject.toJson()`. */
+  readonly manifest: unknown;
   readonly kind: string;
   readonly name: string;
   readonly namespace?: string;
-  readonly nodePorts: readonly number[];
+  readonly nodePorts: readonly NodePort[];
 }
 
-/** One message per colliding pair, naming both construct paths. */
+/** A Service port that asks for a nodePort, where it is in `spec.ports`. */
+interface NodePort {
+  readonly nodePort: number;
+  readonly port: number;
+  /** As the API server defaults it: TCP when unset. */
+  readonly protocol: string;
+  readonly index: number;
+}
+
+/**
+ * One message per colliding pair, naming both construct paths; and, as the check renders every
+ * object, one per field that a JSON patch writes and cdk8s then drops (json-patches.ts).
+ */
 function collisions(root: IConstruct): string[] {
   const objects = root.node.findAll().filter(ApiObject.isApiObject).map(synthesized);
-  const errors: string[] = [];
+  const errors = objects.flatMap((o) => droppedPatchFields(o.apiObject, o.manifest, constructPath(o)));
 
   const byIdentity = new Map<string, Synthesized>();
   const repeated = new Set<Synthesized>();
@@ -104,8 +139,10 @@ function collisions(root: IConstruct): string[] {
   const byNodePort = new Map<number, Synthesized>();
   // A repeated Service is reported above: it replaces the first one rather than competing.
   for (const service of objects.filter((o) => !repeated.has(o))) {
-    // One Service may use a nodePort for both TCP and UDP: count each Service once per port.
-    for (const nodePort of new Set(service.nodePorts)) {
+    errors.push(...sharedNodePorts(service));
+    // The API server allocates a nodePort to one Service, whatever the protocol: count each
+    // Service once per nodePort.
+    for (const nodePort of new Set(service.nodePorts.map((p) => p.nodePort))) {
       const first = byNodePort.get(nodePort);
       if (first === undefined) {
         byNodePort.set(nodePort, service);
@@ -121,16 +158,49 @@ function collisions(root: IConstruct): string[] {
   return errors;
 }
 
+/**
+ * One message per port of `service` whose nodePort an earlier port of it has taken, as the API
+ * server refuses them when it creates the Service: ValidateService refuses a nodePort repeated for
+ * one protocol (`Duplicate value`); the nodePort allocator (initNodePorts in
+ * pkg/registry/core/service/storage/alloc.go) gives a nodePort once per service port number, so
+ * a port of another number that asks for it is refused (`provided port is already allocated`).
+ */
+function sharedNodePorts(service: Synthesized): string[] {
+  const errors: string[] = [];
+  for (const [i, second] of service.nodePorts.entries()) {
+    const first = service.nodePorts.slice(0, i).find((p) => p.nodePort === second.nodePort);
+    if (first === undefined) {
+      continue;
+    }
+    const sameProtocol = first.protocol === second.protocol;
+    if (sameProtocol || first.port !== second.port) {
+      const ports = (p: NodePort) => `spec.ports[${p.index}] (${p.port}/${p.protocol})`;
+      errors.push(
+        `nodePort ${second.nodePort} is taken twice in Service ${service.name} (${constructPath(service)}), by ` +
+          `${ports(first)} and ${ports(second)}: the API server lets two ports of a Service share a nodePort only ` +
+          `when they have one port number and two protocols; give ${ports(second).split(' ')[0]} another nodePort` +
+          (sameProtocol ? '' : ` or port ${first.port}`),
+      );
+    }
+  }
+  return errors;
+}
+
 /** What the check reads of `apiObject`, from its manifest as `cdk8s synth` writes it. */
 function synthesized(apiObject: ApiObject): Synthesized {
   const manifest = apiObject.toJson();
-  const ports: readonly { nodePort?: number }[] = (manifest.kind === 'Service' && manifest.spec?.ports) || [];
+  const ports: readonly { nodePort?: number; port?: number; protocol?: string }[] =
+    (manifest.kind === 'Service' && manifest.spec?.ports) || [];
   return {
     apiObject,
+    manifest,
     kind: manifest.kind,
     name: manifest.metadata?.name,
     namespace: manifest.metadata?.namespace,
-    nodePorts: ports.flatMap((port) => port.nodePort ?? []),
+    // nodePort 0 (or none) asks the API server to pick a free one.
+    nodePorts: ports.flatMap(({ nodePort, port, protocol }, index) =>
+      !nodePort ? [] : [{ nodePort, port: port ?? 0, protocol: protocol ?? 'TCP', index }],
+    ),
   };
 }
 

@@ -132,6 +132,56 @@ describe('chart labels', () => {
     expect(deployment.spec.selector).toEqual({ matchLabels: { app: 'nginx' } });
   });
 
+  /** Labels that show `first` to the first listing of their keys, and `later` from the second on. */
+  function changingLabels(first: Record<string, string>, later: Record<string, string>) {
+    let listings = 0;
+    const current = () => (listings <= 1 ? first : later);
+    return new Proxy<Record<string, string>>(
+      { ...first },
+      {
+        ownKeys: () => {
+          listings += 1;
+          return Reflect.ownKeys(current());
+        },
+        getOwnPropertyDescriptor: (_, key) => {
+          const descriptor = Reflect.getOwnPropertyDescriptor(current(), key);
+          return descriptor && { ...descriptor, configurable: true };
+        },
+        get: (_, key) => Reflect.get(current(), key),
+      },
+    );
+  }
+
+  test('a getter that changes its value is read once: what is checked is what is written', () => {
+    let reads = 0;
+    const labels = {
+      get team() {
+        reads += 1;
+        return reads === 1 ? 'web' : 'not a label value!';
+      },
+    };
+    const chart = new NginxChart(Testing.app(), 'x', { labels });
+    expect(findObject(synth(chart), 'Deployment', 'nginx-deployment').metadata.labels).toEqual({
+      app: 'nginx',
+      team: 'web',
+    });
+    expect(reads).toBe(1);
+  });
+
+  test('a Proxy that shows other keys or values on a later read is checked and written as first read', () => {
+    const valid = changingLabels({ team: 'web' }, { app: 'nginx', team: 'web app' });
+    const chart = new FibClientChart(Testing.app(), 'x', { labels: valid });
+    expect(findObject(synth(chart), 'Service', 'fib-client-node-port').metadata.labels).toEqual({
+      component: 'web',
+      'app.kubernetes.io/instance': 'fib-client',
+      team: 'web',
+    });
+    const invalid = changingLabels({ app: 'nginx' }, { team: 'web' });
+    expect(() => new FibClientChart(Testing.app(), 'x', { labels: invalid })).toThrow(
+      'FibClientChart: labels must not use the keys app, component, app.kubernetes.io/instance (got { app: ',
+    );
+  });
+
   test.each([
     ['a Map', new Map([['team', 'web']]), "Map(1) { 'team' => 'web' }, a Map"],
     ['an object with a prototype', Object.create({ team: 'web' }), '{}'],

@@ -4,6 +4,7 @@
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { FibClient, NginxDeployment } from '../lib';
+import { IMAGE_RULE } from '../lib/validation';
 import { type Manifest, findObject, synth } from './manifests';
 
 const HARDENED_SECURITY = {
@@ -152,4 +153,188 @@ describe('a container weaker than the hardening is refused when it is added', ()
       new Error(`${path}: container 'side': ${message}`),
     );
   });
+});
+
+describe('a container the API server or the kubelet would refuse fails synth, naming the workload and the container', () => {
+  const PREFIX = 'Validation failed with the following errors:\n';
+  function fibClientPod() {
+    const chart = Testing.chart();
+    return { chart, pod: new FibClient(chart, 'fib-client').pod };
+  }
+  function nginxDeployment() {
+    const chart = Testing.chart();
+    return { chart, deployment: new NginxDeployment(chart, 'nginx').deployment };
+  }
+
+  test('two containers added without a name (cdk8s-plus names both main)', () => {
+    const { chart, pod } = fibClientPod();
+    pod.addContainer({ image: 'busybox:1.36' });
+    pod.addContainer({ image: 'busybox:1.36' });
+    expect(() => Testing.synth(chart)).toThrow(
+      new Error(
+        PREFIX +
+          "  [test/fib-client/pod] containers[2]: name must be unique among the pod's containers and init containers " +
+          "(got 'main', the name of containers[1]); give each container its own `name` (cdk8s-plus names a " +
+          "container added without one 'main')",
+      ),
+    );
+  });
+
+  test("a sidecar named like the construct's container, an init container too", () => {
+    const { chart, deployment } = nginxDeployment();
+    deployment.addContainer({ name: 'nginx', image: 'busybox:1.36' });
+    deployment.addInitContainer({ name: 'nginx', image: 'busybox:1.36' });
+    expect(() => Testing.synth(chart)).toThrow(
+      new Error(
+        PREFIX +
+          "  [test/nginx/deployment] containers[1]: name must be unique among the pod's containers and init " +
+          "containers (got 'nginx', the name of containers[0]); give each container its own `name`\n" +
+          "  [test/nginx/deployment] initContainers[0]: name must be unique among the pod's containers and init " +
+          "containers (got 'nginx', the name of containers[0]); give each container its own `name`",
+      ),
+    );
+  });
+
+  test.each([
+    ['added', (pod: kplus.AbstractPod, props: kplus.ContainerProps) => pod.addContainer(props)],
+    ['init', (pod: kplus.AbstractPod, props: kplus.ContainerProps) => pod.addInitContainer(props)],
+    [
+      'attached',
+      (pod: kplus.AbstractPod, props: kplus.ContainerProps) => pod.attachContainer(new kplus.Container(props)),
+    ],
+  ])('a name that is no DNS-1123 label, an image the kubelet cannot parse: %s container', (kind, add) => {
+    const { chart, pod } = fibClientPod();
+    add(pod, { name: 'Side_Car', image: 'BusyBox:1.35.0' });
+    const what = `[test/fib-client/pod] ${kind === 'init' ? 'init container' : 'container'} 'Side_Car'`;
+    expect(() => Testing.synth(chart)).toThrow(
+      new Error(
+        PREFIX +
+          `  ${what}: name must be a DNS-1123 label of 1-63 characters (lowercase letters, digits and '-', starting ` +
+          "and ending with a letter or digit) (got 'Side_Car'); the API server refuses any other container name\n" +
+          `  ${what}: image must be ${IMAGE_RULE.allowed} (got 'BusyBox:1.35.0'); the kubelet would refuse it: ` +
+          'invalid reference format: repository name (library/BusyBox) must be lowercase',
+      ),
+    );
+  });
+
+  test('a second volume mounted at a path nginx mounts already', () => {
+    const { chart, deployment } = nginxDeployment();
+    deployment.containers[0]?.mount('/var/cache/nginx', kplus.Volume.fromEmptyDir(chart, 'extra', 'extra'));
+    expect(() => Testing.synth(chart)).toThrow(
+      new Error(
+        PREFIX +
+          "  [test/nginx/deployment] container 'nginx': a mount path must be unique in the container (got " +
+          "'/var/cache/nginx' for volume 'extra', where volume 'nginx-cache' is mounted already); mount volume " +
+          "'extra' at another path",
+      ),
+    );
+  });
+
+  test('an empty mount path', () => {
+    const { chart, pod } = fibClientPod();
+    pod.containers[0]?.mount('', kplus.Volume.fromEmptyDir(chart, 'extra', 'extra'));
+    expect(() => Testing.synth(chart)).toThrow(
+      new Error(
+        `${PREFIX}  [test/fib-client/pod] container 'fib-client': the mount path of volume 'extra' must not be ` +
+          "empty (got '')",
+      ),
+    );
+  });
+
+  test.each([
+    [
+      'cpu',
+      { cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.millis(500) } },
+      "resources.cpu.request must be less than or equal to its limit of 500m (got '2')",
+    ],
+    [
+      'memory',
+      { memory: { request: Size.mebibytes(1025), limit: Size.gibibytes(1) } },
+      "resources.memory.request must be less than or equal to its limit of 1024Mi (got '1025Mi')",
+    ],
+    [
+      'ephemeral storage',
+      { ephemeralStorage: { request: Size.gibibytes(3), limit: Size.gibibytes(2) } },
+      "resources.ephemeralStorage.request must be less than or equal to its limit of 2Gi (got '3Gi')",
+    ],
+  ])('%s: a request above its limit', (_, resources, message) => {
+    const { chart, pod } = fibClientPod();
+    pod.addContainer({ name: 'side', image: 'busybox:1.36', resources });
+    expect(() => Testing.synth(chart)).toThrow(
+      new Error(
+        `${PREFIX}  [test/fib-client/pod] container 'side': ${message}; the API server refuses a request above ` +
+          'the limit: lower the request or raise the limit',
+      ),
+    );
+  });
+
+  test('a quantity the API server cannot read', () => {
+    const { chart, pod } = fibClientPod();
+    pod.addContainer({
+      name: 'side',
+      image: 'busybox:1.36',
+      resources: { cpu: { request: kplus.Cpu.units(Number.NaN), limit: kplus.Cpu.units(1) } },
+    });
+    expect(() => Testing.synth(chart)).toThrow(
+      new Error(
+        `${PREFIX}  [test/fib-client/pod] container 'side': resources.cpu.request must be a quantity such as ` +
+          "'500m', '1.5' or '64Mi' (got 'NaN')",
+      ),
+    );
+  });
+
+  test('a request equal to its limit is taken', () => {
+    const { chart, pod } = fibClientPod();
+    pod.addContainer({
+      name: 'side',
+      image: 'busybox:1.36',
+      resources: { cpu: { request: kplus.Cpu.millis(1000), limit: kplus.Cpu.units(1) } },
+    });
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+});
+
+describe('the hardening never writes a default that contradicts what the container names', () => {
+  test('an ephemeral-storage request alone above the default limit gets a limit of the request', () => {
+    const chart = Testing.chart();
+    const pod = new FibClient(chart, 'fib-client').pod;
+    pod.addContainer({
+      name: 'side',
+      image: 'busybox:1.36',
+      resources: { ephemeralStorage: { request: Size.gibibytes(2) } },
+    });
+    const spec = findObject(synth(chart), 'Pod', 'fib-client-pod').spec;
+    const side = spec.containers.find((c: Container) => c.name === 'side');
+    expect(side.resources).toEqual({
+      requests: { cpu: '50m', 'ephemeral-storage': '2Gi', memory: '32Mi' },
+      limits: { cpu: '200m', 'ephemeral-storage': '2Gi', memory: '64Mi' },
+    });
+  });
+
+  test('an ephemeral-storage limit alone below the default request gets a request of the limit', () => {
+    const chart = Testing.chart();
+    const pod = new FibClient(chart, 'fib-client').pod;
+    pod.addContainer({
+      name: 'side',
+      image: 'busybox:1.36',
+      resources: { ephemeralStorage: { limit: Size.gibibytes(0) } },
+    });
+    const side = findObject(synth(chart), 'Pod', 'fib-client-pod').spec.containers.find(
+      (c: Container) => c.name === 'side',
+    );
+    expect(side.resources.requests['ephemeral-storage']).toBe('0Gi');
+    expect(side.resources.limits['ephemeral-storage']).toBe('0Gi');
+  });
+});
+
+test('an init container refused when it is added leaves nothing behind', () => {
+  const chart = Testing.chart();
+  const pod = new FibClient(chart, 'fib-client').pod;
+  expect(() =>
+    pod.addInitContainer({ name: 'setup', image: 'busybox:1.36', securityContext: { privileged: true } }),
+  ).toThrow("test/fib-client/pod: init container 'setup': securityContext.privileged must be false or unset");
+  expect(pod.initContainers).toEqual([]);
+  expect(findObject(synth(chart), 'Pod', 'fib-client-pod').spec.initContainers).toBeUndefined();
+  // Its default name is given to the next one, as if it had never been added.
+  expect(pod.addInitContainer({ image: 'busybox:1.36' }).name).toBe('init-0');
 });

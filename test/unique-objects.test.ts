@@ -115,6 +115,74 @@ test('a Service made without cdk8s-plus counts too, through its synthesized port
   );
 });
 
+describe('within one Service, a nodePort is shared only by one port number for two protocols', () => {
+  function serviceWith(ports: { port: number; nodePort?: number; protocol?: string }[]) {
+    const chart = Testing.chart();
+    new FibClient(chart, 'fib-client', { networkPolicy: false });
+    new KubeService(chart, 'raw', { metadata: { name: 'raw-node-port' }, spec: { type: 'NodePort', ports } });
+    return () => Testing.synth(chart);
+  }
+
+  test('a second TCP port of the fib-client Service on 31515 is refused (the API server: Duplicate value)', () => {
+    const chart = Testing.chart();
+    const fibClient = new FibClient(chart, 'fib-client');
+    fibClient.service.bind(8080, { name: 'admin', targetPort: 8080, nodePort: 31515 });
+    expect(() => Testing.synth(chart)).toThrow(
+      new Error(
+        PREFIX +
+          '  [] nodePort 31515 is taken twice in Service fib-client-node-port (test/fib-client/service), by ' +
+          'spec.ports[0] (3050/TCP) and spec.ports[1] (8080/TCP): the API server lets two ports of a Service share ' +
+          'a nodePort only when they have one port number and two protocols; give spec.ports[1] another nodePort',
+      ),
+    );
+  });
+
+  test('two port numbers for two protocols are refused (the allocator: provided port is already allocated)', () => {
+    expect(
+      serviceWith([
+        { port: 80, nodePort: 30080, protocol: 'TCP' },
+        { port: 81, nodePort: 30080, protocol: 'UDP' },
+      ]),
+    ).toThrow(
+      'nodePort 30080 is taken twice in Service raw-node-port (test/raw), by spec.ports[0] (80/TCP) and ' +
+        'spec.ports[1] (81/UDP): the API server lets two ports of a Service share a nodePort only when they ' +
+        'have one port number and two protocols; give spec.ports[1] another nodePort or port 80',
+    );
+  });
+
+  test('no protocol is TCP', () => {
+    expect(
+      serviceWith([
+        { port: 53, nodePort: 30053 },
+        { port: 53, nodePort: 30053, protocol: 'TCP' },
+      ]),
+    ).toThrow('by spec.ports[0] (53/TCP) and spec.ports[1] (53/TCP)');
+  });
+
+  test('one port number for TCP and UDP may share it, and nodePort 0 asks for any', () => {
+    expect(
+      serviceWith([
+        { port: 53, nodePort: 30053, protocol: 'TCP' },
+        { port: 53, nodePort: 30053, protocol: 'UDP' },
+        { port: 54, nodePort: 0 },
+        { port: 55, nodePort: 0 },
+      ]),
+    ).not.toThrow();
+  });
+});
+
+test('a TCP and a UDP Service on one nodePort are refused: the API server allocates the number once', () => {
+  const app = Testing.app();
+  new FibClientChart(app, 'a');
+  new KubeService(new Chart(app, 'b'), 'raw', {
+    metadata: { name: 'raw-node-port' },
+    spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 31515, protocol: 'UDP' }] },
+  });
+  expect(() => synthAll(app)).toThrow(
+    /nodePort 31515 is taken twice, by Service fib-client-node-port \(a\/fib-client\/service\) and Service raw-node-port \(b\/raw\)/,
+  );
+});
+
 test('a nodePort set through an escape hatch counts: the check reads the synthesized Service', () => {
   const app = Testing.app();
   new FibClientChart(app, 'a');
@@ -165,4 +233,15 @@ test('each synth checks the app as it is then: an object added after a synth is 
   });
   expect(() => Testing.synth(charts.nginx)).toThrow(/nodePort 31515 is taken twice/);
   expect(() => app.synth()).toThrow(/nodePort 31515 is taken twice/);
+});
+
+test("App.synth checks each workload's pod spec once too, not once per chart", () => {
+  const app = Testing.app();
+  const charts = addSandboxCharts(app);
+  new NginxChart(app, 'third', { name: 'third' });
+  // The pod spec check renders it once; the app's check renders the Deployment twice (its
+  // manifest, and its patched JSON before cdk8s converts it), App.synth once more for the file.
+  const render = jest.spyOn(charts.nginx.nginx.deployment as unknown as { _toPodSpec: () => unknown }, '_toPodSpec');
+  app.synth();
+  expect(render).toHaveBeenCalledTimes(4);
 });

@@ -90,3 +90,24 @@ test('two objects that kubectl would apply as one fail synth, naming both constr
   // app.synth() creates the output directory before it validates the app, and writes nothing in it.
   expect(fs.readdirSync(outdir)).toEqual([]);
 });
+
+test('a sidecar the API server or the kubelet would refuse fails synth, naming the workload and the container', () => {
+  const result = synthInto(outdir, '--app', appCommand('test/cli/bad-sidecar.ts'));
+
+  expect(result.status).toBe(1);
+  const lines = result.stderr.split('\n');
+  expect(lines.slice(0, 3)).toEqual([
+    'Validation failed with the following errors:',
+    "  [fib-client/fib-client/pod] container 'main': image must be an image reference such as 'nginx:1.14.2' or " +
+      "'registry.example.com:5000/team/app:1.0': an optional registry host and '/', a repository path of lowercase " +
+      "letters, digits and '.', '_', '-' or '/' separators, then an optional ':tag' and an optional '@sha256:' " +
+      'digest of 64 lowercase hex digits (sha384: 96, sha512: 128), without whitespace ' +
+      "(got 'BusyBox:1.35.0'); the kubelet would refuse it: invalid reference format: repository name " +
+      '(library/BusyBox) must be lowercase',
+    "  [fib-client/fib-client/pod] containers[2]: name must be unique among the pod's containers and init " +
+      "containers (got 'main', the name of containers[1]); give each container its own `name` (cdk8s-plus names " +
+      "a container added without one 'main')",
+  ]);
+  expect(result.stderr).not.toContain(`${root}/lib/`);
+  expect(fs.readdirSync(outdir)).toEqual([]);
+});

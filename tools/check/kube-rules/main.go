@@ -92,6 +92,10 @@ func main() {
 		err = selects(os.Stdin, os.Stdout)
 	case "image-reference":
 		err = imageReferences(os.Stdin, os.Stdout)
+	case "dns1123-label":
+		err = dns1123Labels(os.Stdin, os.Stdout)
+	case "quantity-compare":
+		err = compareQuantities(os.Stdin, os.Stdout)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
