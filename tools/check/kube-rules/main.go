@@ -82,7 +82,7 @@ type selection struct {
 
 func main() {
 	if len(os.Args) != 2 {
-		fail("usage: kube-rules pod-security|selects|image-reference (JSON on stdin)")
+		fail("usage: kube-rules pod-security|selects|image-reference|validate (JSON on stdin) | kinds")
 	}
 	var err error
 	switch os.Args[1] {
@@ -92,6 +92,10 @@ func main() {
 		err = selects(os.Stdin, os.Stdout)
 	case "image-reference":
 		err = imageReferences(os.Stdin, os.Stdout)
+	case "validate":
+		err = validate(os.Stdin, os.Stdout)
+	case "kinds":
+		err = kinds(os.Stdout)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
