@@ -1,9 +1,12 @@
-// kube-rules (main.go): Kubernetes' own Pod Security and label-selector code for `npm run check`
+// kube-rules (main.go, validate.go): Kubernetes' own Pod Security, label-selector and API server
+// create-path code (k8s.io/kubernetes: legacyscheme, the registry strategies) for `npm run check`
 // and the review tools, and the kubelet's image reference parser (github.com/distribution/reference)
 // for the constructs' parity test, at the release tools/cluster/kube/go.mod pins (k8s.io/kubernetes
-// v1.X.Y is staging v0.X.Y; distribution/reference the version its go.mod takes); a test fails
-// when the two disagree. tools/check/go-tools.ts builds
-// it into ~/.cache/k8s-sandbox/check-bin/.
+// v1.X.Y, its staging modules v0.X.Y; distribution/reference the version its go.mod takes); a test
+// fails when the two disagree (tools/check/test/api-server.test.ts, pod-security.test.ts).
+// k8s.io/kubernetes requires its staging modules as v0.0.0, so the replace block below is the
+// one of tools/cluster/kube/go.mod (copy it from there when the release moves).
+// tools/common/go-tools.ts builds it into ~/.cache/k8s-sandbox/check-bin/.
 module k8s-sandbox/tools/check/kube-rules
 
 go 1.26

@@ -36,6 +36,22 @@ test('kube-rules runs the API server of the release the cluster scripts build', 
   }
 });
 
+test("kube-rules' go.mod maps k8s.io/kubernetes' staging modules as the cluster's go.mod does", () => {
+  const replaces = (dir: string) => {
+    const text = fs.readFileSync(path.join(dir, 'go.mod'), 'utf8');
+    return (
+      /^replace \(\n([^)]*)\)/m
+        .exec(text)?.[1]
+        ?.trim()
+        .split('\n')
+        .map((line) => line.trim()) ?? []
+    );
+  };
+  const ours = replaces(toolModuleDir('kube-rules'));
+  expect(ours.length).toBeGreaterThan(20);
+  expect(ours).toEqual(replaces(path.join(toolModuleDir('kube-rules'), '../../cluster/kube')));
+});
+
 test('every built-in kind the API server stores has its registry strategy in kube-rules', async () => {
   const { stdout } = await run(kubeRules, ['kinds']);
   const coverage = JSON.parse(stdout) as { validated: string[]; notStored: Record<string, string>; missing: string[] };
