@@ -25,6 +25,15 @@ const LOCAL_CLUSTER = process.env.E2E_LOCAL_CLUSTER === '1';
 const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().toString(36)}`}-parity`;
 const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? (LOCAL_CLUSTER ? 60 : 300)) * 1000;
 
+/**
+ * Cases a dry run cannot judge: in dry-run mode the Service nodePort allocator only asks whether a
+ * port is taken, not whether it is in the range (k8s.io/kubernetes portallocator's
+ * PortAllocationOperation.Allocate), so `--dry-run=server` takes a nodePort a real create refuses.
+ * These are created for real (in the test's own namespace, deleted with it); the gate answers
+ * as the real create does.
+ */
+const CREATED_FOR_REAL = new Set(['service-nodeport-outside-range.yaml']);
+
 let kubeRules: string;
 
 beforeAll(async () => {
@@ -49,7 +58,14 @@ test('the api-server gate and the API server agree on every case of the corpus',
   for (const name of cases) {
     const file = path.join(CORPUS_DIR, name);
     const findings = (await apiServer('api-server', kubeRules, loadObjects([file]))).map(findingLine);
-    const server = kubectl(['create', '--dry-run=server', '-n', NAMESPACE, '-f', file]);
+    const server = kubectl([
+      'create',
+      ...(CREATED_FOR_REAL.has(name) ? [] : ['--dry-run=server']),
+      '-n',
+      NAMESPACE,
+      '-f',
+      file,
+    ]);
     // A Job's generated selector holds a new UID each time it is made.
     const said = withoutUids(`${server.stderr}${server.stdout}`.trim());
     const serverRefuses = server.status !== 0;
