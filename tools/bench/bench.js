@@ -1,7 +1,7 @@
 // `npm run bench`: how fast synth and the tests are, against the goals of issue 4, printed as the
 // Markdown tables kept in docs/benchmarks.md. Commands that are compared run in turn (A, B, A,
 // B, ...) after one warm-up each, so that background load hits both alike; the tables give
-// medians. Then the unit suite, and a scale app synthesizing 10, 100 and 1000 construct pairs,
+// medians. Then `npm run check` on the app's manifests, gate by gate, the unit suite, and a scale app synthesizing 10, 100 and 1000 construct pairs,
 // beside a control app (cdk8s-scale-app.ts) that builds the same objects from cdk8s-plus-27 alone.
 // Options: --runs N (default 7), --scale-runs N (default 3), --skip-scale, --app 'COMMAND'
 // to measure another app command than cdk8s.yaml's (it must end in main.ts), and --scale-app FILE,
@@ -140,6 +140,42 @@ function benchApp() {
   return [[`app command \`${APP}\``, `\`kubectl kustomize\` of its ${manifests.length} files`, appMs, kustomizeMs, 3]];
 }
 
+/**
+ * `npm run check` on the app's manifests (written by benchApp): the whole process, and each gate's
+ * own time as the check prints it. The gates run at once, so the check takes about as long as its
+ * slowest gate: the api-server gate (the API server's Go validation) must not be the one that
+ * makes it slower by more than 30% (issue 23).
+ */
+function benchCheck() {
+  const dir = path.join(SCRATCH, 'app');
+  const check = {
+    command: process.execPath,
+    args: ['-r', './tools/loader/ts-register.js', 'tools/check/main.ts', dir],
+  };
+  run(check); // builds the Go tools if the cache lacks them, before anything is timed
+  const wall = [];
+  const gates = new Map();
+  for (let round = 0; round <= RUNS; round++) {
+    progress(`npm run check: ${round === 0 ? 'warm-up' : `round ${round} of ${RUNS}`}`);
+    const result = run(check);
+    if (round === 0) continue;
+    wall.push(result.ms);
+    for (const [, gate, gateMs] of result.stderr.matchAll(/^check: (.+): ok \((\d+) ms\)$/gm)) {
+      gates.set(gate, [...(gates.get(gate) ?? []), Number(gateMs)]);
+    }
+  }
+  const medians = [...gates].map(([gate, times]) => [gate, median(times)]);
+  const others = Math.max(...medians.filter(([gate]) => !gate.startsWith('api-server')).map(([, m]) => m));
+  return [
+    ['whole process (`node tools/check/main.ts`, as `npm run check` runs it)', median(wall), 'reference'],
+    ...medians.map(([gate, value]) => [
+      `gate \`${gate}\``,
+      value,
+      gate.startsWith('api-server') ? goal('<= 1.3x the slowest other gate', value <= 1.3 * others) : '',
+    ]),
+  ];
+}
+
 function benchJest() {
   // A failing test takes as long as a passing one; the summary says whether any failed.
   const unit = ['--selectProjects', 'unit'];
@@ -240,6 +276,7 @@ function main() {
   const cpus = os.cpus();
   const loadBefore = os.loadavg()[0];
   const comparisons = [...benchSynth(), ...benchApp()];
+  const check = benchCheck();
   const jest = benchJest();
   const scale = OPTIONS['skip-scale'] ? [] : benchScale();
   const loadAfter = os.loadavg()[0];
@@ -265,6 +302,11 @@ function main() {
       `${(aMs / bMs).toFixed(2)}x`,
       max ? goal(`<= ${max}x`, aMs / bMs <= max) : 'reference',
     ]),
+  );
+  printTable(
+    'lrl',
+    ["`npm run check` on the app's manifests", 'median', 'goal'],
+    check.map(([name, value, verdict]) => [name, ms(value), verdict]),
   );
   printTable(
     'lrl',

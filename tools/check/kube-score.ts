@@ -2,7 +2,10 @@
 // finding. An object opts out of a check it contradicts on purpose with kube-score's own
 // `kube-score/ignore` annotation (see lib/kube-score.ts).
 import { type Finding, displayPath } from './findings';
+import { type ManifestObject, loadObjects } from '../common/manifests';
+import { gateFiles } from './gate-files';
 import { run } from '../common/process';
+import { withTempDir } from '../common/temp-dir';
 
 // kube-score's grades: 1 CRITICAL, 5 WARNING, 7 and 10 OK.
 const GRADE_NAMES: Record<number, string> = { 1: 'CRITICAL', 5: 'WARNING' };
@@ -28,11 +31,23 @@ interface ScoredCheck {
   readonly comments: { readonly path: string; readonly summary: string; readonly description: string }[] | null;
 }
 
-/** Scores every object of `files`; one finding per comment of a CRITICAL or WARNING check. */
-export async function kubeScore(binary: string, files: readonly string[]): Promise<Finding[]> {
-  const args = ['score', '--output-format', 'json', '--kubernetes-version', KUBERNETES_VERSION, ...files];
-  // Exit code 1 means "something graded CRITICAL": the JSON says what.
-  const { stdout, stderr } = await run(binary, args, { okExitCodes: [1] });
+/**
+ * Scores every object of `files` (`objects`, as the project's reader read them); one finding per
+ * comment of a CRITICAL or WARNING check.
+ */
+export async function kubeScore(
+  binary: string,
+  files: readonly string[],
+  objects: readonly ManifestObject[] = loadObjects(files),
+): Promise<Finding[]> {
+  let original = (file: string) => file;
+  const { stdout, stderr } = await withTempDir('k8s-sandbox-kube-score-', async (dir) => {
+    const handed = gateFiles(files, objects, dir);
+    original = handed.original;
+    const args = ['score', '--output-format', 'json', '--kubernetes-version', KUBERNETES_VERSION, ...handed.files];
+    // Exit code 1 means "something graded CRITICAL": the JSON says what.
+    return run(binary, args, { okExitCodes: [1] });
+  });
   if (stdout.trim() === '') {
     throw new Error(`kube-score printed no result: ${stderr.trim()}`);
   }
@@ -43,7 +58,7 @@ export async function kubeScore(binary: string, files: readonly string[]): Promi
       .flatMap((result) =>
         (result.comments ?? [{ path: '', summary: result.check.name, description: '' }]).map((comment) => ({
           gate: 'kube-score',
-          file: displayPath(scored.file_name),
+          file: displayPath(original(scored.file_name)),
           object: `${scored.type_meta.kind}/${scored.object_meta.name}`,
           field: comment.path,
           message:

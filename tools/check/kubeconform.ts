@@ -2,7 +2,8 @@
 // of its declared type) against schemas derived from one Kubernetes version's API definitions.
 import { type Finding, displayPath } from './findings';
 import { formatPath, pointerSegments } from '../common/field-path';
-import type { KubeObject } from '../common/kube';
+import { type ManifestObject, loadObjects } from '../common/manifests';
+import { gateFiles } from './gate-files';
 import { type ApiSchemaSource, cachedKubeconformSchemas, writeCustomResourceSchemas } from './schemas';
 import { withTempDir } from '../common/temp-dir';
 import { run } from '../common/process';
@@ -17,29 +18,36 @@ interface KubeconformResult {
 }
 
 /**
- * Validates every object of `files` against the API of `source`, and a custom resource against
- * its CustomResourceDefinition when that is among `objects`; one finding per wrong field.
+ * Validates every object of `files` (`objects`, as the project's reader read them) against the API
+ * of `source`, and a custom resource against its CustomResourceDefinition when that is among
+ * `objects`; one finding per wrong field.
  */
 export async function validateSchemas(
   kubeconform: string,
   source: ApiSchemaSource,
   files: readonly string[],
-  objects: readonly KubeObject[] = [],
+  objects: readonly ManifestObject[] = loadObjects(files),
 ): Promise<Finding[]> {
   const gate = `schema ${source.version}`;
   const api = await cachedKubeconformSchemas(source);
+  let original = (file: string) => file;
   const stdout = await withTempDir('k8s-sandbox-crd-schemas-', async (dir) => {
-    const custom = writeCustomResourceSchemas(objects, dir);
+    const custom = writeCustomResourceSchemas(
+      objects.map(({ object }) => object),
+      dir,
+    );
+    const handed = gateFiles(files, objects, dir);
+    original = handed.original;
     // kubeconform takes a kind's schema from the first location that has it: the API's own first.
     const locations = [api, ...(custom === undefined ? [] : [custom])];
     const args = ['-strict', '-output', 'json', '-kubernetes-version', source.version];
     // kubeconform exits 1 when it found a problem: the JSON says what.
     const schemaArgs = locations.flatMap((location) => ['-schema-location', location]);
-    return (await run(kubeconform, [...args, ...schemaArgs, ...files], { okExitCodes: [1] })).stdout;
+    return (await run(kubeconform, [...args, ...schemaArgs, ...handed.files], { okExitCodes: [1] })).stdout;
   });
   const results = (JSON.parse(stdout) as { resources: KubeconformResult[] }).resources;
   const findings = results.flatMap((result) => {
-    const where = { gate, file: displayPath(result.filename), object: `${result.kind}/${result.name}` };
+    const where = { gate, file: displayPath(original(result.filename)), object: `${result.kind}/${result.name}` };
     return resultProblems(result, source.version).map((problem) => ({ ...where, ...problem }));
   });
   // kubeconform validates in parallel and the validator walks maps: a stable order for readers.

@@ -1,12 +1,20 @@
 // `npm run check [-- PATH]`: the gates every manifest at PATH (a folder or a file, read as
-// `kubectl apply -f PATH` reads it; default dist/, written by `npm run synth`) must pass. Prints each finding on one line (gate, file, object, field, what
-// is wrong) and exits 1 if there is any, 2 if a gate could not run at all.
-//   pod-security    every pod spec meets the Pod Security Standard "restricted"
-//   schema 1.27.0   kubeconform, strict, against the API cdk8s-plus-27 targets
-//   schema 1.34.x   the same against the newest API the real-cluster test builds
-//                   (k8s.io/kubernetes as tools/cluster/kube/go.mod pins it)
-//   kube-score      no CRITICAL and no WARNING, except checks an object ignores on purpose
+// `kubectl apply -f PATH` reads it, whatever the file's name; default dist/, written by `npm run
+// synth`) must pass. Every gate sees every object the one reader (tools/common/manifests.ts) read.
+// Prints each finding on one line (gate, file, object, field, what is wrong) and exits 1 if there
+// is any, 2 if a gate could not run at all.
+//   pod-security     every pod spec meets the Pod Security Standard "restricted"
+//   api-server 1.34.x  what kube-apiserver itself says to creating each object of a built-in kind:
+//                    its own decoding (strict, int32 ranges), defaulting and validation, run
+//                    offline from k8s.io/kubernetes as tools/cluster/kube/go.mod pins it; the
+//                    message is the API server's. Not admission, not what only storage knows
+//                    (a nodePort or name already taken)
+//   schema 1.27.0    kubeconform, strict, against the API cdk8s-plus-27 targets
+//   schema 1.34.x    the same against the newest API the real-cluster test builds
+//                    (k8s.io/kubernetes as tools/cluster/kube/go.mod pins it)
+//   kube-score       no CRITICAL and no WARNING, except checks an object ignores on purpose
 import { type Finding, formatFinding } from './findings';
+import { apiServer } from './api-server';
 import { goTool } from '../common/go-tools';
 import { kubeScore } from './kube-score';
 import { validateSchemas } from './kubeconform';
@@ -34,14 +42,16 @@ async function main(target: string, spoolDir: string): Promise<number> {
   const kubeconform = await goTool('kubeconform', log);
   const kubeScoreBinary = await goTool('kube-score', log);
   const schemas = [targetSchema(), await newest];
-  const plainObjects = objects.map(({ object }) => object);
+  // The API server of the newest release: the one the cluster scripts build.
+  const apiServerGate = `api-server ${schemas[1]!.version}`;
   const gates: [string, () => Promise<Finding[]>][] = [
     ['pod-security', () => podSecurity(kubeRules, objects)],
+    [apiServerGate, () => apiServer(apiServerGate, kubeRules, objects)],
     ...schemas.map((source): [string, () => Promise<Finding[]>] => [
       `schema ${source.version}`,
-      () => validateSchemas(kubeconform, source, files, plainObjects),
+      () => validateSchemas(kubeconform, source, files, objects),
     ]),
-    ['kube-score', () => kubeScore(kubeScoreBinary, files)],
+    ['kube-score', () => kubeScore(kubeScoreBinary, files, objects)],
   ];
   // The gates run at once (each is another program); their results are printed in this order.
   const started = Date.now();

@@ -27,7 +27,13 @@ const TOOLS = {
     pkg: 'github.com/zegl/kube-score/cmd/kube-score',
     module: 'github.com/zegl/kube-score',
   },
-  'kube-rules': { dir: 'check/kube-rules', pkg: '.', module: 'k8s.io/pod-security-admission' },
+  // Much of kube-apiserver (its validation and registry strategies): a cold build takes minutes.
+  'kube-rules': {
+    dir: 'check/kube-rules',
+    pkg: '.',
+    module: 'k8s.io/kubernetes',
+    coldBuild: 'several minutes: it compiles the API server validation of k8s.io/kubernetes',
+  },
   // npm run apply's engine and its progress lines (tools/deploy/main.go).
   helm: {
     dir: 'deploy',
@@ -42,7 +48,7 @@ const TOOLS = {
     module: 'github.com/tsenart/vegeta/v12',
     versionVariable: 'main.Version',
   },
-} satisfies Record<string, { dir: string; pkg: string; module: string; versionVariable?: string }>;
+} satisfies Record<string, { dir: string; pkg: string; module: string; versionVariable?: string; coldBuild?: string }>;
 
 export type ToolName = keyof typeof TOOLS;
 
@@ -106,7 +112,8 @@ export async function goTool(name: ToolName, log: (line: string) => void): Promi
   const cwd = toolModuleDir(name);
   const { version } = await goModuleVersion(cwd, tool.module);
   log(
-    `building ${name} (${tool.module} ${version}) with go into ${path.dirname(binary)} (once per machine; a minute or two)`,
+    `building ${name} (${tool.module} ${version}) with go into ${path.dirname(binary)} ` +
+      `(once per machine; ${'coldBuild' in tool ? tool.coldBuild : 'a minute or two'})`,
   );
   // -X: what `<tool> version` prints. The build, its progress lines and its
   // temporary name are go-build.sh's, the project's one way to build a Go program.

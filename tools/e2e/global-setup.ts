@@ -1,5 +1,6 @@
-// Builds what `npm run apply` runs (helm and kstatus-watch, tools/deploy/go.mod) before the e2e
-// tests, if the cache lacks them: a cold build takes minutes, longer than a test's deploy may.
+// Builds what `npm run apply` runs (helm and kstatus-watch, tools/deploy/go.mod) and the
+// api-server gate's kube-rules (the parity test) before the e2e tests, if the cache lacks them:
+// a cold build takes minutes, longer than a test's deploy may.
 // Progress goes to stderr.
 import { goTool } from '../common/go-tools';
 
@@ -7,4 +8,5 @@ export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stderr.write(`e2e: ${line}\n`);
   await goTool('helm', log);
   await goTool('kstatus-watch', log);
+  await goTool('kube-rules', log);
 }

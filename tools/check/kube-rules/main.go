@@ -1,9 +1,11 @@
-// Command kube-rules answers, with Kubernetes' own Go packages, three questions that the project's
+// Command kube-rules answers, with Kubernetes' own Go packages, the questions that the project's
 // TypeScript tools would otherwise answer with hand-written copies of API server behaviour:
 //
 //	kube-rules pod-security     Pod Security "restricted" (k8s.io/pod-security-admission/policy)
 //	kube-rules selects          label selection (k8s.io/apimachinery/pkg/labels)
 //	kube-rules image-reference  how the kubelet parses a container image (github.com/distribution/reference)
+//	kube-rules validate         what kube-apiserver says to creating each object (validate.go)
+//	kube-rules kinds            which kinds validate covers (validate.go)
 //
 // Each reads a JSON array on stdin and writes a JSON array on stdout, one answer per
 // input, so that the caller (tools/check TypeScript) keeps the one reader of manifests and of pod
@@ -82,7 +84,7 @@ type selection struct {
 
 func main() {
 	if len(os.Args) != 2 {
-		fail("usage: kube-rules pod-security|selects|image-reference (JSON on stdin)")
+		fail("usage: kube-rules pod-security|selects|image-reference|validate (JSON on stdin) | kinds")
 	}
 	var err error
 	switch os.Args[1] {
@@ -96,6 +98,10 @@ func main() {
 		err = dns1123Labels(os.Stdin, os.Stdout)
 	case "quantity-compare":
 		err = compareQuantities(os.Stdin, os.Stdout)
+	case "validate":
+		err = validate(os.Stdin, os.Stdout)
+	case "kinds":
+		err = kinds(os.Stdout)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

@@ -157,17 +157,80 @@ test('a folder is read as `kubectl apply -f DIR` reads it: *.json, *.yaml and *.
   expect(result.status).toBe(1);
 });
 
-test('a single file is checked on its own, whatever its name', () => {
+test('a single file is checked on its own by every gate, whatever its name', () => {
   const dir = manifestDir({});
   const file = path.join(dir, 'deployment.manifest');
   const deployment = nginxDeployment();
   deployment.spec.template.spec.hostPID = true;
+  deployment.spec.template.spec.containers[0].name = 'Side_Car';
+  delete deployment.spec.template.spec.containers[0].resources;
+  deployment.spec.template.spec.containers[0].imagePullPolcy = 'Always';
   fs.writeFileSync(file, JSON.stringify(deployment));
   const result = check(file);
   expect(result.stderr).toContain(`check: 1 objects in ${file}\n`);
-  expect(result.stdout).toContain(
-    `pod-security: ${file} Deployment/nginx-deployment: spec.template.spec: host namespaces: hostPID=true`,
+  const lines = result.stdout.trim().split('\n');
+  const where = `${file} Deployment/nginx-deployment`;
+  expect(lines).toEqual(
+    expect.arrayContaining([
+      `pod-security: ${where}: spec.template.spec: host namespaces: hostPID=true [restricted v1.27, v1.34]`,
+      expect.stringMatching(
+        /^api-server 1\.\d+\.\d+: .* Deployment\/nginx-deployment: Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.imagePullPolcy"$/,
+      ),
+      `schema 1.27.0: ${where}: spec.template.spec.containers[0]: additional properties 'imagePullPolcy' not allowed`,
+      expect.stringMatching(
+        /^kube-score: .* Deployment\/nginx-deployment: Side_Car: CRITICAL container-resources: CPU limit is not set/,
+      ),
+    ]),
   );
+  expect(lines.filter((line) => line.startsWith('schema 1.27.0: '))[0]).toContain(` ${file} `);
+  expect(result.status).toBe(1);
+});
+
+test('every object of a .json stream is checked by every gate, not only the first', () => {
+  const dir = manifestDir({});
+  const file = path.join(dir, 'stream.json');
+  const first = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'first' }, data: { a: 'b' } };
+  const second = nginxDeployment();
+  second.spec.template.spec.containers[0].imagePullPolcy = 'Always';
+  fs.writeFileSync(file, `${JSON.stringify(first)}\n${JSON.stringify(second)}\n`);
+
+  const result = check(dir);
+
+  const where = `${file} Deployment/nginx-deployment`;
+  const lines = result.stdout.trim().split('\n');
+  expect(lines).toEqual(
+    expect.arrayContaining([
+      `schema 1.27.0: ${where}: spec.template.spec.containers[0]: additional properties 'imagePullPolcy' not allowed`,
+      expect.stringMatching(/^api-server 1\.\d+\.\d+: .*stream\.json Deployment\/nginx-deployment: .*unknown field/),
+      expect.stringMatching(/^schema 1\.\d+\.\d+: .*stream\.json Deployment\/nginx-deployment: .*'imagePullPolcy'/),
+      // Alone in the folder, the Deployment has no NetworkPolicy: kube-score saw it too.
+      expect.stringMatching(/^kube-score: .*stream\.json Deployment\/nginx-deployment: CRITICAL pod-networkpolicy/),
+    ]),
+  );
+  // Every gate names the file the object is in, not a copy made for it.
+  for (const line of lines) {
+    expect(line).toContain(` ${where}: `);
+  }
+  expect(result.status).toBe(1);
+});
+
+test("the api-server gate reports the API server's own message, with file, object and field", () => {
+  const deployment = nginxDeployment();
+  const container = deployment.spec.template.spec.containers[0];
+  deployment.spec.template.spec.containers.push({ ...structuredClone(container), name: container.name });
+  container.resources.requests.cpu = '2';
+  const dir = manifestDir({ 'bad.k8s.yaml': [deployment] });
+  const file = path.join(dir, 'bad.k8s.yaml');
+  const result = check(dir);
+  const lines = result.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('api-server '));
+  const limit = container.resources.limits.cpu;
+  expect(lines.map((line) => line.replace(/^api-server 1\.\d+\.\d+: /, ''))).toEqual([
+    `${file} Deployment/nginx-deployment: spec.template.spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of ${limit}`,
+    `${file} Deployment/nginx-deployment: spec.template.spec.containers[1].name: Duplicate value: "${container.name}"`,
+  ]);
   expect(result.status).toBe(1);
 });
 

@@ -162,7 +162,13 @@ describe('a custom resource is checked against its CustomResourceDefinition amon
 
   async function validateWith(objects: Json[]) {
     const dir = manifestDir({ 'all.yaml': objects });
-    return validateSchemas(kubeconform, target, [path.join(dir, 'all.yaml')], objects);
+    const file = path.join(dir, 'all.yaml');
+    return validateSchemas(
+      kubeconform,
+      target,
+      [file],
+      objects.map((object) => ({ file, object })),
+    );
   }
 
   test('a valid one passes, with its definition', async () => {
