@@ -180,6 +180,9 @@ async function serverSideDiff(request: PreviewRequest, objects: readonly KubeObj
     if (result.code > 1) {
       throw new Error(result.stderr.trim() || `kubectl diff exited ${result.code}`);
     }
+    if (!fs.existsSync(path.join(work, 'merged'))) {
+      throw new Error(`kubectl diff handed over no objects: ${result.stderr.trim() || '(it printed nothing)'}`);
+    }
     return { live: readObjects(path.join(work, 'live')), merged: readObjects(path.join(work, 'merged')) };
   });
 }
