@@ -214,9 +214,7 @@ async function prunedObjects(request: PreviewRequest, objects: readonly KubeObje
     const result = await kubectl(
       request.target,
       ['get', ...refs, '-n', namespace, '-o', 'json', '--ignore-not-found'],
-      {
-        okExitCodes: [1],
-      },
+      { okExitCodes: [1] },
     );
     if (result.code !== 0) {
       throw new Error(`kubectl get ${refs.join(' ')}: ${result.stderr.trim()}`);
@@ -269,8 +267,9 @@ export async function previewDeploy(request: PreviewRequest): Promise<{ proceed:
     log(`preview of release ${request.release} in namespace ${request.target.namespace}: ${summary}`);
     lines.forEach((line) => console.log(line));
     if (request.dryRun) {
-      log(`dry run: nothing was changed; npm run apply -- ${request.dir} makes these changes`);
-      return { proceed: false, exitCode: plan.changes.length > 0 ? 1 : 0 };
+      const changes = plan.changes.length > 0;
+      log(`dry run: nothing was changed${changes ? `; npm run apply -- ${request.dir} makes these changes` : ''}`);
+      return { proceed: false, exitCode: changes ? 1 : 0 };
     }
   }
   if (request.confirm) {
