@@ -12,7 +12,7 @@
 #   run.sh --nodes                              tools/e2e/nodes.test.ts on a kwok cluster of its own
 #                                               (always local: it adds fake nodes), the first half
 #                                               of npm run test:e2e:faults
-#   npm run test:e2e                            tools/e2e/dist-on-cluster, upgrade, deploy-target, update-rules and added-containers.test.ts: builds (first time only) and starts the
+#   npm run test:e2e                            tools/e2e/dist-on-cluster, upgrade, deploy-target, preview, update-rules and added-containers.test.ts: builds (first time only) and starts the
 #                                               local control plane (tools/cluster),
 #                                               runs the test, and always stops it again
 #   KUBECONFIG=~/.kube/config npm run test:e2e  runs against that cluster (kind, Docker
@@ -128,9 +128,10 @@ elif $real_node; then
 else
   # dist/ applied once, the upgrade scenarios (npm run apply), where npm run apply puts objects
   # (contexts, namespaces), the diff's update rules and containers added to the constructs after
-  # construction (dist-variants/), each in its own namespace.
+  # construction (dist-variants/), each in its own namespace; and npm run apply's preview.
   test_file=(tools/e2e/dist-on-cluster.test.ts tools/e2e/upgrade.test.ts tools/e2e/deploy-target.test.ts
     tools/e2e/update-rules.test.ts tools/e2e/added-containers.test.ts)
+  test_file+=(tools/e2e/preview.test.ts)
 fi
 # One cluster, one namespace, steps in order: never run files in parallel. Rollouts on a real
 # cluster (image pulls) can take minutes; the local one takes seconds.
