@@ -28,14 +28,19 @@ import { run, runMain } from '../common/process';
 import { explainFailure } from './explain';
 import { type Target, UsageError, helm, kubectl, resolveTarget, startProgress } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
+import { previewDeploy } from './preview';
 
 const RELEASE = 'k8s-sandbox';
-const USAGE = `usage: npm run apply -- [DIR] [--timeout DURATION] [--no-rollback] [TARGET]
+const USAGE = `usage: npm run apply -- [DIR] [--timeout DURATION] [--no-rollback] [--confirm] [TARGET]
+       npm run apply -- --dry-run [DIR] [TARGET]
        npm run apply -- history [TARGET]
        npm run apply -- rollback REVISION [--timeout DURATION] [TARGET]
   DIR                 a directory of manifests (default dist/)
   --timeout DURATION  how long to wait for every object to be healthy, e.g. 90s, 5m (default 5m)
   --no-rollback       leave a failed deploy in place instead of restoring the revision before it
+  --dry-run           only show what the deploy would create, change and prune, field by field (every
+                      deploy shows it first); changes nothing; exit 0 no changes, 1 changes, 2 error
+  --confirm           ask on the terminal before deploying what the preview shows (default: no question)
   TARGET              --context NAME, --kubeconfig FILE, -n/--namespace NAME: as kubectl takes them`;
 
 const OPTIONS = {
@@ -44,6 +49,8 @@ const OPTIONS = {
   namespace: { type: 'string', short: 'n' },
   timeout: { type: 'string', default: '5m' },
   'no-rollback': { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  confirm: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -71,6 +78,12 @@ export function parseCommand(argv: readonly string[]) {
   }
   const timeoutSeconds = Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
   const target = { context: values.context, kubeconfig: values.kubeconfig, namespace: values.namespace };
+  if (values.confirm && (values['dry-run'] || !process.stdin.isTTY)) {
+    const got = values['dry-run'] ? '--dry-run, which deploys nothing' : 'a standard input that is not a terminal';
+    throw new UsageError(
+      `--confirm must be given in a terminal, to a deploy (got ${got}); leave it out: CI and scripts deploy without asking`,
+    );
+  }
   const [first, ...rest] = positionals;
   if (first === 'history' || first === 'rollback') {
     const expected = first === 'history' ? 0 : 1;
@@ -100,6 +113,8 @@ export function parseCommand(argv: readonly string[]) {
     dir,
     objects,
     noRollback: values['no-rollback'],
+    dryRun: values['dry-run'],
+    confirm: values.confirm,
     timeoutSeconds,
     target,
   } as const;
@@ -251,6 +266,18 @@ async function deploy(request: Extract<ReturnType<typeof parseCommand>, { action
   const before = await history(target, helmBin);
   const restorable = [...before].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded');
   const migrating = await adoptApplySet(target, RELEASE, log);
+  // What this deploy changes, before it acts (preview.ts); --dry-run stops there.
+  const preview = await previewDeploy({
+    ...request,
+    target,
+    helmBin,
+    release: RELEASE,
+    forceConflicts: migrating,
+    log,
+  });
+  if (!preview.proceed) {
+    return preview.exitCode;
+  }
   log(
     `deploying ${request.objects.length} objects of ${request.dir} as release ${RELEASE} in namespace ${target.namespace}` +
       `${target.context ? ` of context ${target.context}` : ''}` +
@@ -357,6 +384,11 @@ if (require.main === module) {
     } catch (error) {
       if (error instanceof UsageError) {
         console.error(`npm run apply: ${error.message}\n${USAGE}`);
+        return 2;
+      }
+      // A dry run that fails exits 2, apart from 1, which says it found changes.
+      if (process.argv.includes('--dry-run')) {
+        console.error(`npm run apply: ${(error as Error).message}`);
         return 2;
       }
       throw error;

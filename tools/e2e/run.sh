@@ -12,7 +12,7 @@
 #   run.sh --nodes                              tools/e2e/nodes.test.ts on a kwok cluster of its own
 #                                               (always local: it adds fake nodes), the first half
 #                                               of npm run test:e2e:faults
-#   npm run test:e2e                            tools/e2e/dist-on-cluster, upgrade, deploy-target, update-rules, added-containers and api-server-parity.test.ts: builds (first time only) and starts the
+#   npm run test:e2e                            tools/e2e/dist-on-cluster, upgrade, deploy-target, preview, update-rules, added-containers and api-server-parity.test.ts: builds (first time only) and starts the
 #                                               local control plane (tools/cluster),
 #                                               runs the test, and always stops it again
 #   KUBECONFIG=~/.kube/config npm run test:e2e  runs against that cluster (kind, Docker
@@ -132,10 +132,12 @@ elif $real_node; then
 else
   # dist/ applied once, the upgrade scenarios (npm run apply), where npm run apply puts objects
   # (contexts, namespaces), the diff's update rules and containers added to the constructs after
-  # construction (dist-variants/), and npm run check's api-server gate against the API server's
-  # own verdicts (its corpus, server-side dry run), each in its own namespace.
+  # construction (dist-variants/), npm run apply's preview, and npm run check's api-server gate
+  # against the API server's own verdicts (its corpus, server-side dry run), each in its own
+  # namespace.
   test_file=(tools/e2e/dist-on-cluster.test.ts tools/e2e/upgrade.test.ts tools/e2e/deploy-target.test.ts
-    tools/e2e/update-rules.test.ts tools/e2e/added-containers.test.ts tools/e2e/api-server-parity.test.ts)
+    tools/e2e/preview.test.ts tools/e2e/update-rules.test.ts tools/e2e/added-containers.test.ts
+    tools/e2e/api-server-parity.test.ts)
 fi
 # One cluster, one namespace, steps in order: never run files in parallel. Rollouts on a real
 # cluster (image pulls) can take minutes; the local one takes seconds.

@@ -55,6 +55,18 @@ test.each([
   [['--timeout', 'soon'], '--timeout must be a positive whole number of s, m or h, e.g. 90s or 5m (got soon)'],
   [['rollback'], 'rollback takes one revision number (see npm run apply -- history) (got none)'],
   [['rollback', 'two'], 'rollback takes one revision number (see npm run apply -- history) (got two)'],
+  [['--dry-run=server'], "Option '--dry-run' does not take an argument"],
+  [['--dry-run', 'no/such/dir'], 'no/such/dir does not exist: name a directory of manifests'],
+  [
+    ['--confirm'],
+    '--confirm must be given in a terminal, to a deploy (got a standard input that is not a terminal); ' +
+      'leave it out: CI and scripts deploy without asking',
+  ],
+  [
+    ['--dry-run', '--confirm'],
+    '--confirm must be given in a terminal, to a deploy (got --dry-run, which deploys nothing); ' +
+      'leave it out: CI and scripts deploy without asking',
+  ],
 ])('%j: exit 2, "%s", and the usage', (args, message) => {
   const result = deploy(args);
   expect(result.stderr).toContain(`npm run apply: ${message}`);
@@ -71,6 +83,15 @@ test("a cluster that does not answer: exit 2, naming the context, the server and
   expect(result.status).toBe(2);
 });
 
+test("a dry run of a cluster that does not answer: exit 2, with kubectl's reason", () => {
+  const result = deploy(['--dry-run', dir]);
+  expect(result.stderr).toMatch(
+    /npm run apply: cannot reach the cluster of context gone at .* kubectl says: .*refused/,
+  );
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(2);
+});
+
 test("a context the kubeconfig lacks: exit 2, with kubectl's words", () => {
   const result = deploy([dir, '--context', 'prod']);
   expect(result.stderr).toContain('npm run apply: no such context or kubeconfig: ');
@@ -81,5 +102,7 @@ test("a context the kubeconfig lacks: exit 2, with kubectl's words", () => {
 test('--help prints the usage and exits 0', () => {
   const result = deploy(['--help']);
   expect(result.stdout).toContain('npm run apply -- rollback REVISION');
+  expect(result.stdout).toContain('npm run apply -- --dry-run [DIR] [TARGET]');
+  expect(result.stdout).toContain('exit 0 no changes, 1 changes, 2 error');
   expect(result.status).toBe(0);
 });
