@@ -1,14 +1,20 @@
 // The one Jest configuration, one project per kind of test:
 //   unit   the app's tests (main.test.ts, test/) and the tools' own (tools/<tool>/test/*.test.ts)
 //   cli    tests that run a real CLI: test/cli/ (cdk8s synth) and tools/<tool>/test/*.cli.test.ts
-//   check  the tests that run the Go tools of `npm run check` and actionlint, and test/kubelet/,
+//   check  the tests that run the Go tools of `npm run check` and actionlint, test/kubelet/,
 //          which compares the constructs' copies of Kubernetes rules with Kubernetes' Go code
-//          (kube-rules); the first run on a machine builds them (tools/check/test/global-setup.ts)
+//          (kube-rules), and `go test` of npm run apply's fail-fast rule (tools/deploy/test/go/);
+//          the first run on a machine builds them (tools/check/test/global-setup.ts)
 //   e2e    tools/e2e/, run by tools/e2e/run.sh once it has a cluster
 // `npm test` selects unit and cli; `npm run test:check` check; `npm run test:e2e` e2e. TypeScript is
 // transpiled by sucrase without type checking; `npm run typecheck` (tsc --noEmit) enforces types.
 const transform = { '^.+\\.ts$': '@sucrase/jest-plugin' };
-const goToolTests = ['<rootDir>/tools/check/test/', '<rootDir>/tools/ci/test/', '<rootDir>/test/kubelet/'];
+const goToolTests = [
+  '<rootDir>/tools/check/test/',
+  '<rootDir>/tools/ci/test/',
+  '<rootDir>/test/kubelet/',
+  '<rootDir>/tools/deploy/test/go/',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {
