@@ -263,7 +263,9 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
         ...(plan.migrating ? ['--take-ownership', '--force-conflicts'] : []),
       ],
       { okExitCodes: [1], stop: stopHelm.signal },
-    );
+      // Helm that cannot start or dies of a signal is a failed deploy like any other: explained
+      // and restored, never a throw past the restore.
+    ).catch((error: Error) => ({ code: -1, stdout: '', stderr: error.message }));
     const first = await Promise.race([
       upgrade.then((result) => ({ helm: result })),
       watch.failed.then((why) => ({ why })),

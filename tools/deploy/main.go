@@ -168,7 +168,16 @@ func watch() error {
 	// missing ConfigMap key) persists by time alone.
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
-	kstatusSynced := false
+	// kstatus never syncs a watch it may not list: the deploy does not wait on it for ever.
+	syncDeadline := time.NewTimer(15 * time.Second)
+	defer syncDeadline.Stop()
+	markSynced := func() {
+		if !w.synced {
+			w.waitForInformers(ctx)
+			w.synced = true
+			w.print("synced")
+		}
+	}
 	for {
 		select {
 		case e, ok := <-events:
@@ -179,16 +188,19 @@ func watch() error {
 			case event.ErrorEvent:
 				w.print("error", e.Error.Error())
 			case event.SyncEvent:
-				kstatusSynced = true
-				w.waitForInformers(ctx)
-				w.print("synced")
+				markSynced()
 			case event.ResourceUpdateEvent:
 				w.updateStatus(e.Resource)
+			}
+		case <-syncDeadline.C:
+			if !w.synced {
+				fmt.Fprintln(os.Stderr, "kstatus has not listed every object in 15 s (a watch it may not list?); going on")
+				markSynced()
 			}
 		case <-changed:
 		case <-tick.C:
 		}
-		if kstatusSynced {
+		if w.synced {
 			w.evaluate(time.Now())
 		}
 		if err := w.out.Flush(); err != nil {
@@ -199,8 +211,7 @@ func watch() error {
 
 type objectState struct {
 	status     *event.ResourceStatus
-	firstSeen  bool
-	generation int64 // at first sight; -1 if it did not exist then
+	generation int64 // before the deploy; -1 if it did not exist then
 	failedAt   time.Time
 }
 
@@ -213,6 +224,8 @@ type watchState struct {
 	printed map[string]string
 	healthy bool
 	failed  bool
+	// Set once the first lists are in: an object first seen after that was created by the deploy.
+	synced bool
 
 	mu        sync.Mutex
 	informers map[string]*namespaceInformers // by namespace
@@ -302,13 +315,10 @@ func (w *watchState) updateStatus(rs *event.ResourceStatus) {
 	state := w.objects[rs.Identifier]
 	if state == nil {
 		state = &objectState{generation: -1}
-		w.objects[rs.Identifier] = state
-	}
-	if !state.firstSeen {
-		state.firstSeen = true
-		if rs.Resource != nil {
+		if !w.synced && rs.Resource != nil {
 			state.generation = rs.Resource.GetGeneration()
 		}
+		w.objects[rs.Identifier] = state
 	}
 	state.status = rs
 	line := []string{"status", rs.Identifier.GroupKind.Kind, rs.Identifier.Namespace, rs.Identifier.Name, rs.Status.String(), rs.Message}
