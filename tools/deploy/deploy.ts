@@ -290,10 +290,11 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
         .join('\n')
         .trim();
     } else {
-      why = first.why;
-      log(`stopping Helm's wait (it records revision as failed)`);
+      log(`FAILED: ${first.why}`);
+      log(`stopping Helm's wait (SIGTERM, as Ctrl-C: Helm records the revision as failed)`);
       stopHelm.abort();
       await upgrade;
+      return await explainAndRestore(plan, started, log);
     }
     log(`FAILED: ${why}`);
     return await explainAndRestore(plan, started, log);
@@ -319,8 +320,13 @@ async function succeed(plan: Plan, helmOutput: string, log: Logger): Promise<num
   for (const id of plan.previous.filter((p) => !kept.has(idKey(p)))) {
     log(`${displayId(id)}: pruned (no longer in the manifests)`);
   }
-  const revision = (JSON.parse(helmOutput) as { version?: number }).version;
-  log(`deployed: revision ${revision}, all ${ids.length} objects healthy`);
+  let revision: number | undefined;
+  try {
+    revision = (JSON.parse(helmOutput) as { version?: number }).version;
+  } catch {
+    // The deploy is done whatever Helm printed; only the revision number goes unsaid.
+  }
+  log(`deployed: revision ${revision ?? '(see npm run apply -- history)'}, all ${ids.length} objects healthy`);
   return 0;
 }
 

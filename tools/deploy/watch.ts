@@ -124,7 +124,7 @@ export function startWatch(
           isHealthy = false;
           break;
         case 'failed':
-          log(`${parsed.text}: failing the deploy`);
+          // deploy.ts prints it, as the reason the deploy failed.
           resolveFailed(parsed.text);
           break;
         default:
