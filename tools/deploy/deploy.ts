@@ -242,7 +242,8 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
   await watch.synced;
   const stopHelm = new AbortController();
   const stopTimer = new AbortController();
-  const timedOut = sleepFor(started + request.timeoutSeconds * 1000 - Date.now(), stopTimer.signal).then(
+  // From here, as Helm's own --timeout: not from the command, whose first run may build Helm.
+  const timedOut = sleepFor(request.timeoutSeconds * 1000, stopTimer.signal).then(
     () => `not healthy after --timeout ${request.timeoutSeconds}s`,
   );
   try {

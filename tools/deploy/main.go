@@ -37,6 +37,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -108,7 +109,8 @@ func readTargets(in io.Reader, mapper meta.RESTMapper) ([]target, error) {
 					t.images[name] = image
 				}
 			default:
-				return nil, fmt.Errorf("stdin line %q: nothing to check for a %s named %q", lines.Text(), t.id.GroupKind.Kind, fields[4])
+				return nil, fmt.Errorf("stdin line %q: a %s has no check %q (a Pod takes name=image pairs, a Service \"endpoints\")",
+					lines.Text(), t.id.GroupKind.Kind, fields[4])
 			}
 		}
 		targets = append(targets, t)
@@ -117,6 +119,14 @@ func readTargets(in io.Reader, mapper meta.RESTMapper) ([]target, error) {
 }
 
 func watch() error {
+	// client-go's own log lines (a forbidden list, retried every second) would flood the
+	// progress: the first error of each watch is said once instead (startInformers).
+	klogFlags := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(klogFlags)
+	for name, value := range map[string]string{"logtostderr": "false", "alsologtostderr": "false", "stderrthreshold": "FATAL"} {
+		_ = klogFlags.Set(name, value)
+	}
+	klog.SetOutput(io.Discard)
 	config := genericclioptions.NewConfigFlags(true)
 	flags := pflag.NewFlagSet("kstatus-watch", pflag.ContinueOnError)
 	config.AddFlags(flags)
@@ -143,10 +153,6 @@ func watch() error {
 	if err != nil {
 		return err
 	}
-	// client-go's own log lines (a forbidden list, retried) would flood the progress: the first
-	// error of each watch is printed as an `error` line instead.
-	klog.SetOutput(io.Discard)
-	klog.LogToStderr(false)
 
 	w := newWatch(targets)
 	ctx := context.Background()
@@ -186,7 +192,11 @@ func watch() error {
 			}
 			switch e.Type {
 			case event.ErrorEvent:
-				w.print("error", e.Error.Error())
+				message := "kstatus's watch failed"
+				if e.Error != nil {
+					message = e.Error.Error()
+				}
+				w.print("error", message)
 			case event.SyncEvent:
 				markSynced()
 			case event.ResourceUpdateEvent:
