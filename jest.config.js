@@ -1,9 +1,10 @@
 // The one Jest configuration, one project per kind of test:
 //   unit   the app's tests (main.test.ts, test/) and the tools' own (tools/<tool>/test/*.test.ts)
 //   cli    tests that run a real CLI: test/cli/ (cdk8s synth) and tools/<tool>/test/*.cli.test.ts
-//   check  the tests that run the Go tools of `npm run check` and actionlint, and test/kubelet/ and
+//   check  the tests that run the Go tools of `npm run check` and actionlint; test/kubelet/ and
 //          test/api-server/, which compare the constructs' copies of Kubernetes rules with
-//          Kubernetes' Go code (kube-rules); the first run on a machine builds them
+//          Kubernetes' Go code (kube-rules); and `go test` of npm run apply's fail-fast rule
+//          (tools/deploy/test/go/); the first run on a machine builds them
 //          (tools/check/test/global-setup.ts)
 //   e2e    tools/e2e/, run by tools/e2e/run.sh once it has a cluster
 // `npm test` selects unit and cli; `npm run test:check` check; `npm run test:e2e` e2e. TypeScript is
@@ -19,6 +20,7 @@ const goToolTests = [
   '<rootDir>/tools/ci/test/',
   '<rootDir>/test/kubelet/',
   '<rootDir>/test/api-server/',
+  '<rootDir>/tools/deploy/test/go/',
 ];
 
 /** @type {import('jest').Config} */

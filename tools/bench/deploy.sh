@@ -5,16 +5,24 @@
 #   kubectl  kubectl apply -f DIR && kubectl rollout status ... && kubectl wait ... (pods Ready,
 #            the Service's endpoints ready): the same "healthy" by hand
 #   bare     kubectl apply -f DIR alone: returns when the API server has stored the objects
-# Prints one line per run and a Markdown table of medians (docs/benchmarks.md). Meant for the
+# Then what a failure costs, FAIL_ROUNDS times (default 1; 0 leaves it out): DIR deployed, then
+# a copy whose fib-client image tag does not exist, from the command until it has restored DIR:
+#   failfast npm run apply, no --timeout (the default 5m), until it exits 1 having restored
+#   helm     Helm alone on the same case: helm upgrade --install --wait=watcher
+#            --rollback-on-failure with Helm's default --timeout (5m), the pinned Helm
+# Prints one line per run and Markdown tables of medians (docs/benchmarks.md). Meant for the
 # warm real node (images already on it):
-#   flock /work/real-node.lock bash -c 'npm run cluster:up -- --real-node &&
-#     KUBECONFIG=$HOME/.local/state/k8s-sandbox/kubeconfig bash tools/bench/deploy.sh; npm run cluster:down'
+#   npm run cluster:up -- --real-node &&
+#     KUBECONFIG=$HOME/.local/state/k8s-sandbox/kubeconfig bash tools/bench/deploy.sh; npm run cluster:down
 # (the kubeconfig path is the one cluster:up prints). Benchmarks only: no test depends on it.
+# Usage: tools/bench/deploy.sh [ROUNDS] [DIR] [FAIL_ROUNDS]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 rounds=${1:-3}
 dir=${2:-dist}
+fail_rounds=${3:-1}
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "deploy bench: ROUNDS must be a positive integer (got $rounds)" >&2; exit 2; }
+[[ $fail_rounds =~ ^[0-9]+$ ]] || { echo "deploy bench: FAIL_ROUNDS must be a whole number (got $fail_rounds)" >&2; exit 2; }
 [[ -d $dir ]] || { echo "deploy bench: no directory $dir (run npm run synth first)" >&2; exit 2; }
 kubectl get --raw=/readyz >/dev/null || { echo "deploy bench: the cluster of \$KUBECONFIG does not answer" >&2; exit 2; }
 
@@ -63,3 +71,57 @@ printf '| `kubectl apply -f dist && kubectl rollout status && kubectl wait` (pod
 printf '| `kubectl apply -f dist` alone: stored, not yet running | %.2f |\n' "$bare"
 printf '| what waiting adds over the bare apply: `npm run apply` / by hand | %.2f / %.2f |\n' \
   "$(awk -v a="$deploy" -v b="$bare" 'BEGIN {print a - b}')" "$(awk -v a="$by_hand" -v b="$bare" 'BEGIN {print a - b}')"
+
+((fail_rounds > 0)) || exit 0
+
+# The failure: DIR with the fib-client's image tag changed to one the registry lacks.
+work=$(mktemp -d "${TMPDIR:-/tmp}/k8s-sandbox-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/bad" "$work/good-chart/templates" "$work/bad-chart/templates"
+cp "$dir"/*.yaml "$work/bad/"
+sed -i -E 's#^( *- image: rgederin/fib-client-standalone-k8s)(:[^ ]*)?$#\1:no-such-tag#' "$work/bad/"*.yaml
+grep -q 'fib-client-standalone-k8s:no-such-tag' "$work/bad/"*.yaml ||
+  { echo "deploy bench: no fib-client image in $dir to break" >&2; exit 2; }
+# Helm alone needs a chart: the same files as its templates (dist/ holds no template syntax).
+for chart in good bad; do
+  printf 'apiVersion: v2\nname: k8s-sandbox\nversion: 0.1.0\n' >"$work/$chart-chart/Chart.yaml"
+done
+cp "$dir"/*.yaml "$work/good-chart/templates/"
+cp "$work/bad/"*.yaml "$work/bad-chart/templates/"
+helm=$(node -r ./tools/loader/ts-register.js -e \
+  'require("./tools/common/go-tools").goTool("helm", (l) => console.error(l)).then((b) => console.log(b))')
+
+fail_failfast() {
+  npm run -s apply -- "$dir" -n "$1" >/dev/null
+  started=$(date +%s.%N)
+  if npm run -s apply -- "$work/bad" -n "$1" >"$work/out" 2>&1 || ! grep -q '^\[.*\] restored revision 1$' "$work/out"; then
+    cat "$work/out" >&2
+    echo "deploy bench: npm run apply did not fail and restore" >&2
+    exit 1
+  fi
+}
+fail_helm() {
+  "$helm" upgrade --install k8s-sandbox "$work/good-chart" -n "$1" --wait=watcher >/dev/null
+  started=$(date +%s.%N)
+  if "$helm" upgrade --install k8s-sandbox "$work/bad-chart" -n "$1" --wait=watcher --rollback-on-failure \
+    >"$work/out" 2>&1; then
+    echo "deploy bench: helm upgrade of a missing image succeeded" >&2
+    exit 1
+  fi
+}
+declare -A fail_times
+for round in $(seq "$fail_rounds"); do
+  for way in failfast helm; do
+    ns=$(fresh_namespace "$way")
+    "fail_$way" "$ns"
+    seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+    fail_times[$way]+="$seconds "
+    printf 'failure round %s/%s  %-8s %6.2fs\n' "$round" "$fail_rounds" "$way" "$seconds"
+    kubectl delete namespace "$ns" --wait=true >/dev/null
+  done
+done
+printf '\n| a missing fib-client image tag, from the command to restored (%s rounds, median) | seconds |\n|---|---|\n' "$fail_rounds"
+printf '| `npm run apply`, no `--timeout` (fails fast, explains, `helm rollback`) | %.2f |\n' \
+  "$(median <<<"${fail_times[failfast]}")"
+printf '| Helm alone: `helm upgrade --install --wait=watcher --rollback-on-failure` (default `--timeout` 5m) | %.2f |\n' \
+  "$(median <<<"${fail_times[helm]}")"

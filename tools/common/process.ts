@@ -16,6 +16,11 @@ export interface RunOptions {
   readonly echo?: boolean;
   /** What to say when the program is not installed, instead of the general message. */
   readonly notInstalled?: string;
+  /**
+   * When this aborts, the program is sent SIGTERM (to stop as it does on Ctrl-C: Helm then
+   * records its release as failed), and its exit is returned or thrown as any other.
+   */
+  readonly stop?: AbortSignal;
 }
 
 /** What a program printed, and its exit code (0 or one of `okExitCodes`). */
@@ -40,6 +45,7 @@ export async function run(command: string, args: readonly string[], options: Run
   if (options.input !== undefined) {
     started.child.stdin?.end(options.input);
   }
+  options.stop?.addEventListener('abort', () => started.child.kill('SIGTERM'), { once: true });
   try {
     const { stdout, stderr } = await started;
     return { stdout, stderr, code: 0 };

@@ -7,30 +7,38 @@
 // records the revision in the cluster, prunes what the previous revision held and this one does
 // not, and waits with kstatus. What Helm does not do, and this file adds (README, "From the pull
 // request to the live cluster", says why):
-//   - a progress line per object and status change (kstatus-watch, tools/deploy/main.go: the
-//     same kstatus watcher Helm waits with), with the elapsed time;
-//   - ready endpoints for each Service (kubectl wait on its EndpointSlices; kstatus counts a
-//     Service as Current at once);
+//   - a progress line per object and status change, with the elapsed time, and the waiting Helm
+//     leaves out (kstatus-watch, tools/deploy/main.go, around the same kstatus watcher Helm
+//     waits with): a bare Pod running its new images, a ready endpoint for each Service;
+//   - failing fast: a container stuck in a reason no wait can fix (ErrImagePull, CrashLoopBackOff,
+//     ...) ends the wait within seconds instead of at --timeout (failfast.go says the rule);
 //   - on failure, the cluster's own words: container states, the last log lines of a crashing
 //     container and Warning events of the objects and their pods (explain.ts);
 //   - then `helm rollback` to the revision that ran before (explaining needs the failed pods,
 //     which Helm's own --rollback-on-failure would already have replaced);
 //   - the move from the kubectl ApplySet that `npm run apply` used before (migrate.ts).
+// The steps: parseCommand (nothing is contacted), prepare (reads the release, starts the
+// watch), perform (applies and waits), then succeed, or explainAndRestore.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { goTool } from '../common/go-tools';
-import { type KubeObject, type ObjectId, displayId, getPath, idKey, objectId } from '../common/kube';
+import { type ObjectId, displayId, idKey, objectId } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
-import { run, runMain } from '../common/process';
+import { runMain } from '../common/process';
 import { explainFailure } from './explain';
-import { type Target, UsageError, helm, kubectl, resolveTarget, startProgress } from './target';
+import { type Target, UsageError, helm, kubectlFlags, resolveTarget } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
 import { previewDeploy } from './preview';
+import { type Watch, type Watched, startWatch } from './watch';
 
 const RELEASE = 'k8s-sandbox';
+/** Go's longest time.Duration, in whole seconds: Helm reads --timeout into one. */
+const MAX_TIMEOUT_SECONDS = 9_223_372_036;
+/** Helm reads a revision into a Go int (int64). */
+const MAX_REVISION = 9_223_372_036_854_775_807n;
 const USAGE = `usage: npm run apply -- [DIR] [--timeout DURATION] [--no-rollback] [--confirm] [TARGET]
        npm run apply -- --dry-run [DIR] [TARGET]
        npm run apply -- history [TARGET]
@@ -73,10 +81,13 @@ export function parseCommand(argv: readonly string[]) {
   }
   const timeout = values.timeout;
   const match = /^(\d+)(s|m|h)$/.exec(timeout);
-  if (!match || Number(match[1]) === 0) {
-    throw new UsageError(`--timeout must be a positive whole number of s, m or h, e.g. 90s or 5m (got ${timeout})`);
+  const timeoutSeconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : 0;
+  if (timeoutSeconds === 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(
+      `--timeout must be a positive whole number of s, m or h, at most 2562047h (the longest wait Helm can ` +
+        `hold), e.g. 90s or 5m (got ${timeout})`,
+    );
   }
-  const timeoutSeconds = Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
   const target = { context: values.context, kubeconfig: values.kubeconfig, namespace: values.namespace };
   if (values.confirm && (values['dry-run'] || !process.stdin.isTTY)) {
     const got = values['dry-run'] ? '--dry-run, which deploys nothing' : 'a standard input that is not a terminal';
@@ -90,6 +101,12 @@ export function parseCommand(argv: readonly string[]) {
     if (rest.length !== expected || (first === 'rollback' && !/^[1-9]\d*$/.test(rest[0] ?? ''))) {
       const what = first === 'history' ? 'no argument' : 'one revision number (see npm run apply -- history)';
       throw new UsageError(`${first} takes ${what} (got ${rest.length ? rest.join(' ') : 'none'})`);
+    }
+    if (first === 'rollback' && BigInt(rest[0] ?? '0') > MAX_REVISION) {
+      throw new UsageError(
+        `rollback's revision must be a whole number from 1 to ${MAX_REVISION} (the largest Helm reads) ` +
+          `(got ${rest[0]}); npm run apply -- history lists the revisions`,
+      );
     }
     return { action: first, revision: rest[0], timeoutSeconds, target } as const;
   }
@@ -153,206 +170,251 @@ async function history(target: Target, helmBin: string): Promise<Revision[]> {
   return JSON.parse(result.stdout) as Revision[];
 }
 
-/** What the release's current revision holds, each where it went. */
+/** What the release's current revision holds, each where it went; [] when there is no release yet. */
 async function releaseObjects(target: Target, helmBin: string): Promise<ObjectId[]> {
-  const manifest = await helm(helmBin, target, ['get', 'manifest', RELEASE]);
+  const manifest = await helm(helmBin, target, ['get', 'manifest', RELEASE], { okExitCodes: [1] });
+  if (manifest.code !== 0) {
+    if (/release: not found/.test(manifest.stderr)) {
+      return [];
+    }
+    throw new Error(`helm get manifest failed: ${manifest.stderr.trim()}`);
+  }
   return parseManifests(manifest.stdout, `release ${RELEASE}`).map((object) => {
     const id = objectId(object);
     return { ...id, namespace: id.namespace || target.namespace };
   });
 }
 
-/**
- * Each bare Pod runs the images its spec names, and is Ready. An image changed in place is
- * applied by the kubelet after it has already reported the Pod Ready at the new generation
- * (with the old container still running), which kstatus, like Helm's waiter, takes as done; so
- * this waits until every container's status names the spec's image (as written, or normalized
- * as a container runtime reports it: docker.io/library/nginx:1.14.2), then with kubectl wait
- * until the Pod is Ready.
- */
-async function waitForPodImages(
-  target: Target,
-  watchBin: string,
-  pods: readonly { object: KubeObject; id: ObjectId }[],
-  seconds: number,
-  log: Logger,
-) {
-  const deadline = Date.now() + seconds * 1000;
-  for (const { object, id } of pods) {
-    const containers = (getPath(object, 'spec', 'containers') as { name: string; image: string }[] | undefined) ?? [];
-    const normalized = (await run(watchBin, ['normalize-image', ...containers.map((c) => c.image)])).stdout
-      .trim()
-      .split('\n');
-    // What the kubelet reports for each container, and whether that is the spec's image.
-    let reported: (string | undefined)[] = [];
-    const runsAll = () => containers.every((c, i) => reported[i] === c.image || reported[i] === normalized[i]);
-    while (Date.now() < deadline) {
-      const live = await kubectl(target, ['get', 'pod', id.name, '-n', id.namespace, '-o', 'json'], {
-        okExitCodes: [1],
-      });
-      const statuses: { name: string; image: string }[] =
-        live.code === 0 ? (JSON.parse(live.stdout).status?.containerStatuses ?? []) : [];
-      reported = containers.map((c) => statuses.find((status) => status.name === c.name)?.image);
-      if (runsAll()) {
-        break;
-      }
-      await sleep(1000);
-    }
-    const ready = await kubectl(
-      target,
-      [
-        'wait',
-        `pod/${id.name}`,
-        '-n',
-        id.namespace,
-        '--for=condition=Ready',
-        `--timeout=${Math.max(1, Math.round((deadline - Date.now()) / 1000))}s`,
-      ],
-      { okExitCodes: [1] },
-    );
-    if (!runsAll() || ready.code !== 0) {
-      const images = containers.map((c, i) => `${c.name} ${reported[i] ?? '(no status)'}`).join(', ');
-      log(`${displayId(id)}: not running its images and Ready: the kubelet reports ${images}; ${ready.stderr.trim()}`);
-      return false;
-    }
-    log(`${displayId(id)}: Current: runs ${containers.map((c) => c.image).join(', ')} and is Ready`);
-  }
-  return true;
+/** Everything a deploy needs, read and started before it changes anything in the cluster. */
+interface Plan {
+  readonly request: DeployRequest;
+  readonly target: Target;
+  readonly helmBin: string;
+  readonly objects: readonly Watched[];
+  /** The revision to restore if this deploy fails; undefined for a first deploy. */
+  readonly restorable?: Revision;
+  /** What the release's current revision holds (to say what this deploy prunes). */
+  readonly previous: readonly ObjectId[];
+  readonly migrating: boolean;
+  readonly chart: string;
+  readonly watch: Watch;
 }
 
-/** Each Service with a selector has a ready endpoint (kubectl wait on its EndpointSlices). */
-async function waitForEndpoints(target: Target, services: readonly ObjectId[], seconds: number, log: Logger) {
-  for (const service of services) {
-    const result = await kubectl(
-      target,
-      [
-        'wait',
-        'endpointslices',
-        '-n',
-        service.namespace,
-        '-l',
-        `kubernetes.io/service-name=${service.name}`,
-        '--for=jsonpath={.endpoints[0].conditions.ready}=true',
-        `--timeout=${seconds}s`,
-      ],
-      { okExitCodes: [1] },
-    );
-    if (result.code !== 0) {
-      log(`${displayId(service)}: no ready endpoint: ${result.stderr.trim()}`);
-      return false;
-    }
-    log(`${displayId(service)}: Current: has ready endpoints`);
-  }
-  return true;
-}
-
+type DeployRequest = Extract<ReturnType<typeof parseCommand>, { action: 'deploy' }>;
 type Logger = (line: string) => void;
 
-async function deploy(request: Extract<ReturnType<typeof parseCommand>, { action: 'deploy' }>): Promise<number> {
-  const started = Date.now();
-  const log: Logger = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
+/**
+ * Reads what the deploy needs (each read at once with the others), starts the watch and shows
+ * the preview; the exit code instead of a plan when the deploy stops there (--dry-run, or
+ * --confirm not answered yes).
+ */
+async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { exitCode: number }> {
   const target = await resolveTarget(request.target);
-  const [helmBin, watchBin] = [await goTool('helm', log), await goTool('kstatus-watch', log)];
+  const helmBin = await goTool('helm', log);
+  const watchBin = await goTool('kstatus-watch', log);
   // Where kubectl would put each object: its own namespace, else the target's.
-  const planned = request.objects.map((object) => {
+  const objects = request.objects.map((object) => {
     const id = objectId(object);
     return { object, id: { ...id, namespace: id.namespace || target.namespace } };
   });
-  const ids = planned.map((p) => p.id);
-  const pods = planned.filter(({ id }) => id.kind === 'Pod' && id.group === '');
-  const services = planned
-    .filter(({ object, id }) => id.kind === 'Service' && id.group === '' && getPath(object, 'spec', 'selector'))
-    .map((p) => p.id);
-  const before = await history(target, helmBin);
-  const restorable = [...before].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded');
-  const migrating = await adoptApplySet(target, RELEASE, log);
-  // What this deploy changes, before it acts (preview.ts); --dry-run stops there.
-  const preview = await previewDeploy({
-    ...request,
-    target,
-    helmBin,
-    release: RELEASE,
-    forceConflicts: migrating,
-    log,
-  });
-  if (!preview.proceed) {
-    return preview.exitCode;
-  }
-  log(
-    `deploying ${request.objects.length} objects of ${request.dir} as release ${RELEASE} in namespace ${target.namespace}` +
-      `${target.context ? ` of context ${target.context}` : ''}` +
-      `${restorable ? ` (now at revision ${restorable.revision})` : ' (first deploy)'}; timeout ${request.timeoutSeconds}s`,
-  );
-  const previous = restorable ? await releaseObjects(target, helmBin) : [];
-  const chart = wrapInChart(request.dir, manifestFiles(request.dir));
-  const progress = startProgress(watchBin, target, ids, log);
+  // The watch lists what runs now, before Helm changes anything: started first, it is ready
+  // by the time the release has been read and the change previewed. A dry run deploys nothing.
+  const watch = request.dryRun ? undefined : startWatch(watchBin, kubectlFlags(target), objects, log);
   try {
-    const upgrade = await helm(
+    const [before, migrating, previous] = await Promise.all([
+      history(target, helmBin),
+      adoptApplySet(target, RELEASE, log),
+      releaseObjects(target, helmBin),
+    ]);
+    const restorable = [...before].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded');
+    // What this deploy changes, before it acts (preview.ts); --dry-run stops there.
+    const preview = await previewDeploy({
+      ...request,
+      target,
       helmBin,
+      release: RELEASE,
+      forceConflicts: migrating,
+      log,
+    });
+    if (!preview.proceed || watch === undefined) {
+      watch?.stop();
+      return { exitCode: preview.exitCode };
+    }
+    log(
+      `deploying ${objects.length} objects of ${request.dir} as release ${RELEASE} in namespace ${target.namespace}` +
+        `${target.context ? ` of context ${target.context}` : ''}` +
+        `${restorable ? ` (now at revision ${restorable.revision})` : ' (first deploy)'}; timeout ${request.timeoutSeconds}s`,
+    );
+    const chart = wrapInChart(request.dir, manifestFiles(request.dir));
+    return { request, target, helmBin, objects, restorable, previous, migrating, chart, watch };
+  } catch (error) {
+    watch?.stop();
+    throw error;
+  }
+}
+
+/** Resolves after `ms` (however long: Node's own timers stop at 24.8 days), or when `signal` aborts. */
+async function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end && !signal.aborted) {
+    await sleep(Math.min(end - Date.now(), 2 ** 31 - 1), undefined, { signal }).catch(() => undefined);
+  }
+}
+
+/**
+ * Applies the plan with Helm, which waits with kstatus (`--wait=watcher`), while the watch
+ * (kstatus-watch) waits for the rest (a Pod's images, a Service's endpoints) and for a failure
+ * that persists. Healthy is both: Helm done and the watch healthy. On a failure that persisted
+ * or at --timeout, Helm is stopped as Ctrl-C stops it (SIGTERM: it records the release as
+ * failed, so `helm rollback` and the next deploy work); then the failure is explained and the
+ * revision before is restored.
+ */
+async function perform(plan: Plan, started: number, log: Logger): Promise<number> {
+  const { request, target, watch } = plan;
+  await watch.synced;
+  const stopHelm = new AbortController();
+  const stopTimer = new AbortController();
+  // From here, as Helm's own --timeout: not from the command, whose first run may build Helm.
+  const timedOut = sleepFor(request.timeoutSeconds * 1000, stopTimer.signal).then(
+    () => `not healthy after --timeout ${request.timeoutSeconds}s`,
+  );
+  try {
+    const upgrade = helm(
+      plan.helmBin,
       target,
       [
         'upgrade',
         '--install',
         RELEASE,
-        chart,
+        plan.chart,
         '--wait=watcher',
         `--timeout=${request.timeoutSeconds}s`,
+        // The release as JSON: its revision, without another `helm history`.
+        '--output=json',
         // Adopt the ApplySet's objects, and win over kubectl's field ownership of them, as a
         // kubectl apply of the same manifests would (migrate.ts).
-        ...(migrating ? ['--take-ownership', '--force-conflicts'] : []),
+        ...(plan.migrating ? ['--take-ownership', '--force-conflicts'] : []),
       ],
-      { okExitCodes: [1] },
-    );
-    const remaining = Math.max(1, request.timeoutSeconds - Math.round((Date.now() - started) / 1000));
-    if (
-      upgrade.code === 0 &&
-      (await waitForPodImages(target, watchBin, pods, remaining, log)) &&
-      (await waitForEndpoints(target, services, remaining, log))
-    ) {
-      if (migrating) {
-        await finishApplySetMove(target, ids, log);
+      { okExitCodes: [1], stop: stopHelm.signal },
+      // Helm that cannot start or dies of a signal is a failed deploy like any other: explained
+      // and restored, never a throw past the restore.
+    ).catch((error: Error) => ({ code: -1, stdout: '', stderr: error.message }));
+    const first = await Promise.race([
+      upgrade.then((result) => ({ helm: result })),
+      watch.failed.then((why) => ({ why })),
+      timedOut.then((why) => ({ why })),
+    ]);
+    let why: string;
+    if ('helm' in first && first.helm.code === 0) {
+      const then = await Promise.race([
+        watch.healthy().then(() => undefined),
+        watch.failed,
+        timedOut.then((w) => `${w}: ${notHealthy(watch)}`),
+      ]);
+      if (then === undefined) {
+        return await succeed(plan, first.helm.stdout, log);
       }
-      const kept = new Set(ids.map(idKey));
-      for (const id of previous.filter((p) => !kept.has(idKey(p)))) {
-        log(`${displayId(id)}: pruned (no longer in the manifests)`);
-      }
-      const after = await history(target, helmBin);
-      log(`deployed: revision ${after.at(-1)?.revision}, all ${ids.length} objects healthy`);
-      return 0;
+      why = then;
+    } else if ('helm' in first) {
+      // Helm logs the error once as a slog line and once as "Error: ...": keep the second.
+      why = first.helm.stderr
+        .split('\n')
+        .filter((line) => !line.startsWith('level='))
+        .join('\n')
+        .trim();
+    } else {
+      log(`FAILED: ${first.why}`);
+      log(`stopping Helm's wait (SIGTERM, as Ctrl-C: Helm records the revision as failed)`);
+      stopHelm.abort();
+      await upgrade;
+      return await explainAndRestore(plan, started, log);
     }
-    // Helm logs the error once as a slog line and once as "Error: ...": keep the second.
-    const helmError = upgrade.stderr
-      .split('\n')
-      .filter((line) => !line.startsWith('level='))
-      .join('\n')
-      .trim();
-    const why = upgrade.code === 0 ? 'a Pod or Service is not ready (above)' : helmError;
     log(`FAILED: ${why}`);
-    for (const line of await explainFailure(target, ids, started, progress.latest())) {
+    return await explainAndRestore(plan, started, log);
+  } finally {
+    stopTimer.abort();
+  }
+}
+
+/** What the watch still waits for, in one line. */
+function notHealthy(watch: Watch): string {
+  const waiting = [...watch.latest().values()].filter((line) => !/: Current(:|$)/.test(line));
+  return waiting.length > 0
+    ? waiting.join('; ')
+    : 'a Pod is not running its images, or a Service has no ready endpoint';
+}
+
+async function succeed(plan: Plan, helmOutput: string, log: Logger): Promise<number> {
+  const ids = plan.objects.map((o) => o.id);
+  if (plan.migrating) {
+    await finishApplySetMove(plan.target, ids, log);
+  }
+  const kept = new Set(ids.map(idKey));
+  for (const id of plan.previous.filter((p) => !kept.has(idKey(p)))) {
+    log(`${displayId(id)}: pruned (no longer in the manifests)`);
+  }
+  let revision: number | undefined;
+  try {
+    revision = (JSON.parse(helmOutput) as { version?: number }).version;
+  } catch {
+    // The deploy is done whatever Helm printed; only the revision number goes unsaid.
+  }
+  log(`deployed: revision ${revision ?? '(see npm run apply -- history)'}, all ${ids.length} objects healthy`);
+  return 0;
+}
+
+/**
+ * After a failed wait: the explanation is best-effort (whatever it cannot read is said in one
+ * line), the restore is not: it runs whatever happened while explaining.
+ */
+async function explainAndRestore(plan: Plan, started: number, log: Logger): Promise<number> {
+  try {
+    const lines = await explainFailure(
+      plan.target,
+      plan.objects.map((o) => o.id),
+      started,
+      plan.watch.latest(),
+    );
+    for (const line of lines) {
       console.log(line);
     }
-    if (request.noRollback) {
-      log(`left as it is (--no-rollback); npm run apply -- history lists the revisions to roll back to`);
-    } else if (restorable) {
-      log(`restoring revision ${restorable.revision}, which ran before (helm rollback)`);
-      const rollback = await helm(
-        helmBin,
-        target,
-        ['rollback', RELEASE, String(restorable.revision), '--wait=watcher', `--timeout=${request.timeoutSeconds}s`],
-        { okExitCodes: [1] },
-      );
-      log(
-        rollback.code === 0
-          ? `restored revision ${restorable.revision}`
-          : `restoring revision ${restorable.revision} FAILED: ${rollback.stderr.trim()}`,
-      );
-    } else {
-      log(`no earlier revision to restore: this was the first deploy (npm run apply -- history)`);
-    }
-    return 1;
+  } catch (error) {
+    log(`could not explain the failure: ${String((error as Error).message ?? error).split('\n')[0]}`);
+  }
+  const { request, restorable, target } = plan;
+  if (request.noRollback) {
+    log(`left as it is (--no-rollback); npm run apply -- history lists the revisions to roll back to`);
+  } else if (restorable) {
+    log(`restoring revision ${restorable.revision}, which ran before (helm rollback)`);
+    const rollback = await helm(
+      plan.helmBin,
+      target,
+      ['rollback', RELEASE, String(restorable.revision), '--wait=watcher', `--timeout=${request.timeoutSeconds}s`],
+      { okExitCodes: [1] },
+    );
+    log(
+      rollback.code === 0
+        ? `restored revision ${restorable.revision}`
+        : `restoring revision ${restorable.revision} FAILED: ${rollback.stderr.trim()}`,
+    );
+  } else {
+    log(`no earlier revision to restore: this was the first deploy (npm run apply -- history)`);
+  }
+  return 1;
+}
+
+async function deploy(request: DeployRequest): Promise<number> {
+  const started = Date.now();
+  const log: Logger = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
+  const plan = await prepare(request, log);
+  if ('exitCode' in plan) {
+    return plan.exitCode;
+  }
+  try {
+    return await perform(plan, started, log);
   } finally {
-    progress.stop();
-    fs.rmSync(chart, { recursive: true, force: true });
+    plan.watch.stop();
+    fs.rmSync(plan.chart, { recursive: true, force: true });
   }
 }
 

@@ -6,9 +6,14 @@
 // stop at "not ready"; gathering this is what no tool does (kubectl describe prints one object
 // at a time and all of it), so it is written here, and kept to reading and quoting: every
 // reason and message below is the cluster's, only the "what to do" hints are ours.
+//
+// It is best-effort: the restore that follows must not wait on it. What it cannot read (a role
+// that may not list events, a pod deleted meanwhile, an API server that blinks) is said in one
+// line with kubectl's reason, and the rest is explained all the same; it never throws for a
+// kubectl error.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectId } from '../common/kube';
-import { type Target, kubectl, kubectlJson } from './target';
+import { type Target, kubectl } from './target';
 
 interface Owned {
   readonly metadata: { name: string; ownerReferences?: { kind: string; name: string }[] };
@@ -20,7 +25,7 @@ interface ContainerStatus {
   readonly state?: { waiting?: { reason?: string; message?: string }; running?: object };
   readonly lastState?: { terminated?: { exitCode: number; reason?: string } };
 }
-interface Pod extends Owned {
+export interface Pod extends Owned {
   readonly spec: { containers: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] };
   readonly status: {
     conditions?: { type: string; status: string; reason?: string; message?: string }[];
@@ -62,10 +67,16 @@ export async function explainFailure(
 async function explainNamespace(target: Target, namespace: string, ids: readonly ObjectId[], startedMs: number) {
   const inSet = new Set(ids.filter((id) => id.namespace === namespace).map((id) => `${id.kind}/${id.name}`));
   const ownedBySet = (o: Owned) => (o.metadata.ownerReferences ?? []).some((r) => inSet.has(`${r.kind}/${r.name}`));
+  const lines: string[] = [];
   const [pods, replicaSets, events] = await Promise.all(
-    ['pods', 'replicasets', 'events'].map(
-      async (kind) => (await kubectlJson(target, ['get', kind, '-n', namespace])).items,
-    ),
+    ['pods', 'replicasets', 'events'].map(async (kind) => {
+      const result = await kubectl(target, ['get', kind, '-n', namespace, '-o', 'json'], { okExitCodes: [1] });
+      if (result.code !== 0) {
+        lines.push(`  could not read the ${kind} of namespace ${namespace}: ${kubectlReason(result.stderr)}`);
+        return [];
+      }
+      return (JSON.parse(result.stdout) as { items: unknown[] }).items;
+    }),
   );
   const ours = new Set(inSet);
   for (const rs of replicaSets as Owned[]) {
@@ -75,9 +86,14 @@ async function explainNamespace(target: Target, namespace: string, ids: readonly
   }
   const isOurs = (o: Owned, kind: string) => ours.has(`${kind}/${o.metadata.name}`) || ownedBySet(o);
   const ourPods = (pods as Pod[]).filter((pod) => isOurs(pod, 'Pod') || podOfOurReplicaSet(pod, ours));
-  const lines: string[] = [];
   for (const pod of ourPods) {
-    lines.push(...(await explainPod(target, namespace, pod)));
+    try {
+      lines.push(...(await explainPod(target, namespace, pod)));
+    } catch (error) {
+      lines.push(
+        `  ${namespace}/Pod/${pod.metadata.name}: could not explain it: ${(error as Error).message.split('\n')[0]}`,
+      );
+    }
   }
   const seen = new Set<string>();
   for (const event of events as Event[]) {
@@ -107,7 +123,23 @@ function podOfOurReplicaSet(pod: Pod, ours: ReadonlySet<string>): boolean {
   return (pod.metadata.ownerReferences ?? []).some((r) => ours.has(`${r.kind}/${r.name}`));
 }
 
-async function explainPod(target: Target, namespace: string, pod: Pod): Promise<string[]> {
+/** kubectl's own reason, from what it printed on stderr: its last line ("Error from server ..."). */
+function kubectlReason(stderr: string): string {
+  return (
+    stderr
+      .trim()
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .at(-1) ?? 'kubectl failed without a word'
+  );
+}
+
+/**
+ * What the pod's status says about why it is not Ready, as listed (`pod`, from `kubectl get
+ * pods -o json`); the log lines and a waiting reason are read again, and a pod gone by then is
+ * said so.
+ */
+export async function explainPod(target: Target, namespace: string, pod: Pod): Promise<string[]> {
   const conditions = pod.status.conditions ?? [];
   if (conditions.some((c) => c.type === 'Ready' && c.status === 'True')) {
     return [];
@@ -140,8 +172,9 @@ async function explainPod(target: Target, namespace: string, pod: Pod): Promise<
       const reason = waiting?.reason ?? (await waitingReason(target, namespace, pod.metadata.name, container.name));
       lines.push(
         `  ${where}: container ${container.name}: ${reason ?? 'restarted'}: exited with code ${terminated.exitCode}` +
-          `${terminated.reason ? ` (${terminated.reason})` : ''}, ${container.restartCount} restarts; its last log lines:`,
-        ...(logs.stdout.trim() || logs.stderr.trim() || '(none)').split('\n').map((line) => `    | ${line}`),
+          `${terminated.reason ? ` (${terminated.reason})` : ''}, ${container.restartCount} restarts; ` +
+          (logs.code === 0 ? 'its last log lines:' : `could not read its log: ${kubectlReason(logs.stderr)}`),
+        ...(logs.code === 0 ? (logs.stdout.trim() || '(none)').split('\n').map((line) => `    | ${line}`) : []),
         '    what to do: the container exits on its own: its log says why; fix the command, config or image',
       );
     } else if (waiting?.reason) {
@@ -167,7 +200,8 @@ async function lastLogLines(target: Target, namespace: string, pod: string, cont
   let previous = await kubectl(target, [...args, '--previous'], { okExitCodes: [1] });
   // A few tries a second apart: the kubelet answers again once the restart has settled.
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (previous.code === 0 && previous.stdout.trim() !== '') {
+    // A pod deleted meanwhile, or logs the role may not read: no retry will help.
+    if ((previous.code === 0 && previous.stdout.trim() !== '') || /\((NotFound|Forbidden)\)/.test(previous.stderr)) {
       return previous;
     }
     const current = await kubectl(target, args, { okExitCodes: [1] });
@@ -183,7 +217,12 @@ async function lastLogLines(target: Target, namespace: string, pod: string, cont
 /** The container's waiting reason, read again each second for up to 10 s; undefined if none came. */
 async function waitingReason(target: Target, namespace: string, pod: string, container: string) {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const fresh = (await kubectlJson(target, ['get', 'pod', pod, '-n', namespace])) as unknown as Pod;
+    const read = await kubectl(target, ['get', 'pod', pod, '-n', namespace, '-o', 'json'], { okExitCodes: [1] });
+    if (read.code !== 0) {
+      // Gone (deleted meanwhile) or unreadable: the reason stays unknown.
+      return undefined;
+    }
+    const fresh = JSON.parse(read.stdout) as Pod;
     const status = (fresh.status.containerStatuses ?? []).find((c) => c.name === container);
     if (status?.state?.waiting?.reason) {
       return status.state.waiting.reason;

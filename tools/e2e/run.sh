@@ -114,7 +114,9 @@ else
     # The chain that feeds the node's NetworkPolicy enforcer (network-policy.test.ts takes its
     # hooks out to show what "not enforced" looks like).
     E2E_NETPOL_CHAIN=$(source tools/cluster/env.sh && echo "$NETPOL_CHAIN")
-    export E2E_NETPOL_CHAIN
+    # The node's local registry (the docker.io mirror): deploy-node.test.ts pushes a tag to it.
+    E2E_REGISTRY=127.0.0.1:$(source tools/cluster/env.sh && echo "$REGISTRY_PORT")
+    export E2E_NETPOL_CHAIN E2E_REGISTRY
   else
     tools/cluster/up.sh
   fi

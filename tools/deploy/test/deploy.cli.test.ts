@@ -47,12 +47,21 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+const TIMEOUT_RULE =
+  '--timeout must be a positive whole number of s, m or h, at most 2562047h (the longest wait Helm can hold), e.g. 90s or 5m';
+
+// Each with KUBECONFIG pointing at a port nothing listens on: a message about reaching the
+// cluster would mean the command got that far.
 test.each([
   [['--prune'], "Unknown option '--prune'"],
   [['no/such/dir'], 'no/such/dir does not exist: name a directory of manifests'],
   [['package.json'], 'package.json is a file, not a directory: name a directory of manifests'],
   [['dist', 'tools'], 'one directory at most (got dist tools)'],
-  [['--timeout', 'soon'], '--timeout must be a positive whole number of s, m or h, e.g. 90s or 5m (got soon)'],
+  [['--timeout', 'soon'], `${TIMEOUT_RULE} (got soon)`],
+  [['--timeout', '0s'], `${TIMEOUT_RULE} (got 0s)`],
+  // One hour more than Go's time.Duration holds: Helm would refuse it after the cluster was contacted.
+  [['--timeout', '2562048h'], `${TIMEOUT_RULE} (got 2562048h)`],
+  [['--timeout', '99999999999999999999s'], `${TIMEOUT_RULE} (got 99999999999999999999s)`],
   [['rollback'], 'rollback takes one revision number (see npm run apply -- history) (got none)'],
   [['rollback', 'two'], 'rollback takes one revision number (see npm run apply -- history) (got two)'],
   [['--dry-run=server'], "Option '--dry-run' does not take an argument"],
@@ -67,11 +76,24 @@ test.each([
     '--confirm must be given in a terminal, to a deploy (got --dry-run, which deploys nothing); ' +
       'leave it out: CI and scripts deploy without asking',
   ],
+  [
+    ['rollback', '99999999999999999999'],
+    "rollback's revision must be a whole number from 1 to 9223372036854775807 (the largest Helm reads) " +
+      '(got 99999999999999999999); npm run apply -- history lists the revisions',
+  ],
+  [['rollback', '1', '--timeout', '2562048h'], `${TIMEOUT_RULE} (got 2562048h)`],
 ])('%j: exit 2, "%s", and the usage', (args, message) => {
   const result = deploy(args);
   expect(result.stderr).toContain(`npm run apply: ${message}`);
+  expect(result.stderr).not.toContain('cannot reach the cluster');
   expect(result.stderr).toContain('usage: npm run apply -- [DIR]');
   expect(result.stdout).toBe('');
+  expect(result.status).toBe(2);
+});
+
+test('the longest --timeout Helm can hold is taken: the command goes on to the cluster', () => {
+  const result = deploy([dir, '--timeout', '2562047h']);
+  expect(result.stderr).toContain('npm run apply: cannot reach the cluster of context gone');
   expect(result.status).toBe(2);
 });
 

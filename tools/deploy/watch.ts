@@ -1,0 +1,164 @@
+// The waiting of `npm run apply`, as deploy.ts sees it: kstatus-watch (main.go) started on the
+// deploy's objects, its lines turned into progress lines, and three moments deploy.ts waits
+// for: the watches are ready (Helm may start), everything is healthy, or a failure persisted
+// (failfast.go says which and why).
+import { spawn } from 'node:child_process';
+import { type KubeObject, type ObjectId, displayId, getPath } from '../common/kube';
+
+/** One object to watch, and what it needs beyond kstatus's Current. */
+export interface Watched {
+  readonly id: ObjectId;
+  readonly object: KubeObject;
+}
+
+/** What kstatus-watch reads on stdin for each object (main.go's header says the format). */
+export function watchInput(objects: readonly Watched[]): string {
+  return objects
+    .map(({ id, object }) => {
+      let check = '';
+      if (id.group === '' && id.kind === 'Pod') {
+        const containers =
+          (getPath(object, 'spec', 'containers') as { name: string; image: string }[] | undefined) ?? [];
+        check = containers.map((c) => `${c.name}=${c.image}`).join(',');
+      } else if (id.group === '' && id.kind === 'Service' && getPath(object, 'spec', 'selector')) {
+        check = 'endpoints';
+      }
+      return `${[id.group, id.kind, id.namespace, id.name, check].join('\t')}\n`;
+    })
+    .join('');
+}
+
+/** A line of kstatus-watch, as the deploy's progress shows it; undefined for those it keeps quiet. */
+export type WatchLine =
+  | { readonly type: 'synced' | 'healthy' | 'unhealthy' }
+  | {
+      readonly type: 'status' | 'ready' | 'failing' | 'failed' | 'error';
+      readonly object: string;
+      readonly text: string;
+    };
+
+/** Parses one stdout line of kstatus-watch. */
+export function parseWatchLine(line: string): WatchLine | undefined {
+  const [type = '', ...fields] = line.split('\t');
+  switch (type) {
+    case 'synced':
+    case 'healthy':
+    case 'unhealthy':
+      return { type };
+    case 'status': {
+      const [kind = '', namespace = '', name = '', status = '', message = ''] = fields;
+      const object = displayId({ group: '', kind, namespace, name });
+      return { type, object, text: `${object}: ${status}${message ? `: ${message}` : ''}` };
+    }
+    case 'ready':
+    case 'failed': {
+      const [kind = '', namespace = '', name = '', message = ''] = fields;
+      const object = displayId({ group: '', kind, namespace, name });
+      return { type, object, text: `${object}: ${message}` };
+    }
+    case 'failing': {
+      const [namespace = '', pod = '', container = '', reason = '', message = ''] = fields;
+      const object = displayId({ group: '', kind: 'Pod', namespace, name: pod });
+      const what = container ? `container ${container}: ` : '';
+      return {
+        type,
+        object,
+        text: `${object}: ${what}${reason}${message ? `: ${message}` : ''} (the deploy fails if this persists)`,
+      };
+    }
+    case 'error':
+      return { type, object: 'watch', text: `kstatus-watch: ${fields.join(' ')}` };
+    default:
+      return undefined;
+  }
+}
+
+export interface Watch {
+  /** The watches have their first lists: what exists now is the state before the deploy. */
+  readonly synced: Promise<void>;
+  /** Resolves once everything is healthy (at once if it is now). */
+  healthy(): Promise<void>;
+  /** Resolves with the first failure that persisted ("Pod/ns/name: container c: Reason: ..."). */
+  readonly failed: Promise<string>;
+  /** The last kstatus line of each object, by `Kind/namespace/name`. */
+  latest(): Map<string, string>;
+  stop(): void;
+}
+
+/** Starts kstatus-watch on `objects`; each status change becomes one `log` line. */
+export function startWatch(
+  bin: string,
+  flags: readonly string[],
+  objects: readonly Watched[],
+  log: (line: string) => void,
+): Watch {
+  const latest = new Map<string, string>();
+  let isHealthy = false;
+  let healthyWaiters: (() => void)[] = [];
+  let resolveSynced: () => void = () => undefined;
+  let resolveFailed: (why: string) => void = () => undefined;
+  const synced = new Promise<void>((resolve) => (resolveSynced = resolve));
+  const failed = new Promise<string>((resolve) => (resolveFailed = resolve));
+  const child = spawn(bin, flags, { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end(watchInput(objects));
+  let buffer = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      const parsed = parseWatchLine(line);
+      if (parsed === undefined) {
+        continue;
+      }
+      switch (parsed.type) {
+        case 'synced':
+          resolveSynced();
+          break;
+        case 'healthy':
+          isHealthy = true;
+          healthyWaiters.forEach((resolve) => resolve());
+          healthyWaiters = [];
+          break;
+        case 'unhealthy':
+          isHealthy = false;
+          break;
+        case 'failed':
+          // deploy.ts prints it, as the reason the deploy failed.
+          resolveFailed(parsed.text);
+          break;
+        default:
+          if (parsed.type === 'status') {
+            latest.set(parsed.object, parsed.text);
+          }
+          log(parsed.text);
+      }
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => log(`kstatus-watch: ${chunk.trim()}`));
+  // A watcher that cannot start or dies leaves the wait to Helm (and --timeout): say so once.
+  const gone = (why: string) => {
+    log(`kstatus-watch: ${why}; waiting on Helm alone`);
+    resolveSynced();
+    isHealthy = true;
+    healthyWaiters.forEach((resolve) => resolve());
+    healthyWaiters = [];
+  };
+  child.on('error', (error) => gone(error.message));
+  child.on('exit', (code, signal) => {
+    if (!stopped) {
+      gone(`exited (${signal ?? `code ${code}`})`);
+    }
+  });
+  let stopped = false;
+  return {
+    synced,
+    failed,
+    healthy: () => (isHealthy ? Promise.resolve() : new Promise((resolve) => healthyWaiters.push(resolve))),
+    latest: () => latest,
+    stop: () => {
+      stopped = true;
+      child.kill();
+    },
+  };
+}
