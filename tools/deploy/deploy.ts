@@ -385,12 +385,13 @@ async function waitForRestore(plan: Plan, revision: number, log: Logger): Promis
     const id = objectId(object);
     return { object, id: { ...id, namespace: id.namespace || plan.target.namespace } };
   });
-  const watch = startWatch(plan.watchBin, kubectlFlags(plan.target), objects, log);
+  // No failing fast here: the kubelet may still back off from the failed revision's container
+  // (an image changed in place keeps the pod's CrashLoopBackOff) before it tries this one.
+  const watch = startWatch(plan.watchBin, [...kubectlFlags(plan.target), '--no-fail-fast'], objects, log);
   const stopTimer = new AbortController();
   try {
     return await Promise.race([
       watch.healthy().then(() => undefined),
-      watch.failed,
       sleepFor(plan.request.timeoutSeconds * 1000, stopTimer.signal).then(
         () => `not healthy after --timeout ${plan.request.timeoutSeconds}s: ${notHealthy(watch)}`,
       ),
