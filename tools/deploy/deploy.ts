@@ -190,6 +190,7 @@ interface Plan {
   readonly request: DeployRequest;
   readonly target: Target;
   readonly helmBin: string;
+  readonly watchBin: string;
   readonly objects: readonly Watched[];
   /** The revision to restore if this deploy fails; undefined for a first deploy. */
   readonly restorable?: Revision;
@@ -246,7 +247,7 @@ async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { ex
         `${restorable ? ` (now at revision ${restorable.revision})` : ' (first deploy)'}; timeout ${request.timeoutSeconds}s`,
     );
     const chart = wrapInChart(request.dir, manifestFiles(request.dir));
-    return { request, target, helmBin, objects, restorable, previous, migrating, chart, watch };
+    return { request, target, helmBin, watchBin, objects, restorable, previous, migrating, chart, watch };
   } catch (error) {
     watch?.stop();
     throw error;
@@ -386,21 +387,51 @@ async function explainAndRestore(plan: Plan, started: number, log: Logger): Prom
     log(`left as it is (--no-rollback); npm run apply -- history lists the revisions to roll back to`);
   } else if (restorable) {
     log(`restoring revision ${restorable.revision}, which ran before (helm rollback)`);
-    const rollback = await helm(
-      plan.helmBin,
-      target,
-      ['rollback', RELEASE, String(restorable.revision), '--wait=watcher', `--timeout=${request.timeoutSeconds}s`],
-      { okExitCodes: [1] },
-    );
+    // Helm's own wait would read the pods before the kubelet has acted on the restored spec: a
+    // container still in CrashLoopBackOff is kstatus Failed, which ends Helm's wait at once. So
+    // Helm applies, and the watcher waits as for a deploy.
+    const rollback = await helm(plan.helmBin, target, ['rollback', RELEASE, String(restorable.revision)], {
+      okExitCodes: [1],
+    });
+    const why = rollback.code === 0 ? await waitForRestore(plan, restorable.revision, log) : rollback.stderr.trim();
     log(
-      rollback.code === 0
+      why === undefined
         ? `restored revision ${restorable.revision}`
-        : `restoring revision ${restorable.revision} FAILED: ${rollback.stderr.trim()}`,
+        : `restoring revision ${restorable.revision} FAILED: ${why}`,
     );
   } else {
     log(`no earlier revision to restore: this was the first deploy (npm run apply -- history)`);
   }
   return 1;
+}
+
+/** Waits for the restored revision's objects to be healthy; the reason if they are not. */
+async function waitForRestore(plan: Plan, revision: number, log: Logger): Promise<string | undefined> {
+  const manifest = await helm(plan.helmBin, plan.target, ['get', 'manifest', RELEASE, `--revision=${revision}`], {
+    okExitCodes: [1],
+  });
+  if (manifest.code !== 0) {
+    return `cannot read revision ${revision}: ${manifest.stderr.trim()}`;
+  }
+  const objects = parseManifests(manifest.stdout, `revision ${revision}`).map((object) => {
+    const id = objectId(object);
+    return { object, id: { ...id, namespace: id.namespace || plan.target.namespace } };
+  });
+  // No failing fast here: the kubelet may still back off from the failed revision's container
+  // (an image changed in place keeps the pod's CrashLoopBackOff) before it tries this one.
+  const watch = startWatch(plan.watchBin, [...kubectlFlags(plan.target), '--no-fail-fast'], objects, log);
+  const stopTimer = new AbortController();
+  try {
+    return await Promise.race([
+      watch.healthy().then(() => undefined),
+      sleepFor(plan.request.timeoutSeconds * 1000, stopTimer.signal).then(
+        () => `not healthy after --timeout ${plan.request.timeoutSeconds}s: ${notHealthy(watch)}`,
+      ),
+    ]);
+  } finally {
+    stopTimer.abort();
+    watch.stop();
+  }
 }
 
 async function deploy(request: DeployRequest): Promise<number> {

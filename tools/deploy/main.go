@@ -130,6 +130,10 @@ func watch() error {
 	config := genericclioptions.NewConfigFlags(true)
 	flags := pflag.NewFlagSet("kstatus-watch", pflag.ContinueOnError)
 	config.AddFlags(flags)
+	// A restore: the kubelet may still back off from the failed revision's container (an image
+	// changed in place keeps the pod's CrashLoopBackOff) before it tries the restored spec, so
+	// only healthy (or the caller's timeout) ends that wait.
+	noFailFast := flags.Bool("no-fail-fast", false, "only say healthy: no failure ends the wait")
 	if err := flags.Parse(os.Args[1:]); err != nil {
 		return err
 	}
@@ -155,6 +159,7 @@ func watch() error {
 	}
 
 	w := newWatch(targets)
+	w.noFailFast = *noFailFast
 	ctx := context.Background()
 	changed := make(chan struct{}, 1)
 	notify := func() {
@@ -235,7 +240,8 @@ type watchState struct {
 	healthy bool
 	failed  bool
 	// Set once the first lists are in: an object first seen after that was created by the deploy.
-	synced bool
+	synced     bool
+	noFailFast bool
 
 	mu        sync.Mutex
 	informers map[string]*namespaceInformers // by namespace
@@ -357,7 +363,7 @@ func (w *watchState) evaluate(now time.Time) {
 			for _, f := range fresh {
 				w.print("failing", pod.Namespace, pod.Name, f.Container, f.Reason, f.Message)
 			}
-			if verdict != nil && !w.failed {
+			if verdict != nil && !w.failed && !w.noFailFast {
 				w.failed = true
 				w.print("failed", "Pod", pod.Namespace, pod.Name, verdict.String())
 			}
@@ -366,7 +372,7 @@ func (w *watchState) evaluate(now time.Time) {
 			if state.status.Status == status.FailedStatus && w.applied(t, state) {
 				if state.failedAt.IsZero() {
 					state.failedAt = now
-				} else if now.Sub(state.failedAt) >= MinGap {
+				} else if now.Sub(state.failedAt) >= MinGap && !w.noFailFast {
 					w.failed = true
 					w.print("failed", t.id.GroupKind.Kind, t.id.Namespace, t.id.Name,
 						fmt.Sprintf("kstatus Failed: %s (persisted %.0fs)", state.status.Message, now.Sub(state.failedAt).Seconds()))
