@@ -28,6 +28,7 @@ import { goTool } from '../common/go-tools';
 import { type ObjectId, displayId, idKey, objectId } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
 import { runMain } from '../common/process';
+import { requireFresh } from '../common/synth-stamp';
 import { explainFailure } from './explain';
 import { type Target, UsageError, helm, kubectlFlags, resolveTarget } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
@@ -113,7 +114,16 @@ export function parseCommand(argv: readonly string[]) {
   if (rest.length > 0) {
     throw new UsageError(`one directory at most (got ${positionals.join(' ')})`);
   }
-  const dir = first ?? 'dist';
+  let dir = first;
+  if (dir === undefined) {
+    // The default folder is refused when the app changed since it was synthesized
+    // (tools/common/synth-stamp.ts); a folder the user names is deployed as it is.
+    try {
+      dir = requireFresh('dist', 'name it (npm run apply -- dist)');
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!stat?.isDirectory()) {
     const what = stat ? 'is a file, not a directory' : 'does not exist';

@@ -107,6 +107,17 @@ test.each([
   expect(fs.existsSync(path.join(project, 'docs'))).toBe(false);
 });
 
+test('npm run apply refuses a stale dist/ before any cluster is contacted; dist named is taken as it is', () => {
+  const stale = tool('tools/deploy/deploy.ts');
+  expect(stale.stderr).toMatch(
+    /^npm run apply: dist\/ is older than lib\/nginx\.k8s\.yaml; run `npm run synth`, or name it \(npm run apply -- dist\) to use it as it is\nusage: /,
+  );
+  expect(stale.status).toBe(2);
+  // Named, it goes on to the cluster: none is configured here, so it stops at the target.
+  const named = tool('tools/deploy/deploy.ts', 'dist', '--kubeconfig', path.join(project, 'no-such-kubeconfig'));
+  expect(named.stderr).not.toContain('older');
+});
+
 test('the e2e run.sh refuses a stale dist/ before a cluster starts; E2E_DIST_DIR=dist takes it as it is', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-stale-e2e-'));
   try {
