@@ -103,12 +103,14 @@ fail_failfast() {
 fail_helm() {
   "$helm" upgrade --install k8s-sandbox "$work/good-chart" -n "$1" --wait=watcher >/dev/null
   started=$(date +%s.%N)
+  # Helm's kstatus wait may take the bare Pod as Ready before the kubelet has tried the new image
+  # (the old container still runs): then Helm exits 0, and neither fails nor restores.
   if "$helm" upgrade --install k8s-sandbox "$work/bad-chart" -n "$1" --wait=watcher --rollback-on-failure \
     >"$work/out" 2>&1; then
-    echo "deploy bench: helm upgrade of a missing image succeeded" >&2
-    exit 1
+    helm_outcome=" (exit 0: took the missing image as deployed; nothing restored)"
   fi
 }
+helm_outcome=""
 declare -A fail_times
 for round in $(seq "$fail_rounds"); do
   for way in failfast helm; do
@@ -123,5 +125,5 @@ done
 printf '\n| a missing fib-client image tag, from the command to restored (%s rounds, median) | seconds |\n|---|---|\n' "$fail_rounds"
 printf '| `npm run apply`, no `--timeout` (fails fast, explains, `helm rollback`) | %.2f |\n' \
   "$(median <<<"${fail_times[failfast]}")"
-printf '| Helm alone: `helm upgrade --install --wait=watcher --rollback-on-failure` (default `--timeout` 5m) | %.2f |\n' \
-  "$(median <<<"${fail_times[helm]}")"
+printf '| Helm alone: `helm upgrade --install --wait=watcher --rollback-on-failure` (default `--timeout` 5m)%s | %.2f |\n' \
+  "$helm_outcome" "$(median <<<"${fail_times[helm]}")"
