@@ -232,21 +232,20 @@ async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { ex
   // by the time the release has been read and the change previewed. A dry run deploys nothing.
   const watch = request.dryRun ? undefined : startWatch(watchBin, kubectlFlags(target), objects, log);
   try {
-    const [before, migrating, previous] = await Promise.all([
+    // The preview (what this deploy changes, preview.ts; --dry-run stops there) runs while the
+    // release is read: none of them changes anything. Each is awaited, so that a failed read is
+    // reported after the preview has printed (and, with --confirm, been answered), never beside it.
+    const adopting = adoptApplySet(target, RELEASE, log);
+    const [readHistory, readRelease, previewed] = await Promise.allSettled([
       history(target, helmBin),
-      adoptApplySet(target, RELEASE, log),
       releaseObjects(target, helmBin),
+      adopting.then((forceConflicts) =>
+        previewDeploy({ ...request, target, helmBin, release: RELEASE, forceConflicts, log }),
+      ),
     ]);
+    const [before, previous, preview] = [valueOf(readHistory), valueOf(readRelease), valueOf(previewed)];
+    const migrating = await adopting;
     const restorable = [...before].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded');
-    // What this deploy changes, before it acts (preview.ts); --dry-run stops there.
-    const preview = await previewDeploy({
-      ...request,
-      target,
-      helmBin,
-      release: RELEASE,
-      forceConflicts: migrating,
-      log,
-    });
     if (!preview.proceed || watch === undefined) {
       watch?.stop();
       return { exitCode: preview.exitCode };
@@ -262,6 +261,14 @@ async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { ex
     watch?.stop();
     throw error;
   }
+}
+
+/** The value of a settled promise, or its error thrown. */
+function valueOf<T>(settled: PromiseSettledResult<T>): T {
+  if (settled.status === 'rejected') {
+    throw settled.reason;
+  }
+  return settled.value;
 }
 
 /** Resolves after `ms` (however long: Node's own timers stop at 24.8 days), or when `signal` aborts. */
