@@ -12,7 +12,7 @@ test('docs/fib-client-stand-in.png was taken of the current stand-in page', () =
     throw new Error(
       `${path.relative(ROOT, PICTURE)} was taken of a page with SHA-256 ${stamped ?? '(none recorded)'}, but ` +
         `${path.relative(ROOT, PAGE)} now has ${wanted}; the picture must show the current page: run ` +
-        '`flock /work/real-node.lock npm run test:e2e:node` and copy test-results/fib-client.png to docs/',
+        '`npm run test:e2e:node` and copy test-results/fib-client.png to docs/',
     );
   }
 });
