@@ -47,13 +47,16 @@ run_kubectl() {
 }
 run_bare() { kubectl apply -f "$dir" -n "$1" >/dev/null; }
 
+# Seconds from a `date +%s.%N` reading until now, to the hundredth.
+seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}'; }
+
 declare -A times
 for round in $(seq "$rounds"); do
   for way in deploy kubectl bare; do
     ns=$(fresh_namespace "$way")
     started=$(date +%s.%N)
     "run_$way" "$ns"
-    seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+    seconds=$(seconds_since "$started")
     times[$way]+="$seconds "
     printf 'round %s/%s  %-8s %6.2fs\n' "$round" "$rounds" "$way" "$seconds"
     # The nodePort is the cluster's: the next run needs it free.
@@ -116,7 +119,7 @@ for round in $(seq "$fail_rounds"); do
   for way in failfast helm; do
     ns=$(fresh_namespace "$way")
     "fail_$way" "$ns"
-    seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+    seconds=$(seconds_since "$started")
     fail_times[$way]+="$seconds "
     printf 'failure round %s/%s  %-8s %6.2fs\n' "$round" "$fail_rounds" "$way" "$seconds"
     kubectl delete namespace "$ns" --wait=true >/dev/null

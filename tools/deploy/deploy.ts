@@ -236,11 +236,12 @@ async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { ex
     // release is read: none of them changes anything. Each is awaited, so that a failed read is
     // reported after the preview has printed (and, with --confirm, been answered), never beside it.
     const adopting = adoptApplySet(target, RELEASE, log);
+    const released = releaseObjects(target, helmBin);
     const [readHistory, readRelease, previewed] = await Promise.allSettled([
       history(target, helmBin),
-      releaseObjects(target, helmBin),
+      released,
       adopting.then((forceConflicts) =>
-        previewDeploy({ ...request, target, helmBin, release: RELEASE, forceConflicts, log }),
+        previewDeploy({ ...request, target, helmBin, release: RELEASE, released, forceConflicts, log }),
       ),
     ]);
     const [before, previous, preview] = [valueOf(readHistory), valueOf(readRelease), valueOf(previewed)];

@@ -23,7 +23,7 @@ import { parseManifests } from '../common/manifests';
 import { withTempDir } from '../common/temp-dir';
 import { diffValues } from '../review/manifest-diff';
 import { formatValue } from '../review/report';
-import { type Target, helm, kubectl } from './target';
+import { type Target, kubectl } from './target';
 
 /** What a deploy would do to one object. */
 export interface PlannedChange {
@@ -189,23 +189,12 @@ async function serverSideDiff(request: PreviewRequest, objects: readonly KubeObj
 
 /** The objects the release holds that `objects` does not and that exist now: what Helm prunes. */
 async function prunedObjects(request: PreviewRequest, objects: readonly KubeObject[]): Promise<KubeObject[]> {
-  const manifest = await helm(request.helmBin, request.target, ['get', 'manifest', request.release], {
-    okExitCodes: [1],
-  });
-  if (manifest.code !== 0) {
-    if (/release: not found/.test(manifest.stderr)) {
-      return []; // A first deploy prunes nothing.
-    }
-    throw new Error(`helm get manifest: ${manifest.stderr.trim()}`);
-  }
   const where = (object: KubeObject) => {
     const id = objectId(object);
     return { ...id, namespace: id.namespace || request.target.namespace };
   };
   const kept = new Set(objects.map((object) => idKey(where(object))));
-  const gone = parseManifests(manifest.stdout, `release ${request.release}`)
-    .map(where)
-    .filter((id) => !kept.has(idKey(id)));
+  const gone = (await request.released).filter((id) => !kept.has(idKey(id)));
   const found: KubeObject[] = [];
   for (const namespace of [...new Set(gone.map((id) => id.namespace))]) {
     const refs = gone
@@ -228,6 +217,8 @@ export interface PreviewRequest {
   readonly target: Target;
   readonly helmBin: string;
   readonly release: string;
+  /** What the release's current revision holds, each where it went ([] before a first deploy): read once by deploy.ts for both. */
+  readonly released: Promise<readonly ObjectId[]>;
   /** The directory of manifests, as the user named it, and its objects. */
   readonly dir: string;
   readonly objects: readonly KubeObject[];

@@ -4,6 +4,8 @@
 //	kube-rules pod-security     Pod Security "restricted" (k8s.io/pod-security-admission/policy)
 //	kube-rules selects          label selection (k8s.io/apimachinery/pkg/labels)
 //	kube-rules image-reference  how the kubelet parses a container image (github.com/distribution/reference)
+//	kube-rules dns1123-label    the API server's container name rule (names.go)
+//	kube-rules quantity-compare resource quantities as the API server reads and compares them (quantity.go)
 //	kube-rules validate         what kube-apiserver says to creating each object (validate.go)
 //	kube-rules kinds            which kinds validate covers (validate.go)
 //
@@ -84,7 +86,7 @@ type selection struct {
 
 func main() {
 	if len(os.Args) != 2 {
-		fail("usage: kube-rules pod-security|selects|image-reference|validate (JSON on stdin) | kinds")
+		fail("usage: kube-rules pod-security|selects|image-reference|dns1123-label|quantity-compare|validate (JSON on stdin) | kinds")
 	}
 	var err error
 	switch os.Args[1] {
