@@ -148,10 +148,14 @@ export function podTemplate(object: KubeObject): PodTemplate | undefined {
   };
 }
 
+/** The operators of a LabelSelector's matchExpressions (metav1.LabelSelectorOperator). */
+const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+type Operator = (typeof OPERATORS)[number];
+
 /** A label selector: equality on matchLabels plus set-based matchExpressions. */
 export interface LabelSelector {
   readonly matchLabels: Record<string, string>;
-  readonly matchExpressions: readonly { key: string; operator: string; values: string[] }[];
+  readonly matchExpressions: readonly { key: string; operator: Operator; values: string[] }[];
   /** What an empty selector selects: a Service's selects nothing, a PDB's or NetworkPolicy's every pod. */
   readonly emptySelects: 'none' | 'all';
 }
@@ -164,9 +168,13 @@ const SELECTING_KINDS: Record<string, { path: string[]; form: 'map' | 'labelSele
     'NetworkPolicy.networking.k8s.io': { path: ['spec', 'podSelector'], form: 'labelSelector', emptySelects: 'all' },
   };
 
-/** The selector of an object that points at pods by label (Service, PDB, NetworkPolicy), if it is one. */
+/**
+ * The selector of an object that points at pods by label (Service, PDB, NetworkPolicy), if it is
+ * one; throws, as {@link labelSelector}, on a label selector that Kubernetes refuses.
+ */
 export function podSelector(object: KubeObject): LabelSelector | undefined {
-  const how = SELECTING_KINDS[groupKind(objectId(object))];
+  const id = objectId(object);
+  const how = SELECTING_KINDS[groupKind(id)];
   if (!how) {
     return undefined;
   }
@@ -178,20 +186,49 @@ export function podSelector(object: KubeObject): LabelSelector | undefined {
     // A PDB without a selector selects nothing; only an explicit {} selects every pod.
     return { matchLabels: {}, matchExpressions: [], emptySelects: 'none' };
   }
-  const expressions = getPath(raw, 'matchExpressions');
+  return labelSelector(raw, `${displayId(id)}: ${how.path.join('.')}`);
+}
+
+/**
+ * A metav1.LabelSelector read from a manifest, as k8s.io/apimachinery's LabelSelectorAsSelector
+ * converts it: it refuses an unknown operator, and values that its operator does not take, with an
+ * error naming `where`; {} selects every pod. Key and value syntax is left to the API server's
+ * validation (npm run check), which refuses such a manifest before a tool reads its selectors.
+ */
+export function labelSelector(raw: unknown, where: string): LabelSelector {
+  if (raw === undefined || raw === null) {
+    throw new Error(`${where} is missing (an empty selector {} selects everything)`);
+  }
+  if (!isRecord(raw)) {
+    throw new Error(`${where} must be a label selector object (got ${JSON.stringify(raw)})`);
+  }
+  const expressions = raw.matchExpressions ?? [];
+  if (!Array.isArray(expressions)) {
+    throw new Error(`${where}.matchExpressions must be a list (got ${JSON.stringify(expressions)})`);
+  }
   return {
     matchLabels: stringMap(raw, 'matchLabels'),
-    matchExpressions: (Array.isArray(expressions) ? expressions : []).map((e) => ({
-      key: String(getPath(e, 'key')),
-      operator: String(getPath(e, 'operator')),
-      values: ((getPath(e, 'values') as unknown[] | undefined) ?? []).map(String),
-    })),
-    emptySelects: how.emptySelects,
+    matchExpressions: expressions.map((expression: unknown, index) => {
+      const at = `${where}.matchExpressions[${index}]`;
+      const operator = getPath(expression, 'operator');
+      if (!OPERATORS.includes(operator as Operator)) {
+        throw new Error(`${at}.operator must be In, NotIn, Exists or DoesNotExist (got ${JSON.stringify(operator)})`);
+      }
+      const values = ((getPath(expression, 'values') as unknown[] | undefined) ?? []).map(String);
+      const setBased = operator === 'In' || operator === 'NotIn';
+      if (setBased !== values.length > 0) {
+        throw new Error(
+          `${at}.values must be ${setBased ? 'non-empty for In and NotIn' : 'empty for Exists and DoesNotExist'} (got ${JSON.stringify(values)})`,
+        );
+      }
+      return { key: String(getPath(expression, 'key')), operator: operator as Operator, values };
+    }),
+    emptySelects: 'all',
   };
 }
 
 /** Whether `selector` selects a pod labelled `labels`, as the API server decides it. */
-export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
+export function selects(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
   const labelEntries = Object.entries(selector.matchLabels);
   if (labelEntries.length === 0 && selector.matchExpressions.length === 0) {
     return selector.emptySelects === 'all';
@@ -208,8 +245,6 @@ export function selects(selector: LabelSelector, labels: Record<string, string>)
           return key in labels;
         case 'DoesNotExist':
           return !(key in labels);
-        default:
-          return false; // The API server refuses unknown operators; select nothing rather than guess.
       }
     })
   );

@@ -6,8 +6,10 @@
 // cells of the real node's connectivity table from the manifests in dist/, and checked against
 // the fixtures in tools/netpol/test/ and against the real node's enforcer (the table's e2e test).
 // Written by hand because no Node package evaluates NetworkPolicy; it reads plain parsed YAML,
-// never the app's constructs.
-import { type KubeObject, getPath, isRecord, stringMap } from '../common/kube';
+// never the app's constructs. Label selection is tools/common/kube.ts's, proven against Kubernetes'.
+// Kept over policy-assistant (SIG Network): the Go module proxy does not serve its module, and
+// the sigs.k8s.io/network-policy-api releases it serves (v0.1.1, v0.3.0) do not contain it.
+import { type KubeObject, getPath, labelSelector, selects } from '../common/kube';
 
 /** One end of a connection: a pod (namespace, labels, IP, named ports) or a bare IP (the node, an outside address). */
 export type Endpoint =
@@ -81,7 +83,10 @@ function judge(
   const isolating = set.policies.filter(
     (policy) =>
       namespaceOf(set, policy) === subject.namespace &&
-      matchesSelector(getPath(policy, 'spec', 'podSelector'), subject.labels, `${nameOf(policy)}: spec.podSelector`) &&
+      selects(
+        labelSelector(getPath(policy, 'spec', 'podSelector'), `${nameOf(policy)}: spec.podSelector`),
+        subject.labels,
+      ) &&
       policyTypes(policy).includes(direction),
   );
   if (isolating.length === 0) {
@@ -174,49 +179,14 @@ function peersMatch(set: PolicySet, policy: KubeObject, peers: unknown, peer: En
     const namespaceOk =
       namespaceSelector === undefined
         ? peer.namespace === namespaceOf(set, policy)
-        : matchesSelector(namespaceSelector, set.namespaceLabels[peer.namespace] ?? {}, `${at}.namespaceSelector`);
-    return namespaceOk && (podSelector === undefined || matchesSelector(podSelector, peer.labels, `${at}.podSelector`));
-  });
-}
-
-/**
- * Whether a LabelSelector (matchLabels and matchExpressions with In, NotIn, Exists and
- * DoesNotExist, as k8s.io/apimachinery's LabelSelectorAsSelector reads them) selects `labels`.
- * An empty selector selects everything.
- */
-export function matchesSelector(selector: unknown, labels: Readonly<Record<string, string>>, where: string): boolean {
-  if (selector === undefined || selector === null) {
-    throw new Error(`${where} is missing (an empty selector {} selects everything)`);
-  }
-  if (!isRecord(selector)) {
-    throw new Error(`${where} must be a label selector object (got ${JSON.stringify(selector)})`);
-  }
-  const matchLabels = stringMap(selector, 'matchLabels');
-  if (!Object.entries(matchLabels).every(([key, value]) => labels[key] === value)) {
-    return false;
-  }
-  const expressions = selector.matchExpressions ?? [];
-  if (!Array.isArray(expressions)) {
-    throw new Error(`${where}.matchExpressions must be a list (got ${JSON.stringify(expressions)})`);
-  }
-  return expressions.every((expression, index) => {
-    const key = String(getPath(expression, 'key'));
-    const values = (getPath(expression, 'values') ?? []) as unknown[];
-    const operator = getPath(expression, 'operator');
-    switch (operator) {
-      case 'In':
-        return key in labels && values.includes(labels[key]);
-      case 'NotIn':
-        return !(key in labels) || !values.includes(labels[key]);
-      case 'Exists':
-        return key in labels;
-      case 'DoesNotExist':
-        return !(key in labels);
-      default:
-        throw new Error(
-          `${where}.matchExpressions[${index}].operator must be In, NotIn, Exists or DoesNotExist (got ${JSON.stringify(operator)})`,
-        );
-    }
+        : selects(
+            labelSelector(namespaceSelector, `${at}.namespaceSelector`),
+            set.namespaceLabels[peer.namespace] ?? {},
+          );
+    return (
+      namespaceOk &&
+      (podSelector === undefined || selects(labelSelector(podSelector, `${at}.podSelector`), peer.labels))
+    );
   });
 }
 

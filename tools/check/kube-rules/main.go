@@ -187,7 +187,8 @@ func selects(in io.Reader, out io.Writer) error {
 	if err := json.NewDecoder(in).Decode(&questions); err != nil {
 		return fmt.Errorf("reading selections: %w", err)
 	}
-	answers := make([]bool, len(questions))
+	// Each answer is whether the selector selects the labels, or why Kubernetes refuses the selector.
+	answers := make([]any, len(questions))
 	for i, q := range questions {
 		var selector labels.Selector
 		if q.Selector != nil {
@@ -198,8 +199,8 @@ func selects(in io.Reader, out io.Writer) error {
 			var err error
 			// As the disruption and network-policy controllers convert it: nil selects nothing.
 			if selector, err = metav1.LabelSelectorAsSelector(labelSelector); err != nil {
-				// The API server refuses such a selector; it selects nothing.
-				selector = labels.Nothing()
+				answers[i] = err.Error()
+				continue
 			}
 		} else if len(q.Set) == 0 {
 			// A Service without a selector gets no endpoints from the controller.

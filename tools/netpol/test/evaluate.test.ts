@@ -1,6 +1,6 @@
 // The NetworkPolicy evaluator on fixtures: each case is a rule of the API reference or of the
 // upstream NetworkPolicy e2e tests, with the connection that tells it apart from its neighbours.
-import { type Connection, type Endpoint, type PolicySet, evaluate, inCidr, matchesSelector } from '../evaluate';
+import { type Connection, type Endpoint, type PolicySet, evaluate, inCidr } from '../evaluate';
 
 const pod = (name: string, labels: Record<string, string>, ip: string, namespace = 'app'): Endpoint => ({
   kind: 'pod',
@@ -156,31 +156,6 @@ describe('peers', () => {
   });
 });
 
-describe('label selectors', () => {
-  const labels = { app: 'web', tier: 'front' };
-  test.each([
-    [{}, true],
-    [{ matchLabels: { app: 'web' } }, true],
-    [{ matchLabels: { app: 'db' } }, false],
-    [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] }, true],
-    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, false],
-    [{ matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['a'] }] }, true],
-    [{ matchExpressions: [{ key: 'zone', operator: 'Exists' }] }, false],
-    [{ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }, true],
-  ])('%j selects {app: web, tier: front}: %s', (selector, expected) => {
-    expect(matchesSelector(selector, labels, 'sel')).toBe(expected);
-  });
-
-  test('an unknown operator and a missing selector are refused, naming where', () => {
-    expect(() => matchesSelector({ matchExpressions: [{ key: 'a', operator: 'Gt' }] }, labels, 'sel')).toThrow(
-      'sel.matchExpressions[0].operator must be In, NotIn, Exists or DoesNotExist (got "Gt")',
-    );
-    expect(() => matchesSelector(undefined, labels, 'p: spec.podSelector')).toThrow(
-      'p: spec.podSelector is missing (an empty selector {} selects everything)',
-    );
-  });
-});
-
 describe('CIDRs', () => {
   test.each([
     ['10.244.0.12', '10.244.0.8/29', true],
@@ -202,5 +177,15 @@ test('bad policyTypes are refused with the value received', () => {
   const s = set(policy('p', { podSelector: {}, policyTypes: ['ingress'] }));
   expect(() => evaluate(s, { from: client, to: web, port: 80 })).toThrow(
     'p: spec.policyTypes must list only Ingress and Egress (got ["ingress"])',
+  );
+});
+
+test('a selector Kubernetes refuses is refused, naming where (label selection is tools/common/kube.ts)', () => {
+  const s = set(policy('p', { podSelector: { matchExpressions: [{ key: 'a', operator: 'Gt' }] } }));
+  expect(() => evaluate(s, { from: client, to: web, port: 80 })).toThrow(
+    'p: spec.podSelector.matchExpressions[0].operator must be In, NotIn, Exists or DoesNotExist (got "Gt")',
+  );
+  expect(() => evaluate(set(policy('p', {})), { from: client, to: web, port: 80 })).toThrow(
+    'p: spec.podSelector is missing (an empty selector {} selects everything)',
   );
 });
