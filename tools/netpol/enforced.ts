@@ -81,14 +81,37 @@ async function connect(namespace: string, ip: string, port: number): Promise<{ o
   return { ok: false, detail: /timed? ?out/i.test(detail) ? 'timed out' : detail || `nc exited ${result.code}` };
 }
 
+/** Whether this run created the probe namespace, so that cleanup deletes it (and only then). */
+let created = false;
+
+/**
+ * The probe, step by step. A step that cannot tell throws why, and main answers "could not tell"
+ * with it, as it does for any other error.
+ */
 async function answer(namespace: string, options: Options): Promise<Answer> {
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const remaining = () => `${Math.max(1, Math.round((deadline - Date.now()) / 1000))}s`;
+  await reachCluster();
+  await createProbe(namespace, options.image);
+  const ip = await waitForProbe(namespace, options.image, remaining);
+  await connectBeforePolicy(namespace, ip);
+  progress(
+    `applying a NetworkPolicy that admits port ${ALLOWED_PORT} only, then retrying port ${DENIED_PORT} until ${remaining()} pass`,
+  );
+  await applyPolicy(namespace);
+  return judgePolicy(namespace, ip, deadline, options.timeoutSeconds);
+}
+
+async function reachCluster(): Promise<void> {
   try {
     await kubectl(['get', '--raw', '/version', '--request-timeout=10s']);
   } catch (error) {
-    return { verdict: 'could not tell', why: `the cluster cannot be reached: ${(error as Error).message}` };
+    throw new Error(`the cluster cannot be reached: ${(error as Error).message}`);
   }
+}
+
+/** The restricted namespace with the server and the client pod. */
+async function createProbe(namespace: string, image: string): Promise<void> {
   progress(`creating namespace ${namespace} (restricted Pod Security Standard) with a server and a client pod`);
   created = true;
   await kubectl(
@@ -97,40 +120,37 @@ async function answer(namespace: string, options: Options): Promise<Answer> {
   );
   const www = `mkdir -p /tmp/www && echo ok >/tmp/www/index.html`;
   const serve = `${www} && httpd -p ${ALLOWED_PORT} -h /tmp/www && exec httpd -f -p ${DENIED_PORT} -h /tmp/www`;
+  const pods = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      restrictedPod({
+        name: 'server',
+        labels: { [ROLE]: 'server' },
+        image,
+        command: ['sh', '-c', serve],
+        readyPort: DENIED_PORT,
+      }),
+      restrictedPod({ name: 'client', labels: { [ROLE]: 'client' }, image, command: ['sleep', '3600'] }),
+    ],
+  });
   for (let tries = 0; ; tries++) {
     // The namespace's default ServiceAccount comes a moment after the namespace.
     try {
-      await kubectl(
-        ['apply', '-n', namespace, '-f', '-'],
-        JSON.stringify({
-          apiVersion: 'v1',
-          kind: 'List',
-          items: [
-            restrictedPod({
-              name: 'server',
-              labels: { [ROLE]: 'server' },
-              image: options.image,
-              command: ['sh', '-c', serve],
-              readyPort: DENIED_PORT,
-            }),
-            restrictedPod({
-              name: 'client',
-              labels: { [ROLE]: 'client' },
-              image: options.image,
-              command: ['sleep', '3600'],
-            }),
-          ],
-        }),
-      );
-      break;
+      await kubectl(['apply', '-n', namespace, '-f', '-'], pods);
+      return;
     } catch (error) {
       if (tries >= 10) {
-        return { verdict: 'could not tell', why: `the probe pods were refused: ${(error as Error).message}` };
+        throw new Error(`the probe pods were refused: ${(error as Error).message}`);
       }
       await sleep(1000);
     }
   }
-  progress(`waiting up to ${remaining()} for both pods to be Ready (image ${options.image})`);
+}
+
+/** The server's pod IP, once both pods are Ready; when they are not, why, with the warning events. */
+async function waitForProbe(namespace: string, image: string, remaining: () => string): Promise<string> {
+  progress(`waiting up to ${remaining()} for both pods to be Ready (image ${image})`);
   try {
     await kubectl([
       'wait',
@@ -153,27 +173,28 @@ async function answer(namespace: string, options: Options): Promise<Answer> {
       'custom-columns=OBJECT:.involvedObject.name,REASON:.reason,MESSAGE:.message',
       '--no-headers',
     ]).catch(() => '');
-    return {
-      verdict: 'could not tell',
-      why: `the probe pods did not become Ready: ${(error as Error).message}${events ? `\nwarning events:\n${events}` : ''}`,
-    };
+    throw new Error(
+      `the probe pods did not become Ready: ${(error as Error).message}${events ? `\nwarning events:\n${events}` : ''}`,
+    );
   }
-  const ip = (await kubectl(['get', 'pod', 'server', '-n', namespace, '-o', 'jsonpath={.status.podIP}'])).trim();
+  return (await kubectl(['get', 'pod', 'server', '-n', namespace, '-o', 'jsonpath={.status.podIP}'])).trim();
+}
 
+/** Both ports answer before any policy: otherwise a failure after the policy would prove nothing. */
+async function connectBeforePolicy(namespace: string, ip: string): Promise<void> {
   progress(`before any policy: client -> server ${ip}:${ALLOWED_PORT} and :${DENIED_PORT}`);
   for (const port of [ALLOWED_PORT, DENIED_PORT]) {
     const before = await connect(namespace, ip, port);
     if (!before.ok) {
-      return {
-        verdict: 'could not tell',
-        why: `without any NetworkPolicy the client could not reach the server on port ${port} (${before.detail}), so a failure after the policy would prove nothing`,
-      };
+      throw new Error(
+        `without any NetworkPolicy the client could not reach the server on port ${port} (${before.detail}), so a failure after the policy would prove nothing`,
+      );
     }
   }
+}
 
-  progress(
-    `applying a NetworkPolicy that admits port ${ALLOWED_PORT} only, then retrying port ${DENIED_PORT} until ${remaining()} pass`,
-  );
+/** The NetworkPolicy that admits the allowed port only, to the server. */
+async function applyPolicy(namespace: string): Promise<void> {
   await kubectl(
     ['apply', '-n', namespace, '-f', '-'],
     JSON.stringify({
@@ -187,6 +208,10 @@ async function answer(namespace: string, options: Options): Promise<Answer> {
       },
     }),
   );
+}
+
+/** The verdict: retries the denied port until it fails (then checks the allowed one) or the time is up. */
+async function judgePolicy(namespace: string, ip: string, deadline: number, timeoutSeconds: number): Promise<Answer> {
   // Enforcers apply a policy within seconds; give them at least 20 s whatever is left.
   const policyDeadline = Math.max(deadline, Date.now() + 20_000);
   for (;;) {
@@ -207,14 +232,12 @@ async function answer(namespace: string, options: Options): Promise<Answer> {
     if (Date.now() > policyDeadline) {
       return {
         verdict: 'not enforced',
-        why: `port ${DENIED_PORT} still answered ${Math.round((Date.now() - deadline) / 1000 + options.timeoutSeconds)}s after a NetworkPolicy that denies it: this cluster admits NetworkPolicies and ignores them`,
+        why: `port ${DENIED_PORT} still answered ${Math.round((Date.now() - deadline) / 1000 + timeoutSeconds)}s after a NetworkPolicy that denies it: this cluster admits NetworkPolicies and ignores them`,
       };
     }
     await sleep(2000);
   }
 }
-
-let created = false;
 
 async function cleanup(namespace: string): Promise<void> {
   if (!created) {
