@@ -1,5 +1,5 @@
-// Kubernetes basics shared by the review tools (the manifest diff and the deployment diagram):
-// an object's identity, the pods an object creates, and label selection.
+// Kubernetes basics shared by the review tools (the manifest diff and the deployment diagram) and
+// the NetworkPolicy evaluator: an object's identity, the pods an object creates, and label selection.
 // Everything here works on plain parsed YAML, any kind, without a cluster or cdk8s.
 
 /**
@@ -193,7 +193,7 @@ export function podSelector(object: KubeObject): LabelSelector | undefined {
  * A metav1.LabelSelector read from a manifest, as k8s.io/apimachinery's LabelSelectorAsSelector
  * converts it: it refuses an unknown operator, and values that its operator does not take, with an
  * error naming `where`; {} selects every pod. Key and value syntax is left to the API server's
- * validation (npm run check), which refuses such a manifest before a tool reads its selectors.
+ * validation, which `npm run check` runs on dist/.
  */
 export function labelSelector(raw: unknown, where: string): LabelSelector {
   if (raw === undefined || raw === null) {
@@ -214,7 +214,11 @@ export function labelSelector(raw: unknown, where: string): LabelSelector {
       if (!OPERATORS.includes(operator as Operator)) {
         throw new Error(`${at}.operator must be In, NotIn, Exists or DoesNotExist (got ${JSON.stringify(operator)})`);
       }
-      const values = ((getPath(expression, 'values') as unknown[] | undefined) ?? []).map(String);
+      const rawValues = getPath(expression, 'values') ?? [];
+      if (!Array.isArray(rawValues)) {
+        throw new Error(`${at}.values must be a list (got ${JSON.stringify(rawValues)})`);
+      }
+      const values = rawValues.map(String);
       const setBased = operator === 'In' || operator === 'NotIn';
       if (setBased !== values.length > 0) {
         throw new Error(

@@ -32,6 +32,10 @@ describe('label selectors', () => {
       'sel.matchExpressions[0].values must be empty for Exists and DoesNotExist (got ["x"])',
     ],
     [{ matchExpressions: { key: 'a' } }, 'sel.matchExpressions must be a list (got {"key":"a"})'],
+    [
+      { matchExpressions: [{ key: 'a', operator: 'In', values: 'x' }] },
+      'sel.matchExpressions[0].values must be a list (got "x")',
+    ],
     ['app=web', 'sel must be a label selector object (got "app=web")'],
     [undefined, 'sel is missing (an empty selector {} selects everything)'],
   ])('%j is refused', (selector, message) => {
