@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import { removeDroppedDefaults } from './api-defaults';
 import { kubeScoreIgnore } from './kube-score';
 import { RestrictedDeployment, RestrictedPod, type RestrictedProps } from './restricted-pod';
-import { parseImageReference } from './validation';
+import { parseImageReference } from './image-reference';
 
 // The paths nginx writes to. With a read-only root filesystem each one is an emptyDir.
 const WRITABLE_PATHS = [

@@ -14,15 +14,10 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { addValidationOncePerSynth } from './unique-objects';
-import {
-  DNS_1123_LABEL_RULE,
-  IMAGE_RULE,
-  compareQuantities,
-  isDNS1123Label,
-  parseImageReference,
-  parseQuantity,
-  received,
-} from './validation';
+import { IMAGE_RULE, parseImageReference } from './image-reference';
+import { DNS_1123_LABEL_RULE, isDNS1123Label } from './names';
+import { compareQuantities, parseQuantity } from './numbers';
+import { received } from './props';
 
 /**
  * The UID and GID every container runs as unless it names its own: explicit, because an image

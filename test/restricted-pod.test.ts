@@ -4,7 +4,7 @@
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { FibClient, NginxDeployment } from '../lib';
-import { IMAGE_RULE } from '../lib/validation';
+import { IMAGE_RULE } from '../lib/image-reference';
 import { type Manifest, findObject, synth } from './manifests';
 
 const HARDENED_SECURITY = {
