@@ -39,18 +39,17 @@ export function readProps<P extends object>(construct: string, props: unknown, r
 
 /**
  * Reads each of the props `names` from `props` once, as TypeScript code reads it
- * (`props.nodePort`), into a plain object of those that are set: a getter, a value on the
- * prototype and a non-enumerable property are read like any other, so that what is checked and
- * used is what the code reads. A name the object has that is not in `names` (a typo such as
- * `nodeport`, own or inherited, enumerable or not) is refused rather than ignored for the default.
- * Unset means undefined. JavaScript's `-0` is read as 0, which YAML would show as `-0`.
+ * (`props.nodePort`: a getter or a value on the prototype like any other), into a plain object
+ * of those that are set, so that what is checked and used is what the code reads. A name that
+ * `props` enumerates, own or inherited, and that is not in `names` (a typo such as `nodeport`) is
+ * refused rather than ignored for the default. Unset means undefined. JavaScript's `-0` is read
+ * as 0, which YAML would show as `-0`.
  */
 export function snapshotProps(construct: string, props: unknown, names: readonly string[]): Record<string, unknown> {
   validatePropsObject(construct, props);
-  const known = new Set(names);
   const given = props as Record<string, unknown>;
-  for (const name of propertyNames(props)) {
-    if (!known.has(name)) {
+  for (const name in given) {
+    if (!names.includes(name)) {
       throw new Error(
         `${construct}: ${inspect(name)} is not a prop (got ${received(given[name])}); the props are ${names.join(', ')}`,
       );
@@ -94,27 +93,6 @@ function checkProp(construct: string, prop: string, value: unknown, rule: PropRu
         (shownHint === undefined ? '' : `; ${shownHint}`),
     );
   }
-}
-
-/**
- * The names a props object has, as a typo could hide among them: its own string-keyed
- * properties, enumerable or not, and those of the prototypes it inherits from below
- * Object.prototype, but for a class's `constructor` and methods (behaviour, not props).
- */
-function propertyNames(props: object): string[] {
-  const names = new Set(Object.getOwnPropertyNames(props));
-  for (
-    let prototype: object | null = Object.getPrototypeOf(props);
-    prototype !== null && prototype !== Object.prototype;
-    prototype = Object.getPrototypeOf(prototype)
-  ) {
-    for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(prototype))) {
-      if (name !== 'constructor' && typeof descriptor.value !== 'function') {
-        names.add(name);
-      }
-    }
-  }
-  return [...names];
 }
 
 /**
