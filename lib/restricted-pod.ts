@@ -13,11 +13,11 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { addValidationOncePerSynth } from './unique-objects';
 import { IMAGE_RULE, parseImageReference } from './image-reference';
 import { DNS_1123_LABEL_RULE, isDNS1123Label } from './names';
 import { compareQuantities, parseQuantity } from './numbers';
 import { received } from './props';
+import { addValidationOncePerSynth } from './sandbox-app';
 
 /**
  * The UID and GID every container runs as unless it names its own: explicit, because an image
