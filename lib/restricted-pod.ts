@@ -96,7 +96,14 @@ function restricted<B extends WorkloadClass>(Base: B) {
       return super.addInitContainer(withDefaults);
     }
 
-    /** @internal */
+    /**
+     * cdk8s-plus-27's pod spec, hardened. `_toPodSpec` is @internal in cdk8s-plus-27, whose public
+     * API neither renders the pod spec nor writes what the hardening adds: the exact pin of
+     * cdk8s-plus-27 (2.9.5, package.json) guards this override. `npm run typecheck` fails when an
+     * upgrade removes the member, test/restricted-pod.test.ts when it changes how a Pod and a
+     * Deployment render their pod spec with it.
+     * @internal
+     */
     public override _toPodSpec(): kplus.k8s.PodSpec {
       const spec = super._toPodSpec();
       const podSecurity = spec.securityContext;
