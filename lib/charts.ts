@@ -4,17 +4,16 @@ import { type App, Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { FibClient, type FibClientProps } from './fib-client';
 import { NginxDeployment, type NginxDeploymentProps } from './nginx';
+import { LABELS_RULE, NAMESPACE_RULE } from './names';
 import {
   BOOLEAN_RULE,
-  LABELS_RULE,
-  NAMESPACE_RULE,
   type PropRules,
   isPlainObject,
   readProps,
   received,
   snapshotProps,
   validateProps,
-} from './validation';
+} from './props';
 
 const CHART_PROP_RULES: PropRules<ChartProps> = {
   namespace: NAMESPACE_RULE,

@@ -8,16 +8,10 @@ import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
 import { RestrictedPod } from './restricted-pod';
 import { checkUniqueObjects } from './unique-objects';
-import {
-  BOOLEAN_RULE,
-  IMAGE_RULE,
-  LABEL_VALUE_RULE,
-  NODE_PORT_RULE,
-  PORT_RULE,
-  type PropRules,
-  nameRule,
-  readProps,
-} from './validation';
+import { IMAGE_RULE } from './image-reference';
+import { LABEL_VALUE_RULE, nameRule } from './names';
+import { NODE_PORT_RULE, PORT_RULE } from './numbers';
+import { BOOLEAN_RULE, type PropRules, readProps } from './props';
 
 const POD_SUFFIX = '-pod';
 const SERVICE_SUFFIX = '-node-port';

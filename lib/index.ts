@@ -1,3 +1,4 @@
 export * from './charts';
 export * from './fib-client';
 export * from './nginx';
+export * from './sandbox-app';

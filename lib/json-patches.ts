@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ApiObject } from 'cdk8s';
 import camelCase from 'camelcase';
-import { isPlainObject, received } from './validation';
+import { isPlainObject, received } from './props';
 
 /**
  * One message per field of `apiObject`'s patched JSON that its manifest (`apiObject.toJson()`,

@@ -7,7 +7,10 @@ import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
 import { RestrictedDeployment } from './restricted-pod';
 import { checkUniqueObjects } from './unique-objects';
-import { BOOLEAN_RULE, IMAGE_RULE, PORT_RULE, type PropRules, REPLICAS_RULE, nameRule, readProps } from './validation';
+import { IMAGE_RULE } from './image-reference';
+import { nameRule } from './names';
+import { PORT_RULE, REPLICAS_RULE } from './numbers';
+import { BOOLEAN_RULE, type PropRules, readProps } from './props';
 
 const DEPLOYMENT_SUFFIX = '-deployment';
 const PDB_SUFFIX = '-pdb';

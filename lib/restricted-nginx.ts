@@ -10,8 +10,8 @@ import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { removeDroppedDefaults } from './api-defaults';
 import { kubeScoreIgnore } from './kube-score';
-import { RestrictedDeployment, RestrictedPod, type RestrictedProps } from './restricted-pod';
-import { parseImageReference } from './validation';
+import { RestrictedDeployment, RestrictedPod } from './restricted-pod';
+import { parseImageReference } from './image-reference';
 
 // The paths nginx writes to. With a read-only root filesystem each one is an emptyDir.
 const WRITABLE_PATHS = [
@@ -43,6 +43,9 @@ export interface RestrictedNginxOptions {
   readonly kubeScoreIgnore?: readonly string[];
 }
 
+/** The props of a restricted nginx workload that its creator sets: the rest is set here. */
+type NginxWorkloadProps<P extends kplus.AbstractPodProps> = Omit<P, 'securityContext' | 'containers' | 'volumes'>;
+
 /**
  * Creates a RestrictedPod or a RestrictedDeployment (`workloadClass`, see restricted-pod.ts) that
  * runs one nginx container: probes on the serving port, emptyDir volumes where nginx writes, the
@@ -50,24 +53,32 @@ export interface RestrictedNginxOptions {
  * default the API server drops. It is the one way the sandbox creates a workload, so no step can
  * be left out or come in the wrong order.
  */
-export function restrictedNginxWorkload<C extends typeof RestrictedPod | typeof RestrictedDeployment>(
-  workloadClass: C,
+export function restrictedNginxWorkload(
+  workloadClass: typeof RestrictedPod,
   scope: Construct,
   id: string,
-  props: Omit<NonNullable<ConstructorParameters<C>[2]>, 'securityContext' | 'containers' | 'volumes'>,
+  props: NginxWorkloadProps<kplus.PodProps>,
   options: RestrictedNginxOptions,
-): InstanceType<C> {
+): RestrictedPod;
+export function restrictedNginxWorkload(
+  workloadClass: typeof RestrictedDeployment,
+  scope: Construct,
+  id: string,
+  props: NginxWorkloadProps<kplus.DeploymentProps>,
+  options: RestrictedNginxOptions,
+): RestrictedDeployment;
+export function restrictedNginxWorkload(
+  workloadClass: typeof RestrictedPod | typeof RestrictedDeployment,
+  scope: Construct,
+  id: string,
+  props: NginxWorkloadProps<kplus.PodProps> | NginxWorkloadProps<kplus.DeploymentProps>,
+  options: RestrictedNginxOptions,
+): RestrictedPod | RestrictedDeployment {
   const { image, containerPort } = options;
-  const metadata = (props as kplus.AbstractPodProps).metadata;
+  const { metadata } = props;
   const ignored = kubeScoreIgnore([...nginxKubeScoreExceptions(image), ...(options.kubeScoreIgnore ?? [])]);
   const annotations = ignored === undefined ? metadata?.annotations : { ...metadata?.annotations, ...ignored };
-  // TypeScript cannot call a union of constructors; either one takes the props of its kind.
-  const construct = workloadClass as unknown as new (
-    scope: Construct,
-    id: string,
-    props: RestrictedProps<kplus.AbstractPodProps>,
-  ) => InstanceType<C>;
-  const workload = new construct(scope, id, {
+  const workload = new workloadClass(scope, id, {
     ...props,
     metadata: { ...metadata, annotations },
     securityContext: { sysctls: unprivilegedPortSysctls(containerPort) },

@@ -13,16 +13,11 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { addValidationOncePerSynth } from './unique-objects';
-import {
-  DNS_1123_LABEL_RULE,
-  IMAGE_RULE,
-  compareQuantities,
-  isDNS1123Label,
-  parseImageReference,
-  parseQuantity,
-  received,
-} from './validation';
+import { IMAGE_RULE, parseImageReference } from './image-reference';
+import { DNS_1123_LABEL_RULE, isDNS1123Label } from './names';
+import { compareQuantities, parseQuantity } from './numbers';
+import { received } from './props';
+import { addValidationOncePerSynth } from './sandbox-app';
 
 /**
  * The UID and GID every container runs as unless it names its own: explicit, because an image
@@ -101,7 +96,14 @@ function restricted<B extends WorkloadClass>(Base: B) {
       return super.addInitContainer(withDefaults);
     }
 
-    /** @internal */
+    /**
+     * cdk8s-plus-27's pod spec, hardened. `_toPodSpec` is @internal in cdk8s-plus-27, whose public
+     * API neither renders the pod spec nor writes what the hardening adds: the exact pin of
+     * cdk8s-plus-27 (2.9.5, package.json) guards this override. `npm run typecheck` fails when an
+     * upgrade removes the member, test/restricted-pod.test.ts when it changes how a Pod and a
+     * Deployment render their pod spec with it.
+     * @internal
+     */
     public override _toPodSpec(): kplus.k8s.PodSpec {
       const spec = super._toPodSpec();
       const podSecurity = spec.securityContext;

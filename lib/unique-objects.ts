@@ -6,31 +6,18 @@
 // nodePort set through an escape hatch (`ApiObject.of(x).addJsonPatch(...)`) counts. Within one
 // Service, the API server refuses a nodePort that two ports share unless they are one port
 // number for two protocols (53/TCP and 53/UDP).
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { droppedPatchFields } from './json-patches';
+import { addValidationOncePerSynth } from './sandbox-app';
 
 /** The apps whose check is added. */
 const checkedRoots = new WeakSet<IConstruct>();
 
-/** The apps whose `synth()` and `synthYaml()` calls are marked as passes (runOncePerSynth). */
-const markedApps = new WeakSet<App>();
-
-/**
- * The apps inside an `App.synth()` or `App.synthYaml()` call, with the result of each validation
- * (by the construct it validates) once it has run in that call.
- */
-const synthPasses = new WeakMap<App, Map<IConstruct, string[]>>();
-
 /**
  * Makes the synthesis of the app that holds `scope` fail when two of its objects collide. Each
- * construct of the sandbox calls it; the check is added once per app and runs once per synth.
- *
- * cdk8s 2 validates the whole app once per chart it writes (`App.synth` calls `chart.toJson()`,
- * which calls `App._synthChart`, which validates the app again), so a validation of the whole
- * app would run charts + 1 times per `cdk8s synth`. Inside one `App.synth()` nothing the user
- * writes runs between those passes, so the first pass's result holds for the others.
- * `Testing.synth(chart)` and `chart.toJson()` are one pass each.
+ * construct of the sandbox calls it; the check is added once per app, and runs once per synth of
+ * a SandboxApp (sandbox-app.ts).
  */
 export function checkUniqueObjects(scope: IConstruct): void {
   const root = scope.node.root;
@@ -39,52 +26,6 @@ export function checkUniqueObjects(scope: IConstruct): void {
   }
   checkedRoots.add(root);
   addValidationOncePerSynth(root, () => collisions(root));
-}
-
-/**
- * Adds `validate` to the validations of `scope`, run once per `App.synth()` or `App.synthYaml()`
- * of the app that holds it rather than charts + 1 times (see checkUniqueObjects), and every time
- * outside one.
- */
-export function addValidationOncePerSynth(scope: IConstruct, validate: () => string[]): void {
-  const root = scope.node.root;
-  if (root instanceof App) {
-    runOncePerSynth(root);
-  }
-  scope.node.addValidation({
-    validate: () => {
-      const pass = root instanceof App ? synthPasses.get(root) : undefined;
-      if (pass === undefined) {
-        return validate();
-      }
-      const errors = pass.get(scope) ?? validate();
-      pass.set(scope, errors);
-      return errors;
-    },
-  });
-}
-
-/** Marks the duration of each `synth()` and `synthYaml()` call of `app` as one pass. */
-function runOncePerSynth(app: App): void {
-  if (markedApps.has(app)) {
-    return;
-  }
-  markedApps.add(app);
-  for (const method of ['synth', 'synthYaml'] as const) {
-    const synthesize: () => unknown = app[method];
-    Object.defineProperty(app, method, {
-      configurable: true,
-      writable: true,
-      value: function (this: App) {
-        synthPasses.set(app, new Map());
-        try {
-          return synthesize.call(this);
-        } finally {
-          synthPasses.delete(app);
-        }
-      },
-    });
-  }
 }
 
 /** A synthesized object: what the check reads of it. */

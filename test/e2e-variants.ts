@@ -6,9 +6,16 @@
 // a user's prop change really produces. `npm run test:e2e` runs it after `npm run synth`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { FibClient, NginxDeployment, type SandboxCharts, type SandboxProps, addSandboxCharts } from '../lib';
+import {
+  FibClient,
+  NginxDeployment,
+  SandboxApp,
+  type SandboxCharts,
+  type SandboxProps,
+  addSandboxCharts,
+} from '../lib';
 
 const outdir = path.resolve(process.argv[2] ?? 'dist-variants');
 
@@ -51,7 +58,7 @@ const STEPS: [string, SandboxProps, ((charts: SandboxCharts) => void)?][] = [
 
 fs.rmSync(outdir, { recursive: true, force: true });
 for (const [name, props, tweak] of STEPS) {
-  const app = new App({ outdir: path.join(outdir, name) });
+  const app = new SandboxApp({ outdir: path.join(outdir, name) });
   const charts = addSandboxCharts(app, props);
   tweak?.(charts);
   app.synth();
@@ -62,7 +69,7 @@ for (const [name, props, tweak] of STEPS) {
  * attribute: what the workloads' hardening must cover.
  */
 function addedContainers(): void {
-  const app = new App({ outdir: path.join(outdir, 'added-containers') });
+  const app = new SandboxApp({ outdir: path.join(outdir, 'added-containers') });
   const chart = new Chart(app, 'workloads');
   const fibClient = new FibClient(chart, 'fib-client', { name: 'added-fib' });
   const nginx = new NginxDeployment(chart, 'nginx', { name: 'added-nginx', replicas: 1 });

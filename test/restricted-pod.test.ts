@@ -4,7 +4,7 @@
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { FibClient, NginxDeployment } from '../lib';
-import { IMAGE_RULE } from '../lib/validation';
+import { IMAGE_RULE } from '../lib/image-reference';
 import { type Manifest, findObject, synth } from './manifests';
 
 const HARDENED_SECURITY = {
@@ -337,4 +337,38 @@ test('an init container refused when it is added leaves nothing behind', () => {
   expect(findObject(synth(chart), 'Pod', 'fib-client-pod').spec.initContainers).toBeUndefined();
   // Its default name is given to the next one, as if it had never been added.
   expect(pod.addInitContainer({ image: 'busybox:1.36' }).name).toBe('init-0');
+});
+
+// The hardening overrides cdk8s-plus-27's `_toPodSpec`, which is @internal: only the exact pin of
+// cdk8s-plus-27 in package.json guards it. An upgrade that renames it, gives it an argument or
+// stops rendering a Pod's or a Deployment's pod spec with it fails here.
+describe("cdk8s-plus-27's _toPodSpec, which the hardening overrides", () => {
+  const rendered: kplus.k8s.PodSpec = { containers: [{ name: 'rendered-by-to-pod-spec' }] };
+
+  test('takes no argument', () => {
+    expect(kplus.Pod.prototype._toPodSpec).toHaveLength(0);
+    expect(kplus.Deployment.prototype._toPodSpec).toHaveLength(0);
+  });
+
+  test("renders a Pod's spec", () => {
+    class RenderedPod extends kplus.Pod {
+      public override _toPodSpec(): kplus.k8s.PodSpec {
+        return rendered;
+      }
+    }
+    const chart = Testing.chart();
+    new RenderedPod(chart, 'pod', { metadata: { name: 'pod' } });
+    expect(findObject(synth(chart), 'Pod', 'pod').spec).toEqual(rendered);
+  });
+
+  test("renders a Deployment's pod template spec", () => {
+    class RenderedDeployment extends kplus.Deployment {
+      public override _toPodSpec(): kplus.k8s.PodSpec {
+        return rendered;
+      }
+    }
+    const chart = Testing.chart();
+    new RenderedDeployment(chart, 'deployment', { metadata: { name: 'deployment' } });
+    expect(findObject(synth(chart), 'Deployment', 'deployment').spec.template.spec).toEqual(rendered);
+  });
 });

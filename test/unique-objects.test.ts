@@ -1,10 +1,18 @@
 // Two objects that kubectl would apply as one, or two Services asking for one nodePort, fail the
 // synthesis of the whole app, wherever they are, with both construct paths in the message.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ApiObject, type App, Chart, JsonPatch, Testing } from 'cdk8s';
-import { FibClient, FibClientChart, NginxChart, NginxDeployment, addSandboxCharts } from '../lib';
+import { FibClient, FibClientChart, NginxChart, NginxDeployment, SandboxApp, addSandboxCharts } from '../lib';
 import { KubeConfigMap, KubeService } from '../imports/k8s';
 
 const PREFIX = 'Validation failed with the following errors:\n';
+
+/** A SandboxApp that writes into a temporary folder, as Testing.app() does. */
+function sandboxApp(): SandboxApp {
+  return new SandboxApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s.outdir.')) });
+}
 
 function synthAll(app: App): void {
   for (const chart of app.charts) {
@@ -209,8 +217,8 @@ test('a name set through an escape hatch counts too', () => {
   );
 });
 
-test('App.synth runs the check once, not once per chart', () => {
-  const app = Testing.app();
+test('SandboxApp.synth runs the check once, not once per chart', () => {
+  const app = sandboxApp();
   const charts = addSandboxCharts(app);
   new NginxChart(app, 'third', { name: 'third' });
   // The check renders each object once; so does App.synth when it writes the files.
@@ -222,8 +230,19 @@ test('App.synth runs the check once, not once per chart', () => {
   expect(render).toHaveBeenCalledTimes(2);
 });
 
-test('each synth checks the app as it is then: an object added after a synth is checked by the next', () => {
+test("another App runs the check in each of cdk8s's validations of the app, one per chart and one more", () => {
   const app = Testing.app();
+  const charts = addSandboxCharts(app);
+  new NginxChart(app, 'third', { name: 'third' });
+  const render = jest.spyOn(ApiObject.of(charts.fibClient.fibClient.service), 'toJson');
+  app.synth();
+  // Four validations of the app, each rendering the object, and once more for the file: when
+  // cdk8s validates the app once per synth, SandboxApp has no more to do.
+  expect(render).toHaveBeenCalledTimes(5);
+});
+
+test('each synth checks the app as it is then: an object added after a synth is checked by the next', () => {
+  const app = sandboxApp();
   const charts = addSandboxCharts(app);
   expect(() => app.synth()).not.toThrow();
   expect(() => Testing.synth(charts.nginx)).not.toThrow();
@@ -235,8 +254,8 @@ test('each synth checks the app as it is then: an object added after a synth is 
   expect(() => app.synth()).toThrow(/nodePort 31515 is taken twice/);
 });
 
-test("App.synth checks each workload's pod spec once too, not once per chart", () => {
-  const app = Testing.app();
+test("SandboxApp.synth checks each workload's pod spec once too, not once per chart", () => {
+  const app = sandboxApp();
   const charts = addSandboxCharts(app);
   new NginxChart(app, 'third', { name: 'third' });
   // The pod spec check renders it once; the app's check renders the Deployment twice (its

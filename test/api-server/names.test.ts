@@ -1,10 +1,10 @@
-// The DNS-1123 label rule of lib/validation.ts (container and namespace names) against the API
+// The DNS-1123 label rule of lib/names.ts (container and namespace names) against the API
 // server's own, IsDNS1123Label of k8s.io/apimachinery (kube-rules dns1123-label, at the release the
 // cluster scripts build): the same verdict on every name below. A release that changes the rule
 // fails here.
 import { binaryPath } from '../../tools/common/go-tools';
 import { run } from '../../tools/common/process';
-import { isDNS1123Label } from '../../lib/validation';
+import { isDNS1123Label } from '../../lib/names';
 
 const FIXTURES = ['', 'main', 'nginx', 'fib-client', 'Side_Car', 'side_car', 'a'.repeat(63), 'a'.repeat(64)];
 // Every string of up to three of these characters, which covers each position's rule.
@@ -14,7 +14,7 @@ const combinations = CHARACTERS.flatMap((a) =>
 );
 const names = [...new Set([...FIXTURES, ...combinations])];
 
-test(`lib/validation.ts takes the same ${names.length} names as DNS-1123 labels as the API server`, async () => {
+test(`lib/names.ts takes the same ${names.length} names as DNS-1123 labels as the API server`, async () => {
   const { stdout } = await run(binaryPath('kube-rules'), ['dns1123-label'], { input: JSON.stringify(names) });
   const apiServer: string[][] = JSON.parse(stdout);
   const mismatches = names.flatMap((name, i) =>

@@ -1,11 +1,11 @@
-// The resource quantity reader of lib/validation.ts, with which the constructs keep a container's
+// The resource quantity reader of lib/numbers.ts, with which the constructs keep a container's
 // requests at or below its limits, against the API server's own, ParseQuantity and Quantity.Cmp of
 // k8s.io/apimachinery (kube-rules quantity-compare, at the release the cluster scripts build): the
 // same verdict on whether each quantity parses and the same order of each pair. A release that
 // changes the rule fails here.
 import { binaryPath } from '../../tools/common/go-tools';
 import { run } from '../../tools/common/process';
-import { compareQuantities, parseQuantity } from '../../lib/validation';
+import { compareQuantities, parseQuantity } from '../../lib/numbers';
 
 const NUMBERS = [
   ...['', '0', '-0.0', '007', '1', '-1', '+1', '1.5', '.5', '5.', '.', '-.', '+', '12.50'],
@@ -22,7 +22,7 @@ const REFERENCES = ['0', '1', '1500m', '1.5', '32Mi', '128Mi', '1Gi', '107374182
 const quantities = [...new Set(NUMBERS.flatMap((number) => SUFFIXES.map((suffix) => number + suffix)))];
 const pairs = quantities.flatMap((a) => REFERENCES.map((b) => [a, b] as const));
 
-test(`lib/validation.ts reads and orders ${pairs.length} pairs of quantities as the API server does`, async () => {
+test(`lib/numbers.ts reads and orders ${pairs.length} pairs of quantities as the API server does`, async () => {
   const { stdout } = await run(binaryPath('kube-rules'), ['quantity-compare'], { input: JSON.stringify(pairs) });
   const apiServer: { valid: [boolean, boolean]; cmp?: number }[] = JSON.parse(stdout);
   const mismatches = pairs.flatMap(([a, b], i) => {

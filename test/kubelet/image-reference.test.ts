@@ -1,4 +1,4 @@
-// The image reference parser of lib/validation.ts against the one the kubelet runs,
+// The image reference parser of lib/image-reference.ts against the one the kubelet runs,
 // github.com/distribution/reference (kube-rules image-reference, pinned to the version
 // Kubernetes' own go.mod takes at the release the cluster scripts build): the same verdict, tag,
 // digest and error text on every reference of image-references.json and on every combination of
@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { binaryPath, goModuleVersion, toolModuleDir } from '../../tools/common/go-tools';
 import { run } from '../../tools/common/process';
-import { parseImageReference } from '../../lib/validation';
+import { parseImageReference } from '../../lib/image-reference';
 import fixtures from './image-references.json';
 
 const HEX_64 = 'f7988fb6c02e0ce69257d9bd9cf37ae20a60f1df7563c3a2a6abe24160306b8d';
@@ -26,7 +26,7 @@ test('kube-rules parses with the distribution/reference of the Kubernetes releas
   expect((await goModuleVersion(toolModuleDir('kube-rules'), module)).version).toBe(cluster.version);
 });
 
-test(`lib/validation.ts parses ${images.length} image references as the kubelet does`, async () => {
+test(`lib/image-reference.ts parses ${images.length} image references as the kubelet does`, async () => {
   const { stdout } = await run(binaryPath('kube-rules'), ['image-reference'], { input: JSON.stringify(images) });
   const kubelet: unknown[] = JSON.parse(stdout);
   const mismatches = images.flatMap((image, i) => {

@@ -4,7 +4,7 @@
 // the cdk8s-plus-27 features that add constructs to the tree as the sandbox's do (two emptyDir
 // volumes per pod, the replicas' anti-affinity), built from cdk8s-plus-27 and cdk8s's ApiObject
 // without the sandbox's constructs or checks, in the PAIRS and SHAPE of scale-pairs.ts.
-import { ApiObject, type Chart } from 'cdk8s';
+import { ApiObject, App, type Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { synthesizePairs } from './scale-pairs';
 
@@ -31,7 +31,7 @@ function networkPolicy(chart: Chart, id: string, labels: Record<string, string>,
   });
 }
 
-synthesizePairs((chart, i, nodePort) => {
+synthesizePairs(new App(), (chart, i, nodePort) => {
   const web = { component: `web-${i}` };
   const pod = new kplus.Pod(chart, `fib-client-${i}`, { metadata: { name: `fib-client-${i}`, labels: web } });
   const client = pod.addContainer({ name: 'client', image: 'rgederin/fib-client-standalone-k8s', portNumber: 3000 });

@@ -1,6 +1,6 @@
 // kube-rules dns1123-label: whether the API server takes each name as a DNS-1123 label (a
 // container's name, a namespace's), with k8s.io/apimachinery's own IsDNS1123Label, for the parity
-// test of lib/validation.ts's copy (test/api-server/names.test.ts). Reads a JSON array of
+// test of lib/names.ts's copy (test/api-server/names.test.ts). Reads a JSON array of
 // strings, writes one array of the API server's messages per name (empty when it is valid).
 package main
 

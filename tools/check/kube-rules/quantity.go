@@ -1,6 +1,6 @@
 // kube-rules quantity-compare: how the API server reads and orders resource quantities
 // ("500m", "1Gi"), with k8s.io/apimachinery's own resource.ParseQuantity and Quantity.Cmp, for
-// the parity test of lib/validation.ts's copy (test/api-server/quantity.test.ts), which the
+// the parity test of lib/numbers.ts's copy (test/api-server/quantity.test.ts), which the
 // constructs use to keep a container's requests at or below its limits. Reads a JSON array of
 // [a, b] pairs, writes for each whether a and b parse and, when both do, a.Cmp(b) (-1, 0 or 1).
 package main

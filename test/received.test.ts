@@ -1,5 +1,5 @@
 // received(): how every validation message shows the value it refused.
-import { received } from '../lib/validation';
+import { received } from '../lib/props';
 
 test.each<[unknown, string | undefined, string]>([
   ['3000', 'number', "'3000', a string"],
