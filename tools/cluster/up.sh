@@ -15,6 +15,9 @@
 # with client-certificate authentication. Builds the binaries first if needed
 # (tools/cluster/build.sh). State (certs, kubeconfigs, logs, pids, etcd data, the node's
 # files) lives in $STATE_DIR; tools/cluster/down.sh stops it all and removes it.
+# Not kwokctl create cluster --runtime binary (kwok v0.8.0; --dry-run on these binaries): its etcd
+# speaks plain HTTP, one admin cert serves and signs everything, it stops only whole clusters
+# (the fault suite stops one component) and has no place for the real node that joins this one.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/components.sh"
