@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the local control plane from the Go modules pinned in tools/cluster:
-# kube-apiserver, kube-controller-manager, kube-scheduler (k8s.io/kubernetes),
-# etcd (go.etcd.io/etcd/server/v3) and kwok (sigs.k8s.io/kwok), into a cache
+# kube-apiserver, kube-controller-manager, kube-scheduler and kubeadm, which makes the
+# cluster's certificates and kubeconfigs (k8s.io/kubernetes), etcd
+# (go.etcd.io/etcd/server/v3) and kwok (sigs.k8s.io/kwok), into a cache
 # outside the work tree keyed by their versions. Binaries already there are
 # skipped, so only the first run on a machine pays for the build (8-12
 # minutes on 2 cores with empty Go caches, module downloads included).
@@ -39,6 +40,7 @@ targets=(
   "kube-apiserver|kube|k8s.io/kubernetes/cmd/kube-apiserver|$kube_ldflags"
   "kube-controller-manager|kube|k8s.io/kubernetes/cmd/kube-controller-manager|$kube_ldflags"
   "kube-scheduler|kube|k8s.io/kubernetes/cmd/kube-scheduler|$kube_ldflags"
+  "kubeadm|kube|k8s.io/kubernetes/cmd/kubeadm|$kube_ldflags"
   "etcd|etcd|go.etcd.io/etcd/server/v3|"
   "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|"
 )

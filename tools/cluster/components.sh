@@ -52,10 +52,10 @@ start_component() {
         --listen-client-urls="https://127.0.0.1:$ETCD_CLIENT_PORT" --advertise-client-urls="https://127.0.0.1:$ETCD_CLIENT_PORT" \
         --listen-peer-urls="https://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls="https://127.0.0.1:$ETCD_PEER_PORT" \
         --initial-cluster="sandbox=https://127.0.0.1:$ETCD_PEER_PORT" \
-        --cert-file="$PKI/etcd.crt" --key-file="$PKI/etcd.key" --client-cert-auth --trusted-ca-file="$PKI/ca.crt" \
-        --peer-cert-file="$PKI/etcd.crt" --peer-key-file="$PKI/etcd.key" --peer-client-cert-auth --peer-trusted-ca-file="$PKI/ca.crt"
-      wait_for etcd healthy "https://127.0.0.1:$ETCD_CLIENT_PORT/health" \
-        --cert "$PKI/apiserver-etcd-client.crt" --key "$PKI/apiserver-etcd-client.key"
+        --cert-file="$PKI/etcd/server.crt" --key-file="$PKI/etcd/server.key" --client-cert-auth --trusted-ca-file="$PKI/etcd/ca.crt" \
+        --peer-cert-file="$PKI/etcd/peer.crt" --peer-key-file="$PKI/etcd/peer.key" --peer-client-cert-auth --peer-trusted-ca-file="$PKI/etcd/ca.crt"
+      wait_for etcd curl -sf --cacert "$PKI/etcd/ca.crt" "https://127.0.0.1:$ETCD_CLIENT_PORT/health" \
+        --cert "$PKI/etcd/healthcheck-client.crt" --key "$PKI/etcd/healthcheck-client.key"
       ;;
     kube-apiserver)
       # Default admission plugins stay on (PodSecurity, ServiceAccount, ...);
@@ -64,9 +64,9 @@ start_component() {
       # loopback, which Endpoints may not hold, and no pod here needs to reach it.
       start kube-apiserver --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
         --endpoint-reconciler-type=none \
-        --etcd-servers="https://127.0.0.1:$ETCD_CLIENT_PORT" --etcd-cafile="$PKI/ca.crt" \
+        --etcd-servers="https://127.0.0.1:$ETCD_CLIENT_PORT" --etcd-cafile="$PKI/etcd/ca.crt" \
         --etcd-certfile="$PKI/apiserver-etcd-client.crt" --etcd-keyfile="$PKI/apiserver-etcd-client.key" \
-        --tls-cert-file="$PKI/kube-apiserver.crt" --tls-private-key-file="$PKI/kube-apiserver.key" \
+        --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
         --client-ca-file="$PKI/ca.crt" --authorization-mode=Node,RBAC \
         --enable-admission-plugins=NodeRestriction \
         --service-cluster-ip-range="$SERVICE_CIDR" --service-node-port-range=30000-32767 \
@@ -79,16 +79,15 @@ start_component() {
         --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
         --requestheader-extra-headers-prefix=X-Remote-Extra- \
         --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key"
-      wait_for kube-apiserver healthy "https://127.0.0.1:$APISERVER_PORT/readyz" \
-        --cert "$PKI/admin.crt" --key "$PKI/admin.key"
+      wait_for kube-apiserver kubectl --kubeconfig "$STATE_DIR/kubeconfig" get --raw /readyz
       ;;
     # Both run alone, so leader election would only delay their start.
     kube-controller-manager)
       start kube-controller-manager --bind-address=127.0.0.1 --secure-port="$CONTROLLER_MANAGER_PORT" \
-        --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key" \
-        --kubeconfig="$STATE_DIR/kube-controller-manager.kubeconfig" \
-        --authentication-kubeconfig="$STATE_DIR/kube-controller-manager.kubeconfig" \
-        --authorization-kubeconfig="$STATE_DIR/kube-controller-manager.kubeconfig" \
+        --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
+        --kubeconfig="$STATE_DIR/controller-manager.conf" \
+        --authentication-kubeconfig="$STATE_DIR/controller-manager.conf" \
+        --authorization-kubeconfig="$STATE_DIR/controller-manager.conf" \
         --client-ca-file="$PKI/ca.crt" --leader-elect=false --use-service-account-credentials \
         --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
         --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
@@ -97,10 +96,10 @@ start_component() {
       ;;
     kube-scheduler)
       start kube-scheduler --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" \
-        --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key" \
-        --kubeconfig="$STATE_DIR/kube-scheduler.kubeconfig" \
-        --authentication-kubeconfig="$STATE_DIR/kube-scheduler.kubeconfig" \
-        --authorization-kubeconfig="$STATE_DIR/kube-scheduler.kubeconfig" \
+        --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
+        --kubeconfig="$STATE_DIR/scheduler.conf" \
+        --authentication-kubeconfig="$STATE_DIR/scheduler.conf" \
+        --authorization-kubeconfig="$STATE_DIR/scheduler.conf" \
         --client-ca-file="$PKI/ca.crt" --leader-elect=false --profiling=false
       wait_for kube-scheduler healthy "https://127.0.0.1:$SCHEDULER_PORT/healthz"
       ;;
@@ -108,11 +107,11 @@ start_component() {
       # kwok manages only nodes carrying this annotation, so pointed at another cluster by
       # mistake it would leave real nodes alone. Node IP 127.0.0.1: the API server's calls to
       # "the kubelet" (logs, exec) then stay on loopback.
-      start kwok --kubeconfig="$STATE_DIR/kwok.kubeconfig" --config="$BIN_DIR/kwok-stages.yaml" \
+      start kwok --kubeconfig="$STATE_DIR/kwok.conf" --config="$BIN_DIR/kwok-stages.yaml" \
         --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
         --cidr="$POD_SUBNET" --node-ip=127.0.0.1 --node-port="$KWOK_PORT" \
         --server-address="127.0.0.1:$KWOK_PORT" --node-lease-duration-seconds=40 \
-        --tls-cert-file="$PKI/control-plane-serving.crt" --tls-private-key-file="$PKI/control-plane-serving.key"
+        --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key"
       wait_for kwok healthy "https://127.0.0.1:$KWOK_PORT/healthz"
       ;;
     registry)
@@ -124,7 +123,7 @@ start_component() {
       wait_for containerd ctr --address "$CONTAINERD_SOCKET" version
       ;;
     kubelet)
-      start kubelet --config="$node/kubelet.yaml" --kubeconfig="$STATE_DIR/kubelet.kubeconfig" \
+      start kubelet --config="$node/kubelet.yaml" --kubeconfig="$STATE_DIR/kubelet.conf" \
         --root-dir="$node/kubelet" --cert-dir="$node/kubelet/pki" \
         --hostname-override="$NODE_NAME" --node-ip="$NODE_IP"
       wait_for kubelet curl -sf "http://127.0.0.1:$KUBELET_HEALTHZ_PORT/healthz"

@@ -4,6 +4,8 @@
 # (tools/e2e/nodes.test.ts) more. Each is a mid-size node (16 CPUs, 64Gi, 100Gi of ephemeral
 # storage, 110 pods) labelled type=kwok and with its name as kubernetes.io/hostname.
 # Usage: kwok-node.sh NAME...      (against the cluster in $STATE_DIR)
+# Not kwokctl scale node: it adds nodes only to a cluster that kwokctl created (it finds the
+# cluster's kubeconfig in kwokctl's own workdir), named by its template (node-000000, ...).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 (($# > 0)) || { echo "kwok-node.sh: no node named; usage: kwok-node.sh NAME..." >&2; exit 2; }

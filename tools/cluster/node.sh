@@ -53,17 +53,6 @@ real_node_preflight() {
   fi
 }
 
-# real_node_certs: the node's identities, signed by the sandbox CA. The kubelet is
-# system:node:<name> in system:nodes, so the API server's Node authorizer and NodeRestriction
-# treat it as they treat any kubelet; kube-proxy is system:kube-proxy, which the default
-# system:node-proxier binding covers.
-real_node_certs() {
-  cert kubelet "/CN=system:node:$NODE_NAME/O=system:nodes" "IP:$NODE_IP,DNS:$NODE_NAME"
-  cert kube-proxy "/CN=system:kube-proxy"
-  kubeconfig kubelet.kubeconfig kubelet
-  kubeconfig kube-proxy.kubeconfig kube-proxy
-}
-
 real_node_start() {
   local node="$STATE_DIR/node"
   mkdir -p "$node"/{registry,containerd,cni/net.d,kubelet,pod-logs,certs.d/docker.io}
@@ -180,8 +169,9 @@ port: $KUBELET_PORT
 readOnlyPort: 0
 healthzBindAddress: 127.0.0.1
 healthzPort: $KUBELET_HEALTHZ_PORT
-tlsCertFile: $PKI/kubelet.crt
-tlsPrivateKeyFile: $PKI/kubelet.key
+# The API server's serving cert, valid for NODE_IP too (up.sh says why).
+tlsCertFile: $PKI/apiserver.crt
+tlsPrivateKeyFile: $PKI/apiserver.key
 authentication:
   anonymous: {enabled: false}
   webhook: {enabled: false}
@@ -215,7 +205,7 @@ mode: iptables
 bindAddress: 127.0.0.1
 healthzBindAddress: 127.0.0.1:$KUBE_PROXY_HEALTHZ_PORT
 metricsBindAddress: 127.0.0.1:$KUBE_PROXY_METRICS_PORT
-clientConnection: {kubeconfig: $STATE_DIR/kube-proxy.kubeconfig}
+clientConnection: {kubeconfig: $STATE_DIR/kube-proxy.conf}
 hostnameOverride: $NODE_NAME
 clusterCIDR: $POD_SUBNET
 # NodePorts answer on loopback only (localhostNodePorts), as on Docker Desktop's
@@ -246,8 +236,7 @@ YAML
 # (fail closed), which would cut the kubelet's probes meanwhile. down.sh removes the rules by
 # the chain's name and the tag, never by the enforcer's own cleanup.
 real_node_network_policy_start() {
-  cert netpol "/CN=k8s-sandbox-netpol"
-  kubeconfig netpol.kubeconfig netpol
+  kubeconfig netpol.conf k8s-sandbox-netpol
   # Read-only access to what the engine watches, bound to its own identity.
   kubectl apply -f - >/dev/null <<YAML
 apiVersion: rbac.authorization.k8s.io/v1
@@ -271,7 +260,7 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: k8s-sand
 subjects:
 - {apiGroup: rbac.authorization.k8s.io, kind: User, name: k8s-sandbox-netpol}
 YAML
-  start_exe netpol "$NETPOL_BIN" --kubeconfig="$STATE_DIR/netpol.kubeconfig" \
+  start_exe netpol "$NETPOL_BIN" --kubeconfig="$STATE_DIR/netpol.conf" \
     --hostname-override="$NODE_NAME" --nfqueue-id="$NETPOL_QUEUE" --nftables-table="$NETPOL_NFT_TABLE"
   # The kernel lists a queue in nfnetlink_queue once a program has bound it.
   wait_for netpol awk -v q="$NETPOL_QUEUE" '$1 == q { found = 1 } END { exit !found }' /proc/net/netfilter/nfnetlink_queue

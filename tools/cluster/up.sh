@@ -15,6 +15,9 @@
 # with client-certificate authentication. Builds the binaries first if needed
 # (tools/cluster/build.sh). State (certs, kubeconfigs, logs, pids, etcd data, the node's
 # files) lives in $STATE_DIR; tools/cluster/down.sh stops it all and removes it.
+# Not kwokctl create cluster --runtime binary (kwok v0.8.0; --dry-run on these binaries): its etcd
+# speaks plain HTTP, one admin cert serves and signs everything, it stops only whole clusters
+# (the fault suite stops one component) and has no place for the real node that joins this one.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/components.sh"
@@ -34,7 +37,7 @@ if [[ $network_policy == 0 && $real_node == 0 ]]; then
 fi
 [[ $real_node == 1 ]] || NODE_NAME=kwok-node-0
 
-for tool in go openssl curl kubectl; do
+for tool in go curl kubectl; do
   command -v "$tool" >/dev/null || { echo "up.sh needs $tool on PATH" >&2; exit 1; }
 done
 if [[ $real_node == 1 ]]; then
@@ -78,83 +81,56 @@ echo "$([[ $real_node == 1 ]] && echo real || echo kwok)" >"$STATE_DIR/node-mode
 # If anything below fails, stop what already started instead of leaving it behind.
 trap '[[ $? -eq 0 ]] || { log "start failed, stopping"; "$SANDBOX_ROOT/tools/cluster/down.sh"; }' EXIT
 
-# --- certificates ---------------------------------------------------------
-log "creating certificates and kubeconfigs in $STATE_DIR"
-new_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
-
-# ca: signs every serving cert and client identity. front-proxy-ca: signs only
-# the API server's front-proxy client, so that no other cert can pass the
-# request-header identity that aggregated API servers and the delegated
-# authentication of the controller manager and scheduler trust.
-for ca in ca front-proxy-ca; do
-  new_key "$PKI/$ca.key"
-  openssl req -x509 -new -key "$PKI/$ca.key" -out "$PKI/$ca.crt" -days 3650 -subj "/CN=k8s-sandbox-$ca" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-done
-
-# cert NAME SUBJECT [SERVER_SANS]: a leaf cert signed by $CA (default: the
-# sandbox CA). With SANs it serves TLS on loopback; without, it is only a
-# client identity, whose CN is the user and O the group that RBAC sees.
-cert() {
-  local name=$1 subject=$2 sans=${3:-} ca=${CA:-ca} ext
-  ext="basicConstraints=CA:FALSE
-keyUsage=critical,digitalSignature,keyEncipherment"
-  if [[ -n $sans ]]; then
-    ext+=$'\n'"extendedKeyUsage=serverAuth,clientAuth"$'\n'"subjectAltName=$sans"
-  else
-    ext+=$'\n'"extendedKeyUsage=clientAuth"
-  fi
-  new_key "$PKI/$name.key"
-  openssl req -new -key "$PKI/$name.key" -subj "$subject" 2>/dev/null |
-    openssl x509 -req -CA "$PKI/$ca.crt" -CAkey "$PKI/$ca.key" -CAcreateserial -days 365 \
-      -extfile <(echo "$ext") -out "$PKI/$name.crt" 2>/dev/null
-}
-loopback_sans="IP:127.0.0.1,DNS:localhost"
-cert etcd "/CN=etcd" "$loopback_sans"
-cert kube-apiserver "/CN=kube-apiserver" \
-  "$loopback_sans,IP:10.96.0.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
-cert control-plane-serving "/CN=localhost" "$loopback_sans"   # kcm, scheduler, kwok
-cert apiserver-etcd-client "/CN=kube-apiserver-etcd-client"
-cert apiserver-kubelet-client "/CN=kube-apiserver-kubelet-client"   # to kwok, which asks no credentials
-CA=front-proxy-ca cert front-proxy-client "/CN=front-proxy-client"
-cert admin "/CN=k8s-sandbox-admin/O=system:masters"
-cert kube-controller-manager "/CN=system:kube-controller-manager"
-cert kube-scheduler "/CN=system:kube-scheduler"
-# kwok plays the kubelet of every fake node (node and pod status, leases,
-# pod deletion); admin keeps the sandbox free of a hand-kept RBAC role.
-cert kwok "/CN=kwok-controller/O=system:masters"
-# ServiceAccount tokens are signed with this key (API server) and the token
-# controller in kube-controller-manager uses it too.
-new_key "$PKI/sa.key"
-openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
-
+# --- certificates and kubeconfigs (kubeadm, as kind makes them) ------------
+log "creating certificates and kubeconfigs in $STATE_DIR (kubeadm $K8S_VERSION)"
+# kubeadm's layout: ca (every API client and the kubelets), etcd/ca (etcd's serving, peer and
+# client certs), front-proxy-ca (only the API server's front-proxy client, so that no other
+# cert passes the request-header identity that aggregated API servers and the delegated
+# authentication of the controller manager and scheduler trust), and sa.key/sa.pub, which
+# sign and check ServiceAccount tokens. kubeadm makes serving certs for the API server and
+# etcd only, and the API server checks its kubelets' against ca, so the API server's also
+# serves the controller manager, the scheduler, kwok (127.0.0.1) and the real node's kubelet
+# (NODE_IP, which kubeadm puts in the SANs as the advertise address: it refuses a loopback
+# one). The version set here keeps kubeadm offline.
+cat >"$STATE_DIR/kubeadm.yaml" <<YAML
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+localAPIEndpoint: {advertiseAddress: $NODE_IP, bindPort: $APISERVER_PORT}
+nodeRegistration: {name: $NODE_NAME, criSocket: unix://$CONTAINERD_SOCKET}
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: $K8S_VERSION
+clusterName: k8s-sandbox
+certificatesDir: $PKI
+controlPlaneEndpoint: 127.0.0.1:$APISERVER_PORT
+encryptionAlgorithm: ECDSA-P256
+networking: {serviceSubnet: $SERVICE_CIDR, dnsDomain: cluster.local}
+apiServer: {certSANs: [127.0.0.1, localhost]}
+YAML
+"$BIN_DIR/kubeadm" init phase certs all --config "$STATE_DIR/kubeadm.yaml" >/dev/null
+# kubeconfig FILE USER [GROUP]: a kubeconfig for the client identity USER in GROUP, as RBAC
+# sees them, with the control plane endpoint above. (kubeadm's kubeconfig phase would point
+# the controller manager's and the scheduler's at the advertise address, where nothing listens.)
 kubeconfig() {
-  cat >"$STATE_DIR/$1" <<KUBECONFIG
-apiVersion: v1
-kind: Config
-clusters:
-- name: k8s-sandbox
-  cluster:
-    server: https://127.0.0.1:$APISERVER_PORT
-    certificate-authority: $PKI/ca.crt
-users:
-- name: $2
-  user:
-    client-certificate: $PKI/$2.crt
-    client-key: $PKI/$2.key
-contexts:
-- name: k8s-sandbox
-  context:
-    cluster: k8s-sandbox
-    user: $2
-current-context: k8s-sandbox
-KUBECONFIG
+  "$BIN_DIR/kubeadm" kubeconfig user --config "$STATE_DIR/kubeadm.yaml" --client-name "$2" ${3:+--org "$3"} \
+    >"$STATE_DIR/$1"
 }
-kubeconfig kubeconfig admin
-kubeconfig kube-controller-manager.kubeconfig kube-controller-manager
-kubeconfig kube-scheduler.kubeconfig kube-scheduler
-kubeconfig kwok.kubeconfig kwok
-[[ $real_node == 0 ]] || real_node_certs
+# The sandbox's user is in system:masters, as kubeadm's super-admin.conf.
+kubeconfig kubeconfig kubernetes-super-admin system:masters
+kubeconfig controller-manager.conf system:kube-controller-manager
+kubeconfig scheduler.conf system:kube-scheduler
+if [[ $real_node == 1 ]]; then
+  # The kubelet is system:node:<name> in system:nodes, so the API server's Node authorizer
+  # and NodeRestriction treat it as any kubelet; kube-proxy is system:kube-proxy, which the
+  # default system:node-proxier binding covers.
+  kubeconfig kubelet.conf "system:node:$NODE_NAME" system:nodes
+  kubeconfig kube-proxy.conf system:kube-proxy
+else
+  # kwok plays the kubelet of every fake node (node and pod status, leases, pod deletion);
+  # system:masters keeps the sandbox free of a hand-kept RBAC role.
+  kubeconfig kwok.conf kwok-controller system:masters
+fi
 
 # --- processes (their command lines are in components.sh) -------------------
 steps=$([[ $real_node == 1 ]] && echo 10 || echo 5)
