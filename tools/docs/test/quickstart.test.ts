@@ -46,10 +46,13 @@ function pathWithout(without: readonly string[], dir: string): string {
 }
 
 function sh(command: string, cwd: string, PATH: string) {
+  // The clone's own `npm test` makes and removes its own temporary folder, not this run's.
+  const env = { ...process.env };
+  delete env.K8S_SANDBOX_JEST_TMPDIR;
   const result = spawnSync('bash', ['-c', command], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, PATH, CI: 'true' },
+    env: { ...env, PATH, CI: 'true' },
     maxBuffer: 64 * 1024 * 1024,
   });
   return { ...result, output: `$ ${command}\n${result.stdout}${result.stderr}` };
