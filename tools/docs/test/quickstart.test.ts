@@ -1,8 +1,9 @@
 // A newcomer's path: the README's quick start, followed on a fresh clone of this checkout's HEAD.
 // The commands come from the README itself (its first `sh` block), so the test follows what the
 // README says. The Node section runs with a PATH that has neither Go nor kubectl, as on a machine
-// with Node alone; then the first command of the Go section runs without Go and must say which
-// prerequisite is missing and where to get it.
+// with Node alone; then the first command of the Go section runs without its prerequisites, the
+// schema beside the repo and then Go, and must say each time which one is missing and where to
+// get it.
 //
 // The install is `npm ci` itself, not a copy of node_modules, which would hide a broken lockfile,
 // with --prefer-offline: the lockfile's exact packages from npm's cache where it holds them (on a
@@ -23,7 +24,7 @@ function quickStart(readme: string): { needs: string; commands: string[] }[] {
   if (block === undefined) throw new Error('README.md has no ```sh block under "## Quick start"');
   const sections: { needs: string; commands: string[] }[] = [];
   for (const line of block.split('\n')) {
-    if (line.startsWith('# ')) sections.push({ needs: line.slice(2), commands: [] });
+    if (/^# \S/.test(line)) sections.push({ needs: line.slice(2), commands: [] });
     else if (line.trim() !== '' && !line.trim().startsWith('#')) {
       sections.at(-1)?.commands.push(line.replace(/\s+#.*$/, '').trim());
     }
@@ -107,6 +108,14 @@ test(
 
     const first = go!.commands[0]!;
     expect(first).toBe('npm run check');
+    // The schema beside the repo first: missing, it is named with the command that gets it.
+    const noSchema = sh(first, clone, noGoNoKubectl);
+    expect(noSchema.stderr).toContain(
+      'npm run check reads the Kubernetes 1.27 API schema from ../shared/kubernetes-schemas beside the repo; ' +
+        'get it with: mkdir -p ../shared/kubernetes-schemas/v1.27.0 && curl -fsSL -o ',
+    );
+    expect(noSchema.status).toBe(2);
+    fs.symlinkSync(path.resolve(root, '../shared'), path.join(dir, 'shared'));
     const result = sh(first, clone, noGoNoKubectl);
     expect(result.stderr).toContain('Go is not installed or not on PATH');
     expect(result.stderr).toContain('install Go from https://go.dev/dl/');
