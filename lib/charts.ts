@@ -56,7 +56,14 @@ function splitProps<P extends object>(
   return [{ namespace, labels, disableResourceNameHashes }, constructProps as P];
 }
 
-/** Props for {@link FibClientChart}: the Chart's and the FibClient's, side by side. */
+/**
+ * Props for {@link FibClientChart}: the Chart's and the FibClient's, side by side (flat).
+ * The chart's `namespace` must be a DNS-1123 label and its `labels` a plain object of valid
+ * label keys and values (a `Map` is refused, not ignored). The labels go on every object of the
+ * chart and on the pods of the nginx Deployment; they may not use a key the constructs select
+ * pods by (`app`, `component`, `app.kubernetes.io/instance`): use another, such as
+ * `app.kubernetes.io/part-of`.
+ */
 export interface FibClientChartProps extends ChartProps, FibClientProps {}
 
 /** The fib-client Pod and its NodePort Service. */
@@ -64,6 +71,11 @@ export class FibClientChart extends Chart {
   /** The chart's FibClient: its `pod` and `service` take the changes no prop makes. */
   public readonly fibClient: FibClient;
 
+  /**
+   * Writes `dist/<id>.k8s.yaml` at synth.
+   * @throws Error when a prop is neither the Chart's nor the construct's (the message lists both),
+   * when `namespace` or `labels` is not allowed, or when the construct refuses its props.
+   */
   constructor(scope: Construct, id: string, props: FibClientChartProps = {}) {
     const [chartProps, fibClientProps] = splitProps<FibClientProps>('FibClientChart', props, FibClient.propNames);
     super(scope, id, chartProps);
@@ -71,7 +83,14 @@ export class FibClientChart extends Chart {
   }
 }
 
-/** Props for {@link NginxChart}: the Chart's and the NginxDeployment's, side by side. */
+/**
+ * Props for {@link NginxChart}: the Chart's and the NginxDeployment's, side by side (flat).
+ * The chart's `namespace` must be a DNS-1123 label and its `labels` a plain object of valid
+ * label keys and values (a `Map` is refused, not ignored). The labels go on every object of the
+ * chart and on the pods of the nginx Deployment; they may not use a key the constructs select
+ * pods by (`app`, `component`, `app.kubernetes.io/instance`): use another, such as
+ * `app.kubernetes.io/part-of`.
+ */
 export interface NginxChartProps extends ChartProps, NginxDeploymentProps {}
 
 /** The nginx Deployment. */
@@ -79,6 +98,11 @@ export class NginxChart extends Chart {
   /** The chart's NginxDeployment: its `deployment` takes the changes no prop makes. */
   public readonly nginx: NginxDeployment;
 
+  /**
+   * Writes `dist/<id>.k8s.yaml` at synth.
+   * @throws Error when a prop is neither the Chart's nor the construct's (the message lists both),
+   * when `namespace` or `labels` is not allowed, or when the construct refuses its props.
+   */
   constructor(scope: Construct, id: string, props: NginxChartProps = {}) {
     const [chartProps, nginxProps] = splitProps<NginxDeploymentProps>('NginxChart', props, NginxDeployment.propNames);
     super(scope, id, chartProps);
@@ -113,7 +137,12 @@ const SANDBOX_PROP_RULES: PropRules<SandboxProps> = {
   nginx: { type: 'object', allowed: 'an object of NginxChart props' },
 };
 
-/** Adds the sandbox's charts to `app`: what `cdk8s synth` writes into dist/. */
+/**
+ * Adds the sandbox's charts to `app`: what `cdk8s synth` writes into dist/. main.ts and the tests
+ * both call it, so the tests test what `cdk8s synth` writes.
+ * @throws Error when `props` is not an object of props per chart (`fibClient`, `nginx`), or when
+ * a chart refuses its props.
+ */
 export function addSandboxCharts(app: App, props: SandboxProps = {}): SandboxCharts {
   const charts = readProps('addSandboxCharts', props, SANDBOX_PROP_RULES);
   return {

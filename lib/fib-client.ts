@@ -22,40 +22,48 @@ const DEFAULT_IMAGE = 'rgederin/fib-client-standalone-k8s';
 /** Props for {@link FibClient}. */
 export interface FibClientProps {
   /**
-   * Base of the object names: the Pod is `${name}-pod`, the Service `${name}-node-port`.
+   * Base of the object names: the Pod is `${name}-pod`, the Service `${name}-node-port`, the
+   * NetworkPolicy `${name}-netpol`; also the value of the instance label
+   * `app.kubernetes.io/instance`. A DNS-1035 label, short enough that every object name made from it stays a valid
+   * 63-character label.
    * @default 'fib-client'
    */
   readonly name?: string;
   /**
-   * Image of the web app, an nginx serving a static build.
+   * Image of the web app, an nginx serving a static build. A reference the kubelet can parse before it pulls (`ParseNormalizedNamed` of
+   * `github.com/distribution/reference`): an optional registry host and `/`, a repository path of
+   * lowercase components of at most 255 characters (Docker Hub's `library/` counted), an optional
+   * `:tag` and an optional digest, which must be `sha256` with exactly 64 lowercase hex digits
+   * (`sha384` 96, `sha512` 128); a name of 64 hex digits alone is refused.
    * @default 'rgederin/fib-client-standalone-k8s'
    */
   readonly image?: string;
   /**
    * Value of the `component` label on the Pod, which the Service and the NetworkPolicy select
-   * together with the instance label `app.kubernetes.io/instance: ${name}`.
+   * together with the instance label `app.kubernetes.io/instance: ${name}`. A label value: at
+   * most 63 letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit, or empty.
    * @default 'web'
    */
   readonly component?: string;
   /**
-   * The port the web app listens on in the container; also the Service's targetPort.
+   * The port the web app listens on in the container; also the Service's targetPort. An integer in 1-65535.
    * @default 3000
    */
   readonly containerPort?: number;
   /**
-   * The Service's port inside the cluster.
+   * The Service's port inside the cluster. An integer in 1-65535.
    * @default 3050
    */
   readonly servicePort?: number;
   /**
-   * The port opened on every node, in the API server's NodePort range.
+   * The port opened on every node, in the API server's NodePort range: an integer in 30000-32767.
    * @default 31515
    */
   readonly nodePort?: number;
   /**
    * Create the NetworkPolicy `${name}-netpol`, which admits traffic to the Pod on
    * `containerPort` (TCP) only and lets it open no connection. Turn it off for an image that
-   * connects out.
+   * connects out. `true` or `false` (the string `'false'` is refused, not taken as off).
    * @default true
    */
   readonly networkPolicy?: boolean;
@@ -96,6 +104,16 @@ export class FibClient extends Construct {
   /** The NetworkPolicy, unless the `networkPolicy` prop is false. */
   public readonly networkPolicy?: KubeNetworkPolicy;
 
+  /**
+   * Creates the Pod, the Service and, unless turned off, the NetworkPolicy; each prop is read
+   * once, checked, and only the checked value used.
+   * @throws Error when a prop is not what it allows, or is not a prop of this construct (a typo
+   * such as `nodeport`; every name the props object has, own or inherited, is checked): the
+   * message names the prop, what is allowed and the value received, e.g.
+   * `FibClient: nodePort must be an integer in 30000-32767 (got 80); ...`.
+   * @throws Error when another object of the app has the same API group, kind, namespace and
+   * name, or another Service the same nodePort (found once per synth, naming both construct paths).
+   */
   constructor(scope: Construct, id: string, props: FibClientProps = {}) {
     super(scope, id);
     // From here on, props is what was read and checked: a plain object of the props that are set.

@@ -19,42 +19,50 @@ const NETWORK_POLICY_SUFFIX = '-netpol';
 /** Props for {@link NginxDeployment}. */
 export interface NginxDeploymentProps {
   /**
-   * Base of the names: the Deployment is `${name}-deployment`, its pods are labelled `app: ${name}`.
+   * Base of the names: the Deployment is `${name}-deployment`, the PodDisruptionBudget
+   * `${name}-pdb`, the NetworkPolicy `${name}-netpol`; its pods are labelled `app: ${name}`.
+   * A DNS-1035 label, short enough that every object name made from it stays a valid
+   * 63-character label.
    * @default 'nginx'
    */
   readonly name?: string;
   /**
-   * The nginx image.
+   * The nginx image. A reference the kubelet can parse before it pulls (`ParseNormalizedNamed` of
+   * `github.com/distribution/reference`): an optional registry host and `/`, a repository path of
+   * lowercase components of at most 255 characters (Docker Hub's `library/` counted), an optional
+   * `:tag` and an optional digest, which must be `sha256` with exactly 64 lowercase hex digits
+   * (`sha384` 96, `sha512` 128); a name of 64 hex digits alone is refused.
    * @default 'nginx:1.14.2'
    */
   readonly image?: string;
   /**
-   * Number of nginx pods.
+   * Number of nginx pods: an int32 >= 0 (0-2147483647; JavaScript's `-0` is taken as 0, which
+   * YAML would otherwise write as `-0`).
    * @default 2
    */
   readonly replicas?: number;
   /**
-   * The port nginx listens on in the container.
+   * The port nginx listens on in the container. An integer in 1-65535.
    * @default 80
    */
   readonly containerPort?: number;
   /**
    * Create the PodDisruptionBudget `${name}-pdb`, which lets a node drain evict one nginx pod
-   * at a time, waiting until its replacement is ready before the next.
+   * at a time, waiting until its replacement is ready before the next. `true` or `false` (the string `'false'` is refused, not taken as off).
    * @default true
    */
   readonly podDisruptionBudget?: boolean;
   /**
    * Create the NetworkPolicy `${name}-netpol`, which admits traffic to the pods on
    * `containerPort` (TCP) only and lets them open no connection. Turn it off for an image
-   * that connects out, such as an nginx that proxies to a backend.
+   * that connects out, such as an nginx that proxies to a backend. `true` or `false` (the string `'false'` is refused, not taken as off).
    * @default true
    */
   readonly networkPolicy?: boolean;
   /**
    * Ask the scheduler to put the pods on different nodes (a preferred pod anti-affinity on
    * `kubernetes.io/hostname`). Preferred, not required: a single-node cluster still runs
-   * every replica.
+   * every replica. `true` or `false` (the string `'false'` is refused, not taken as off).
    * @default true
    */
   readonly podAntiAffinity?: boolean;
@@ -84,6 +92,16 @@ export class NginxDeployment extends Construct {
   /** The NetworkPolicy, unless the `networkPolicy` prop is false. */
   public readonly networkPolicy?: KubeNetworkPolicy;
 
+  /**
+   * Creates the Deployment and, unless turned off, the PodDisruptionBudget and the
+   * NetworkPolicy; each prop is read once, checked, and only the checked value used.
+   * @throws Error when a prop is not what it allows, or is not a prop of this construct (a typo
+   * such as `nodeport`; every name the props object has, own or inherited, is checked): the
+   * message names the prop, what is allowed and the value received, e.g.
+   * `NginxDeployment: replicas must be an integer in 0-2147483647 (got -1); ...`.
+   * @throws Error when another object of the app has the same API group, kind, namespace and
+   * name, or another Service the same nodePort (found once per synth, naming both construct paths).
+   */
   constructor(scope: Construct, id: string, props: NginxDeploymentProps = {}) {
     super(scope, id);
     // From here on, props is what was read and checked: a plain object of the props that are set.

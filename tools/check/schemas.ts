@@ -22,11 +22,19 @@ export interface ApiSchemaSource {
   readonly file: string;
 }
 
+/** Where cdk8s publishes the schema that `cdk8s import k8s@1.27.0` reads (the workflow downloads it). */
+const SCHEMA_URL =
+  'https://raw.githubusercontent.com/cdk8s-team/cdk8s/master/kubernetes-schemas/v1.27.0/_definitions.json';
+
 /** The version cdk8s-plus-27 and imports/k8s.ts target: the schema `npm run import` reads. */
 export function targetSchema(): ApiSchemaSource {
   const file = path.resolve(ROOT, '../shared/kubernetes-schemas/v1.27.0/_definitions.json');
   if (!fs.existsSync(file)) {
-    throw new Error(`schema file ${file} is missing: the repo expects ../shared/kubernetes-schemas beside it`);
+    throw new Error(
+      `schema file ${file} is missing: npm run check reads the Kubernetes 1.27 API schema from ` +
+        `../shared/kubernetes-schemas beside the repo; get it with: mkdir -p ../shared/kubernetes-schemas/v1.27.0 && ` +
+        `curl -fsSL -o ../shared/kubernetes-schemas/v1.27.0/_definitions.json ${SCHEMA_URL}`,
+    );
   }
   return { version: '1.27.0', file };
 }

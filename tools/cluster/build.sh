@@ -4,11 +4,10 @@
 # cluster's certificates and kubeconfigs (k8s.io/kubernetes), etcd
 # (go.etcd.io/etcd/server/v3) and kwok (sigs.k8s.io/kwok), into a cache
 # outside the work tree keyed by their versions. Binaries already there are
-# skipped, so only the first run on a machine pays for the build (8-12
-# minutes on 2 cores with empty Go caches, module downloads included).
+# skipped, so only the first run on a machine pays for the build (minutes with empty
+# Go caches; docs/benchmarks.md has the measured times).
 # With --real-node it also builds the kubelet and kube-proxy of the same module, for
-# up.sh --real-node (about 3 more minutes cold), and the node's NetworkPolicy enforcer
-# (tools/cluster/netpol, about 2 more minutes cold).
+# up.sh --real-node, and the node's NetworkPolicy enforcer (tools/cluster/netpol).
 # Usage: tools/cluster/build.sh [--real-node]   (prints the binary directory last)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

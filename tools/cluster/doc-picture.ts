@@ -1,4 +1,4 @@
-// The README's picture of the fib-client stand-in page (docs/fib-client-stand-in.png) must show the
+// The picture in docs/cluster.md of the fib-client stand-in page (docs/fib-client-stand-in.png) must show the
 // page the current code serves. The real-node e2e takes the screenshot and stamps into it, as a PNG
 // text chunk, the SHA-256 of the page it was taken of (tools/cluster/images/fib-client/index.html);
 // a unit test compares the committed picture's stamp with the current page, so a changed page

@@ -10,6 +10,10 @@ TOOLS_DIR="$SANDBOX_ROOT/tools/cluster"
 
 # Versions come from the Go tool modules, so go.mod stays the one place to bump them; the Go
 # toolchain reads them (go list -m), as it reads them to build.
+if ! command -v go >/dev/null; then
+  echo "$(basename "$0"): Go is not installed or not on PATH: the local cluster is built from the Go modules in tools/cluster (the go line of tools/cluster/kube/go.mod names the version); install Go from https://go.dev/dl/ or add its bin folder to PATH" >&2
+  exit 1
+fi
 pinned_version() { (cd "$TOOLS_DIR/$1" && go list -m -f '{{.Version}}' "$2"); }
 K8S_VERSION=$(pinned_version kube k8s.io/kubernetes)
 ETCD_VERSION=$(pinned_version etcd go.etcd.io/etcd/server/v3)

@@ -1,21 +1,13 @@
 #!/usr/bin/env bash
 # Builds the STAND-IN images that the real-node cluster (up.sh --real-node) serves from its
 # local registry under the names dist/ uses, because no image can be pulled from Docker Hub
-# here. They are not the real images; they reproduce what decides whether a pod starts:
-#   nginx:1.14.2                          Debian's nginx on port 80, the official image's paths
-#   rgederin/fib-client-standalone-k8s    the same nginx serving a stand-in page on port 3000,
-#                                         every client-side route falling back to index.html
-#   pause                                 the pod sandbox: Debian's catatonit in pause mode
-#   busybox:1.35.0                        Debian's busybox-static 1.35.0 (sh, nc, wget, httpd):
-#                                         the probes of the NetworkPolicy table and of
-#                                         tools/netpol/enforced.ts
-# Both nginx images start as root (no USER), run nginx in the foreground with `user nginx;`,
-# keep the pid file in /var/run and temp files under /var/cache/nginx, and link their logs to
-# stdout/stderr, as the official nginx image does (tools/cluster/images/nginx.conf).
+# here. They are not the real images; they reproduce what decides whether a pod starts: nginx:1.14.2,
+# rgederin/fib-client-standalone-k8s, the pod sandbox (pause) and busybox:1.35.0. What each one
+# reproduces and what it does not: docs/cluster.md ("The images are stand-ins").
 #
 # The images are OCI layouts in $IMAGE_DIR, keyed by a hash of this script and
-# tools/cluster/images/, so only the first run (or a change) builds: about a minute, most of
-# it mmdebstrap fetching Debian packages. Needs root, mmdebstrap, umoci and catatonit.
+# tools/cluster/images/, so only the first run (or a change) builds, most of the time
+# mmdebstrap fetching Debian packages. Needs root, mmdebstrap, umoci and catatonit.
 # Usage: tools/cluster/images.sh        (prints the OCI layout path last)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

@@ -65,7 +65,7 @@ export function go(args: readonly string[], options: RunOptions = {}): Promise<R
     notInstalled:
       'Go is not installed or not on PATH: npm run check builds its gates (kubeconform, kube-score, kube-rules) ' +
       `and finds the newest API schema with Go ${goLine} or later (the go line of tools/check/go.mod); install ` +
-      `Go or add its bin folder to PATH (PATH is ${JSON.stringify(process.env.PATH ?? '')})`,
+      `Go from https://go.dev/dl/ or add its bin folder to PATH (PATH is ${JSON.stringify(process.env.PATH ?? '')})`,
   });
 }
 

@@ -5,6 +5,13 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
+/** Where to get the programs the tools run, for the message when one is not installed. */
+const WHERE_TO_GET: Readonly<Record<string, string>> = {
+  kubectl: 'https://kubernetes.io/docs/tasks/tools/',
+  go: 'https://go.dev/dl/',
+  git: 'https://git-scm.com/downloads',
+};
+
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
@@ -55,7 +62,8 @@ export async function run(command: string, args: readonly string[], options: Run
       return { stdout: error.stdout ?? '', stderr: error.stderr ?? '', code: error.code };
     }
     if (error.code === 'ENOENT') {
-      throw new Error(options.notInstalled ?? `${command} could not start: it is not installed or not on PATH`);
+      const where = WHERE_TO_GET[command] === undefined ? '' : `; install it from ${WHERE_TO_GET[command]}`;
+      throw new Error(options.notInstalled ?? `${command} could not start: it is not installed or not on PATH${where}`);
     }
     const output = `${error.stderr ?? ''}${error.stdout ?? ''}`.trim();
     const where = options.cwd === undefined ? '' : ` in ${options.cwd}`;

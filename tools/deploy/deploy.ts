@@ -5,8 +5,8 @@
 // into a chart whose one template emits the files raw (`.Files.Get`, so nothing in them is read
 // as a template), and `helm upgrade --install --wait=watcher` applies it as release k8s-sandbox,
 // records the revision in the cluster, prunes what the previous revision held and this one does
-// not, and waits with kstatus. What Helm does not do, and this file adds (README, "From the pull
-// request to the live cluster", says why):
+// not, and waits with kstatus. What Helm does not do, and this file adds (docs/design.md says why
+// Helm):
 //   - a progress line per object and status change, with the elapsed time, and the waiting Helm
 //     leaves out (kstatus-watch, tools/deploy/main.go, around the same kstatus watcher Helm
 //     waits with): a bare Pod running its new images, a ready endpoint for each Service;

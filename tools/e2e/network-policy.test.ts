@@ -21,6 +21,7 @@ import { type KubeObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
 import { createRestrictedNamespace, eventually, getJson, isReady, kubectlOk, progress } from './kube';
 import { containerPids } from './node';
+import { NETWORK_POLICY_DOC, writeDocBlock } from './reliability-doc';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist');
@@ -202,11 +203,16 @@ async function table(policies: readonly KubeObject[]): Promise<Cell[]> {
   );
 }
 
-function printTables(title: string, cells: readonly Cell[]): void {
-  process.stderr.write(
-    `\n${formatTable(`${title}: expected (from the NetworkPolicies in dist/)`, cells, (c) => (c.expected ? 'allow' : 'deny'))}\n\n` +
-      `${formatTable(`${title}: observed (TCP connect)`, cells, (c) => c.observed)}\n\n`,
+/** The expected and the observed table, one after the other. */
+function tables(title: string, cells: readonly Cell[]): string {
+  return (
+    `${formatTable(`${title}: expected (from the NetworkPolicies in dist/)`, cells, (c) => (c.expected ? 'allow' : 'deny'))}\n\n` +
+    `${formatTable(`${title}: observed (TCP connect)`, cells, (c) => c.observed)}`
   );
+}
+
+function printTables(title: string, cells: readonly Cell[]): void {
+  process.stderr.write(`\n${tables(title, cells)}\n\n`);
 }
 
 /** The pods of dist/ (the fib-client and nginx's, by their own selector) in NAMESPACE. */
@@ -284,6 +290,14 @@ describe('NetworkPolicy on the real node', () => {
     // The table has teeth: the policies deny some cells and allow others.
     expect(cells.filter((c) => !c.expected).length).toBeGreaterThan(0);
     expect(cells.filter((c) => c.expected).length).toBeGreaterThan(0);
+    // docs/network-policy.md shows the last run whose every cell was as the policies say.
+    const date = new Date().toISOString().slice(0, 10);
+    await writeDocBlock(
+      NETWORK_POLICY_DOC,
+      'truth-table',
+      `Measured by \`npm run test:e2e:node\` (tools/e2e/network-policy.test.ts) on ${date}:\n\n` +
+        `\`\`\`text\n${tables('with the policies of dist/', cells)}\n\`\`\``,
+    );
   });
 
   test('the kubelet probes still pass with enforcement on: every pod Ready, no restart', () => {

@@ -1,7 +1,8 @@
-// docs/reliability.md: what the fault suites measured, as tables a user reads. Each suite
-// rewrites its own block between markers (`<!-- NAME:begin -->` … `<!-- NAME:end -->`) and
-// leaves the rest of the page, written by hand, as it is. The page is then formatted by the
-// project's formatter, so `npm run lint` passes on what a run wrote.
+// The docs that e2e runs write: docs/reliability.md, what the fault suites measured, and
+// docs/network-policy.md, the NetworkPolicy truth table of the real node. Each suite rewrites its
+// own block between markers (`<!-- NAME:begin -->` … `<!-- NAME:end -->`) and leaves the rest of
+// the page, written by hand, as it is. The page is then formatted by the project's formatter, so
+// `npm run lint` passes on what a run wrote.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../common/process';
@@ -10,6 +11,7 @@ import { run } from '../common/process';
 const PRETTIER = path.resolve(__dirname, '../../node_modules/.bin/prettier');
 
 export const RELIABILITY_DOC = path.resolve(__dirname, '../../docs/reliability.md');
+export const NETWORK_POLICY_DOC = path.resolve(__dirname, '../../docs/network-policy.md');
 
 /** A Markdown table; `|` in a cell is escaped. */
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -17,21 +19,26 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-/** Replaces the block `name` of docs/reliability.md with `markdown` (atomically: no half-written page). */
-export async function writeReliabilityBlock(name: string, markdown: string): Promise<void> {
+/** Replaces the block `name` of docs/reliability.md with `markdown`. */
+export function writeReliabilityBlock(name: string, markdown: string): Promise<void> {
+  return writeDocBlock(RELIABILITY_DOC, name, markdown);
+}
+
+/** Replaces the block `name` of `doc` with `markdown` (atomically: no half-written page). */
+export async function writeDocBlock(doc: string, name: string, markdown: string): Promise<void> {
   const begin = `<!-- ${name}:begin -->`;
   const end = `<!-- ${name}:end -->`;
-  const page = existsSync(RELIABILITY_DOC) ? readFileSync(RELIABILITY_DOC, 'utf8') : '';
+  const page = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
   const from = page.indexOf(begin);
   const to = page.indexOf(end);
   if (from === -1 || to < from) {
-    throw new Error(`${RELIABILITY_DOC} has no block ${begin} … ${end} to write the results into`);
+    throw new Error(`${doc} has no block ${begin} … ${end} to write the results into`);
   }
   const updated = `${page.slice(0, from + begin.length)}\n\n${markdown.trim()}\n\n${page.slice(to)}`;
-  const formatted = (await run(PRETTIER, ['--stdin-filepath', RELIABILITY_DOC], { input: updated })).stdout;
-  const partial = `${RELIABILITY_DOC}.partial`;
+  const formatted = (await run(PRETTIER, ['--stdin-filepath', doc], { input: updated })).stdout;
+  const partial = `${doc}.partial`;
   writeFileSync(partial, formatted);
-  renameSync(partial, RELIABILITY_DOC);
+  renameSync(partial, doc);
 }
 
 /** Seconds with one decimal, e.g. `20.4 s`. */

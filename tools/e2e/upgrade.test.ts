@@ -1,5 +1,5 @@
 // Upgrade scenarios on a real control plane: from dist/ applied and healthy, each step applies
-// a changed copy of the manifests the way the README's "Changing the manifests" tells a user
+// a changed copy of the manifests the way docs/deploy.md tells a user
 // to: read `npm run diff`'s flags, run the remedy it names for each ⛔, else `npm run apply`.
 // The copies are folders of manifests under E2E_VARIANTS_DIR (default dist-variants/), one per
 // step, named below; `npm run test:e2e` writes them from the constructs with changed props

@@ -251,7 +251,7 @@ function deleteCommand(id: ObjectId): string {
 
 /**
  * What makes a change the API server refuses in place: delete the object, then the pruning
- * apply (README, "Changing the manifests") creates it again as the manifests have it.
+ * apply (docs/deploy.md) creates it again as the manifests have it.
  */
 export function deleteAndApply(id: ObjectId): string {
   return `${deleteCommand(id)} && npm run apply`;

@@ -279,7 +279,7 @@ test('without Go on PATH it exits 2 saying what needs Go and which, no stack tra
     expect(result.stderr).toContain(
       'check: Go is not installed or not on PATH: npm run check builds its gates (kubeconform, kube-score, ' +
         'kube-rules) and finds the newest API schema with Go 1.26 or later (the go line of tools/check/go.mod); ' +
-        `install Go or add its bin folder to PATH (PATH is ${JSON.stringify(bin)})\n`,
+        `install Go from https://go.dev/dl/ or add its bin folder to PATH (PATH is ${JSON.stringify(bin)})\n`,
     );
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.status).toBe(2);

@@ -153,3 +153,26 @@ test('kwok-node.sh without a node name says how to call it', () => {
   expect(result.stderr).toContain('kwok-node.sh: no node named; usage: kwok-node.sh NAME...');
   expect(result.status).toBe(2);
 });
+
+test('up.sh without Go says that the cluster is built with Go, and where to get it', () => {
+  // A PATH of bash and the tools it needs to start, without Go.
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-no-go-'));
+  try {
+    for (const tool of ['bash', 'dirname', 'basename']) {
+      const found = spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      fs.symlinkSync(found, path.join(bin, tool));
+    }
+    const result = spawnSync(path.join(bin, 'bash'), [path.join(root, 'tools/cluster/up.sh')], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: bin, K8S_SANDBOX_STATE_DIR: stateDir },
+    });
+    expect(result.stderr).toBe(
+      'up.sh: Go is not installed or not on PATH: the local cluster is built from the Go modules in tools/cluster ' +
+        '(the go line of tools/cluster/kube/go.mod names the version); install Go from https://go.dev/dl/ or add ' +
+        'its bin folder to PATH\n',
+    );
+    expect(result.status).toBe(1);
+  } finally {
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
+});
