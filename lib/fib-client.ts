@@ -108,7 +108,7 @@ export class FibClient extends Construct {
    * Creates the Pod, the Service and, unless turned off, the NetworkPolicy; each prop is read
    * once, checked, and only the checked value used.
    * @throws Error when a prop is not what it allows, or is not a prop of this construct (a typo
-   * such as `nodeport`; every name the props object has, own or inherited, is checked): the
+   * such as `nodeport`; every enumerable name the props object has, own or inherited, is checked): the
    * message names the prop, what is allowed and the value received, e.g.
    * `FibClient: nodePort must be an integer in 30000-32767 (got 80); ...`.
    * @throws Error when another object of the app has the same API group, kind, namespace and

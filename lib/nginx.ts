@@ -96,7 +96,7 @@ export class NginxDeployment extends Construct {
    * Creates the Deployment and, unless turned off, the PodDisruptionBudget and the
    * NetworkPolicy; each prop is read once, checked, and only the checked value used.
    * @throws Error when a prop is not what it allows, or is not a prop of this construct (a typo
-   * such as `nodeport`; every name the props object has, own or inherited, is checked): the
+   * such as `nodeport`; every enumerable name the props object has, own or inherited, is checked): the
    * message names the prop, what is allowed and the value received, e.g.
    * `NginxDeployment: replicas must be an integer in 0-2147483647 (got -1); ...`.
    * @throws Error when another object of the app has the same API group, kind, namespace and
