@@ -11,9 +11,9 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { copyProject, mainWithProps } from '../common/project-copy';
 import { createRestrictedNamespace, eventually, getJson, kubectl, progress } from './kube';
 
-const ROOT = path.resolve(__dirname, '../..');
 const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().toString(36)}`}-dev`;
 const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? 180) * 1000;
 const PAGE_URL = 'http://127.0.0.1:31515/';
@@ -21,24 +21,11 @@ const PAGE_URL = 'http://127.0.0.1:31515/';
 const FAIL_FAST_SECONDS = 60;
 /** Ctrl-C ends the loop within this long (no cluster of its own to stop). */
 const EXIT_SECONDS = 15;
-/** What a copy of the project needs to synthesize and run its tools; node_modules is linked. */
-const PROJECT_FILES = [
-  'cdk8s.yaml',
-  'main.ts',
-  'package.json',
-  'package-lock.json',
-  'tsconfig.json',
-  'lib',
-  'imports',
-  'tools',
-];
-
 const work = fs.mkdtempSync(path.join(tmpdir(), 'k8s-sandbox-dev-node-'));
 const project = path.join(work, 'project');
 /** The loop's own temporary folder (TMPDIR): empty again once it has stopped. */
 const loopTmp = path.join(work, 'tmp');
-const mainTs = path.join(project, 'main.ts');
-const originalMain = fs.readFileSync(path.join(ROOT, 'main.ts'), 'utf8');
+let mainTs = '';
 
 let loop: ChildProcess | undefined;
 let output = '';
@@ -47,10 +34,8 @@ let goodPage = '';
 
 /** Saves main.ts of the copy with the sandbox's charts given `props` (a TypeScript literal). */
 function saveMain(props: string): number {
-  const edited = originalMain.replace('addSandboxCharts(app);', `addSandboxCharts(app, ${props});`);
-  expect(edited).not.toBe(originalMain);
   progress(`saving main.ts: addSandboxCharts(app, ${props})`);
-  fs.writeFileSync(mainTs, edited);
+  fs.writeFileSync(mainTs, mainWithProps(props));
   return output.length;
 }
 
@@ -90,12 +75,8 @@ function revisions(): number {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(project);
+  mainTs = copyProject(project);
   fs.mkdirSync(loopTmp);
-  for (const file of PROJECT_FILES) {
-    fs.cpSync(path.join(ROOT, file), path.join(project, file), { recursive: true });
-  }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
   await createRestrictedNamespace(NAMESPACE, WAIT_MS);
 });
 
