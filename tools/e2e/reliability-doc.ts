@@ -19,19 +19,24 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 
 /** Replaces the block `name` of docs/reliability.md with `markdown` (atomically: no half-written page). */
 export async function writeReliabilityBlock(name: string, markdown: string): Promise<void> {
+  await writeDocBlock(RELIABILITY_DOC, name, markdown);
+}
+
+/** Replaces the block `name` of the Markdown page `doc` with `markdown`, as writeReliabilityBlock. */
+export async function writeDocBlock(doc: string, name: string, markdown: string): Promise<void> {
   const begin = `<!-- ${name}:begin -->`;
   const end = `<!-- ${name}:end -->`;
-  const page = existsSync(RELIABILITY_DOC) ? readFileSync(RELIABILITY_DOC, 'utf8') : '';
+  const page = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
   const from = page.indexOf(begin);
   const to = page.indexOf(end);
   if (from === -1 || to < from) {
-    throw new Error(`${RELIABILITY_DOC} has no block ${begin} … ${end} to write the results into`);
+    throw new Error(`${doc} has no block ${begin} … ${end} to write the results into`);
   }
   const updated = `${page.slice(0, from + begin.length)}\n\n${markdown.trim()}\n\n${page.slice(to)}`;
-  const formatted = (await run(PRETTIER, ['--stdin-filepath', RELIABILITY_DOC], { input: updated })).stdout;
-  const partial = `${RELIABILITY_DOC}.partial`;
+  const formatted = (await run(PRETTIER, ['--stdin-filepath', doc], { input: updated })).stdout;
+  const partial = `${doc}.partial`;
   writeFileSync(partial, formatted);
-  renameSync(partial, RELIABILITY_DOC);
+  renameSync(partial, doc);
 }
 
 /** Seconds with one decimal, e.g. `20.4 s`. */
