@@ -30,8 +30,15 @@ async function stateDir(): Promise<string> {
   return stdout.trim();
 }
 
-/** Starts the local cluster (with a real node when `realNode`), or finds the one already up. */
-export async function startLocalCluster(realNode: boolean, log: (line: string) => void): Promise<LocalCluster> {
+/**
+ * Starts the local cluster (with a real node when `realNode`), or finds the one already up;
+ * `starting` is called just before it starts one.
+ */
+export async function startLocalCluster(
+  realNode: boolean,
+  log: (line: string) => void,
+  starting: () => void,
+): Promise<LocalCluster> {
   const dir = await stateDir();
   const kubeconfig = path.join(dir, 'kubeconfig');
   if (fs.existsSync(dir)) {
@@ -39,9 +46,11 @@ export async function startLocalCluster(realNode: boolean, log: (line: string) =
     return { kubeconfig, started: false };
   }
   log(`starting the local cluster${realNode ? ' with a real node' : ''} (npm run cluster:up); Ctrl-C stops it`);
+  // From here the cluster is the loop's to stop, even if up.sh is interrupted half-way.
+  starting();
   const code = await script('up.sh', realNode ? ['--real-node'] : [], false);
   if (code !== 0) {
-    await stopLocalCluster(log);
+    // The caller stops what it left (starting was called).
     throw new Error(`npm run cluster:up failed (exit ${code}; its output is above)`);
   }
   return { kubeconfig, started: true };

@@ -122,11 +122,12 @@ async function fastGates(): Promise<[string, (objects: readonly ManifestObject[]
 
 async function main(request: DevRequest): Promise<number> {
   const projectDir = process.cwd();
-  let cluster: LocalCluster | undefined;
+  /** Whether the loop started the local cluster, and so stops it. */
+  let ownsCluster = false;
   let live: AbortController | undefined;
   let stopping = false;
-  let closeWatcher = async () => undefined as void;
-  let stopLoop = () => undefined as void;
+  let closeWatcher: () => Promise<void> = async () => undefined;
+  let stopLoop: () => void = () => undefined;
 
   const shutdown = async (code: number) => {
     say('stopping: the watcher, the live state and every process the loop started');
@@ -139,7 +140,7 @@ async function main(request: DevRequest): Promise<number> {
       say(`stopped ${stopped} process${stopped === 1 ? '' : 'es'} (an interrupted Helm deploy is recorded as failed)`);
     }
     let exitCode = code;
-    if (cluster?.started) {
+    if (ownsCluster) {
       try {
         await stopLocalCluster(say);
       } catch (error) {
@@ -155,7 +156,7 @@ async function main(request: DevRequest): Promise<number> {
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
-      say(`${signal} again: still stopping${cluster?.started ? ' (the cluster, so that nothing is left behind)' : ''}`);
+      say(`${signal} again: still stopping${ownsCluster ? ' (the cluster, so that nothing is left behind)' : ''}`);
       return;
     }
     stopping = true;
@@ -168,7 +169,7 @@ async function main(request: DevRequest): Promise<number> {
   let flags: Partial<Target> = request.target;
   try {
     if (request.cluster) {
-      cluster = await startLocalCluster(request.realNode, say);
+      const cluster: LocalCluster = await startLocalCluster(request.realNode, say, () => (ownsCluster = true));
       flags = { ...flags, kubeconfig: cluster.kubeconfig };
     }
     const target = await resolveTarget(flags);
@@ -244,8 +245,9 @@ async function main(request: DevRequest): Promise<number> {
     if (stopping) {
       return new Promise(() => undefined); // shutdown exits
     }
-    if (cluster?.started) {
+    if (ownsCluster) {
       say(String((error as Error).message));
+      await stopDescendants();
       await stopLocalCluster(say).catch((stop: Error) => say(stop.message));
     }
     throw error;
