@@ -206,10 +206,11 @@ async function main(request: DevRequest): Promise<number> {
         throw new Error(`npm run apply read ${outDir} as ${deployRequest.action}, not a deploy`);
       }
       const code = await deploy(deployRequest);
+      const since = changed.length === 0 ? 'the start' : 'the save';
       say(
         code === 0
-          ? `deployed ${seconds(began)} after the save; live state until the next save:`
-          : `the deploy failed (above) ${seconds(began)} after the save; live state until the next save:`,
+          ? `deployed ${seconds(began)} after ${since}; live state until the next save:`
+          : `the deploy failed (above) ${seconds(began)} after ${since}; live state until the next save:`,
       );
       live = new AbortController();
       const deployed = deployRequest.objects.map((object) => ({
