@@ -14,10 +14,17 @@ export interface LocalCluster {
   readonly started: boolean;
 }
 
-/** Runs a cluster script with the terminal's output; resolves to its exit code. */
-function script(name: string, args: readonly string[], detached: boolean): Promise<number> {
-  // Detached (its own process group) for down.sh: a second Ctrl-C must not cut the cleanup short.
-  const child = spawn('bash', [path.join(ROOT, 'tools/cluster', name), ...args], { stdio: 'inherit', detached });
+/**
+ * Runs a cluster script with the terminal's output; resolves to its exit code. In a process group
+ * of its own, as the daemons up.sh starts inherit it: Ctrl-C in the terminal reaches the loop,
+ * which stops the cluster with down.sh in order, not every component at once; and a second
+ * Ctrl-C does not cut down.sh short.
+ */
+function script(name: string, args: readonly string[]): Promise<number> {
+  const child = spawn('bash', [path.join(ROOT, 'tools/cluster', name), ...args], {
+    stdio: 'inherit',
+    detached: true,
+  });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 143)));
@@ -48,7 +55,7 @@ export async function startLocalCluster(
   log(`starting the local cluster${realNode ? ' with a real node' : ''} (npm run cluster:up); Ctrl-C stops it`);
   // From here the cluster is the loop's to stop, even if up.sh is interrupted half-way.
   starting();
-  const code = await script('up.sh', realNode ? ['--real-node'] : [], false);
+  const code = await script('up.sh', realNode ? ['--real-node'] : []);
   if (code !== 0) {
     // The caller stops what it left (starting was called).
     throw new Error(`npm run cluster:up failed (exit ${code}; its output is above)`);
@@ -59,7 +66,7 @@ export async function startLocalCluster(
 /** Stops the local cluster and removes everything it left (down.sh); throws if that fails. */
 export async function stopLocalCluster(log: (line: string) => void): Promise<void> {
   log('stopping the local cluster it started (npm run cluster:down)');
-  const code = await script('down.sh', [], true);
+  const code = await script('down.sh', []);
   if (code !== 0) {
     throw new Error(`npm run cluster:down failed (exit ${code}; its output is above)`);
   }
