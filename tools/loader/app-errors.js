@@ -22,7 +22,8 @@ try {
   const addChild = Node.prototype.addChild;
   Node.prototype.addChild = function addAndRecord(child, childName) {
     addChild.call(this, child, childName);
-    created.push({ construct: child, stack: new Error().stack.split('\n') });
+    // The Error, not its .stack: V8 formats a stack only when it is read (here, only on failure).
+    created.push({ construct: child, trace: new Error() });
   };
 } catch {
   // An app without the constructs package: no paths to name.
@@ -42,7 +43,8 @@ function constructPath(error) {
   for (const { index, className } of newFrames(lines)) {
     const callers = lines.slice(index + 1).join('\n');
     for (let i = created.length - 1; i >= 0; i -= 1) {
-      const { construct, stack } = created[i];
+      const { construct, trace } = created[i];
+      const stack = String(trace.stack).split('\n');
       const frame = newFrames(stack).find((f) => f.className === className);
       if (frame && stack.slice(frame.index + 1).join('\n') === callers) {
         return construct.node.path;
