@@ -240,6 +240,10 @@ async function main(request: DevRequest): Promise<number> {
     watcher.on('all', (_event, file) => loop.saved(path.relative(projectDir, file)));
     watcher.on('error', (error) => say(`watcher: ${String((error as Error).message ?? error)}`));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    if (stopping) {
+      // Interrupted while starting: shutdown closes the watcher and exits; no cycle starts.
+      return new Promise(() => undefined);
+    }
     say(`watching ${APP_SOURCES.join(', ')} (Ctrl-C stops)`);
     loop.start();
   } catch (error) {
