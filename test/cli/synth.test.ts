@@ -54,16 +54,28 @@ test('a bad prop exits non-zero with its message, no stack trace of the app, and
   const result = synthInto(outdir, '--app', appCommand('test/cli/bad-node-port.ts'));
 
   expect(result.status).toBe(1);
-  // The app's message comes first, alone on its line; cdk8s-cli then names the command that failed.
-  const [message, cli] = result.stderr.split('\n');
+  // The app's message comes first, alone on its line, then the path of the construct that threw
+  // it; cdk8s-cli then names the command that failed.
+  const [message, where, cli] = result.stderr.split('\n');
   expect(message).toBe(
     "FibClient: nodePort must be an integer in 30000-32767 (got 80); pick a port in the API server's default --service-node-port-range",
   );
+  expect(where).toBe('  construct: fib-client/fib-client');
   expect(cli).toMatch(/^Error: command ".*test\/cli\/bad-node-port\.ts ?" at .* returned a non-zero exit code 1$/);
   expect(result.stderr).not.toContain(`${root}/lib/`);
   expect(result.stderr).not.toContain('bad-node-port.ts:');
   // cdk8s synth removes the output directory before it runs the app, which writes nothing.
   expect(fs.existsSync(outdir)).toBe(false);
+});
+
+test('a bad prop in the second of two charts of one class names the second construct', () => {
+  const result = synthInto(outdir, '--app', appCommand('test/cli/bad-second-chart.ts'));
+
+  expect(result.status).toBe(1);
+  expect(result.stderr.split('\n').slice(0, 2)).toEqual([
+    'NginxDeployment: replicas must be an integer in 0-2147483647 (got -1)',
+    '  construct: nginx-2/nginx',
+  ]);
 });
 
 test('a bug in the app keeps its stack trace', () => {

@@ -8,10 +8,19 @@ import * as path from 'node:path';
 
 const inUse = new Set<string>();
 
-function removeAllAndExit(code: number): void {
+/**
+ * Removes every folder still in use. For a command that handles Ctrl-C itself (npm run dev),
+ * which withTempDir then leaves to it: called last, before it exits.
+ */
+export function removeTempDirs(): void {
   for (const dir of inUse) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  inUse.clear();
+}
+
+function removeAllAndExit(code: number): void {
+  removeTempDirs();
   process.exit(code);
 }
 

@@ -20,7 +20,6 @@
 // The steps: parseCommand (nothing is contacted), prepare (reads the release, starts the
 // watch), perform (applies and waits), then succeed, or explainAndRestore.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,6 +28,7 @@ import { type ObjectId, displayId, idKey, objectId } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
 import { runMain } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
+import { withTempDir } from '../common/temp-dir';
 import { explainFailure } from './explain';
 import { type Target, UsageError, helm, kubectlFlags, resolveTarget } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
@@ -147,9 +147,8 @@ export function parseCommand(argv: readonly string[]) {
   } as const;
 }
 
-/** A chart that emits the files of `dir` unchanged, in a new temporary folder. */
-function wrapInChart(dir: string, files: readonly string[]): string {
-  const chart = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-chart-'));
+/** Writes into the empty folder `chart` a chart that emits the files of `dir` unchanged. */
+function wrapInChart(chart: string, dir: string, files: readonly string[]): string {
   fs.mkdirSync(path.join(chart, 'templates'));
   fs.mkdirSync(path.join(chart, 'manifests'));
   fs.writeFileSync(
@@ -211,7 +210,8 @@ interface Plan {
   readonly watch: Watch;
 }
 
-type DeployRequest = Extract<ReturnType<typeof parseCommand>, { action: 'deploy' }>;
+/** A deploy as parseCommand reads it from `npm run apply -- [DIR] [options] [TARGET]`. */
+export type DeployRequest = Extract<ReturnType<typeof parseCommand>, { action: 'deploy' }>;
 type Logger = (line: string) => void;
 
 /**
@@ -219,7 +219,7 @@ type Logger = (line: string) => void;
  * the preview; the exit code instead of a plan when the deploy stops there (--dry-run, or
  * --confirm not answered yes).
  */
-async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { exitCode: number }> {
+async function prepare(request: DeployRequest, chartDir: string, log: Logger): Promise<Plan | { exitCode: number }> {
   const target = await resolveTarget(request.target);
   const helmBin = await goTool('helm', log);
   const watchBin = await goTool('kstatus-watch', log);
@@ -256,7 +256,7 @@ async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { ex
         `${target.context ? ` of context ${target.context}` : ''}` +
         `${restorable ? ` (now at revision ${restorable.revision})` : ' (first deploy)'}; timeout ${request.timeoutSeconds}s`,
     );
-    const chart = wrapInChart(request.dir, manifestFiles(request.dir));
+    const chart = wrapInChart(chartDir, request.dir, manifestFiles(request.dir));
     return { request, target, helmBin, watchBin, objects, restorable, previous, migrating, chart, watch };
   } catch (error) {
     watch?.stop();
@@ -452,19 +452,25 @@ async function waitForRestore(plan: Plan, revision: number, log: Logger): Promis
   }
 }
 
-async function deploy(request: DeployRequest): Promise<number> {
+/**
+ * The deploy of `request`: preview, apply and wait, then succeed, or explain and restore; resolves
+ * to the exit code of `npm run apply` (0 deployed, 1 failed or not confirmed, as a dry run says).
+ * The chart is written in a temporary folder that an interrupt removes too (temp-dir.ts).
+ */
+export async function deploy(request: DeployRequest): Promise<number> {
   const started = Date.now();
   const log: Logger = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
-  const plan = await prepare(request, log);
-  if ('exitCode' in plan) {
-    return plan.exitCode;
-  }
-  try {
-    return await perform(plan, started, log);
-  } finally {
-    plan.watch.stop();
-    fs.rmSync(plan.chart, { recursive: true, force: true });
-  }
+  return withTempDir('k8s-sandbox-chart-', async (chartDir) => {
+    const plan = await prepare(request, chartDir, log);
+    if ('exitCode' in plan) {
+      return plan.exitCode;
+    }
+    try {
+      return await perform(plan, started, log);
+    } finally {
+      plan.watch.stop();
+    }
+  });
 }
 
 async function main(argv: readonly string[]): Promise<number> {

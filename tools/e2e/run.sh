@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs an end-to-end test: dist/ applied with kubectl to a real Kubernetes control plane.
-#   npm run test:e2e:node                       tools/e2e/real-node and network-policy.test.ts on a local cluster
+#   npm run test:e2e:node                       tools/e2e/real-node, deploy-node, dev-node and network-policy.test.ts on a local cluster
 #                                               with a real node (up.sh --real-node: containerd,
 #                                               kubelet, kube-proxy, stand-in images); needs
 #                                               root; always the local cluster. After it stops
@@ -128,9 +128,11 @@ if $faults; then
 elif $nodes; then
   test_file=(tools/e2e/nodes.test.ts)
 elif $real_node; then
-  # kubectl apply -f dist; npm run apply's waits, failures and restores; the NetworkPolicy
-  # connectivity table. Jest picks their order; each frees NodePort 31515 when it ends.
-  test_file=(tools/e2e/real-node.test.ts tools/e2e/deploy-node.test.ts tools/e2e/network-policy.test.ts)
+  # kubectl apply -f dist; npm run apply's waits, failures and restores; npm run dev's loop on
+  # saves; the NetworkPolicy connectivity table. Jest picks their order; each frees NodePort
+  # 31515 when it ends.
+  test_file=(tools/e2e/real-node.test.ts tools/e2e/deploy-node.test.ts tools/e2e/dev-node.test.ts
+    tools/e2e/network-policy.test.ts)
 else
   # dist/ applied once, the upgrade scenarios (npm run apply), where npm run apply puts objects
   # (contexts, namespaces), the diff's update rules and containers added to the constructs after

@@ -1,4 +1,5 @@
-// The require hook behind cdk8s.yaml's app command (`node -r ./tools/loader/ts-register.js main.ts`).
+// The require hook behind cdk8s.yaml's app command (`node -r ./tools/loader/ts-register.js main.ts`),
+// and under which `npm run synth` starts cdk8s-cli itself (caches 2 and 3 below, for its modules).
 // Like `node -r sucrase/register/ts`, it transpiles TypeScript with sucrase as each file loads,
 // so synth never runs stale JavaScript. It is faster because it remembers, in
 // node_modules/.cache/ts-register/, what does not change from one run to the next:

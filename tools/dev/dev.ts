@@ -1,0 +1,283 @@
+// `npm run dev`: the inner loop, as `skaffold dev` and `tilt up` run it for their projects. It
+// watches the app's sources (tools/common/synth-stamp.ts's APP_SOURCES: main.ts, lib/, imports/,
+// cdk8s.yaml, package-lock.json) and, once at start and then on each save:
+//   1. synthesizes the app into dist/ (tools/synth/synth.ts, as `npm run synth`): a bad prop
+//      prints the construct's message and its construct path, and nothing is deployed;
+//   2. runs the fast gates of `npm run check` on what it wrote: the API server's validation
+//      (api-server.ts) and Pod Security (pod-security.ts); a finding stops the cycle there;
+//   3. deploys dist/ as `npm run apply` does (tools/deploy/deploy.ts): the preview of what
+//      changes, Helm's upgrade, the fail-fast wait, and on failure the explanation and the
+//      restore of what ran before;
+//   4. prints the live state of the deployed pods (live.ts) until the next save.
+// A loop around the commands' own functions, never a copy of them. Saves are coalesced
+// (coalesce.ts). Ctrl-C or SIGTERM stops the watcher and every process the loop started (Helm
+// records an interrupted deploy as failed), removes its temporary folders and, with --cluster,
+// the local cluster it started. Output is plain lines, in a terminal as in a log.
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { watch } from 'chokidar';
+import { apiServer } from '../check/api-server';
+import { type Finding, formatFinding } from '../check/findings';
+import { podSecurity } from '../check/pod-security';
+import { goModuleVersion, goTool } from '../common/go-tools';
+import { objectId } from '../common/kube';
+import { type ManifestObject, loadObjects, manifestFiles } from '../common/manifests';
+import { APP_SOURCES } from '../common/synth-stamp';
+import { removeTempDirs } from '../common/temp-dir';
+import { deploy, parseCommand } from '../deploy/deploy';
+import { type Target, UsageError, resolveTarget } from '../deploy/target';
+import { outputOf, synth } from '../synth/synth';
+import { type LocalCluster, startLocalCluster, stopLocalCluster } from './cluster';
+import { coalesce } from './coalesce';
+import { showLiveState } from './live';
+import { stopDescendants } from './processes';
+
+const ROOT = path.resolve(__dirname, '../..');
+/** How long the sources must be quiet after a save before a cycle starts: an editor's burst of writes. */
+const QUIET_MS = 150;
+
+export const USAGE = `usage: npm run dev -- [--cluster [--real-node]] [TARGET]
+  Watches main.ts, lib/, imports/, cdk8s.yaml and package-lock.json; at start and on each save:
+  synth, the API server's validation and Pod Security, the deploy's preview, the deploy of
+  npm run apply (fail fast, explain, restore), then the live state of the pods. Ctrl-C stops it.
+  --cluster    start the local cluster (npm run cluster:up) and deploy there; Ctrl-C stops it
+               again (npm run cluster:down). A local cluster already up is used and left running
+  --real-node  with --cluster: a real node that runs the containers (needs root), as
+               npm run cluster:up -- --real-node
+  TARGET       --context NAME, --kubeconfig FILE, -n/--namespace NAME: as kubectl takes them
+               (default: the current context, as npm run apply)`;
+
+const OPTIONS = {
+  cluster: { type: 'boolean', default: false },
+  'real-node': { type: 'boolean', default: false },
+  context: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** What `npm run dev -- argv` asks for, or a UsageError saying what was wrong. */
+export function parseDevCommand(argv: readonly string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    return { help: true } as const;
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `npm run dev takes no DIR (got ${positionals.join(' ')}): it synthesizes the app into dist/ and deploys that; ` +
+        'to deploy a folder once, run npm run apply -- DIR',
+    );
+  }
+  if (values['real-node'] && !values.cluster) {
+    throw new UsageError(
+      '--real-node must come with --cluster (got --real-node alone): npm run dev -- --cluster --real-node',
+    );
+  }
+  const named = [values.context && '--context', values.kubeconfig && '--kubeconfig'].filter(Boolean);
+  if (values.cluster && named.length > 0) {
+    throw new UsageError(
+      `--cluster must not come with ${named.join(' or ')} (got --cluster and ${named.join(' and ')}): --cluster ` +
+        'deploys to the local cluster it starts; leave one out',
+    );
+  }
+  return {
+    help: false,
+    cluster: values.cluster,
+    realNode: values['real-node'],
+    target: { context: values.context, kubeconfig: values.kubeconfig, namespace: values.namespace },
+  } as const;
+}
+
+type DevRequest = Extract<ReturnType<typeof parseDevCommand>, { help: false }>;
+
+const say = (line: string) => console.log(`dev: ${line}`);
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+/** `npm run apply`'s command line for the target: what the deploy of each cycle parses. */
+function targetArgs(target: Partial<Target>): string[] {
+  return [
+    ...(target.context ? ['--context', target.context] : []),
+    ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
+    ...(target.namespace ? ['--namespace', target.namespace] : []),
+  ];
+}
+
+/** The fast gates of npm run check, by name: what they need is found once, at start. */
+async function fastGates(): Promise<[string, (objects: readonly ManifestObject[]) => Promise<Finding[]>][]> {
+  const kubeRules = await goTool('kube-rules', say);
+  // The API server of the release the cluster scripts build, as npm run check names its gate.
+  const { version } = await goModuleVersion(path.join(ROOT, 'tools/cluster/kube'), 'k8s.io/kubernetes');
+  const apiServerGate = `api-server ${version.replace(/^v/, '')}`;
+  return [
+    ['pod-security', (objects) => podSecurity(kubeRules, objects)],
+    [apiServerGate, (objects) => apiServer(apiServerGate, kubeRules, objects)],
+  ];
+}
+
+async function main(request: DevRequest): Promise<number> {
+  const projectDir = process.cwd();
+  /** Whether the loop started the local cluster, and so stops it. */
+  let ownsCluster = false;
+  let live: AbortController | undefined;
+  let stopping = false;
+  let closeWatcher: () => Promise<void> = async () => undefined;
+  let stopLoop: () => void = () => undefined;
+
+  const shutdown = async (code: number) => {
+    say('stopping: the watcher, the live state and every process the loop started');
+    stopLoop();
+    live?.abort();
+    await closeWatcher();
+    const stopped = await stopDescendants();
+    removeTempDirs();
+    if (stopped > 0) {
+      say(`stopped ${stopped} process${stopped === 1 ? '' : 'es'} (an interrupted Helm deploy is recorded as failed)`);
+    }
+    let exitCode = code;
+    if (ownsCluster) {
+      try {
+        await stopLocalCluster(say);
+      } catch (error) {
+        say(String((error as Error).message));
+        exitCode = 1;
+      }
+    }
+    // What a deploy interrupted meanwhile may have started.
+    await stopDescendants();
+    removeTempDirs();
+    say('stopped');
+    process.exit(exitCode);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      say(`${signal} again: still stopping${ownsCluster ? ' (the cluster, so that nothing is left behind)' : ''}`);
+      return;
+    }
+    stopping = true;
+    void shutdown(signal === 'SIGINT' ? 130 : 143);
+  };
+  // Before anything starts: withTempDir then leaves the removal of its folders to shutdown.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let flags: Partial<Target> = request.target;
+  try {
+    if (request.cluster) {
+      const cluster: LocalCluster = await startLocalCluster(request.realNode, say, () => (ownsCluster = true));
+      flags = { ...flags, kubeconfig: cluster.kubeconfig };
+    }
+    const target = await resolveTarget(flags);
+    say(
+      `deploying to namespace ${target.namespace} of ${target.context ? `context ${target.context}` : 'the current context'}` +
+        `${target.kubeconfig ? ` of ${target.kubeconfig}` : ''}`,
+    );
+    const gates = await fastGates();
+    const outDir = outputOf(projectDir, []).dir ?? 'dist';
+
+    const cycle = async (changed: readonly string[]) => {
+      live?.abort();
+      const began = Date.now();
+      say(changed.length === 0 ? 'synthesizing the app' : `saved ${changed.join(', ')}: synthesizing`);
+      const synthCode = await synth(projectDir);
+      if (synthCode !== 0) {
+        say(`synth failed after ${seconds(began)} (the app's message is above): nothing deployed; waiting for a save`);
+        return;
+      }
+      const objects = loadObjects(manifestFiles(outDir));
+      say(
+        `synthesized ${objects.length} objects into ${outDir}/ in ${seconds(began)}; gates: ${gates.map(([n]) => n).join(', ')}`,
+      );
+      const gated = Date.now();
+      const findings = (await Promise.all(gates.map(([, gate]) => gate(objects)))).flat();
+      if (findings.length > 0) {
+        findings.forEach((finding) => console.log(formatFinding(finding)));
+        say(`${findings.length} finding${findings.length === 1 ? '' : 's'}: nothing deployed; waiting for a save`);
+        return;
+      }
+      say(`gates pass (${seconds(gated)}); deploying ${outDir}/ as npm run apply does`);
+      const deployRequest = parseCommand([outDir, ...targetArgs(flags)]);
+      if (deployRequest.action !== 'deploy') {
+        throw new Error(`npm run apply read ${outDir} as ${deployRequest.action}, not a deploy`);
+      }
+      const code = await deploy(deployRequest);
+      const since = changed.length === 0 ? 'the start' : 'the save';
+      say(
+        code === 0
+          ? `deployed ${seconds(began)} after ${since}; live state until the next save:`
+          : `the deploy failed (above) ${seconds(began)} after ${since}; live state until the next save:`,
+      );
+      live = new AbortController();
+      const deployed = deployRequest.objects.map((object) => ({
+        object,
+        namespace: objectId(object).namespace || target.namespace,
+      }));
+      void showLiveState(target, deployed, (line) => say(`live: ${line}`), live.signal);
+    };
+
+    const loop = coalesce(async (changed) => {
+      try {
+        await cycle(changed);
+      } catch (error) {
+        say(`the cycle stopped: ${String((error as Error).message ?? error).trim()}; waiting for a save`);
+      }
+    }, QUIET_MS);
+    stopLoop = () => loop.stop();
+    const watcher = watch(
+      APP_SOURCES.map((source) => path.join(projectDir, source)),
+      {
+        ignoreInitial: true,
+        // Editors' swap, backup and lock files change while one types, not when one saves.
+        ignored: (file) => /^[.#]|~$|\.sw[px]$|^4913$/.test(path.basename(file)),
+      },
+    );
+    closeWatcher = () => watcher.close();
+    watcher.on('all', (_event, file) => loop.saved(path.relative(projectDir, file)));
+    watcher.on('error', (error) => say(`watcher: ${String((error as Error).message ?? error)}`));
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    if (stopping) {
+      // Interrupted while starting: shutdown closes the watcher and exits; no cycle starts.
+      return new Promise(() => undefined);
+    }
+    say(`watching ${APP_SOURCES.join(', ')} (Ctrl-C stops)`);
+    loop.start();
+  } catch (error) {
+    if (stopping) {
+      return new Promise(() => undefined); // shutdown exits
+    }
+    if (ownsCluster) {
+      say(String((error as Error).message));
+      await stopDescendants();
+      await stopLocalCluster(say).catch((stop: Error) => say(stop.message));
+    }
+    throw error;
+  }
+  // Runs until a signal: shutdown exits.
+  return new Promise(() => undefined);
+}
+
+if (require.main === module) {
+  const fail = (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`npm run dev: ${error.message}\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`npm run dev: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  };
+  try {
+    const request = parseDevCommand(process.argv.slice(2));
+    if (request.help) {
+      console.log(USAGE);
+    } else {
+      main(request).catch(fail);
+    }
+  } catch (error) {
+    fail(error);
+  }
+}
