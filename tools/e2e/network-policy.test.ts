@@ -27,7 +27,8 @@ const ROOT = path.resolve(__dirname, '../..');
 const DIST = process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist');
 // The namespace of real-node.test.ts, whose dist/ owns NodePort 31515 (a second copy of dist/
 // could not have it); created here when this file runs alone.
-const NAMESPACE = process.env.E2E_NAMESPACE ?? `k8s-sandbox-node-${Date.now().toString(36)}`;
+// Its own namespace, so that the real-node suite's files pass in whatever order jest runs them.
+const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-node-${Date.now().toString(36)}`}-netpol`;
 const OTHER_NAMESPACE = `${NAMESPACE}-np-other`;
 const CONTAINERD_SOCKET = process.env.E2E_CONTAINERD_SOCKET ?? '';
 /** The node's address on the pod network (the bridge's), where the egress target listens. */
@@ -244,9 +245,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => listener.listen(0, NODE_IP, resolve));
   listenerPort = (listener.address() as { port: number }).port;
   for (const namespace of [NAMESPACE, OTHER_NAMESPACE]) {
-    if (spawnSync('kubectl', ['get', 'namespace', namespace]).status !== 0) {
-      await createRestrictedNamespace(namespace, WAIT_MS);
-    }
+    await createRestrictedNamespace(namespace, WAIT_MS);
     kubectlOk(
       ['apply', '-n', namespace, '-f', '-'],
       JSON.stringify(
@@ -273,9 +272,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => listener?.close(resolve));
   spawnSync('kubectl', ['delete', 'pod', 'probe', '-n', NAMESPACE, '--wait=false', '--ignore-not-found']);
-  spawnSync('kubectl', ['delete', 'namespace', OTHER_NAMESPACE, '--wait=false', '--ignore-not-found']);
   // The nodePort is the cluster's: free it for the suite's other files, in whatever order jest runs them.
   spawnSync('kubectl', ['delete', 'services', '--all', '-n', NAMESPACE]);
+  spawnSync('kubectl', ['delete', 'namespace', NAMESPACE, OTHER_NAMESPACE, '--wait=false', '--ignore-not-found']);
 });
 
 describe('NetworkPolicy on the real node', () => {
