@@ -27,15 +27,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { goTool } from '../common/go-tools';
 import { type ObjectId, displayId, idKey, objectId } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
+import { kubectlFlags } from '../common/kubectl';
 import { runMain } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
 import { explainFailure } from './explain';
-import { type Target, UsageError, helm, kubectlFlags, resolveTarget } from './target';
+import { RELEASE, type Target, UsageError, helm, resolveTarget } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
 import { previewDeploy } from './preview';
 import { type Watch, type Watched, startWatch } from './watch';
 
-const RELEASE = 'k8s-sandbox';
 /** Go's longest time.Duration, in whole seconds: Helm reads --timeout into one. */
 const MAX_TIMEOUT_SECONDS = 9_223_372_036;
 /** Helm reads a revision into a Go int (int64). */
@@ -235,7 +235,7 @@ async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { ex
     // The preview (what this deploy changes, preview.ts; --dry-run stops there) runs while the
     // release is read: none of them changes anything. Each is awaited, so that a failed read is
     // reported after the preview has printed (and, with --confirm, been answered), never beside it.
-    const adopting = adoptApplySet(target, RELEASE, log);
+    const adopting = adoptApplySet(target, log);
     const released = releaseObjects(target, helmBin);
     const [readHistory, readRelease, previewed] = await Promise.allSettled([
       history(target, helmBin),

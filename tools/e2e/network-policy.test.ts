@@ -19,7 +19,7 @@ import { type Endpoint, type PolicySet, evaluate, networkPolicies } from '../net
 import { type Cell, type KnownDivergence, type Observed, compare, formatTable, reachable } from '../netpol/table';
 import { type KubeObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
-import { createRestrictedNamespace, eventually, getJson, isReady, kubectlOk, progress } from './kube';
+import { createRestrictedNamespace, eventually, getJson, isReady, kubectl, kubectlOk, progress } from './kube';
 import { containerPids } from './node';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -238,7 +238,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => listener.listen(0, NODE_IP, resolve));
   listenerPort = (listener.address() as { port: number }).port;
   for (const namespace of [NAMESPACE, OTHER_NAMESPACE]) {
-    if (spawnSync('kubectl', ['get', 'namespace', namespace]).status !== 0) {
+    if (kubectl(['get', 'namespace', namespace]).status !== 0) {
       await createRestrictedNamespace(namespace, WAIT_MS);
     }
     kubectlOk(
@@ -266,10 +266,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => listener?.close(resolve));
-  spawnSync('kubectl', ['delete', 'pod', 'probe', '-n', NAMESPACE, '--wait=false', '--ignore-not-found']);
-  spawnSync('kubectl', ['delete', 'namespace', OTHER_NAMESPACE, '--wait=false', '--ignore-not-found']);
+  kubectl(['delete', 'pod', 'probe', '-n', NAMESPACE, '--wait=false', '--ignore-not-found']);
+  kubectl(['delete', 'namespace', OTHER_NAMESPACE, '--wait=false', '--ignore-not-found']);
   // The nodePort is the cluster's: free it for the suite's other files, in whatever order jest runs them.
-  spawnSync('kubectl', ['delete', 'services', '--all', '-n', NAMESPACE]);
+  kubectl(['delete', 'services', '--all', '-n', NAMESPACE]);
 });
 
 describe('NetworkPolicy on the real node', () => {
@@ -335,9 +335,7 @@ describe('npm run netpol:enforced on the real node', () => {
     expect(`${result.stdout}${result.stderr}`).toMatch(/NetworkPolicy on .*: enforced\n/);
     expect(result.status).toBe(0);
     const namespace = /creating namespace (\S+)/.exec(result.stderr)?.[1];
-    const phase = spawnSync('kubectl', ['get', 'namespace', String(namespace), '-o', 'jsonpath={.status.phase}'], {
-      encoding: 'utf8',
-    });
+    const phase = kubectl(['get', 'namespace', String(namespace), '-o', 'jsonpath={.status.phase}']);
     expect(phase.status !== 0 || phase.stdout === 'Terminating').toBe(true);
   });
 
