@@ -20,7 +20,6 @@
 // The steps: parseCommand (nothing is contacted), prepare (reads the release, starts the
 // watch), perform (applies and waits), then succeed, or explainAndRestore.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,8 +27,9 @@ import { goTool } from '../common/go-tools';
 import { type ObjectId, displayId, idKey, objectId } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
 import { kubectlFlags } from '../common/kubectl';
-import { runMain } from '../common/process';
+import { type RunResult, runMain } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
+import { withTempDir } from '../common/temp-dir';
 import { explainFailure } from './explain';
 import { RELEASE, type Target, UsageError, helm, resolveTarget } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
@@ -147,9 +147,8 @@ export function parseCommand(argv: readonly string[]) {
   } as const;
 }
 
-/** A chart that emits the files of `dir` unchanged, in a new temporary folder. */
-function wrapInChart(dir: string, files: readonly string[]): string {
-  const chart = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-chart-'));
+/** Writes into the folder `chart` a chart that emits the files of `dir` unchanged. */
+function writeChart(chart: string, dir: string, files: readonly string[]): void {
   fs.mkdirSync(path.join(chart, 'templates'));
   fs.mkdirSync(path.join(chart, 'manifests'));
   fs.writeFileSync(
@@ -165,7 +164,6 @@ function wrapInChart(dir: string, files: readonly string[]): string {
     const name = `${String(index).padStart(3, '0')}-${path.basename(file)}`;
     fs.copyFileSync(file, path.join(chart, 'manifests', name));
   });
-  return chart;
 }
 
 /** The release's revisions, oldest first; [] when there is no release yet. */
@@ -207,7 +205,6 @@ interface Plan {
   /** What the release's current revision holds (to say what this deploy prunes). */
   readonly previous: readonly ObjectId[];
   readonly migrating: boolean;
-  readonly chart: string;
   readonly watch: Watch;
 }
 
@@ -256,8 +253,7 @@ async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { ex
         `${target.context ? ` of context ${target.context}` : ''}` +
         `${restorable ? ` (now at revision ${restorable.revision})` : ' (first deploy)'}; timeout ${request.timeoutSeconds}s`,
     );
-    const chart = wrapInChart(request.dir, manifestFiles(request.dir));
-    return { request, target, helmBin, watchBin, objects, restorable, previous, migrating, chart, watch };
+    return { request, target, helmBin, watchBin, objects, restorable, previous, migrating, watch };
   } catch (error) {
     watch?.stop();
     throw error;
@@ -288,8 +284,8 @@ async function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
  * failed, so `helm rollback` and the next deploy work); then the failure is explained and the
  * revision before is restored.
  */
-async function perform(plan: Plan, started: number, log: Logger): Promise<number> {
-  const { request, target, watch } = plan;
+async function perform(plan: Plan, chart: string, started: number, log: Logger): Promise<number> {
+  const { request, watch } = plan;
   await watch.synced;
   const stopHelm = new AbortController();
   const stopTimer = new AbortController();
@@ -298,26 +294,7 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
     () => `not healthy after --timeout ${request.timeoutSeconds}s`,
   );
   try {
-    const upgrade = helm(
-      plan.helmBin,
-      target,
-      [
-        'upgrade',
-        '--install',
-        RELEASE,
-        plan.chart,
-        '--wait=watcher',
-        `--timeout=${request.timeoutSeconds}s`,
-        // The release as JSON: its revision, without another `helm history`.
-        '--output=json',
-        // Adopt the ApplySet's objects, and win over kubectl's field ownership of them, as a
-        // kubectl apply of the same manifests would (migrate.ts).
-        ...(plan.migrating ? ['--take-ownership', '--force-conflicts'] : []),
-      ],
-      { okExitCodes: [1], stop: stopHelm.signal },
-      // Helm that cannot start or dies of a signal is a failed deploy like any other: explained
-      // and restored, never a throw past the restore.
-    ).catch((error: Error) => ({ code: -1, stdout: '', stderr: error.message }));
+    const upgrade = helmUpgrade(plan, chart, stopHelm.signal);
     const first = await Promise.race([
       upgrade.then((result) => ({ helm: result })),
       watch.failed.then((why) => ({ why })),
@@ -335,12 +312,7 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
       }
       why = then;
     } else if ('helm' in first) {
-      // Helm logs the error once as a slog line and once as "Error: ...": keep the second.
-      why = first.helm.stderr
-        .split('\n')
-        .filter((line) => !line.startsWith('level='))
-        .join('\n')
-        .trim();
+      why = helmError(first.helm.stderr);
     } else {
       log(`FAILED: ${first.why}`);
       log(`stopping Helm's wait (SIGTERM, as Ctrl-C: Helm records the revision as failed)`);
@@ -353,6 +325,41 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
   } finally {
     stopTimer.abort();
   }
+}
+
+/**
+ * `helm upgrade --install` of `chart`, stopped (SIGTERM) when `stop` aborts. Helm that cannot
+ * start or dies of a signal is a failed deploy like any other: explained and restored, never a
+ * throw past the restore.
+ */
+function helmUpgrade(plan: Plan, chart: string, stop: AbortSignal): Promise<RunResult> {
+  const args = [
+    'upgrade',
+    '--install',
+    RELEASE,
+    chart,
+    '--wait=watcher',
+    `--timeout=${plan.request.timeoutSeconds}s`,
+    // The release as JSON: its revision, without another `helm history`.
+    '--output=json',
+    // Adopt the ApplySet's objects, and win over kubectl's field ownership of them, as a
+    // kubectl apply of the same manifests would (migrate.ts).
+    ...(plan.migrating ? ['--take-ownership', '--force-conflicts'] : []),
+  ];
+  return helm(plan.helmBin, plan.target, args, { okExitCodes: [1], stop }).catch((error: Error) => ({
+    code: -1,
+    stdout: '',
+    stderr: error.message,
+  }));
+}
+
+/** Helm logs the error once as a slog line and once as "Error: ...": the second. */
+function helmError(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => !line.startsWith('level='))
+    .join('\n')
+    .trim();
 }
 
 /** What the watch still waits for, in one line. */
@@ -460,10 +467,12 @@ async function deploy(request: DeployRequest): Promise<number> {
     return plan.exitCode;
   }
   try {
-    return await perform(plan, started, log);
+    return await withTempDir('k8s-sandbox-chart-', (chart) => {
+      writeChart(chart, request.dir, manifestFiles(request.dir));
+      return perform(plan, chart, started, log);
+    });
   } finally {
     plan.watch.stop();
-    fs.rmSync(plan.chart, { recursive: true, force: true });
   }
 }
 
