@@ -15,6 +15,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const YAML = require('yaml');
+// The toolkit's one Markdown table printer is TypeScript: loaded through the require hook.
+require('../loader/ts-register.js');
+const { markdownTable } = require('../common/markdown-table.ts');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
@@ -267,9 +270,7 @@ function scaleVerdict(row) {
 
 /** `align` has one letter per column: l for text, r for numbers. */
 function printTable(align, header, rows) {
-  console.log(`\n| ${header.join(' | ')} |`);
-  console.log(`| ${[...align].map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`);
-  rows.forEach((row) => console.log(`| ${row.join(' | ')} |`));
+  console.log(`\n${markdownTable(header, rows, align)}`);
 }
 
 function main() {
