@@ -6,7 +6,7 @@
 // Options: --runs N (default 7), --scale-runs N (default 3), --skip-scale, --app 'COMMAND'
 // to measure another app command than cdk8s.yaml's (it must end in main.ts), and --scale-app FILE,
 // the app's file that synthesizes $PAIRS pairs in the shape $SHAPE and prints its peak memory as
-// its last line of JSON (`npm run bench` gives test/scale-app.ts), run as the app command runs main.ts.
+// its last line of JSON (`npm run bench` gives apps/scale-app.ts), run as the app command runs main.ts.
 // Benchmarks only: nothing in `npm test` depends on these numbers.
 'use strict';
 const { spawnSync } = require('node:child_process');
