@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { goTool } from '../common/go-tools';
-import { type ObjectId, displayId, idKey, objectId } from '../common/kube';
+import { type KubeObject, type ObjectId, displayId, idKey, objectId } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
 import { kubectlFlags } from '../common/kubectl';
 import { type RunResult, runMain } from '../common/process';
@@ -80,15 +80,7 @@ export function parseCommand(argv: readonly string[]) {
   if (values.help) {
     return { action: 'help' } as const;
   }
-  const timeout = values.timeout;
-  const match = /^(\d+)(s|m|h)$/.exec(timeout);
-  const timeoutSeconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : 0;
-  if (timeoutSeconds === 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-    throw new UsageError(
-      `--timeout must be a positive whole number of s, m or h, at most 2562047h (the longest wait Helm can ` +
-        `hold), e.g. 90s or 5m (got ${timeout})`,
-    );
-  }
+  const timeoutSeconds = parseTimeout(values.timeout);
   const target = { context: values.context, kubeconfig: values.kubeconfig, namespace: values.namespace };
   if (values.confirm && (values['dry-run'] || !process.stdin.isTTY)) {
     const got = values['dry-run'] ? '--dry-run, which deploys nothing' : 'a standard input that is not a terminal';
@@ -98,23 +90,56 @@ export function parseCommand(argv: readonly string[]) {
   }
   const [first, ...rest] = positionals;
   if (first === 'history' || first === 'rollback') {
-    const expected = first === 'history' ? 0 : 1;
-    if (rest.length !== expected || (first === 'rollback' && !/^[1-9]\d*$/.test(rest[0] ?? ''))) {
-      const what = first === 'history' ? 'no argument' : 'one revision number (see npm run apply -- history)';
-      throw new UsageError(`${first} takes ${what} (got ${rest.length ? rest.join(' ') : 'none'})`);
-    }
-    if (first === 'rollback' && BigInt(rest[0] ?? '0') > MAX_REVISION) {
-      throw new UsageError(
-        `rollback's revision must be a whole number from 1 to ${MAX_REVISION} (the largest Helm reads) ` +
-          `(got ${rest[0]}); npm run apply -- history lists the revisions`,
-      );
-    }
-    return { action: first, revision: rest[0], timeoutSeconds, target } as const;
+    return { action: first, revision: parseRevisionArgs(first, rest), timeoutSeconds, target } as const;
   }
   if (rest.length > 0) {
     throw new UsageError(`one directory at most (got ${positionals.join(' ')})`);
   }
-  let dir = first;
+  const { dir, objects } = readManifestDir(first);
+  return {
+    action: 'deploy',
+    dir,
+    objects,
+    noRollback: values['no-rollback'],
+    dryRun: values['dry-run'],
+    confirm: values.confirm,
+    timeoutSeconds,
+    target,
+  } as const;
+}
+
+/** --timeout in seconds: a whole number of s, m or h, at most what Helm can hold. */
+function parseTimeout(timeout: string): number {
+  const match = /^(\d+)(s|m|h)$/.exec(timeout);
+  const timeoutSeconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : 0;
+  if (timeoutSeconds === 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(
+      `--timeout must be a positive whole number of s, m or h, at most 2562047h (the longest wait Helm can ` +
+        `hold), e.g. 90s or 5m (got ${timeout})`,
+    );
+  }
+  return timeoutSeconds;
+}
+
+/** The arguments after `history` (none) or `rollback` (a revision Helm can read): the revision, if any. */
+function parseRevisionArgs(action: 'history' | 'rollback', rest: readonly string[]): string | undefined {
+  const expected = action === 'history' ? 0 : 1;
+  if (rest.length !== expected || (action === 'rollback' && !/^[1-9]\d*$/.test(rest[0] ?? ''))) {
+    const what = action === 'history' ? 'no argument' : 'one revision number (see npm run apply -- history)';
+    throw new UsageError(`${action} takes ${what} (got ${rest.length ? rest.join(' ') : 'none'})`);
+  }
+  if (action === 'rollback' && BigInt(rest[0] ?? '0') > MAX_REVISION) {
+    throw new UsageError(
+      `rollback's revision must be a whole number from 1 to ${MAX_REVISION} (the largest Helm reads) ` +
+        `(got ${rest[0]}); npm run apply -- history lists the revisions`,
+    );
+  }
+  return rest[0];
+}
+
+/** The folder to deploy (the one named, else a fresh dist/) and the objects its manifests hold. */
+function readManifestDir(named: string | undefined): { dir: string; objects: KubeObject[] } {
+  let dir = named;
   if (dir === undefined) {
     // The default folder is refused when the app changed since it was synthesized
     // (tools/common/synth-stamp.ts); a folder the user names is deployed as it is.
@@ -129,22 +154,11 @@ export function parseCommand(argv: readonly string[]) {
     const what = stat ? 'is a file, not a directory' : 'does not exist';
     throw new UsageError(`${dir} ${what}: name a directory of manifests (default dist/; run npm run synth first)`);
   }
-  let objects;
   try {
-    objects = loadObjects(manifestFiles(dir)).map((m) => m.object);
+    return { dir, objects: loadObjects(manifestFiles(dir)).map((m) => m.object) };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return {
-    action: 'deploy',
-    dir,
-    objects,
-    noRollback: values['no-rollback'],
-    dryRun: values['dry-run'],
-    confirm: values.confirm,
-    timeoutSeconds,
-    target,
-  } as const;
 }
 
 /** Writes into the folder `chart` a chart that emits the files of `dir` unchanged. */
