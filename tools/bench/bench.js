@@ -292,6 +292,11 @@ function main() {
   if (process.env.NODE_EXTRA_CA_CERTS) {
     console.log(`NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): every node process loads it.`);
   }
+  printTables(comparisons, check, jest, scale);
+}
+
+/** The results as the Markdown tables that docs/benchmarks.md keeps. */
+function printTables(comparisons, check, jest, scale) {
   printTable(
     'llrrrl',
     ['command A', 'command B', 'A', 'B', 'A / B', 'goal'],
@@ -330,7 +335,7 @@ function main() {
       ],
       scale.map((row) => [
         row.shape,
-        row.pairs,
+        String(row.pairs),
         ms(row.wall),
         ms(row.control),
         `${(row.wall / row.control).toFixed(2)}x`,
