@@ -47,8 +47,16 @@ export interface KubectlResult {
  * Runs `kubectl args` to its end, with `input` on stdin, and returns how it exited, never
  * throwing on a non-zero exit: for tests that assert on the exit itself. Killed after 2 minutes.
  */
-export function kubectlSync(args: readonly string[], input?: string): KubectlResult {
-  const result = spawnSync('kubectl', args, { encoding: 'utf8', input: input ?? '', timeout: 120_000 });
+export function kubectlSync(
+  args: readonly string[],
+  options: { readonly input?: string; readonly env?: NodeJS.ProcessEnv } = {},
+): KubectlResult {
+  const result = spawnSync('kubectl', args, {
+    encoding: 'utf8',
+    input: options.input ?? '',
+    env: options.env,
+    timeout: 120_000,
+  });
   if (result.error) {
     throw new Error(`could not run kubectl: ${result.error.message}`);
   }

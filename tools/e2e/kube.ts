@@ -18,7 +18,7 @@ export function kubectl(args: readonly string[], input?: string): KubectlResult 
   if (!polling) {
     progress(`kubectl ${args.join(' ')}`);
   }
-  return kubectlSync(args, input);
+  return kubectlSync(args, { input });
 }
 
 /** Fails, with kubectl's output, unless it exited 0. */
