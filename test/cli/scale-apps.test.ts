@@ -1,18 +1,17 @@
-// `npm run bench` times test/scale-app.ts against tools/bench/cdk8s-scale-app.ts, which builds the
+// `npm run bench` times apps/scale-app.ts against tools/bench/cdk8s-scale-app.ts, which builds the
 // same objects from cdk8s-plus-27 alone: the comparison holds only while both write the same
 // kinds of object, as many, per pair.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
+import { withTempDir } from '../../tools/common/temp-dir';
 
 const root = path.resolve(__dirname, '../..');
 
 /** The kinds each manifest file holds, sorted, when `app` synthesizes two pairs in `shape`. */
-function kindsPerFile(app: string, shape: string): Record<string, string[]> {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-scale-app-'));
-  try {
+function kindsPerFile(app: string, shape: string): Promise<Record<string, string[]>> {
+  return withTempDir('k8s-sandbox-scale-app-', async (outdir) => {
     const result = spawnSync('node', ['-r', './tools/loader/ts-register.js', app], {
       cwd: root,
       encoding: 'utf8',
@@ -26,14 +25,15 @@ function kindsPerFile(app: string, shape: string): Record<string, string[]> {
         return [file, documents.map((document) => (document.toJS() as { kind: string }).kind).sort()];
       }),
     );
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  });
 }
 
-test.each(['chart-per-pair', 'one-chart'])('in the %s shape, the control writes what the scale app writes', (shape) => {
-  const sandbox = kindsPerFile('test/scale-app.ts', shape);
-  expect(Object.keys(sandbox)).toHaveLength(shape === 'one-chart' ? 1 : 2);
-  expect(Object.values(sandbox)[0]).toHaveLength(shape === 'one-chart' ? 12 : 6);
-  expect(kindsPerFile('tools/bench/cdk8s-scale-app.ts', shape)).toEqual(sandbox);
-});
+test.each(['chart-per-pair', 'one-chart'])(
+  'in the %s shape, the control writes what the scale app writes',
+  async (shape) => {
+    const sandbox = await kindsPerFile('apps/scale-app.ts', shape);
+    expect(Object.keys(sandbox)).toHaveLength(shape === 'one-chart' ? 1 : 2);
+    expect(Object.values(sandbox)[0]).toHaveLength(shape === 'one-chart' ? 12 : 6);
+    expect(await kindsPerFile('tools/bench/cdk8s-scale-app.ts', shape)).toEqual(sandbox);
+  },
+);

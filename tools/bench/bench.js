@@ -6,7 +6,7 @@
 // Options: --runs N (default 7), --scale-runs N (default 3), --skip-scale, --app 'COMMAND'
 // to measure another app command than cdk8s.yaml's (it must end in main.ts), and --scale-app FILE,
 // the app's file that synthesizes $PAIRS pairs in the shape $SHAPE and prints its peak memory as
-// its last line of JSON (`npm run bench` gives test/scale-app.ts), run as the app command runs main.ts.
+// its last line of JSON (`npm run bench` gives apps/scale-app.ts), run as the app command runs main.ts.
 // Benchmarks only: nothing in `npm test` depends on these numbers.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -15,6 +15,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const YAML = require('yaml');
+// The toolkit's one Markdown table printer is TypeScript: loaded through the require hook.
+require('../loader/ts-register.js');
+const { markdownTable } = require('../common/markdown-table.ts');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
@@ -267,9 +270,7 @@ function scaleVerdict(row) {
 
 /** `align` has one letter per column: l for text, r for numbers. */
 function printTable(align, header, rows) {
-  console.log(`\n| ${header.join(' | ')} |`);
-  console.log(`| ${[...align].map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`);
-  rows.forEach((row) => console.log(`| ${row.join(' | ')} |`));
+  console.log(`\n${markdownTable(header, rows, align)}`);
 }
 
 function main() {
@@ -291,6 +292,11 @@ function main() {
   if (process.env.NODE_EXTRA_CA_CERTS) {
     console.log(`NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): every node process loads it.`);
   }
+  printTables(comparisons, check, jest, scale);
+}
+
+/** The results as the Markdown tables that docs/benchmarks.md keeps. */
+function printTables(comparisons, check, jest, scale) {
   printTable(
     'llrrrl',
     ['command A', 'command B', 'A', 'B', 'A / B', 'goal'],
@@ -329,7 +335,7 @@ function main() {
       ],
       scale.map((row) => [
         row.shape,
-        row.pairs,
+        String(row.pairs),
         ms(row.wall),
         ms(row.control),
         `${(row.wall / row.control).toFixed(2)}x`,

@@ -17,7 +17,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { copyProject, mainWithProps } from '../common/project-copy';
 import { restrictedNamespace } from '../common/restricted';
-import { markdownTable, writeDocBlock } from '../e2e/reliability-doc';
+import { markdownTable } from '../common/markdown-table';
+import { writeDocBlock } from '../e2e/reliability-doc';
 
 const BENCHMARKS_DOC = path.resolve(__dirname, '../../docs/benchmarks.md');
 const GOOD = '{ nginx: { replicas: 2 } }';

@@ -1,4 +1,4 @@
-// What the scale apps of `npm run bench` share (test/scale-app.ts, the sandbox's constructs, and
+// What the scale apps of `npm run bench` share (apps/scale-app.ts, the sandbox's constructs, and
 // tools/bench/cdk8s-scale-app.ts, cdk8s-plus-27 alone): PAIRS pairs, each with its own names and
 // nodePort, SHAPE=chart-per-pair putting each pair in its own chart (one manifest file per pair)
 // and SHAPE=one-chart all pairs in one chart (one file), then the peak memory as one JSON line,

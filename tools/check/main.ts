@@ -53,7 +53,17 @@ async function main(target: string, spoolDir: string): Promise<number> {
     ]),
     ['kube-score', () => kubeScore(kubeScoreBinary, files, objects)],
   ];
-  // The gates run at once (each is another program); their results are printed in this order.
+  return runGates(gates, original);
+}
+
+/**
+ * Runs the gates at once (each is another program) and prints their results in their order;
+ * the exit code: 0 all pass, 1 findings, 2 a gate could not run.
+ */
+async function runGates(
+  gates: readonly [string, () => Promise<Finding[]>][],
+  original: (file: string) => string,
+): Promise<number> {
   const started = Date.now();
   const results = gates.map(([, gate]) => {
     const done = gate();
@@ -62,7 +72,6 @@ async function main(target: string, spoolDir: string): Promise<number> {
       (error: unknown) => ({ error, ms: Date.now() - started }),
     );
   });
-
   let total = 0;
   let failedToRun = 0;
   for (const [index, [name]] of gates.entries()) {

@@ -24,18 +24,18 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { goTool } from '../common/go-tools';
-import { type ObjectId, displayId, idKey, objectId } from '../common/kube';
+import { type KubeObject, type ObjectId, displayId, idKey, objectId } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
-import { runMain } from '../common/process';
+import { kubectlFlags } from '../common/kubectl';
+import { type RunResult, runMain } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
 import { withTempDir } from '../common/temp-dir';
 import { explainFailure } from './explain';
-import { type Target, UsageError, helm, kubectlFlags, resolveTarget } from './target';
+import { RELEASE, type Target, UsageError, helm, resolveTarget } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
 import { previewDeploy } from './preview';
 import { type Watch, type Watched, startWatch } from './watch';
 
-const RELEASE = 'k8s-sandbox';
 /** Go's longest time.Duration, in whole seconds: Helm reads --timeout into one. */
 const MAX_TIMEOUT_SECONDS = 9_223_372_036;
 /** Helm reads a revision into a Go int (int64). */
@@ -80,15 +80,7 @@ export function parseCommand(argv: readonly string[]) {
   if (values.help) {
     return { action: 'help' } as const;
   }
-  const timeout = values.timeout;
-  const match = /^(\d+)(s|m|h)$/.exec(timeout);
-  const timeoutSeconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : 0;
-  if (timeoutSeconds === 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-    throw new UsageError(
-      `--timeout must be a positive whole number of s, m or h, at most 2562047h (the longest wait Helm can ` +
-        `hold), e.g. 90s or 5m (got ${timeout})`,
-    );
-  }
+  const timeoutSeconds = parseTimeout(values.timeout);
   const target = { context: values.context, kubeconfig: values.kubeconfig, namespace: values.namespace };
   if (values.confirm && (values['dry-run'] || !process.stdin.isTTY)) {
     const got = values['dry-run'] ? '--dry-run, which deploys nothing' : 'a standard input that is not a terminal';
@@ -98,23 +90,56 @@ export function parseCommand(argv: readonly string[]) {
   }
   const [first, ...rest] = positionals;
   if (first === 'history' || first === 'rollback') {
-    const expected = first === 'history' ? 0 : 1;
-    if (rest.length !== expected || (first === 'rollback' && !/^[1-9]\d*$/.test(rest[0] ?? ''))) {
-      const what = first === 'history' ? 'no argument' : 'one revision number (see npm run apply -- history)';
-      throw new UsageError(`${first} takes ${what} (got ${rest.length ? rest.join(' ') : 'none'})`);
-    }
-    if (first === 'rollback' && BigInt(rest[0] ?? '0') > MAX_REVISION) {
-      throw new UsageError(
-        `rollback's revision must be a whole number from 1 to ${MAX_REVISION} (the largest Helm reads) ` +
-          `(got ${rest[0]}); npm run apply -- history lists the revisions`,
-      );
-    }
-    return { action: first, revision: rest[0], timeoutSeconds, target } as const;
+    return { action: first, revision: parseRevisionArgs(first, rest), timeoutSeconds, target } as const;
   }
   if (rest.length > 0) {
     throw new UsageError(`one directory at most (got ${positionals.join(' ')})`);
   }
-  let dir = first;
+  const { dir, objects } = readManifestDir(first);
+  return {
+    action: 'deploy',
+    dir,
+    objects,
+    noRollback: values['no-rollback'],
+    dryRun: values['dry-run'],
+    confirm: values.confirm,
+    timeoutSeconds,
+    target,
+  } as const;
+}
+
+/** --timeout in seconds: a whole number of s, m or h, at most what Helm can hold. */
+function parseTimeout(timeout: string): number {
+  const match = /^(\d+)(s|m|h)$/.exec(timeout);
+  const timeoutSeconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : 0;
+  if (timeoutSeconds === 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(
+      `--timeout must be a positive whole number of s, m or h, at most 2562047h (the longest wait Helm can ` +
+        `hold), e.g. 90s or 5m (got ${timeout})`,
+    );
+  }
+  return timeoutSeconds;
+}
+
+/** The arguments after `history` (none) or `rollback` (a revision Helm can read): the revision, if any. */
+function parseRevisionArgs(action: 'history' | 'rollback', rest: readonly string[]): string | undefined {
+  const expected = action === 'history' ? 0 : 1;
+  if (rest.length !== expected || (action === 'rollback' && !/^[1-9]\d*$/.test(rest[0] ?? ''))) {
+    const what = action === 'history' ? 'no argument' : 'one revision number (see npm run apply -- history)';
+    throw new UsageError(`${action} takes ${what} (got ${rest.length ? rest.join(' ') : 'none'})`);
+  }
+  if (action === 'rollback' && BigInt(rest[0] ?? '0') > MAX_REVISION) {
+    throw new UsageError(
+      `rollback's revision must be a whole number from 1 to ${MAX_REVISION} (the largest Helm reads) ` +
+        `(got ${rest[0]}); npm run apply -- history lists the revisions`,
+    );
+  }
+  return rest[0];
+}
+
+/** The folder to deploy (the one named, else a fresh dist/) and the objects its manifests hold. */
+function readManifestDir(named: string | undefined): { dir: string; objects: KubeObject[] } {
+  let dir = named;
   if (dir === undefined) {
     // The default folder is refused when the app changed since it was synthesized
     // (tools/common/synth-stamp.ts); a folder the user names is deployed as it is.
@@ -129,26 +154,15 @@ export function parseCommand(argv: readonly string[]) {
     const what = stat ? 'is a file, not a directory' : 'does not exist';
     throw new UsageError(`${dir} ${what}: name a directory of manifests (default dist/; run npm run synth first)`);
   }
-  let objects;
   try {
-    objects = loadObjects(manifestFiles(dir)).map((m) => m.object);
+    return { dir, objects: loadObjects(manifestFiles(dir)).map((m) => m.object) };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  return {
-    action: 'deploy',
-    dir,
-    objects,
-    noRollback: values['no-rollback'],
-    dryRun: values['dry-run'],
-    confirm: values.confirm,
-    timeoutSeconds,
-    target,
-  } as const;
 }
 
-/** Writes into the empty folder `chart` a chart that emits the files of `dir` unchanged. */
-function wrapInChart(chart: string, dir: string, files: readonly string[]): string {
+/** Writes into the folder `chart` a chart that emits the files of `dir` unchanged. */
+function writeChart(chart: string, dir: string, files: readonly string[]): void {
   fs.mkdirSync(path.join(chart, 'templates'));
   fs.mkdirSync(path.join(chart, 'manifests'));
   fs.writeFileSync(
@@ -164,7 +178,6 @@ function wrapInChart(chart: string, dir: string, files: readonly string[]): stri
     const name = `${String(index).padStart(3, '0')}-${path.basename(file)}`;
     fs.copyFileSync(file, path.join(chart, 'manifests', name));
   });
-  return chart;
 }
 
 /** The release's revisions, oldest first; [] when there is no release yet. */
@@ -206,7 +219,6 @@ interface Plan {
   /** What the release's current revision holds (to say what this deploy prunes). */
   readonly previous: readonly ObjectId[];
   readonly migrating: boolean;
-  readonly chart: string;
   readonly watch: Watch;
 }
 
@@ -219,7 +231,7 @@ type Logger = (line: string) => void;
  * the preview; the exit code instead of a plan when the deploy stops there (--dry-run, or
  * --confirm not answered yes).
  */
-async function prepare(request: DeployRequest, chartDir: string, log: Logger): Promise<Plan | { exitCode: number }> {
+async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { exitCode: number }> {
   const target = await resolveTarget(request.target);
   const helmBin = await goTool('helm', log);
   const watchBin = await goTool('kstatus-watch', log);
@@ -235,7 +247,7 @@ async function prepare(request: DeployRequest, chartDir: string, log: Logger): P
     // The preview (what this deploy changes, preview.ts; --dry-run stops there) runs while the
     // release is read: none of them changes anything. Each is awaited, so that a failed read is
     // reported after the preview has printed (and, with --confirm, been answered), never beside it.
-    const adopting = adoptApplySet(target, RELEASE, log);
+    const adopting = adoptApplySet(target, log);
     const released = releaseObjects(target, helmBin);
     const [readHistory, readRelease, previewed] = await Promise.allSettled([
       history(target, helmBin),
@@ -256,8 +268,7 @@ async function prepare(request: DeployRequest, chartDir: string, log: Logger): P
         `${target.context ? ` of context ${target.context}` : ''}` +
         `${restorable ? ` (now at revision ${restorable.revision})` : ' (first deploy)'}; timeout ${request.timeoutSeconds}s`,
     );
-    const chart = wrapInChart(chartDir, request.dir, manifestFiles(request.dir));
-    return { request, target, helmBin, watchBin, objects, restorable, previous, migrating, chart, watch };
+    return { request, target, helmBin, watchBin, objects, restorable, previous, migrating, watch };
   } catch (error) {
     watch?.stop();
     throw error;
@@ -288,8 +299,8 @@ async function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
  * failed, so `helm rollback` and the next deploy work); then the failure is explained and the
  * revision before is restored.
  */
-async function perform(plan: Plan, started: number, log: Logger): Promise<number> {
-  const { request, target, watch } = plan;
+async function perform(plan: Plan, chart: string, started: number, log: Logger): Promise<number> {
+  const { request, watch } = plan;
   await watch.synced;
   const stopHelm = new AbortController();
   const stopTimer = new AbortController();
@@ -298,26 +309,7 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
     () => `not healthy after --timeout ${request.timeoutSeconds}s`,
   );
   try {
-    const upgrade = helm(
-      plan.helmBin,
-      target,
-      [
-        'upgrade',
-        '--install',
-        RELEASE,
-        plan.chart,
-        '--wait=watcher',
-        `--timeout=${request.timeoutSeconds}s`,
-        // The release as JSON: its revision, without another `helm history`.
-        '--output=json',
-        // Adopt the ApplySet's objects, and win over kubectl's field ownership of them, as a
-        // kubectl apply of the same manifests would (migrate.ts).
-        ...(plan.migrating ? ['--take-ownership', '--force-conflicts'] : []),
-      ],
-      { okExitCodes: [1], stop: stopHelm.signal },
-      // Helm that cannot start or dies of a signal is a failed deploy like any other: explained
-      // and restored, never a throw past the restore.
-    ).catch((error: Error) => ({ code: -1, stdout: '', stderr: error.message }));
+    const upgrade = helmUpgrade(plan, chart, stopHelm.signal);
     const first = await Promise.race([
       upgrade.then((result) => ({ helm: result })),
       watch.failed.then((why) => ({ why })),
@@ -335,12 +327,7 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
       }
       why = then;
     } else if ('helm' in first) {
-      // Helm logs the error once as a slog line and once as "Error: ...": keep the second.
-      why = first.helm.stderr
-        .split('\n')
-        .filter((line) => !line.startsWith('level='))
-        .join('\n')
-        .trim();
+      why = helmError(first.helm.stderr);
     } else {
       log(`FAILED: ${first.why}`);
       log(`stopping Helm's wait (SIGTERM, as Ctrl-C: Helm records the revision as failed)`);
@@ -353,6 +340,41 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
   } finally {
     stopTimer.abort();
   }
+}
+
+/**
+ * `helm upgrade --install` of `chart`, stopped (SIGTERM) when `stop` aborts. Helm that cannot
+ * start or dies of a signal is a failed deploy like any other: explained and restored, never a
+ * throw past the restore.
+ */
+function helmUpgrade(plan: Plan, chart: string, stop: AbortSignal): Promise<RunResult> {
+  const args = [
+    'upgrade',
+    '--install',
+    RELEASE,
+    chart,
+    '--wait=watcher',
+    `--timeout=${plan.request.timeoutSeconds}s`,
+    // The release as JSON: its revision, without another `helm history`.
+    '--output=json',
+    // Adopt the ApplySet's objects, and win over kubectl's field ownership of them, as a
+    // kubectl apply of the same manifests would (migrate.ts).
+    ...(plan.migrating ? ['--take-ownership', '--force-conflicts'] : []),
+  ];
+  return helm(plan.helmBin, plan.target, args, { okExitCodes: [1], stop }).catch((error: Error) => ({
+    code: -1,
+    stdout: '',
+    stderr: error.message,
+  }));
+}
+
+/** Helm logs the error once as a slog line and once as "Error: ...": the second. */
+function helmError(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => !line.startsWith('level='))
+    .join('\n')
+    .trim();
 }
 
 /** What the watch still waits for, in one line. */
@@ -460,17 +482,18 @@ async function waitForRestore(plan: Plan, revision: number, log: Logger): Promis
 export async function deploy(request: DeployRequest): Promise<number> {
   const started = Date.now();
   const log: Logger = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
-  return withTempDir('k8s-sandbox-chart-', async (chartDir) => {
-    const plan = await prepare(request, chartDir, log);
-    if ('exitCode' in plan) {
-      return plan.exitCode;
-    }
-    try {
-      return await perform(plan, started, log);
-    } finally {
-      plan.watch.stop();
-    }
-  });
+  const plan = await prepare(request, log);
+  if ('exitCode' in plan) {
+    return plan.exitCode;
+  }
+  try {
+    return await withTempDir('k8s-sandbox-chart-', (chart) => {
+      writeChart(chart, request.dir, manifestFiles(request.dir));
+      return perform(plan, chart, started, log);
+    });
+  } finally {
+    plan.watch.stop();
+  }
 }
 
 async function main(argv: readonly string[]): Promise<number> {

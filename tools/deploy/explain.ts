@@ -13,7 +13,8 @@
 // kubectl error.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ObjectId } from '../common/kube';
-import { type Target, kubectl } from './target';
+import { kubectl } from '../common/kubectl';
+import { type Target } from './target';
 
 interface Owned {
   readonly metadata: { name: string; ownerReferences?: { kind: string; name: string }[] };
@@ -70,7 +71,7 @@ async function explainNamespace(target: Target, namespace: string, ids: readonly
   const lines: string[] = [];
   const [pods, replicaSets, events] = await Promise.all(
     ['pods', 'replicasets', 'events'].map(async (kind) => {
-      const result = await kubectl(target, ['get', kind, '-n', namespace, '-o', 'json'], { okExitCodes: [1] });
+      const result = await kubectl(['get', kind, '-n', namespace, '-o', 'json'], { target, okExitCodes: [1] });
       if (result.code !== 0) {
         lines.push(`  could not read the ${kind} of namespace ${namespace}: ${kubectlReason(result.stderr)}`);
         return [];
@@ -197,19 +198,19 @@ export async function explainPod(target: Target, namespace: string, pod: Pod): P
  */
 async function lastLogLines(target: Target, namespace: string, pod: string, container: string) {
   const args = ['logs', pod, '-n', namespace, '-c', container, '--tail=10'];
-  let previous = await kubectl(target, [...args, '--previous'], { okExitCodes: [1] });
+  let previous = await kubectl([...args, '--previous'], { target, okExitCodes: [1] });
   // A few tries a second apart: the kubelet answers again once the restart has settled.
   for (let attempt = 0; attempt < 5; attempt++) {
     // A pod deleted meanwhile, or logs the role may not read: no retry will help.
     if ((previous.code === 0 && previous.stdout.trim() !== '') || /\((NotFound|Forbidden)\)/.test(previous.stderr)) {
       return previous;
     }
-    const current = await kubectl(target, args, { okExitCodes: [1] });
+    const current = await kubectl(args, { target, okExitCodes: [1] });
     if (current.code === 0 && current.stdout.trim() !== '') {
       return current;
     }
     await sleep(1000);
-    previous = await kubectl(target, [...args, '--previous'], { okExitCodes: [1] });
+    previous = await kubectl([...args, '--previous'], { target, okExitCodes: [1] });
   }
   return previous;
 }
@@ -217,7 +218,7 @@ async function lastLogLines(target: Target, namespace: string, pod: string, cont
 /** The container's waiting reason, read again each second for up to 10 s; undefined if none came. */
 async function waitingReason(target: Target, namespace: string, pod: string, container: string) {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const read = await kubectl(target, ['get', 'pod', pod, '-n', namespace, '-o', 'json'], { okExitCodes: [1] });
+    const read = await kubectl(['get', 'pod', pod, '-n', namespace, '-o', 'json'], { target, okExitCodes: [1] });
     if (read.code !== 0) {
       // Gone (deleted meanwhile) or unreadable: the reason stays unknown.
       return undefined;

@@ -10,9 +10,9 @@
 // prune would have done), the kept ones lose the part-of label, and the parent Secret goes.
 // Objects without the part-of label (made by hand) are never touched.
 import { type ObjectId, displayId } from '../common/kube';
-import { type Target, kubectl, kubectlJson } from './target';
+import { kubectl, kubectlJson } from '../common/kubectl';
+import { RELEASE, type Target } from './target';
 
-const PARENT = 'k8s-sandbox';
 const PART_OF = 'applyset.kubernetes.io/part-of';
 
 interface Parent {
@@ -20,7 +20,8 @@ interface Parent {
 }
 
 async function parentSecret(target: Target): Promise<Parent | undefined> {
-  const result = await kubectl(target, ['get', 'secret', PARENT, '-n', target.namespace, '-o', 'json'], {
+  const result = await kubectl(['get', 'secret', RELEASE, '-n', target.namespace, '-o', 'json'], {
+    target,
     okExitCodes: [1],
   });
   const parent = result.code === 0 ? (JSON.parse(result.stdout) as Parent) : undefined;
@@ -28,12 +29,12 @@ async function parentSecret(target: Target): Promise<Parent | undefined> {
 }
 
 /** Whether the target namespace holds an ApplySet of this app to take over (logged if so). */
-export async function adoptApplySet(target: Target, release: string, log: (line: string) => void): Promise<boolean> {
+export async function adoptApplySet(target: Target, log: (line: string) => void): Promise<boolean> {
   if (!(await parentSecret(target))) {
     return false;
   }
   log(
-    `moving from the kubectl ApplySet ${PARENT} in ${target.namespace} to Helm release ${release}: ` +
+    `moving from the kubectl ApplySet ${RELEASE} in ${target.namespace} to Helm release ${RELEASE}: ` +
       'Helm takes ownership of the objects the manifests name',
   );
   return true;
@@ -57,19 +58,19 @@ export async function finishApplySetMove(target: Target, ids: readonly ObjectId[
     if (kinds.length === 0) {
       break;
     }
-    const members = await kubectlJson(target, ['get', kinds.join(','), '-n', namespace, '-l', `${PART_OF}=${id}`]);
+    const members = await kubectlJson(['get', kinds.join(','), '-n', namespace, '-l', `${PART_OF}=${id}`], target);
     for (const member of members.items as { kind: string; apiVersion: string; metadata: { name: string } }[]) {
       const group = member.apiVersion.includes('/') ? member.apiVersion.split('/')[0] : '';
       const ref = `${member.kind.toLowerCase()}${group ? `.${group}` : ''}/${member.metadata.name}`;
       const name = displayId({ group, kind: member.kind, namespace, name: member.metadata.name });
       if (kept.has(`${member.kind}/${namespace}/${member.metadata.name}`)) {
-        await kubectl(target, ['label', ref, '-n', namespace, `${PART_OF}-`]);
+        await kubectl(['label', ref, '-n', namespace, `${PART_OF}-`], { target });
       } else {
-        await kubectl(target, ['delete', ref, '-n', namespace, '--wait=false']);
+        await kubectl(['delete', ref, '-n', namespace, '--wait=false'], { target });
         log(`${name}: pruned (in the old ApplySet, no longer in the manifests)`);
       }
     }
   }
-  await kubectl(target, ['delete', 'secret', PARENT, '-n', target.namespace]);
-  log(`the ApplySet ${PARENT} is gone: release ${PARENT} is the one record of this app now`);
+  await kubectl(['delete', 'secret', RELEASE, '-n', target.namespace], { target });
+  log(`the ApplySet ${RELEASE} is gone: release ${RELEASE} is the one record of this app now`);
 }

@@ -23,7 +23,8 @@ import { parseManifests } from '../common/manifests';
 import { withTempDir } from '../common/temp-dir';
 import { diffValues } from '../review/manifest-diff';
 import { formatValue } from '../review/report';
-import { type Target, kubectl } from './target';
+import { kubectl } from '../common/kubectl';
+import { type Target } from './target';
 
 /** What a deploy would do to one object. */
 export interface PlannedChange {
@@ -163,7 +164,6 @@ async function serverSideDiff(request: PreviewRequest, objects: readonly KubeObj
       mode: 0o755,
     });
     const result = await kubectl(
-      request.target,
       [
         'diff',
         '--server-side',
@@ -175,7 +175,11 @@ async function serverSideDiff(request: PreviewRequest, objects: readonly KubeObj
         '-n',
         request.target.namespace,
       ],
-      { env: { ...process.env, KUBECTL_EXTERNAL_DIFF: copy, PREVIEW_OUT: work }, okExitCodes: [1, 2] },
+      {
+        target: request.target,
+        env: { ...process.env, KUBECTL_EXTERNAL_DIFF: copy, PREVIEW_OUT: work },
+        okExitCodes: [1, 2],
+      },
     );
     if (result.code > 1) {
       throw new Error(result.stderr.trim() || `kubectl diff exited ${result.code}`);
@@ -200,11 +204,10 @@ async function prunedObjects(request: PreviewRequest, objects: readonly KubeObje
     const refs = gone
       .filter((id) => id.namespace === namespace)
       .map((id) => `${id.kind.toLowerCase()}${id.group ? `.${id.group}` : ''}/${id.name}`);
-    const result = await kubectl(
-      request.target,
-      ['get', ...refs, '-n', namespace, '-o', 'json', '--ignore-not-found'],
-      { okExitCodes: [1] },
-    );
+    const result = await kubectl(['get', ...refs, '-n', namespace, '-o', 'json', '--ignore-not-found'], {
+      target: request.target,
+      okExitCodes: [1],
+    });
     if (result.code !== 0) {
       throw new Error(`kubectl get ${refs.join(' ')}: ${result.stderr.trim()}`);
     }

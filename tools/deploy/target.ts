@@ -1,37 +1,18 @@
 // Where `npm run apply` deploys to, resolved as kubectl resolves it (--kubeconfig, else
 // $KUBECONFIG, else ~/.kube/config; --context, else the current context; -n, else the context's
-// namespace, else default), and the three programs it runs there with the same target: kubectl,
-// helm and kstatus-watch (watch.ts), each given the flags it spells them with.
+// namespace, else default), and helm run there with the same target, given the flags it spells
+// them with (kubectl's and kstatus-watch's: ../common/kubectl.ts).
+import { type KubeTarget, kubectl } from '../common/kubectl';
 import { type RunOptions, type RunResult, run } from '../common/process';
+
+/** The app's Helm release, and the kubectl ApplySet it replaced (migrate.ts): one name for both. */
+export const RELEASE = 'k8s-sandbox';
 
 /** A bad command line: the message says what was wrong; the command exits 2 and changes nothing. */
 export class UsageError extends Error {}
 
-export interface Target {
-  readonly context?: string;
-  readonly kubeconfig?: string;
+export interface Target extends KubeTarget {
   readonly namespace: string;
-}
-
-/** --kubeconfig and --context as kubectl spells them (kstatus-watch takes the same). */
-export function kubectlFlags(target: Partial<Target>): string[] {
-  return [
-    ...(target.kubeconfig ? [`--kubeconfig=${target.kubeconfig}`] : []),
-    ...(target.context ? [`--context=${target.context}`] : []),
-  ];
-}
-
-export function kubectl(
-  target: Partial<Target>,
-  args: readonly string[],
-  options: RunOptions = {},
-): Promise<RunResult> {
-  return run('kubectl', [...kubectlFlags(target), ...args], options);
-}
-
-/** `kubectl get ... -o json` of a list of objects. */
-export async function kubectlJson(target: Partial<Target>, args: readonly string[]): Promise<{ items: unknown[] }> {
-  return JSON.parse((await kubectl(target, [...args, '-o', 'json'])).stdout);
 }
 
 export function helm(
@@ -63,8 +44,8 @@ export async function resolveTarget(flags: {
 }): Promise<Target> {
   // Both at once: each is a kubectl process to start.
   const [config, reach] = await Promise.all([
-    kubectl(flags, ['config', 'view', '--minify', '-o', 'json'], { okExitCodes: [1] }),
-    kubectl(flags, ['get', '--raw=/readyz', '--request-timeout=10s'], { okExitCodes: [1] }),
+    kubectl(['config', 'view', '--minify', '-o', 'json'], { target: flags, okExitCodes: [1] }),
+    kubectl(['get', '--raw=/readyz', '--request-timeout=10s'], { target: flags, okExitCodes: [1] }),
   ]);
   if (config.code !== 0) {
     throw new UsageError(`no such context or kubeconfig: ${config.stderr.trim()}`);

@@ -3,6 +3,7 @@
 // for: the watches are ready (Helm may start), everything is healthy, or a failure persisted
 // (failfast.go says which and why).
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { type KubeObject, type ObjectId, displayId, getPath } from '../common/kube';
 
 /** One object to watch, and what it needs beyond kstatus's Current. */
@@ -85,6 +86,40 @@ export interface Watch {
   stop(): void;
 }
 
+/** Calls `onLine` with each whole line that `stream` writes. */
+function eachLine(stream: Readable, onLine: (line: string) => void): void {
+  let buffer = '';
+  stream.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    lines.forEach((line) => onLine(line));
+  });
+}
+
+/** A promise and the function that resolves it. */
+function deferred<T>(): { readonly promise: Promise<T>; readonly resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** A flag to wait on: `whenSet()` resolves at once while it is set, else when it is next set. */
+function awaitableFlag(): { set(value: boolean): void; whenSet(): Promise<void> } {
+  let isSet = false;
+  let waiters: (() => void)[] = [];
+  return {
+    set(value) {
+      isSet = value;
+      if (value) {
+        waiters.forEach((resolve) => resolve());
+        waiters = [];
+      }
+    },
+    whenSet: () => (isSet ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
+  };
+}
+
 /** Starts kstatus-watch on `objects`; each status change becomes one `log` line. */
 export function startWatch(
   bin: string,
@@ -93,56 +128,42 @@ export function startWatch(
   log: (line: string) => void,
 ): Watch {
   const latest = new Map<string, string>();
-  let isHealthy = false;
-  let healthyWaiters: (() => void)[] = [];
-  let resolveSynced: () => void = () => undefined;
-  let resolveFailed: (why: string) => void = () => undefined;
-  const synced = new Promise<void>((resolve) => (resolveSynced = resolve));
-  const failed = new Promise<string>((resolve) => (resolveFailed = resolve));
+  const synced = deferred<void>();
+  const failed = deferred<string>();
+  const healthy = awaitableFlag();
+  let stopped = false;
   const child = spawn(bin, flags, { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdin.end(watchInput(objects));
-  let buffer = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    const lines = buffer.split('\n');
-    buffer = lines.pop() ?? '';
-    for (const line of lines) {
-      const parsed = parseWatchLine(line);
-      if (parsed === undefined) {
-        continue;
-      }
-      switch (parsed.type) {
-        case 'synced':
-          resolveSynced();
-          break;
-        case 'healthy':
-          isHealthy = true;
-          healthyWaiters.forEach((resolve) => resolve());
-          healthyWaiters = [];
-          break;
-        case 'unhealthy':
-          isHealthy = false;
-          break;
-        case 'failed':
-          // deploy.ts prints it, as the reason the deploy failed.
-          resolveFailed(parsed.text);
-          break;
-        default:
-          if (parsed.type === 'status') {
-            latest.set(parsed.object, parsed.text);
-          }
-          log(parsed.text);
-      }
+  eachLine(child.stdout, (line) => {
+    const parsed = parseWatchLine(line);
+    if (parsed === undefined) {
+      return;
+    }
+    switch (parsed.type) {
+      case 'synced':
+        synced.resolve();
+        break;
+      case 'healthy':
+      case 'unhealthy':
+        healthy.set(parsed.type === 'healthy');
+        break;
+      case 'failed':
+        // deploy.ts prints it, as the reason the deploy failed.
+        failed.resolve(parsed.text);
+        break;
+      default:
+        if (parsed.type === 'status') {
+          latest.set(parsed.object, parsed.text);
+        }
+        log(parsed.text);
     }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => log(`kstatus-watch: ${chunk.trim()}`));
   // A watcher that cannot start or dies leaves the wait to Helm (and --timeout): say so once.
   const gone = (why: string) => {
     log(`kstatus-watch: ${why}; waiting on Helm alone`);
-    resolveSynced();
-    isHealthy = true;
-    healthyWaiters.forEach((resolve) => resolve());
-    healthyWaiters = [];
+    synced.resolve();
+    healthy.set(true);
   };
   child.on('error', (error) => gone(error.message));
   child.on('exit', (code, signal) => {
@@ -150,11 +171,10 @@ export function startWatch(
       gone(`exited (${signal ?? `code ${code}`})`);
     }
   });
-  let stopped = false;
   return {
-    synced,
-    failed,
-    healthy: () => (isHealthy ? Promise.resolve() : new Promise((resolve) => healthyWaiters.push(resolve))),
+    synced: synced.promise,
+    failed: failed.promise,
+    healthy: () => healthy.whenSet(),
     latest: () => latest,
     stop: () => {
       stopped = true;

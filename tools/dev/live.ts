@@ -6,7 +6,8 @@
 // same kind of line, but one object's and without the workload's count.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KubeObject, displayId, getPath, isRecord, objectId } from '../common/kube';
-import { type Target, kubectlJson } from '../deploy/target';
+import { kubectlJson } from '../common/kubectl';
+import { type Target } from '../deploy/target';
 
 /** How often the pods are listed. */
 const POLL_MS = 1000;
@@ -101,7 +102,7 @@ export async function showLiveState(
   let lastError = '';
   while (!signal.aborted) {
     try {
-      const lists = await Promise.all(namespaces.map((ns) => kubectlJson(target, ['get', 'pods', '-n', ns])));
+      const lists = await Promise.all(namespaces.map((ns) => kubectlJson(['get', 'pods', '-n', ns], target)));
       if (signal.aborted) {
         return;
       }

@@ -5,7 +5,7 @@
 // `capabilities` taken out, as cdk8s-plus alone renders it, and is refused: the admission
 // check sees the field this test is about. Run by tools/e2e/run.sh (npm run test:e2e).
 //
-// The objects come from dist-variants/added-containers/ (test/e2e-variants.ts, run by npm run
+// The objects come from dist-variants/added-containers/ (apps/e2e-variants.ts, run by npm run
 // test:e2e), synthesized by the app's constructs: the toolkit reads manifests, never lib/.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -19,6 +19,7 @@ import { CORPUS_DIR, findingLine, withoutUids } from '../check/test/api-server-c
 import { goTool } from '../common/go-tools';
 import { loadObjects } from '../common/manifests';
 import { run } from '../common/process';
+import { withTempDir } from '../common/temp-dir';
 import { eventually, kubectl, kubectlOk, progress } from './kube';
 
 const LOCAL_CLUSTER = process.env.E2E_LOCAL_CLUSTER === '1';
@@ -91,33 +92,33 @@ test('the api-server gate and the API server agree on every case of the corpus',
 });
 
 test('a second Service asking for a nodePort the first holds: the API server refuses it as the gate does', async () => {
-  const dir = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'k8s-sandbox-parity-'));
-  try {
-    const service = (name: string, nodePort: number) => ({
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name },
-      spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, nodePort }] },
-    });
-    const file = path.join(dir, 'services.json');
-    fs.writeFileSync(
-      file,
-      [service('holder', 32110), service('taker', 32110)].map((o) => JSON.stringify(o)).join('\n'),
-    );
-    const findings = (await apiServer('api-server', kubeRules, loadObjects([file]))).map(findingLine);
-    expect(findings).toEqual([
-      'Service/taker: spec.ports[0].nodePort: Invalid value: 32110: provided port is already allocated',
-    ]);
-    // Created for real: a dry run allocates nothing, so only a real create shows the refusal.
-    const server = kubectl(['create', '-n', NAMESPACE, '-f', file]);
-    expect(server.status).not.toBe(0);
-    expect(server.stderr).toContain(
-      'The Service "taker" is invalid: spec.ports[0].nodePort: Invalid value: 32110: provided port is already allocated',
-    );
-  } finally {
-    kubectl(['delete', 'service', 'holder', '-n', NAMESPACE, '--ignore-not-found']);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  await withTempDir('k8s-sandbox-parity-', async (dir) => {
+    try {
+      const service = (name: string, nodePort: number) => ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name },
+        spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, nodePort }] },
+      });
+      const file = path.join(dir, 'services.json');
+      fs.writeFileSync(
+        file,
+        [service('holder', 32110), service('taker', 32110)].map((o) => JSON.stringify(o)).join('\n'),
+      );
+      const findings = (await apiServer('api-server', kubeRules, loadObjects([file]))).map(findingLine);
+      expect(findings).toEqual([
+        'Service/taker: spec.ports[0].nodePort: Invalid value: 32110: provided port is already allocated',
+      ]);
+      // Created for real: a dry run allocates nothing, so only a real create shows the refusal.
+      const server = kubectl(['create', '-n', NAMESPACE, '-f', file]);
+      expect(server.status).not.toBe(0);
+      expect(server.stderr).toContain(
+        'The Service "taker" is invalid: spec.ports[0].nodePort: Invalid value: 32110: provided port is already allocated',
+      );
+    } finally {
+      kubectl(['delete', 'service', 'holder', '-n', NAMESPACE, '--ignore-not-found']);
+    }
+  });
 });
 
 test("the API versions the gate takes for served are the ones the API server's discovery lists", async () => {

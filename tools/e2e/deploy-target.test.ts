@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { kubectlSync } from '../common/kubectl';
 import { getJson, kubectl, kubectlOk, progress } from './kube';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -67,9 +68,9 @@ beforeAll(() => {
       `--user=${user}`,
       `--namespace=${namespace}`,
     ];
-    expect(spawnSync('kubectl', args, { env }).status).toBe(0);
+    expect(kubectlSync(args, { env }).status).toBe(0);
   }
-  expect(spawnSync('kubectl', ['config', 'use-context', 'team-a'], { env }).status).toBe(0);
+  expect(kubectlSync(['config', 'use-context', 'team-a'], { env }).status).toBe(0);
   const plain = `apiVersion: v1
 kind: ConfigMap
 metadata: {name: no-namespace}
@@ -125,8 +126,7 @@ test('a namespace deployed by the old ApplySet: taken over, its dropped object p
   kubectlOk(['create', 'namespace', namespace]);
   try {
     // What `npm run apply` was before Helm.
-    const applied = spawnSync('kubectl', ['apply', '--prune', '--applyset=k8s-sandbox', '-f', old, '-n', namespace], {
-      encoding: 'utf8',
+    const applied = kubectlSync(['apply', '--prune', '--applyset=k8s-sandbox', '-f', old, '-n', namespace], {
       env: { ...process.env, KUBECTL_APPLYSET: 'true' },
     });
     expect(`${applied.status} ${applied.stderr}`).toBe('0 ');

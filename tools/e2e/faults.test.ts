@@ -15,7 +15,8 @@ import { readManifests } from '../common/manifests';
 import { createRestrictedNamespace, eventually, getJson, isReady, kubectl, kubectlOk, progress } from './kube';
 import { Load, type LoadResult } from './load';
 import { containerCgroup, containerId, containerPids, isFrozen, killContainer, type PodJson, setFrozen } from './node';
-import { markdownTable, seconds, writeReliabilityBlock } from './reliability-doc';
+import { markdownTable } from '../common/markdown-table';
+import { seconds, writeReliabilityBlock } from './reliability-doc';
 
 const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../dist');
 const NAMESPACE = process.env.E2E_NAMESPACE ?? `k8s-sandbox-faults-${Date.now().toString(36)}`;

@@ -1,11 +1,9 @@
 // Helpers of the end-to-end test: run kubectl as a user would, and wait for the cluster to
 // reach a state.
-import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { restrictedNamespace } from '../../tools/common/restricted';
+import { type KubectlResult, kubectlSync } from '../common/kubectl';
+import { restrictedNamespace } from '../common/restricted';
 
-/** kubectl to run; `kubectl` on PATH unless E2E_KUBECTL names another. */
-const KUBECTL = process.env.E2E_KUBECTL ?? 'kubectl';
 const started = Date.now();
 /** Set while `eventually` polls, so a wait prints one line rather than one per try. */
 let polling = false;
@@ -15,24 +13,12 @@ export function progress(message: string): void {
   process.stderr.write(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
 }
 
-/** What a kubectl invocation printed and how it exited. */
-export interface KubectlResult {
-  readonly args: readonly string[];
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `kubectl ...args` against $KUBECONFIG, with `input` on stdin; never throws. */
+/** Runs `kubectl ...args` against $KUBECONFIG, with `input` on stdin, as a progress line; never throws on its exit. */
 export function kubectl(args: readonly string[], input?: string): KubectlResult {
   if (!polling) {
     progress(`kubectl ${args.join(' ')}`);
   }
-  const result = spawnSync(KUBECTL, args, { encoding: 'utf8', input, timeout: 120_000 });
-  if (result.error) {
-    throw new Error(`could not run ${KUBECTL}: ${result.error.message}`);
-  }
-  return { args, status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  return kubectlSync(args, { input });
 }
 
 /** Fails, with kubectl's output, unless it exited 0. */

@@ -19,7 +19,7 @@ import { type Endpoint, type PolicySet, evaluate, networkPolicies } from '../net
 import { type Cell, type KnownDivergence, type Observed, compare, formatTable, reachable } from '../netpol/table';
 import { type KubeObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
-import { createRestrictedNamespace, eventually, getJson, isReady, kubectlOk, progress } from './kube';
+import { createRestrictedNamespace, eventually, getJson, isReady, kubectl, kubectlOk, progress } from './kube';
 import { containerPids } from './node';
 import { NETWORK_POLICY_DOC, writeDocBlock } from './reliability-doc';
 
@@ -271,10 +271,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => listener?.close(resolve));
-  spawnSync('kubectl', ['delete', 'pod', 'probe', '-n', NAMESPACE, '--wait=false', '--ignore-not-found']);
+  kubectl(['delete', 'pod', 'probe', '-n', NAMESPACE, '--wait=false', '--ignore-not-found']);
   // The nodePort is the cluster's: free it for the suite's other files, in whatever order jest runs them.
-  spawnSync('kubectl', ['delete', 'services', '--all', '-n', NAMESPACE]);
-  spawnSync('kubectl', ['delete', 'namespace', NAMESPACE, OTHER_NAMESPACE, '--wait=false', '--ignore-not-found']);
+  kubectl(['delete', 'services', '--all', '-n', NAMESPACE]);
+  kubectl(['delete', 'namespace', NAMESPACE, OTHER_NAMESPACE, '--wait=false', '--ignore-not-found']);
 });
 
 describe('NetworkPolicy on the real node', () => {
@@ -348,9 +348,7 @@ describe('npm run netpol:enforced on the real node', () => {
     expect(`${result.stdout}${result.stderr}`).toMatch(/NetworkPolicy on .*: enforced\n/);
     expect(result.status).toBe(0);
     const namespace = /creating namespace (\S+)/.exec(result.stderr)?.[1];
-    const phase = spawnSync('kubectl', ['get', 'namespace', String(namespace), '-o', 'jsonpath={.status.phase}'], {
-      encoding: 'utf8',
-    });
+    const phase = kubectl(['get', 'namespace', String(namespace), '-o', 'jsonpath={.status.phase}']);
     expect(phase.status !== 0 || phase.stdout === 'Terminating').toBe(true);
   });
 

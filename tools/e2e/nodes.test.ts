@@ -18,7 +18,8 @@ import {
   progress,
 } from './kube';
 import type { PodJson } from './node';
-import { markdownTable, seconds, writeReliabilityBlock } from './reliability-doc';
+import { markdownTable } from '../common/markdown-table';
+import { seconds, writeReliabilityBlock } from './reliability-doc';
 
 const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../dist');
 const NAMESPACE = process.env.E2E_NAMESPACE ?? `k8s-sandbox-nodes-${Date.now().toString(36)}`;

@@ -13,12 +13,6 @@ const PRETTIER = path.resolve(__dirname, '../../node_modules/.bin/prettier');
 export const RELIABILITY_DOC = path.resolve(__dirname, '../../docs/reliability.md');
 export const NETWORK_POLICY_DOC = path.resolve(__dirname, '../../docs/network-policy.md');
 
-/** A Markdown table; `|` in a cell is escaped. */
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
 /** Replaces the block `name` of docs/reliability.md with `markdown`. */
 export function writeReliabilityBlock(name: string, markdown: string): Promise<void> {
   return writeDocBlock(RELIABILITY_DOC, name, markdown);

@@ -3,7 +3,7 @@
 // to: read `npm run diff`'s flags, run the remedy it names for each ⛔, else `npm run apply`.
 // The copies are folders of manifests under E2E_VARIANTS_DIR (default dist-variants/), one per
 // step, named below; `npm run test:e2e` writes them from the constructs with changed props
-// (test/e2e-variants.ts). The last is the previous commit's manifests, synthesized once by
+// (apps/e2e-variants.ts). The last is the previous commit's manifests, synthesized once by
 // the function `npm run diff` uses, and given to `npm run diff` as a folder. After each step
 // the cluster must hold exactly the step's objects, with the image, replicas, Service port,
 // nodePort and endpoints they say, and the hand-made objects beside them untouched.

@@ -11,7 +11,8 @@
 // Debian's busybox-static (tools/cluster/images.sh).
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { run, runMain } from '../common/process';
+import { kubectl as runKubectl } from '../common/kubectl';
+import { runMain } from '../common/process';
 import { restrictedNamespace, restrictedPod } from '../common/restricted';
 
 const USAGE = 'usage: npm run netpol:enforced -- [--timeout SECONDS] [--image IMAGE]';
@@ -59,9 +60,9 @@ function progress(message: string): void {
   process.stderr.write(`netpol:enforced: ${message}\n`);
 }
 
+/** What kubectl printed, with `input` on its stdin. */
 async function kubectl(args: readonly string[], input?: string): Promise<string> {
-  // stdin always ends: kubectl would otherwise wait on a prompt for credentials.
-  return (await run('kubectl', args, { input: input ?? '' })).stdout;
+  return (await runKubectl(args, { input })).stdout;
 }
 
 /**
@@ -69,10 +70,11 @@ async function kubectl(args: readonly string[], input?: string): Promise<string>
  * closes. (busybox wget would read the page, but Debian's busybox-static 1.35 wget crashes.)
  */
 async function connect(namespace: string, ip: string, port: number): Promise<{ ok: boolean; detail: string }> {
-  const result = await run(
-    'kubectl',
+  const result = await runKubectl(
     ['exec', '-n', namespace, 'client', '--', 'sh', '-c', `echo | nc -w 3 ${ip} ${port}`],
-    { okExitCodes: [1], input: '' },
+    {
+      okExitCodes: [1],
+    },
   );
   if (result.code === 0) {
     return { ok: true, detail: 'connected' };

@@ -103,6 +103,44 @@ function containerPortFor(owner: KubeObject, targetPort: unknown): { container: 
   return undefined;
 }
 
+/**
+ * A Service's way to its pods: an edge from the nodes for each nodePort, an edge through each
+ * port to each pod owner it selects, and each such chain of ports in words.
+ */
+function serviceRoutes(
+  service: KubeObject,
+  owners: readonly KubeObject[],
+  nodeId: (object: KubeObject) => string,
+): { edges: string[]; chains: string[]; onNodes: boolean } {
+  const id = objectId(service);
+  const edges: string[] = [];
+  const chains: string[] = [];
+  let exposedOnNodes = false;
+  if (owners.length === 0) {
+    chains.push(`- \`${displayId(id)}\` selects no pods: it has no endpoints`);
+  }
+  const type = getPath(service, 'spec', 'type');
+  for (const port of ((getPath(service, 'spec', 'ports') as unknown[] | undefined) ?? []).filter(isRecord)) {
+    const onNodes = type === 'NodePort' || type === 'LoadBalancer';
+    const nodePort = onNodes ? `nodePort ${String(port.nodePort ?? '(assigned by the cluster)')}` : undefined;
+    const targetPort = port.targetPort ?? port.port;
+    if (nodePort) {
+      exposedOnNodes = true;
+      edges.push(`  nodes -->|"${nodePort}"| ${nodeId(service)}`);
+    }
+    for (const owner of owners) {
+      const reached = containerPortFor(owner, targetPort);
+      const end = reached ? `containerPort ${reached.port}` : 'no such containerPort';
+      const hops = [`port ${String(port.port)}`, `targetPort ${String(targetPort)}`, end];
+      edges.push(`  ${nodeId(service)} -->|"${hops.join(' → ')}"| ${nodeId(owner)}`);
+      const where = reached ? ` (container \`${reached.container}\` of \`${displayId(objectId(owner))}\`)` : '';
+      const name = port.name ? ` port \`${String(port.name)}\`` : '';
+      chains.push(`- \`${displayId(id)}\`${name}: ${[nodePort, ...hops].filter(Boolean).join(' → ')}${where}`);
+    }
+  }
+  return { edges, chains, onNodes: exposedOnNodes };
+}
+
 /** The Markdown file: a heading, the Mermaid flowchart, and the port chains spelled out. */
 export function deploymentDiagram(objects: readonly KubeObject[]): string {
   const sorted = [...objects].sort((a, b) => compareIds(objectId(a), objectId(b)));
@@ -133,28 +171,10 @@ export function deploymentDiagram(objects: readonly KubeObject[]): string {
       edges.push(...owners.map((owner) => `  ${nodeId(object)} -.->|"${how}"| ${nodeId(owner)}`));
       continue;
     }
-    if (owners.length === 0) {
-      chains.push(`- \`${displayId(id)}\` selects no pods: it has no endpoints`);
-    }
-    const type = getPath(object, 'spec', 'type');
-    for (const port of ((getPath(object, 'spec', 'ports') as unknown[] | undefined) ?? []).filter(isRecord)) {
-      const onNodes = type === 'NodePort' || type === 'LoadBalancer';
-      const nodePort = onNodes ? `nodePort ${String(port.nodePort ?? '(assigned by the cluster)')}` : undefined;
-      const targetPort = port.targetPort ?? port.port;
-      if (nodePort) {
-        exposedOnNodes = true;
-        edges.push(`  nodes -->|"${nodePort}"| ${nodeId(object)}`);
-      }
-      for (const owner of owners) {
-        const reached = containerPortFor(owner, targetPort);
-        const end = reached ? `containerPort ${reached.port}` : 'no such containerPort';
-        const hops = [`port ${String(port.port)}`, `targetPort ${String(targetPort)}`, end];
-        edges.push(`  ${nodeId(object)} -->|"${hops.join(' → ')}"| ${nodeId(owner)}`);
-        const where = reached ? ` (container \`${reached.container}\` of \`${displayId(objectId(owner))}\`)` : '';
-        const name = port.name ? ` port \`${String(port.name)}\`` : '';
-        chains.push(`- \`${displayId(id)}\`${name}: ${[nodePort, ...hops].filter(Boolean).join(' → ')}${where}`);
-      }
-    }
+    const routes = serviceRoutes(object, owners, nodeId);
+    edges.push(...routes.edges);
+    chains.push(...routes.chains);
+    exposedOnNodes ||= routes.onNodes;
   }
   if (exposedOnNodes) {
     nodes.unshift('  nodes(("every node"))');

@@ -43,7 +43,8 @@ async function workTreeManifests(projectDir: string): Promise<KubeObject[]> {
   });
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The command line's BASE, AFTER and --markdown, or the exit code when it says to stop here. */
+function parseCommandLine(argv: string[]): { baseArg?: string; afterArg?: string; markdown: boolean } | number {
   let parsed;
   try {
     parsed = parseArgs({
@@ -65,7 +66,47 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const [baseArg, afterArg] = positionals;
+  return { baseArg, afterArg, markdown: values.markdown ?? false };
+}
+
+/** One side of the diff: its objects, what to call it, and what the reader should know about it. */
+interface Side {
+  readonly objects: KubeObject[];
+  readonly label: string;
+  readonly notes: string[];
+}
+
+/** AFTER: the folder's manifests; dist/ by default, synthesized afresh when the app's sources no longer make it. */
+async function afterSide(projectDir: string, afterArg: string | undefined): Promise<Side> {
   const afterDir = afterArg ?? 'dist';
+  // The work tree's manifests first: a missing dist/ is reported before any synth runs.
+  const objects = readManifests(afterDir);
+  // dist/ by default, if the app's sources still make it; a folder named is taken as it is.
+  const stale = afterArg === undefined ? staleness(projectDir, afterDir) : undefined;
+  if (stale === undefined) {
+    return { objects, label: afterDir, notes: [] };
+  }
+  console.error(`${stale}: synthesizing the work tree for this diff (npm run synth updates dist/) ...`);
+  return { objects: await workTreeManifests(projectDir), label: `the work tree (synthesized: ${stale})`, notes: [] };
+}
+
+/** BASE: a folder's manifests, or those of a git ref (by default the merge base with main), synthesized. */
+async function beforeSide(projectDir: string, baseArg: string | undefined, baseIsPath: boolean): Promise<Side> {
+  if (baseIsPath && baseArg !== undefined) {
+    return { objects: readManifests(baseArg), label: baseArg, notes: [] };
+  }
+  const base = baseArg === undefined ? await defaultBase(projectDir) : await resolveRef(projectDir, baseArg);
+  console.error(`synthesizing ${base.label} ...`);
+  const { objects, notes } = await manifestsAt(projectDir, base);
+  return { objects, label: base.label, notes };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = parseCommandLine(argv);
+  if (typeof command === 'number') {
+    return command;
+  }
+  const { baseArg, afterArg } = command;
   // The project is the folder it runs in, as `npm run` runs it: any project with a cdk8s.yaml.
   const projectDir = process.cwd();
   const baseIsPath = baseArg !== undefined && fs.existsSync(baseArg);
@@ -81,33 +122,12 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
-
-  // The work tree's manifests first: a missing dist/ is reported before any synth runs.
-  let after = readManifests(afterDir);
-  let afterLabel = afterDir;
-  // dist/ by default, if the app's sources still make it; a folder named is taken as it is.
-  const stale = afterArg === undefined ? staleness(projectDir, afterDir) : undefined;
-  if (stale !== undefined) {
-    console.error(`${stale}: synthesizing the work tree for this diff (npm run synth updates dist/) ...`);
-    after = await workTreeManifests(projectDir);
-    afterLabel = `the work tree (synthesized: ${stale})`;
-  }
-  let before: { objects: KubeObject[]; notes: string[] };
-  let beforeLabel: string;
-  if (baseIsPath) {
-    before = { objects: readManifests(baseArg), notes: [] };
-    beforeLabel = baseArg;
-  } else {
-    const base = baseArg === undefined ? await defaultBase(projectDir) : await resolveRef(projectDir, baseArg);
-    console.error(`synthesizing ${base.label} ...`);
-    before = await manifestsAt(projectDir, base);
-    beforeLabel = base.label;
-  }
-
-  const diff = diffManifests(before.objects, after);
-  const report = { before: beforeLabel, after: afterLabel, notes: before.notes };
+  const after = await afterSide(projectDir, afterArg);
+  const before = await beforeSide(projectDir, baseArg, baseIsPath);
+  const diff = diffManifests(before.objects, after.objects);
+  const report = { before: before.label, after: after.label, notes: before.notes };
   process.stdout.write(
-    values.markdown
+    command.markdown
       ? markdownReport(diff, report)
       : textReport(diff, { ...report, color: process.stdout.isTTY && !process.env.NO_COLOR }),
   );

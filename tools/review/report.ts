@@ -2,6 +2,7 @@
 // request's job summary. Pure functions of the diff, so both are tested without git or synth.
 import { displayId } from '../common/kube';
 import { formatPath } from '../common/field-path';
+import { markdownTable } from '../common/markdown-table';
 import type { Flag, ManifestDiff } from './manifest-diff';
 
 /** What the report compares, and anything the reader should know about how. */
@@ -78,13 +79,12 @@ export function textReport(diff: ManifestDiff, options: ReportOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Inline code that survives backticks in the text and, inside a table, pipes. */
-function code(text: string, inTable = false): string {
-  const escaped = inTable ? text.replace(/\|/g, '\\|') : text;
-  const longestRun = Math.max(0, ...(escaped.match(/`+/g) ?? []).map((run) => run.length));
+/** Inline code that survives backticks in the text (in a table, markdownTable escapes its pipes). */
+function code(text: string): string {
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
-  const pad = escaped.startsWith('`') || escaped.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${escaped}${pad}${fence}`;
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 function markdownFlag(flag: Flag): string {
@@ -116,14 +116,11 @@ export function markdownReport(diff: ManifestDiff, options: ReportOptions): stri
       lines.push('', ...object.flags.map((flag) => `- ${markdownFlag(flag)}`));
     }
     if (object.fields.length > 0) {
-      lines.push('', '| field | before | after | note |', '| --- | --- | --- | --- |');
-      for (const field of object.fields) {
-        const cells = [formatPath(field.path), formatValue(field.before), formatValue(field.after)].map((cell) =>
-          code(cell, true),
-        );
-        const note = field.flags.map(markdownFlag).join('<br>').replace(/\|/g, '\\|');
-        lines.push(`| ${cells.join(' | ')} | ${note} |`);
-      }
+      const rows = object.fields.map((field) => [
+        ...[formatPath(field.path), formatValue(field.before), formatValue(field.after)].map((cell) => code(cell)),
+        field.flags.map(markdownFlag).join('<br>'),
+      ]);
+      lines.push('', markdownTable(['field', 'before', 'after', 'note'], rows));
     }
   }
   return `${lines.join('\n')}\n`;

@@ -1,10 +1,10 @@
 // The pull-request workflow is linted by actionlint (pinned in tools/ci/go.mod, run with
 // `go tool`), and it is one CI definition: its jobs run the lanes of .ci/run, then `npm run diff`.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { run } from '../../common/process';
+import { withTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 const workflow = path.join(root, '.github/workflows/pull-request.yml');
@@ -22,8 +22,7 @@ test('actionlint passes the workflows (npm run lint:ci)', async () => {
 });
 
 test('actionlint fails a broken workflow, naming the line', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-workflow-'));
-  try {
+  await withTempDir('k8s-sandbox-workflow-', async (dir) => {
     const broken = path.join(dir, 'broken.yml');
     const text = fs.readFileSync(workflow, 'utf8');
     fs.writeFileSync(broken, text.replace('github.base_ref', 'github.base_branch').replace('if: ', 'iff: '));
@@ -31,9 +30,7 @@ test('actionlint fails a broken workflow, naming the line', async () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/broken\.yml:\d+:\d+: property "base_branch" is not defined/);
     expect(result.stdout).toMatch(/broken\.yml:\d+:\d+: unexpected key "iff"/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 type Step = { run?: string; if?: string; env?: Record<string, string> };

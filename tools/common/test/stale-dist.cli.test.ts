@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { findObject } from '../kube';
 import { formatManifests, readManifests } from '../manifests';
 import { SANDBOX_DIR } from './sandbox-fixture';
+import { withTempDir } from '../temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 const APP = 'mkdir -p "$CDK8S_OUTDIR" && cp lib/*.yaml "$CDK8S_OUTDIR"/';
@@ -118,9 +119,8 @@ test('npm run apply refuses a stale dist/ before any cluster is contacted; dist 
   expect(named.stderr).not.toContain('older');
 });
 
-test('the e2e run.sh refuses a stale dist/ before a cluster starts; E2E_DIST_DIR=dist takes it as it is', () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-stale-e2e-'));
-  try {
+test('the e2e run.sh refuses a stale dist/ before a cluster starts; E2E_DIST_DIR=dist takes it as it is', async () => {
+  await withTempDir('k8s-sandbox-stale-e2e-', async (tmp) => {
     const runSh = (env: NodeJS.ProcessEnv) =>
       spawnSync('bash', ['tools/e2e/run.sh', '-t', 'nothing'], {
         cwd: project,
@@ -136,9 +136,7 @@ test('the e2e run.sh refuses a stale dist/ before a cluster starts; E2E_DIST_DIR
     expect(fs.readdirSync(tmp)).toEqual([]);
     const named = runSh({ E2E_DIST_DIR: 'dist' });
     expect(named.stdout.split('\n')[0]).toMatch(/^e2e: testing 2 files of dist\/ as written at /);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test('after npm run synth every tool takes dist/; a source touched but not changed keeps it fresh', () => {

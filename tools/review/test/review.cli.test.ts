@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { type KubeObject, findObject } from '../../common/kube';
 import { formatManifests, readManifests } from '../../common/manifests';
 import { SANDBOX_DIR } from '../../common/test/sandbox-fixture';
+import { withTempDir } from '../../common/temp-dir';
 import { deploymentDiagram } from '../deployment-diagram';
 
 const root = path.resolve(__dirname, '../../..');
@@ -132,9 +133,8 @@ test('a BASE that names both a folder and a branch (dist): exit 2, saying how to
   }
 });
 
-test("YAML's !!binary is the string kubectl decodes it to: no change, no Buffer", () => {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-binary-'));
-  try {
+test("YAML's !!binary is the string kubectl decodes it to: no change, no Buffer", async () => {
+  await withTempDir('k8s-sandbox-binary-', async (folder) => {
     const configMap = (value: string) =>
       `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${value}\n`;
     fs.writeFileSync(path.join(folder, 'before.yaml'), configMap('!!binary aGVsbG8='));
@@ -144,12 +144,10 @@ test("YAML's !!binary is the string kubectl decodes it to: no change, no Buffer"
     fs.writeFileSync(path.join(folder, 'after.yaml'), configMap('bye'));
     const changed = review('diff', [path.join(folder, 'before.yaml'), path.join(folder, 'after.yaml')]);
     expect(changed.stdout).toContain('    data.a: hello -> bye\n');
-  } finally {
-    fs.rmSync(folder, { recursive: true, force: true });
-  }
+  });
 });
 
-test('diff and diagram read a pipe as kubectl does: <(...) and a FIFO in a folder', () => {
+test('diff and diagram read a pipe as kubectl does: <(...) and a FIFO in a folder', async () => {
   const loader = path.join(root, 'tools/loader/ts-register.js');
   const bash = (command: string) =>
     spawnSync('bash', ['-c', command], { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -159,8 +157,7 @@ test('diff and diagram read a pipe as kubectl does: <(...) and a FIFO in a folde
   expect(substituted.stdout).toContain('    spec.replicas: 2 -> 3\n');
   expect(substituted.status).toBe(0);
 
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-fifo-'));
-  try {
+  await withTempDir('k8s-sandbox-fifo-', async (folder) => {
     const fifo = path.join(folder, 'piped.yaml');
     const diagram = `node -r ${loader} ${path.join(root, 'tools/review/diagram.ts')}`;
     const result = bash(`mkfifo ${fifo} && (cat dist/*.yaml > ${fifo} &) && ${diagram} ${folder}`);
@@ -169,9 +166,7 @@ test('diff and diagram read a pipe as kubectl does: <(...) and a FIFO in a folde
     );
     expect(result.stdout).toContain('nginx-deployment');
     expect(result.status).toBe(0);
-  } finally {
-    fs.rmSync(folder, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a bad ref, option or argument count fails with a message', () => {
@@ -191,9 +186,8 @@ test('a bad ref, option or argument count fails with a message', () => {
   });
 });
 
-test('outside a git repository, a ref cannot be synthesized: it says so', () => {
-  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-no-git-'));
-  try {
+test('outside a git repository, a ref cannot be synthesized: it says so', async () => {
+  await withTempDir('k8s-sandbox-no-git-', async (outside) => {
     fs.cpSync(SANDBOX_DIR, path.join(outside, 'dist'), { recursive: true });
     // GIT_CEILING_DIRECTORIES: so that git does not find a repository in a folder above the temp dir.
     const result = review('diff', [], outside, { GIT_CEILING_DIRECTORIES: path.dirname(outside) });
@@ -202,9 +196,7 @@ test('outside a git repository, a ref cannot be synthesized: it says so', () => 
         'run it in a clone of the project, or give a folder of manifests as BASE\n',
     );
     expect(result.status).toBe(1);
-  } finally {
-    fs.rmSync(outside, { recursive: true, force: true });
-  }
+  });
 });
 
 test('on main: the uncommitted changes, once synthesized', () => {
