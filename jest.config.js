@@ -33,6 +33,7 @@ const needsKubectlOrGo = [
   '<rootDir>/tools/deploy/test/deploy.cli.test.ts',
   '<rootDir>/tools/cluster/test/cluster-state.cli.test.ts',
   '<rootDir>/tools/netpol/test/enforced.cli.test.ts',
+  '<rootDir>/tools/dev/test/dev.cli.test.ts',
 ];
 const quickstartTests = ['<rootDir>/tools/docs/test/quickstart.test.ts'];
 const notInNpmTest = [...goToolTests, ...needsKubectlOrGo, ...quickstartTests];
