@@ -1,12 +1,13 @@
 // The charts of the sandbox, one file in dist/ each, and the one function that adds them to an
 // app: main.ts and the tests both call it, so the tests test what `cdk8s synth` writes.
 import { type App, Chart, type ChartProps } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { type Construct, Node } from 'constructs';
 import { FibClient, type FibClientProps } from './fib-client';
 import { NginxDeployment, type NginxDeploymentProps } from './nginx';
 import { LABELS_RULE, NAMESPACE_RULE } from './names';
 import {
   BOOLEAN_RULE,
+  PropsError,
   type PropRules,
   isPlainObject,
   readProps,
@@ -28,29 +29,41 @@ const CHART_PROP_RULES: PropRules<ChartProps> = {
 const SELECTOR_LABEL_KEYS = [...new Set([...NginxDeployment.selectorLabelKeys, ...FibClient.selectorLabelKeys])];
 
 /**
+ * The path that the chart `id` will have under `scope`: a chart reads its props before its
+ * super call, which puts it in the tree. (constructs writes a `/` in an id as `--`; such an id
+ * is named as given.)
+ */
+function chartPath(scope: Construct, id: string): string {
+  const scopePath = Node.of(scope).path;
+  return scopePath === '' ? id : `${scopePath}${Node.PATH_SEP}${id}`;
+}
+
+/**
  * Splits a chart's flat props into the Chart's own, checked here, and the construct's, which
  * the construct checks. Each prop is read once; a name that is neither the Chart's nor the
- * construct's is refused here, with both lists of props.
+ * construct's is refused here, with both lists of props. A refusal carries `path`, the chart's.
  */
 function splitProps<P extends object>(
   chart: string,
+  path: string,
   props: unknown,
   constructPropNames: readonly string[],
 ): [ChartProps, P] {
-  const snapshot = snapshotProps(chart, props, [...Object.keys(CHART_PROP_RULES), ...constructPropNames]);
+  const snapshot = snapshotProps(chart, props, [...Object.keys(CHART_PROP_RULES), ...constructPropNames], path);
   // The labels are copied before they are checked, each key and value read once: the check and
   // the chart see the same copy, whatever a getter or a Proxy answers to a second read. (Only a
   // plain object: LABELS_RULE refuses anything else as it was given.)
   if (isPlainObject(snapshot.labels)) {
     snapshot.labels = Object.fromEntries(Object.entries(snapshot.labels));
   }
-  validateProps(chart, snapshot, CHART_PROP_RULES);
+  validateProps(chart, snapshot, CHART_PROP_RULES, path);
   const { namespace, labels, disableResourceNameHashes, ...constructProps } = snapshot as ChartProps;
   if (Object.keys(labels ?? {}).some((key) => SELECTOR_LABEL_KEYS.includes(key))) {
-    throw new Error(
+    throw new PropsError(
       `${chart}: labels must not use the keys ${SELECTOR_LABEL_KEYS.join(', ')} (got ${received(labels)}): ` +
         "the sandbox's Services, Deployments, PodDisruptionBudgets and NetworkPolicies select pods by them, and a " +
         "chart's labels go on every object of the chart; use another key, such as 'app.kubernetes.io/part-of'",
+      path,
     );
   }
   return [{ namespace, labels, disableResourceNameHashes }, constructProps as P];
@@ -73,11 +86,17 @@ export class FibClientChart extends Chart {
 
   /**
    * Writes `dist/<id>.k8s.yaml` at synth.
-   * @throws Error when a prop is neither the Chart's nor the construct's (the message lists both),
-   * when `namespace` or `labels` is not allowed, or when the construct refuses its props.
+   * @throws {@link PropsError} when a prop is neither the Chart's nor the construct's (the message
+   * lists both) or when `namespace` or `labels` is not allowed, with the chart's path as its
+   * `constructPath`; or when the construct refuses its props, with the construct's path.
    */
   constructor(scope: Construct, id: string, props: FibClientChartProps = {}) {
-    const [chartProps, fibClientProps] = splitProps<FibClientProps>('FibClientChart', props, FibClient.propNames);
+    const [chartProps, fibClientProps] = splitProps<FibClientProps>(
+      'FibClientChart',
+      chartPath(scope, id),
+      props,
+      FibClient.propNames,
+    );
     super(scope, id, chartProps);
     this.fibClient = new FibClient(this, 'fib-client', fibClientProps);
   }
@@ -100,11 +119,17 @@ export class NginxChart extends Chart {
 
   /**
    * Writes `dist/<id>.k8s.yaml` at synth.
-   * @throws Error when a prop is neither the Chart's nor the construct's (the message lists both),
-   * when `namespace` or `labels` is not allowed, or when the construct refuses its props.
+   * @throws {@link PropsError} when a prop is neither the Chart's nor the construct's (the message
+   * lists both) or when `namespace` or `labels` is not allowed, with the chart's path as its
+   * `constructPath`; or when the construct refuses its props, with the construct's path.
    */
   constructor(scope: Construct, id: string, props: NginxChartProps = {}) {
-    const [chartProps, nginxProps] = splitProps<NginxDeploymentProps>('NginxChart', props, NginxDeployment.propNames);
+    const [chartProps, nginxProps] = splitProps<NginxDeploymentProps>(
+      'NginxChart',
+      chartPath(scope, id),
+      props,
+      NginxDeployment.propNames,
+    );
     super(scope, id, chartProps);
     this.nginx = new NginxDeployment(this, 'nginx', nginxProps);
   }
@@ -140,8 +165,8 @@ const SANDBOX_PROP_RULES: PropRules<SandboxProps> = {
 /**
  * Adds the sandbox's charts to `app`: what `cdk8s synth` writes into dist/. main.ts and the tests
  * both call it, so the tests test what `cdk8s synth` writes.
- * @throws Error when `props` is not an object of props per chart (`fibClient`, `nginx`), or when
- * a chart refuses its props.
+ * @throws {@link PropsError} when `props` is not an object of props per chart (`fibClient`,
+ * `nginx`), without a `constructPath`, or when a chart refuses its props.
  */
 export function addSandboxCharts(app: App, props: SandboxProps = {}): SandboxCharts {
   const charts = readProps('addSandboxCharts', props, SANDBOX_PROP_RULES);

@@ -107,9 +107,9 @@ export class FibClient extends Construct {
   /**
    * Creates the Pod, the Service and, unless turned off, the NetworkPolicy; each prop is read
    * once, checked, and only the checked value used.
-   * @throws Error when a prop is not what it allows, or is not a prop of this construct (a typo
-   * such as `nodeport`; every enumerable name the props object has, own or inherited, is checked): the
-   * message names the prop, what is allowed and the value received, e.g.
+   * @throws {@link PropsError} when a prop is not what it allows, or is not a prop of this construct (a
+   * typo such as `nodeport`; every enumerable name the props object has, own or inherited, is
+   * checked): the message names the prop, what is allowed and the value received, e.g.
    * `FibClient: nodePort must be an integer in 30000-32767 (got 80); ...`.
    * @throws Error when another object of the app has the same API group, kind, namespace and
    * name, or another Service the same nodePort (found once per synth, naming both construct paths).
@@ -117,7 +117,7 @@ export class FibClient extends Construct {
   constructor(scope: Construct, id: string, props: FibClientProps = {}) {
     super(scope, id);
     // From here on, props is what was read and checked: a plain object of the props that are set.
-    props = readProps('FibClient', props, PROP_RULES);
+    props = readProps('FibClient', props, PROP_RULES, this.node.path);
     checkUniqueObjects(this);
     const name = props.name ?? 'fib-client';
     const image = props.image ?? DEFAULT_IMAGE;

@@ -95,9 +95,9 @@ export class NginxDeployment extends Construct {
   /**
    * Creates the Deployment and, unless turned off, the PodDisruptionBudget and the
    * NetworkPolicy; each prop is read once, checked, and only the checked value used.
-   * @throws Error when a prop is not what it allows, or is not a prop of this construct (a typo
-   * such as `nodeport`; every enumerable name the props object has, own or inherited, is checked): the
-   * message names the prop, what is allowed and the value received, e.g.
+   * @throws {@link PropsError} when a prop is not what it allows, or is not a prop of this construct (a
+   * typo such as `nodeport`; every enumerable name the props object has, own or inherited, is
+   * checked): the message names the prop, what is allowed and the value received, e.g.
    * `NginxDeployment: replicas must be an integer in 0-2147483647 (got -1); ...`.
    * @throws Error when another object of the app has the same API group, kind, namespace and
    * name, or another Service the same nodePort (found once per synth, naming both construct paths).
@@ -105,7 +105,7 @@ export class NginxDeployment extends Construct {
   constructor(scope: Construct, id: string, props: NginxDeploymentProps = {}) {
     super(scope, id);
     // From here on, props is what was read and checked: a plain object of the props that are set.
-    props = readProps('NginxDeployment', props, PROP_RULES);
+    props = readProps('NginxDeployment', props, PROP_RULES, this.node.path);
     checkUniqueObjects(this);
     const name = props.name ?? 'nginx';
     const image = props.image ?? 'nginx:1.14.2';

@@ -4,6 +4,30 @@
 // image-reference.ts, names.ts.
 import { inspect } from 'node:util';
 
+/**
+ * A prop refused at construction: the message names the construct's class, the prop, the value
+ * received and what is allowed; `constructPath` says which construct of the app refused it, where
+ * one class is used more than once (a failed `cdk8s synth` prints it under the message).
+ */
+export class PropsError extends Error {
+  /** The class, as a stack trace names it. */
+  public override readonly name = 'PropsError';
+  /**
+   * The path in the construct tree of the construct or chart that refused the prop
+   * (`fib-client/fib-client`); undefined when a function of the app refused it.
+   */
+  public readonly constructPath?: string;
+
+  /**
+   * @param message what was refused: `<Construct>: <prop> must be <allowed> (got <value>); <how to fix>`
+   * @param constructPath the path of the construct that refused it, if a construct did
+   */
+  constructor(message: string, constructPath?: string) {
+    super(message);
+    this.constructPath = constructPath;
+  }
+}
+
 /** How one prop is checked. A rule that refuses a value explains itself in `allowed`. */
 export interface PropRule {
   /** The JavaScript type the value must have (`typeof`). */
@@ -29,11 +53,18 @@ export const BOOLEAN_RULE: PropRule = { type: 'boolean', allowed: 'true or false
  * Reads the props a construct was given, once, and checks them: returns a plain object that
  * holds exactly the props of `rules` that are set, each checked against its rule. (A chart,
  * which takes its construct's props beside its own, uses the two halves: snapshotProps and
- * validateProps.)
+ * validateProps.) `construct` is the class that the messages name, `constructPath` the path of
+ * the construct reading them, which a refusal carries (PropsError).
+ * @throws PropsError when a prop is refused.
  */
-export function readProps<P extends object>(construct: string, props: unknown, rules: PropRules<P>): Partial<P> {
-  const snapshot = snapshotProps(construct, props, Object.keys(rules));
-  validateProps(construct, snapshot, rules);
+export function readProps<P extends object>(
+  construct: string,
+  props: unknown,
+  rules: PropRules<P>,
+  constructPath?: string,
+): Partial<P> {
+  const snapshot = snapshotProps(construct, props, Object.keys(rules), constructPath);
+  validateProps(construct, snapshot, rules, constructPath);
   return snapshot as Partial<P>;
 }
 
@@ -44,14 +75,21 @@ export function readProps<P extends object>(construct: string, props: unknown, r
  * `props` enumerates, own or inherited, and that is not in `names` (a typo such as `nodeport`) is
  * refused rather than ignored for the default. Unset means undefined. JavaScript's `-0` is read
  * as 0, which YAML would show as `-0`.
+ * @throws PropsError when `props` is not an object of props or has a name that is not in `names`.
  */
-export function snapshotProps(construct: string, props: unknown, names: readonly string[]): Record<string, unknown> {
-  validatePropsObject(construct, props);
+export function snapshotProps(
+  construct: string,
+  props: unknown,
+  names: readonly string[],
+  constructPath?: string,
+): Record<string, unknown> {
+  validatePropsObject(construct, props, constructPath);
   const given = props as Record<string, unknown>;
   for (const name in given) {
     if (!names.includes(name)) {
-      throw new Error(
+      throw new PropsError(
         `${construct}: ${inspect(name)} is not a prop (got ${received(given[name])}); the props are ${names.join(', ')}`,
+        constructPath,
       );
     }
   }
@@ -68,29 +106,32 @@ export function snapshotProps(construct: string, props: unknown, names: readonly
 /**
  * Checks each prop of `snapshot` (from snapshotProps) that has a rule in `rules`; null is refused
  * like any other value of the wrong type.
+ * @throws PropsError when a prop does not follow its rule.
  */
 export function validateProps<P extends object>(
   construct: string,
   snapshot: Readonly<Record<string, unknown>>,
   rules: PropRules<P>,
+  constructPath?: string,
 ): void {
   const ruleOf: Readonly<Record<string, PropRule>> = rules;
   for (const [prop, rule] of Object.entries(ruleOf)) {
     if (Object.hasOwn(snapshot, prop)) {
-      checkProp(construct, prop, snapshot[prop], rule);
+      checkProp(construct, prop, snapshot[prop], rule, constructPath);
     }
   }
 }
 
 /** Throws unless `value`, the value of `prop`, follows `rule`. */
-function checkProp(construct: string, prop: string, value: unknown, rule: PropRule): void {
+function checkProp(construct: string, prop: string, value: unknown, rule: PropRule, constructPath?: string): void {
   const rightType = typeof value === rule.type && value !== null && !Array.isArray(value);
   if (!rightType || (rule.test !== undefined && !rule.test(value as never))) {
     const hint = !rightType || rule.hint === undefined ? undefined : rule.hint;
     const shownHint = typeof hint === 'function' ? hint(value as never) : hint;
-    throw new Error(
+    throw new PropsError(
       `${construct}: ${prop} must be ${rule.allowed} (got ${received(value, rule.type)})` +
         (shownHint === undefined ? '' : `; ${shownHint}`),
+      constructPath,
     );
   }
 }
@@ -98,10 +139,15 @@ function checkProp(construct: string, prop: string, value: unknown, rule: PropRu
 /**
  * Checks that `props` is an object of props at all, before any of its props is read: not a
  * primitive, an array, a Map or another built-in collection, whose entries are not props.
+ * @throws PropsError when it is not.
  */
-export function validatePropsObject(construct: string, props: unknown): asserts props is object {
+export function validatePropsObject(
+  construct: string,
+  props: unknown,
+  constructPath?: string,
+): asserts props is object {
   if (typeof props !== 'object' || props === null || builtinKind(props) !== undefined) {
-    throw new Error(`${construct}: props must be an object (got ${received(props, 'object')})`);
+    throw new PropsError(`${construct}: props must be an object (got ${received(props, 'object')})`, constructPath);
   }
 }
 

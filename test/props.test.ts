@@ -1,8 +1,9 @@
 // How constructs and charts read their props: each prop once, as TypeScript code reads it
 // (`props.nodePort`), so that a getter, a value on the prototype and a non-enumerable property
 // are checked like a plain one, and used only once checked; a name the props enumerate, own or
-// inherited, that is no prop is refused; a chart passes its construct exactly what it was given.
-import { Testing, Yaml } from 'cdk8s';
+// inherited, that is no prop is refused; a chart passes its construct exactly what it was given;
+// a refusal names the construct that refused it by its path.
+import { Chart, Testing, Yaml } from 'cdk8s';
 import {
   FibClient,
   FibClientChart,
@@ -10,6 +11,7 @@ import {
   NginxChart,
   NginxDeployment,
   type NginxDeploymentProps,
+  PropsError,
   addSandboxCharts,
 } from '../lib';
 import { findObject, synth } from './manifests';
@@ -175,4 +177,70 @@ test('replicas: -0 is written as 0, not as -0', () => {
   expect(yaml).toContain('\n  replicas: 0\n');
   expect(yaml).not.toContain('-0');
   expect(Object.is(replicasOf(synth(chart)), 0)).toBe(true);
+});
+
+/** What `build` throws. */
+function thrown(build: () => unknown): unknown {
+  try {
+    build();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('nothing was thrown');
+}
+
+describe('a refusal carries the path of the construct that refused it', () => {
+  test.each([
+    ['a prop against its rule', { nodePort: 80 }, NODE_PORT_80],
+    [
+      'a name that is no prop',
+      { nodeport: 80 },
+      "FibClient: 'nodeport' is not a prop (got 80); the props are name, image, component, containerPort, " +
+        'servicePort, nodePort, networkPolicy',
+    ],
+    ['props that are no object', [80], 'FibClient: props must be an object (got [ 80 ], an array)'],
+  ])("a construct's: %s", (_, props, message) => {
+    const chart = new Chart(Testing.app(), 'sandbox');
+    const error = thrown(() => new FibClient(chart, 'web', props as FibClientProps));
+    expect(error).toBeInstanceOf(PropsError);
+    expect(error).toMatchObject({ message, constructPath: 'sandbox/web' });
+  });
+
+  test('the construct of the second of two charts of one class', () => {
+    const app = Testing.app();
+    new NginxChart(app, 'nginx');
+    expect(thrown(() => new NginxChart(app, 'nginx-2', { replicas: -5 }))).toMatchObject({
+      message: REPLICAS_MINUS_5,
+      constructPath: 'nginx-2/nginx',
+    });
+  });
+
+  const NAMESPACE_SANDBOX =
+    "NginxChart: namespace must be a DNS-1123 label of 1-63 characters (lowercase letters, digits and '-', " +
+    "starting and ending with a letter or digit) (got 'Sandbox')";
+  const LABEL_APP =
+    "NginxChart: labels must not use the keys app, component, app.kubernetes.io/instance (got { app: 'x' }): " +
+    "the sandbox's Services, Deployments, PodDisruptionBudgets and NetworkPolicies select pods by them, and a " +
+    "chart's labels go on every object of the chart; use another key, such as 'app.kubernetes.io/part-of'";
+  test.each([
+    ['a Chart prop against its rule', { namespace: 'Sandbox' }, NAMESPACE_SANDBOX],
+    ['a label the constructs select by', { labels: { app: 'x' } }, LABEL_APP],
+  ])("a chart's, checked before the chart is in the tree: %s", (_, props, message) => {
+    // Under the app ('x') and under another chart ('outer/x').
+    for (const inScope of [() => Testing.app(), () => new Chart(Testing.app(), 'outer')]) {
+      const error = thrown(() => new NginxChart(inScope(), 'x', props));
+      expect(error).toBeInstanceOf(PropsError);
+      // The path constructs gives the chart once it is built.
+      expect(error).toMatchObject({ message, constructPath: new NginxChart(inScope(), 'x').node.path });
+    }
+  });
+
+  test("addSandboxCharts' own refusal names no construct", () => {
+    const error = thrown(() => addSandboxCharts(Testing.app(), { fibClient: 31516 } as object));
+    expect(error).toBeInstanceOf(PropsError);
+    expect(error).toMatchObject({
+      message: 'addSandboxCharts: fibClient must be an object of FibClientChart props (got 31516, a number)',
+      constructPath: undefined,
+    });
+  });
 });
