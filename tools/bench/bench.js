@@ -1,4 +1,4 @@
-// `npm run bench`: how fast synth and the tests are, against the goals of issue 4, printed as the
+// `npm run bench`: how fast synth and the tests are, against the project's speed goals, printed as the
 // Markdown tables kept in docs/benchmarks.md. Commands that are compared run in turn (A, B, A,
 // B, ...) after one warm-up each, so that background load hits both alike; the tables give
 // medians. Then `npm run check` on the app's manifests, gate by gate, the unit suite, and a scale app synthesizing 10, 100 and 1000 construct pairs,
@@ -147,7 +147,7 @@ function benchApp() {
  * `npm run check` on the app's manifests (written by benchApp): the whole process, and each gate's
  * own time as the check prints it. The gates run at once, so the check takes about as long as its
  * slowest gate: the api-server gate (the API server's Go validation) must not be the one that
- * makes it slower by more than 30% (issue 23).
+ * makes it slower by more than 30%.
  */
 function benchCheck() {
   const dir = path.join(SCRATCH, 'app');
