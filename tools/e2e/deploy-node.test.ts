@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { type KubeObject, findObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
 import { explainPod } from '../deploy/explain';
-import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk, progress } from './kube';
+import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk, pageOf, progress } from './kube';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist');
@@ -85,18 +85,9 @@ async function expectFailsFastAndRestores(dir: string, reason: RegExp, ...args: 
   return result;
 }
 
-async function page(): Promise<string> {
-  return eventually(
-    `${PAGE_URL} answers 200`,
-    async () => {
-      const response = await fetch(PAGE_URL);
-      if (response.status !== 200) {
-        throw new Error(`HTTP ${response.status}`);
-      }
-      return response.text();
-    },
-    WAIT_MS,
-  );
+/** The sandbox's page at :31515, once it answers. */
+function page(): Promise<string> {
+  return pageOf(PAGE_URL, WAIT_MS);
 }
 
 function nginxSpec(objects: KubeObject[]) {

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { copyProject, mainWithProps } from '../common/project-copy';
-import { createRestrictedNamespace, eventually, getJson, kubectl, progress } from './kube';
+import { createRestrictedNamespace, eventually, getJson, kubectl, pageOf, progress } from './kube';
 
 const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().toString(36)}`}-dev`;
 const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? 180) * 1000;
@@ -55,18 +55,9 @@ async function printed(pattern: RegExp, from: number, timeoutMs = WAIT_MS): Prom
   );
 }
 
-async function page(): Promise<string> {
-  return eventually(
-    `${PAGE_URL} answers 200`,
-    async () => {
-      const response = await fetch(PAGE_URL);
-      if (response.status !== 200) {
-        throw new Error(`HTTP ${response.status}`);
-      }
-      return response.text();
-    },
-    WAIT_MS,
-  );
+/** The sandbox's page at :31515, once it answers. */
+function page(): Promise<string> {
+  return pageOf(PAGE_URL, WAIT_MS);
 }
 
 /** The release's revisions, from Helm's own records (one Secret per revision). */

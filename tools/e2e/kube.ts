@@ -91,6 +91,21 @@ export async function createRestrictedNamespace(namespace: string, timeoutMs: nu
   );
 }
 
+/** The body of `url` once it answers 200; after `timeoutMs` throws the last status or error. */
+export function pageOf(url: string, timeoutMs: number): Promise<string> {
+  return eventually(
+    `${url} answers 200`,
+    async () => {
+      const response = await fetch(url);
+      if (response.status !== 200) {
+        throw new Error(`HTTP ${response.status}`);
+      }
+      return response.text();
+    },
+    timeoutMs,
+  );
+}
+
 /** "Kind/name reason: message" of every Warning event in `namespace`, to explain a stuck pod or rollout. */
 export function warningEvents(namespace: string): string {
   return getJson(['events', '-n', namespace])

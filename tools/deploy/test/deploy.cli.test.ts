@@ -4,9 +4,9 @@
 // themselves run against real clusters in tools/e2e/ (upgrade.test.ts, deploy-node.test.ts).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeUnreachableKubeconfig } from '../../common/test/unreachable-cluster';
 
 const root = path.resolve(__dirname, '../../..');
 let dir: string;
@@ -22,24 +22,7 @@ function deploy(args: string[]) {
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-deploy-'));
-  // A port that was free a moment ago: connecting to it is refused.
-  const port = await new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address() as net.AddressInfo;
-      server.close(() => resolve(free));
-    });
-  });
-  kubeconfig = path.join(dir, 'kubeconfig');
-  fs.writeFileSync(
-    kubeconfig,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: gone, cluster: {server: "https://127.0.0.1:${port}"}}]
-users: [{name: someone, user: {token: x}}]
-contexts: [{name: gone, context: {cluster: gone, user: someone, namespace: team-a}}]
-current-context: gone
-`,
-  );
+  kubeconfig = await writeUnreachableKubeconfig(dir, 'team-a');
   fs.writeFileSync(path.join(dir, 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
 });
 

@@ -3,9 +3,9 @@
 // naming it. The loop itself runs against the real node in tools/e2e/dev-node.test.ts.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeUnreachableKubeconfig } from '../../common/test/unreachable-cluster';
 
 const root = path.resolve(__dirname, '../../..');
 let dir: string;
@@ -22,24 +22,7 @@ function dev(args: string[]) {
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-dev-'));
-  // A port that was free a moment ago: connecting to it is refused.
-  const port = await new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address() as net.AddressInfo;
-      server.close(() => resolve(free));
-    });
-  });
-  kubeconfig = path.join(dir, 'kubeconfig');
-  fs.writeFileSync(
-    kubeconfig,
-    `apiVersion: v1
-kind: Config
-clusters: [{name: gone, cluster: {server: "https://127.0.0.1:${port}"}}]
-users: [{name: someone, user: {token: x}}]
-contexts: [{name: gone, context: {cluster: gone, user: someone}}]
-current-context: gone
-`,
-  );
+  kubeconfig = await writeUnreachableKubeconfig(dir);
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
