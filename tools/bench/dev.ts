@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { copyProject, mainWithProps } from '../common/project-copy';
 import { restrictedNamespace } from '../common/restricted';
 import { markdownTable } from '../common/markdown-table';
-import { writeDocBlock } from '../e2e/reliability-doc';
+import { writeDocBlock } from '../common/doc-block';
 
 const BENCHMARKS_DOC = path.resolve(__dirname, '../../docs/benchmarks.md');
 const GOOD = '{ nginx: { replicas: 2 } }';

@@ -21,7 +21,8 @@ import { type KubeObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
 import { createRestrictedNamespace, eventually, getJson, isReady, kubectl, kubectlOk, progress } from './kube';
 import { containerPids } from './node';
-import { NETWORK_POLICY_DOC, writeDocBlock } from './reliability-doc';
+import { writeDocBlock } from '../common/doc-block';
+import { NETWORK_POLICY_DOC } from './reliability-doc';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist');

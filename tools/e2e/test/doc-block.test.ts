@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NETWORK_POLICY_DOC, RELIABILITY_DOC, writeDocBlock } from '../reliability-doc';
+import { writeDocBlock } from '../../common/doc-block';
+import { NETWORK_POLICY_DOC, RELIABILITY_DOC } from '../reliability-doc';
 
 let dir: string;
 beforeEach(() => {
