@@ -1,12 +1,15 @@
-// `npm run bench`: how fast synth and the tests are, against the project's speed goals, printed as the
-// Markdown tables kept in docs/benchmarks.md. Commands that are compared run in turn (A, B, A,
-// B, ...) after one warm-up each, so that background load hits both alike; the tables give
-// medians. Then `npm run check` on the app's manifests, gate by gate, the unit suite, and a scale app synthesizing 10, 100 and 1000 construct pairs,
-// beside a control app (cdk8s-scale-app.ts) that builds the same objects from cdk8s-plus-27 alone.
-// Options: --runs N (default 7), --scale-runs N (default 3), --skip-scale, --app 'COMMAND'
-// to measure another app command than cdk8s.yaml's (it must end in main.ts), and --scale-app FILE,
-// the app's file that synthesizes $PAIRS pairs in the shape $SHAPE and prints its peak memory as
-// its last line of JSON (`npm run bench` gives apps/scale-app.ts), run as the app command runs main.ts.
+// `npm run bench`: how fast synth and the tests are, against the project's speed goals. It prints
+// its results as Markdown and writes them into docs/benchmarks.md, each part between its markers
+// (tools/bench/bench-doc.ts); `--print` only prints. Commands that are compared run in turn (A, B,
+// A, B, ...) after one warm-up each, so that background load hits both alike; the tables give
+// medians. Then `npm run check` on the app's manifests, gate by gate, the unit suite, and a scale
+// app synthesizing 10, 100 and 1000 construct pairs, beside a control app (cdk8s-scale-app.ts)
+// that builds the same objects from cdk8s-plus-27 alone.
+// Options: --runs N (default 7), --scale-runs N (default 3), --skip-scale (the page's scale block
+// stays as it was), --print, --app 'COMMAND' to measure another app command than cdk8s.yaml's (it
+// must end in main.ts), and --scale-app FILE, the app's file that synthesizes $PAIRS pairs in the
+// shape $SHAPE and prints its peak memory as its last line of JSON (`npm run bench` gives
+// apps/scale-app.ts), run as the app command runs main.ts.
 // Benchmarks only: nothing in `npm test` depends on these numbers.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -15,9 +18,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const YAML = require('yaml');
-// The toolkit's one Markdown table printer is TypeScript: loaded through the require hook.
+// The tables and the page's blocks (bench-doc.ts) are TypeScript: loaded through the require hook.
 require('../loader/ts-register.js');
-const { markdownTable } = require('../common/markdown-table.ts');
+const { BENCHMARKS_DOC, benchBlocks, writeBenchBlocks } = require('./bench-doc.ts');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
@@ -29,40 +32,47 @@ const FLOOR_APP_NODE =
   "fs.writeFileSync(process.env.CDK8S_OUTDIR + '/empty.k8s.yaml', '')\"";
 const FLOOR_APP_SH = 'mkdir -p "$CDK8S_OUTDIR" && : > "$CDK8S_OUTDIR/empty.k8s.yaml"';
 
-let OPTIONS;
-try {
-  OPTIONS = parseArgs({
-    options: {
-      runs: { type: 'string', default: '7' },
-      'scale-runs': { type: 'string', default: '3' },
-      'skip-scale': { type: 'boolean', default: false },
-      app: { type: 'string' },
-      'scale-app': { type: 'string' },
-    },
-  }).values;
-} catch (error) {
-  console.error(`npm run bench: ${error.message}`);
-  process.exit(2);
+/** Says what was wrong with the command line, for exit 2; returns undefined. */
+function refuse(message) {
+  console.error(`npm run bench: ${message}`);
+  process.exitCode = 2;
+  return undefined;
 }
-if (!OPTIONS['skip-scale'] && OPTIONS['scale-app'] === undefined) {
-  console.error('npm run bench: give --scale-app FILE (the app file that synthesizes $PAIRS pairs) or --skip-scale');
-  process.exit(2);
-}
-/** A count option: a whole number from 1 up, or exit 2 naming the option and the value received. */
-function count(name) {
-  const text = OPTIONS[name];
-  if (!/^[1-9][0-9]*$/.test(text)) {
-    console.error(
-      `npm run bench: --${name} must be a whole number of runs, 1 or more; received ${JSON.stringify(text)}`,
-    );
-    process.exit(2);
+
+/** The options; undefined when they are refused (exit 2, nothing measured). */
+function readOptions() {
+  let values;
+  try {
+    values = parseArgs({
+      options: {
+        runs: { type: 'string', default: '7' },
+        'scale-runs': { type: 'string', default: '3' },
+        'skip-scale': { type: 'boolean', default: false },
+        print: { type: 'boolean', default: false },
+        app: { type: 'string' },
+        'scale-app': { type: 'string' },
+      },
+    }).values;
+  } catch (error) {
+    return refuse(error.message);
   }
-  return Number(text);
+  if (!values['skip-scale'] && values['scale-app'] === undefined) {
+    return refuse('give --scale-app FILE (the app file that synthesizes $PAIRS pairs) or --skip-scale');
+  }
+  for (const name of ['runs', 'scale-runs']) {
+    if (!/^[1-9][0-9]*$/.test(values[name])) {
+      return refuse(`--${name} must be a whole number of runs, 1 or more; received ${JSON.stringify(values[name])}`);
+    }
+  }
+  return values;
 }
-const RUNS = count('runs');
-const SCALE_RUNS = count('scale-runs');
-const APP = OPTIONS.app ?? YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')).app;
-const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-bench-'));
+
+const OPTIONS = readOptions();
+const RUNS = Number(OPTIONS?.runs);
+const SCALE_RUNS = Number(OPTIONS?.['scale-runs']);
+const APP = OPTIONS?.app ?? YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8')).app;
+/** The run's scratch folder, made when the options are good and removed however the run ends. */
+let SCRATCH;
 
 /** Runs a command to completion; returns its wall time in ms and its output. Throws if it fails. */
 function run({ command, args = [], env = {}, shell = false, mayFail = false }) {
@@ -106,9 +116,6 @@ function alternate(label, commands) {
   return times.map(median);
 }
 
-const ms = (value) => (Number.isFinite(value) ? `${Math.round(value)} ms` : '-');
-const goal = (text, met) => `${text}: ${met ? 'pass' : 'FAIL'}`;
-
 function benchSynth() {
   const synth = (app) => ({
     command: CDK8S,
@@ -120,8 +127,14 @@ function benchSynth() {
     synth(FLOOR_APP_SH),
   ]);
   return [
-    ['`cdk8s synth`', 'same CLI, app `node -e` writing one empty manifest', user, floorNode, 1.15],
-    ['`cdk8s synth`', 'same CLI, app `sh -c` writing one empty manifest', user, floorSh, undefined],
+    {
+      a: '`cdk8s synth`',
+      b: 'same CLI, app `node -e` writing one empty manifest',
+      aMs: user,
+      bMs: floorNode,
+      maxRatio: 1.15,
+    },
+    { a: '`cdk8s synth`', b: 'same CLI, app `sh -c` writing one empty manifest', aMs: user, bMs: floorSh },
   ];
 }
 
@@ -140,14 +153,22 @@ function benchApp() {
     app,
     { command: 'kubectl', args: ['kustomize', kustomizeDir] },
   ]);
-  return [[`app command \`${APP}\``, `\`kubectl kustomize\` of its ${manifests.length} files`, appMs, kustomizeMs, 3]];
+  return [
+    {
+      a: `app command \`${APP}\``,
+      b: `\`kubectl kustomize\` of its ${manifests.length} files`,
+      aMs: appMs,
+      bMs: kustomizeMs,
+      maxRatio: 3,
+    },
+  ];
 }
 
 /**
  * `npm run check` on the app's manifests (written by benchApp): the whole process, and each gate's
  * own time as the check prints it. The gates run at once, so the check takes about as long as its
  * slowest gate: the api-server gate (the API server's Go validation) must not be the one that
- * makes it slower by more than 30%.
+ * makes it slower by more than 30% (judged in bench-doc.ts).
  */
 function benchCheck() {
   const dir = path.join(SCRATCH, 'app');
@@ -167,16 +188,7 @@ function benchCheck() {
       gates.set(gate, [...(gates.get(gate) ?? []), Number(gateMs)]);
     }
   }
-  const medians = [...gates].map(([gate, times]) => [gate, median(times)]);
-  const others = Math.max(...medians.filter(([gate]) => !gate.startsWith('api-server')).map(([, m]) => m));
-  return [
-    ['whole process (`node tools/check/main.ts`, as `npm run check` runs it)', median(wall), 'reference'],
-    ...medians.map(([gate, value]) => [
-      `gate \`${gate}\``,
-      value,
-      gate.startsWith('api-server') ? goal('<= 1.3x the slowest other gate', value <= 1.3 * others) : '',
-    ]),
-  ];
+  return { wallMs: median(wall), gates: [...gates].map(([gate, times]) => ({ gate, ms: median(times) })) };
 }
 
 function benchJest() {
@@ -189,10 +201,10 @@ function benchJest() {
   const suites = /^Test Suites:\s+(.*)$/m.exec(stderr);
   return {
     suites: suites ? suites[1] : '?',
-    rows: [
-      ['`node_modules/.bin/jest`, wall time of the process', wall],
-      ['`npx jest`, the same plus npx start-up', npxWall],
-      ["jest's own `Time:` line (one more run)", reported ? Number(reported[1]) * 1000 : NaN],
+    suite: [
+      { name: '`node_modules/.bin/jest`, wall time of the process', ms: wall },
+      { name: '`npx jest`, the same plus npx start-up', ms: npxWall },
+      { name: "jest's own `Time:` line (one more run)", ms: reported ? Number(reported[1]) * 1000 : NaN },
     ],
   };
 }
@@ -250,116 +262,79 @@ function benchScale() {
   return rows;
 }
 
+/** The 1-, 5- and 15-minute load averages. */
+const load = () => os.loadavg();
+
 /**
- * The verdict of a scale row at 1000 pairs. Linear: a pair costs no more from 100 to 1000 pairs
- * than from 10 to 100, +50% for noise; where cdk8s alone is not linear either (chart-per-pair:
- * cdk8s validates and orders the whole app once per chart it writes), no less linear than cdk8s
- * alone, +50%.
+ * The command line of this run as a user types it: `npm run bench` and what was added after `--`
+ * when npm ran it, else the node command.
  */
-function scaleVerdict(row) {
-  const growth = row.perPair / row.previous.perPair;
-  const controlGrowth = row.controlPerPair / row.previous.controlPerPair;
-  const linear = growth <= 1.5 || growth <= 1.5 * controlGrowth;
-  const missed = [
-    !linear && 'grows faster than cdk8s alone',
-    row.wall >= 2000 && 'not < 2 s',
-    row.maxRssMiB >= 400 && 'not < 400 MiB',
-  ].filter(Boolean);
-  return `linear or as cdk8s alone, < 2 s, < 400 MiB: ${missed.length === 0 ? 'pass' : `FAIL (${missed.join(', ')})`}`;
+function commandLine() {
+  const quote = (arg) => (/^[\w./=:@-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
+  const own = ['node', 'tools/bench/bench.js', ...process.argv.slice(2).map(quote)].join(' ');
+  const script = process.env.npm_lifecycle_event === 'bench' ? process.env.npm_lifecycle_script : undefined;
+  if (script && own.startsWith(script)) {
+    const added = own.slice(script.length).trim();
+    return added ? `npm run bench -- ${added}` : 'npm run bench';
+  }
+  return own;
 }
 
-/** `align` has one letter per column: l for text, r for numbers. */
-function printTable(align, header, rows) {
-  console.log(`\n${markdownTable(header, rows, align)}`);
-}
-
-function main() {
+/** Times a part of the run; returns what it measured with when, where and under what load. */
+function measure(runs, part) {
   const cpus = os.cpus();
-  const loadBefore = os.loadavg()[0];
-  const comparisons = [...benchSynth(), ...benchApp()];
-  const check = benchCheck();
-  const jest = benchJest();
-  const scale = OPTIONS['skip-scale'] ? [] : benchScale();
-  const loadAfter = os.loadavg()[0];
+  const loadBefore = load();
+  const startedMs = Date.now();
+  const result = part();
+  return {
+    seconds: Math.round((Date.now() - startedMs) / 1000),
+    date: new Date().toISOString().slice(0, 10),
+    machine:
+      `${cpus.length} x ${cpus[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
+      `${os.type()} ${os.release()}, Node ${process.version}`,
+    runs,
+    loadBefore,
+    loadAfter: load(),
+    extraCaCerts: process.env.NODE_EXTRA_CA_CERTS,
+    command: commandLine(),
+    ...result,
+  };
+}
+
+async function main() {
+  const results = {
+    bench: measure(RUNS, () => ({ comparisons: [...benchSynth(), ...benchApp()], ...benchJest() })),
+    check: measure(RUNS, () => ({ result: benchCheck() })),
+    scale: OPTIONS['skip-scale'] ? undefined : measure(SCALE_RUNS, () => ({ rows: benchScale() })),
+  };
   process.stderr.write('\n');
-
-  console.log(
-    `${cpus.length} x ${cpus[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, ` +
-      `Node ${process.version}; medians of ${RUNS} runs after a warm-up (scale: of ${SCALE_RUNS} runs). ` +
-      `1-minute load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after.`,
-  );
-  // Node reads these certificates at start-up, before any code runs: about 50 ms per process here.
-  if (process.env.NODE_EXTRA_CA_CERTS) {
-    console.log(`NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): every node process loads it.`);
-  }
-  printTables(comparisons, check, jest, scale);
+  const blocks = benchBlocks(results);
+  console.log(blocks.map(([, markdown]) => markdown).join('\n\n'));
+  if (OPTIONS.print) return;
+  await writeBenchBlocks(BENCHMARKS_DOC, blocks);
+  const doc = path.relative(process.cwd(), BENCHMARKS_DOC);
+  console.error(`npm run bench: wrote ${blocks.map(([name]) => name).join(', ')} into ${doc}`);
 }
 
-/** The results as the Markdown tables that docs/benchmarks.md keeps. */
-function printTables(comparisons, check, jest, scale) {
-  printTable(
-    'llrrrl',
-    ['command A', 'command B', 'A', 'B', 'A / B', 'goal'],
-    comparisons.map(([a, b, aMs, bMs, max]) => [
-      a,
-      b,
-      ms(aMs),
-      ms(bMs),
-      `${(aMs / bMs).toFixed(2)}x`,
-      max ? goal(`<= ${max}x`, aMs / bMs <= max) : 'reference',
-    ]),
-  );
-  printTable(
-    'lrl',
-    ["`npm run check` on the app's manifests", 'median', 'goal'],
-    check.map(([name, value, verdict]) => [name, ms(value), verdict]),
-  );
-  printTable(
-    'lrl',
-    [`unit and snapshot suite (suites: ${jest.suites})`, 'median', 'goal'],
-    jest.rows.map(([name, value]) => [name, ms(value), goal('< 2 s', value < 2000)]),
-  );
-  if (scale.length > 0) {
-    const perPair = (value) => (Number.isFinite(value) ? value.toFixed(2) : '-');
-    printTable(
-      'lrrrrrrl',
-      [
-        'scale: app command, FibClient + NginxDeployment pairs',
-        'pairs',
-        'median',
-        'cdk8s-plus alone',
-        'ratio',
-        'ms per added pair (alone)',
-        'peak RSS',
-        'goal',
-      ],
-      scale.map((row) => [
-        row.shape,
-        String(row.pairs),
-        ms(row.wall),
-        ms(row.control),
-        `${(row.wall / row.control).toFixed(2)}x`,
-        `${perPair(row.perPair)} (${perPair(row.controlPerPair)})`,
-        `${Math.round(row.maxRssMiB)} MiB`,
-        row.pairs === 1000 ? scaleVerdict(row) : '',
-      ]),
-    );
-  }
-}
-
-// The scratch folder goes whether the run ends, fails (a failing --app) or is interrupted.
-const removeScratch = () => fs.rmSync(SCRATCH, { recursive: true, force: true });
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
+/** Runs the bench; the scratch folder goes whether it ends, fails (a failing --app) or is interrupted. */
+async function start() {
+  SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-bench-'));
+  const removeScratch = () => fs.rmSync(SCRATCH, { recursive: true, force: true });
+  const onSignal = (signal) => {
     removeScratch();
-    process.kill(process.pid, signal);
-  });
+    process.kill(process.pid, signal); // ends as the signal would have, without this handler
+  };
+  const signals = ['SIGINT', 'SIGTERM'];
+  signals.forEach((signal) => process.once(signal, onSignal));
+  try {
+    await main();
+  } catch (error) {
+    console.error(`\n${error.message}`); // after the unfinished progress line
+    process.exitCode = 1;
+  } finally {
+    removeScratch();
+    signals.forEach((signal) => process.removeListener(signal, onSignal));
+  }
 }
-try {
-  main();
-} catch (error) {
-  console.error(`\n${error.message}`); // after the unfinished progress line
-  process.exitCode = 1;
-} finally {
-  removeScratch();
-}
+
+if (OPTIONS !== undefined) start();

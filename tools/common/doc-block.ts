@@ -1,8 +1,8 @@
 // The docs that commands write: each command rewrites its own block of a Markdown page, between
 // markers (`<!-- NAME:begin -->` … `<!-- NAME:end -->`), and leaves the rest of the page, written by
 // hand, as it is. The page is then formatted by the project's formatter, so `npm run lint` passes on
-// what a run wrote. Used by the e2e suites (docs/reliability.md, docs/network-policy.md) and the
-// dev loop's benchmark (docs/benchmarks.md).
+// what a run wrote. Used by the e2e suites (docs/reliability.md, docs/network-policy.md), and by
+// `npm run bench` and the dev loop's benchmark (docs/benchmarks.md).
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { run } from './process';

@@ -1,5 +1,5 @@
-// `npm run bench` refuses bad counts before it measures anything, and leaves no scratch folder
-// behind when the app it measures fails.
+// `npm run bench` refuses bad options and counts before it measures anything, and leaves no
+// scratch folder behind when the app it measures fails.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,6 +27,14 @@ test.each([
   expect(result.stderr).toBe(
     `npm run bench: ${option} must be a whole number of runs, 1 or more; received ${JSON.stringify(value)}\n`,
   );
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(2);
+  expect(fs.readdirSync(tmp)).toEqual([]);
+});
+
+test('an unknown option is refused with exit 2 before anything is measured', () => {
+  const result = bench('--prnt');
+  expect(result.stderr).toMatch(/^npm run bench: Unknown option '--prnt'/);
   expect(result.stdout).toBe('');
   expect(result.status).toBe(2);
   expect(fs.readdirSync(tmp)).toEqual([]);
