@@ -86,7 +86,7 @@ function measuredLine(measured: Measured, inTurn: string): string {
     ? ` NODE_EXTRA_CA_CERTS is set (${measured.extraCaCerts}): every node process loads it.`
     : '';
   return (
-    `Measured on ${measured.date} on ${measured.machine}; medians of ${measured.runs} runs after a warm-up${inTurn}; ` +
+    `Measured on ${measured.date} on ${measured.machine}; medians of ${measured.runs} run${measured.runs === 1 ? '' : 's'} after a warm-up${inTurn}; ` +
     `this part of the run took ${measured.seconds} s. ` +
     `1-, 5- and 15-minute load averages: ${loads(measured.loadBefore)} before, ${loads(measured.loadAfter)} after.` +
     `${certs} Command: \`${measured.command}\`.`
