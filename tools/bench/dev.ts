@@ -19,6 +19,7 @@ import { copyProject, mainWithProps } from '../common/project-copy';
 import { restrictedNamespace } from '../common/restricted';
 import { markdownTable } from '../common/markdown-table';
 import { writeDocBlock } from '../common/doc-block';
+import { makeTempDir, removeTempDir } from '../common/temp-dir';
 
 const BENCHMARKS_DOC = path.resolve(__dirname, '../../docs/benchmarks.md');
 const GOOD = '{ nginx: { replicas: 2 } }';
@@ -59,7 +60,7 @@ const lines: { at: number; text: string }[] = [];
 async function bench(): Promise<void> {
   kubectl('get', '--raw=/readyz');
   const loadBefore = loadAverage();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-bench-dev-'));
+  const work = makeTempDir('k8s-sandbox-bench-dev-');
   const namespace = `k8s-sandbox-bench-dev-${Date.now().toString(36)}`;
   const mainTs = copyProject(path.join(work, 'project'));
   spawnSync('kubectl', ['create', '-f', '-'], { input: JSON.stringify(restrictedNamespace(namespace)) });
@@ -130,7 +131,7 @@ async function bench(): Promise<void> {
       await new Promise((resolve) => loop.once('exit', resolve));
     }
     spawnSync('kubectl', ['delete', 'namespace', namespace, '--wait=true']);
-    fs.rmSync(work, { recursive: true, force: true });
+    removeTempDir(work);
   }
   const loadAfter = loadAverage();
   const runs = (values: number[]) => values.map(secs).join(', ');

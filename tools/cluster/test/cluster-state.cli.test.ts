@@ -5,6 +5,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 let stateDir: string;
@@ -29,12 +30,12 @@ function fakeCluster(owner: string, components: Record<string, number>) {
 }
 
 beforeEach(() => {
-  stateDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-state-')), 'cluster');
+  stateDir = path.join(makeTempDir('k8s-sandbox-state-'), 'cluster');
   sleeper = spawn('/bin/sleep', ['60']);
 });
 afterEach(() => {
   sleeper.kill();
-  fs.rmSync(path.dirname(stateDir), { recursive: true, force: true });
+  removeTempDir(path.dirname(stateDir));
 });
 
 test('up.sh with a cluster up says so, and names the checkout that started it', () => {
@@ -156,7 +157,7 @@ test('kwok-node.sh without a node name says how to call it', () => {
 
 test('up.sh without Go says that the cluster is built with Go, and where to get it', () => {
   // A PATH of bash and the tools it needs to start, without Go.
-  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-no-go-'));
+  const bin = makeTempDir('k8s-sandbox-no-go-');
   try {
     for (const tool of ['bash', 'dirname', 'basename']) {
       const found = spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
@@ -173,6 +174,6 @@ test('up.sh without Go says that the cluster is built with Go, and where to get 
     );
     expect(result.status).toBe(1);
   } finally {
-    fs.rmSync(bin, { recursive: true, force: true });
+    removeTempDir(bin);
   }
 });

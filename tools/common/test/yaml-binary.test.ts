@@ -3,15 +3,15 @@
 // bad base64. Each case goes through kubectl itself (`label --local`: no cluster is asked).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseManifests } from '../manifests';
+import { makeTempDir, removeTempDir } from '../temp-dir';
 
 const configMap = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${value}\n`;
 
 let dir: string;
-beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-binary-'))));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+beforeAll(() => (dir = makeTempDir('k8s-sandbox-binary-')));
+afterAll(() => removeTempDir(dir));
 
 /** What kubectl makes of the manifest: its `data`, or its error. */
 function kubectl(text: string): { data?: unknown; error?: string } {

@@ -3,9 +3,9 @@
 // on the output folder, the stamp of the sources, and a checkout that cannot be written.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { SANDBOX_DIR } from '../../common/test/sandbox-fixture';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 const APP = 'mkdir -p "$CDK8S_OUTDIR" && cp lib/*.yaml "$CDK8S_OUTDIR"/';
@@ -15,11 +15,11 @@ jest.setTimeout(60_000);
 
 let project: string;
 beforeEach(() => {
-  project = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-synth-cli-'));
+  project = makeTempDir('k8s-sandbox-synth-cli-');
   fs.cpSync(SANDBOX_DIR, path.join(project, 'lib'), { recursive: true });
   fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `app: ${JSON.stringify(APP)}\n`);
 });
-afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+afterEach(() => removeTempDir(project));
 
 function synth(args: string[] = [], options: { uid?: number; gid?: number } = {}) {
   const loader = path.join(root, 'tools/loader/ts-register.js');
