@@ -11,10 +11,11 @@
 // <!-- dev-loop:end --> of docs/benchmarks.md, with the machine's load before and after (uptime):
 // the figures depend on it. A benchmark: no test depends on it.
 // Usage: KUBECONFIG=... node -r ./tools/loader/ts-register.js tools/bench/dev.ts [ROUNDS]  (default 3)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { kubectlSync } from '../common/kubectl';
 import { copyProject, mainWithProps } from '../common/project-copy';
 import { restrictedNamespace } from '../common/restricted';
 import { markdownTable } from '../common/markdown-table';
@@ -34,14 +35,6 @@ if (!Number.isInteger(rounds) || rounds < 1 || process.argv.length > 3) {
   process.exit(2);
 }
 
-function kubectl(...args: string[]): string {
-  const result = spawnSync('kubectl', args, { encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
-  }
-  return result.stdout;
-}
-
 const loadAverage = () =>
   os
     .loadavg()
@@ -58,13 +51,16 @@ const secs = (ms: number) => (ms / 1000).toFixed(2);
 const lines: { at: number; text: string }[] = [];
 
 async function bench(): Promise<void> {
-  kubectl('get', '--raw=/readyz');
+  const ready = kubectlSync(['get', '--raw=/readyz']);
+  if (ready.status !== 0) {
+    throw new Error(`kubectl get --raw=/readyz: ${ready.stderr}`);
+  }
   const loadBefore = loadAverage();
   const work = makeTempDir('k8s-sandbox-bench-dev-');
   const namespace = `k8s-sandbox-bench-dev-${Date.now().toString(36)}`;
   const mainTs = copyProject(path.join(work, 'project'));
-  spawnSync('kubectl', ['create', '-f', '-'], { input: JSON.stringify(restrictedNamespace(namespace)) });
-  while (spawnSync('kubectl', ['get', 'serviceaccount', 'default', '-n', namespace]).status !== 0) {
+  kubectlSync(['create', '-f', '-'], { input: JSON.stringify(restrictedNamespace(namespace)) });
+  while (kubectlSync(['get', 'serviceaccount', 'default', '-n', namespace]).status !== 0) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const loop = spawn('npm', ['run', '-s', 'dev', '--', '-n', namespace], {
@@ -130,7 +126,7 @@ async function bench(): Promise<void> {
       process.kill(-loop.pid, 'SIGINT');
       await new Promise((resolve) => loop.once('exit', resolve));
     }
-    spawnSync('kubectl', ['delete', 'namespace', namespace, '--wait=true']);
+    kubectlSync(['delete', 'namespace', namespace, '--wait=true']);
     removeTempDir(work);
   }
   const loadAfter = loadAverage();

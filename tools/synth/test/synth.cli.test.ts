@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { kubectlSync } from '../../common/kubectl';
 import { SANDBOX_DIR } from '../../common/test/sandbox-fixture';
 import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
@@ -43,9 +44,7 @@ test('writes dist/ with cdk8s-cli and stamps it with its sources, a file kubectl
   const check = spawnSync('sha256sum', ['-c', 'dist/.sources.sha256'], { cwd: project, encoding: 'utf8' });
   expect(check.stdout).toBe('cdk8s.yaml: OK\nlib/fib-client.k8s.yaml: OK\nlib/nginx.k8s.yaml: OK\n');
   // kubectl reads the folder's manifests and nothing else (--local: no cluster is asked).
-  const kubectl = spawnSync('kubectl', ['label', '--local', '-f', 'dist', 'checked=yes', '-o', 'name'], {
-    cwd: project,
-    encoding: 'utf8',
+  const kubectl = kubectlSync(['label', '--local', '-f', path.join(project, 'dist'), 'checked=yes', '-o', 'name'], {
     env: { ...process.env, KUBECONFIG: '/dev/null' },
   });
   expect(kubectl.stderr).toBe('');
