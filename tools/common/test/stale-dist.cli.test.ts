@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findObject } from '../kube';
 import { formatManifests, readManifests } from '../manifests';
+import { gitIn } from './git';
 import { SANDBOX_DIR } from './sandbox-fixture';
 import { makeTempDir, removeTempDir, withTempDir } from '../temp-dir';
 
@@ -21,13 +22,7 @@ jest.setTimeout(120_000);
 
 let project: string;
 
-function git(...args: string[]): void {
-  const identity = ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false'];
-  const result = spawnSync('git', [...identity, ...args], { cwd: project, encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-  }
-}
+const git = (...args: string[]) => gitIn(project, ...args);
 
 /** A toolkit command as `npm run` runs it, in the scratch project. */
 function tool(script: string, ...args: string[]) {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type KubeObject, findObject } from '../../common/kube';
 import { formatManifests, readManifests } from '../../common/manifests';
+import { gitIn } from '../../common/test/git';
 import { SANDBOX_DIR } from '../../common/test/sandbox-fixture';
 import { makeTempDir, removeTempDir, withTempDir } from '../../common/temp-dir';
 import { deploymentDiagram } from '../deployment-diagram';
@@ -24,13 +25,7 @@ jest.setTimeout(60_000);
 
 let repo: string;
 
-function git(...args: string[]): void {
-  const identity = ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false'];
-  const result = spawnSync('git', [...identity, ...args], { cwd: repo, encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-  }
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 /** The tool run as `npm run` runs it: in the project's folder. */
 function review(script: 'diff' | 'diagram', args: string[] = [], cwd = repo, env: NodeJS.ProcessEnv = {}) {

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { kubectlSync } from '../../common/kubectl';
+import { gitIn } from '../../common/test/git';
 import { SANDBOX_DIR } from '../../common/test/sandbox-fixture';
 import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
@@ -98,10 +99,7 @@ test('-o FILE: exit 2, and the file is kept', () => {
 });
 
 test('a folder of manifests that git tracks (fixtures, not synth output): exit 2, and it is kept', () => {
-  const git = (...args: string[]) =>
-    expect(
-      spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: project }).status,
-    ).toBe(0);
+  const git = (...args: string[]) => gitIn(project, ...args);
   git('init', '--quiet');
   git('add', 'lib');
   git('commit', '--quiet', '-m', 'fixtures');
