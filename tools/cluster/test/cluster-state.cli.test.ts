@@ -3,7 +3,6 @@
 // state dir is made here, with a `sleep` standing in for a component that still runs.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
@@ -75,10 +74,14 @@ test('up.sh --real-node without root says why it cannot, and that the kwok clust
   // As root, drop to the unprivileged user "nobody" for this one call.
   const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
   const [command, ...args] = [...asUser, 'bash', path.join(root, 'tools/cluster/up.sh'), '--real-node'];
+  // A home that user can write (Go, which reads the pinned versions, makes go/ and .config/ there).
+  const home = makeTempDir('k8s-sandbox-home-');
+  fs.chmodSync(home, 0o1777);
   const result = spawnSync(command, args, {
     encoding: 'utf8',
-    env: { ...process.env, HOME: os.tmpdir(), K8S_SANDBOX_STATE_DIR: stateDir },
+    env: { ...process.env, HOME: home, K8S_SANDBOX_STATE_DIR: stateDir },
   });
+  removeTempDir(home);
   expect(result.stderr).toContain('up.sh --real-node: runs containers, so it needs root');
   expect(result.stderr).toContain(
     'Without it, npm run cluster:up starts the default kwok cluster, which needs no root.',
