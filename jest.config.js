@@ -13,7 +13,8 @@
 // (Go and kubectl); `npm run test:quickstart` quickstart; `npm run test:e2e` e2e. TypeScript is
 // transpiled by sucrase without type checking; `npm run typecheck` (tsc --noEmit) enforces types.
 const transform = { '^.+\\.ts$': '@sucrase/jest-plugin' };
-// One temporary folder per run of the unit and CLI tests, removed when the run ends.
+// One temporary folder per run of the unit and CLI tests (TMPDIR), removed when the run ends; a
+// test that left anything there but cdk8s's cdk8s.outdir.* folders fails the run.
 const tempDir = {
   globalSetup: '<rootDir>/tools/jest/temp-dir.js',
   globalTeardown: '<rootDir>/tools/jest/temp-dir-teardown.js',

@@ -1,17 +1,15 @@
 // Two objects that kubectl would apply as one, or two Services asking for one nodePort, fail the
 // synthesis of the whole app, wherever they are, with both construct paths in the message.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { ApiObject, type App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { FibClient, FibClientChart, NginxChart, NginxDeployment, SandboxApp, addSandboxCharts } from '../lib';
 import { KubeConfigMap, KubeService } from '../imports/k8s';
+import { makeTempDir } from '../tools/common/temp-dir';
 
 const PREFIX = 'Validation failed with the following errors:\n';
 
 /** A SandboxApp that writes into a temporary folder, as Testing.app() does. */
 function sandboxApp(): SandboxApp {
-  return new SandboxApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s.outdir.')) });
+  return new SandboxApp({ outdir: makeTempDir('cdk8s.outdir.') });
 }
 
 function synthAll(app: App): void {

@@ -1,10 +1,10 @@
 // `cdk8s synth` as users run it: the real CLI, the app command from cdk8s.yaml.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
 import { addSandboxCharts } from '../../lib';
+import { makeTempDir, removeTempDir } from '../../tools/common/temp-dir';
 
 const root = path.resolve(__dirname, '../..');
 const cdk8s = path.join(root, 'node_modules/.bin/cdk8s');
@@ -27,9 +27,9 @@ function synthInto(outdir: string, ...args: string[]) {
 
 let outdir: string;
 beforeEach(() => {
-  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-synth-'));
+  outdir = makeTempDir('k8s-sandbox-synth-');
 });
-afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+afterEach(() => removeTempDir(outdir));
 
 test('writes one flat manifest per chart, the same YAML the snapshots hold', () => {
   const result = synthInto(outdir);

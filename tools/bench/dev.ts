@@ -11,14 +11,16 @@
 // <!-- dev-loop:end --> of docs/benchmarks.md, with the machine's load before and after (uptime):
 // the figures depend on it. A benchmark: no test depends on it.
 // Usage: KUBECONFIG=... node -r ./tools/loader/ts-register.js tools/bench/dev.ts [ROUNDS]  (default 3)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { kubectlSync } from '../common/kubectl';
 import { copyProject, mainWithProps } from '../common/project-copy';
 import { restrictedNamespace } from '../common/restricted';
 import { markdownTable } from '../common/markdown-table';
 import { writeDocBlock } from '../common/doc-block';
+import { makeTempDir, removeTempDir } from '../common/temp-dir';
 
 const BENCHMARKS_DOC = path.resolve(__dirname, '../../docs/benchmarks.md');
 const GOOD = '{ nginx: { replicas: 2 } }';
@@ -31,14 +33,6 @@ if (!Number.isInteger(rounds) || rounds < 1 || process.argv.length > 3) {
   console.error(`dev bench: ROUNDS must be a positive whole number (got ${process.argv.slice(2).join(' ')})`);
   console.error('usage: KUBECONFIG=... node -r ./tools/loader/ts-register.js tools/bench/dev.ts [ROUNDS]');
   process.exit(2);
-}
-
-function kubectl(...args: string[]): string {
-  const result = spawnSync('kubectl', args, { encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
-  }
-  return result.stdout;
 }
 
 const loadAverage = () =>
@@ -57,13 +51,16 @@ const secs = (ms: number) => (ms / 1000).toFixed(2);
 const lines: { at: number; text: string }[] = [];
 
 async function bench(): Promise<void> {
-  kubectl('get', '--raw=/readyz');
+  const ready = kubectlSync(['get', '--raw=/readyz']);
+  if (ready.status !== 0) {
+    throw new Error(`kubectl get --raw=/readyz: ${ready.stderr}`);
+  }
   const loadBefore = loadAverage();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-bench-dev-'));
+  const work = makeTempDir('k8s-sandbox-bench-dev-');
   const namespace = `k8s-sandbox-bench-dev-${Date.now().toString(36)}`;
   const mainTs = copyProject(path.join(work, 'project'));
-  spawnSync('kubectl', ['create', '-f', '-'], { input: JSON.stringify(restrictedNamespace(namespace)) });
-  while (spawnSync('kubectl', ['get', 'serviceaccount', 'default', '-n', namespace]).status !== 0) {
+  kubectlSync(['create', '-f', '-'], { input: JSON.stringify(restrictedNamespace(namespace)) });
+  while (kubectlSync(['get', 'serviceaccount', 'default', '-n', namespace]).status !== 0) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const loop = spawn('npm', ['run', '-s', 'dev', '--', '-n', namespace], {
@@ -129,8 +126,8 @@ async function bench(): Promise<void> {
       process.kill(-loop.pid, 'SIGINT');
       await new Promise((resolve) => loop.once('exit', resolve));
     }
-    spawnSync('kubectl', ['delete', 'namespace', namespace, '--wait=true']);
-    fs.rmSync(work, { recursive: true, force: true });
+    kubectlSync(['delete', 'namespace', namespace, '--wait=true']);
+    removeTempDir(work);
   }
   const loadAfter = loadAverage();
   const runs = (values: number[]) => values.map(secs).join(', ');

@@ -1,7 +1,7 @@
 // The toolkit's one way to run kubectl: `npm run apply` (against the target it resolves),
-// `npm run netpol:enforced` (the current context) and the end-to-end tests ($KUBECONFIG) all
-// run it through here. Its stdin always ends, whatever the command: a kubectl that found no
-// credentials would otherwise wait on a prompt for them.
+// `npm run netpol:enforced` (the current context), the end-to-end tests and the dev loop's
+// benchmark ($KUBECONFIG) all run it through here. Its stdin always ends, whatever the command:
+// a kubectl that found no credentials would otherwise wait on a prompt for them.
 import { spawnSync } from 'node:child_process';
 import { type RunOptions, type RunResult, run } from './process';
 
@@ -45,7 +45,8 @@ export interface KubectlResult {
 
 /**
  * Runs `kubectl args` to its end, with `input` on stdin, and returns how it exited, never
- * throwing on a non-zero exit: for tests that assert on the exit itself. Killed after 2 minutes.
+ * throwing on a non-zero exit: for tests and benchmarks that look at the exit themselves. Killed
+ * after 2 minutes.
  */
 export function kubectlSync(
   args: readonly string[],

@@ -25,21 +25,34 @@ function removeAllAndExit(code: number): void {
 }
 
 /**
- * Runs `work` with a new folder named `prefix` + random characters, and removes it after. The
- * folder is made under the system's temp directory, or where `prefix` says if it is an absolute
- * path (a folder to be renamed into place must be on the same file system as its place).
+ * Makes a folder named `prefix` + random characters, for work that cannot sit inside one call of
+ * withTempDir (a test file's beforeAll and afterAll); removeTempDir removes it, and so does an
+ * interrupt. The folder is made under the system's temp directory, or where `prefix` says if it
+ * is an absolute path (a folder to be renamed into place must be on the same file system as its
+ * place).
  */
-export async function withTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+export function makeTempDir(prefix: string): string {
   if (process.listenerCount('SIGINT') === 0) {
     process.once('SIGINT', () => removeAllAndExit(130));
     process.once('SIGTERM', () => removeAllAndExit(143));
   }
   const dir = fs.mkdtempSync(path.isAbsolute(prefix) ? prefix : path.join(os.tmpdir(), prefix));
   inUse.add(dir);
+  return dir;
+}
+
+/** Removes a folder that makeTempDir made, with all it holds. */
+export function removeTempDir(dir: string): void {
+  inUse.delete(dir);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Runs `work` with a new folder from makeTempDir(prefix), and removes it after. */
+export async function withTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = makeTempDir(prefix);
   try {
     return await work(dir);
   } finally {
-    inUse.delete(dir);
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }

@@ -28,7 +28,7 @@ import { deploy, parseCommand } from '../deploy/deploy';
 import { type Target, UsageError, resolveTarget } from '../deploy/target';
 import { outputOf, synth } from '../synth/synth';
 import { type LocalCluster, startLocalCluster, stopLocalCluster } from './cluster';
-import { coalesce } from './coalesce';
+import { type Coalescer, coalesce } from './coalesce';
 import { showLiveState } from './live';
 import { stopDescendants } from './processes';
 
@@ -120,56 +120,156 @@ async function fastGates(): Promise<[string, (objects: readonly ManifestObject[]
   ];
 }
 
-async function main(request: DevRequest): Promise<number> {
-  const projectDir = process.cwd();
+/** What the loop has started, so that shutdown stops it: each part is set as it starts. */
+interface Running {
   /** Whether the loop started the local cluster, and so stops it. */
-  let ownsCluster = false;
-  let live: AbortController | undefined;
-  let stopping = false;
-  let closeWatcher: () => Promise<void> = async () => undefined;
-  let stopLoop: () => void = () => undefined;
+  ownsCluster: boolean;
+  /** Whether a signal has begun the shutdown. */
+  stopping: boolean;
+  /** The live state of the last deploy, printed until the next save. */
+  live?: AbortController;
+  closeWatcher: () => Promise<void>;
+  stopLoop: () => void;
+}
 
-  const shutdown = async (code: number) => {
-    say('stopping: the watcher, the live state and every process the loop started');
-    stopLoop();
-    live?.abort();
-    await closeWatcher();
-    const stopped = await stopDescendants();
-    removeTempDirs();
-    if (stopped > 0) {
-      say(`stopped ${stopped} process${stopped === 1 ? '' : 'es'} (an interrupted Helm deploy is recorded as failed)`);
+/** What every cycle works with, found once at start. */
+interface Loop {
+  readonly projectDir: string;
+  readonly outDir: string;
+  /** npm run apply's target flags, as given or as the local cluster's. */
+  readonly flags: Partial<Target>;
+  readonly target: Target;
+  readonly gates: Awaited<ReturnType<typeof fastGates>>;
+  readonly running: Running;
+}
+
+/**
+ * Stops the watcher, the live state and every process the loop started, removes its folders,
+ * stops the local cluster it started, and exits with `code` (1 if the cluster would not stop).
+ */
+async function shutdown(running: Running, code: number): Promise<void> {
+  say('stopping: the watcher, the live state and every process the loop started');
+  running.stopLoop();
+  running.live?.abort();
+  await running.closeWatcher();
+  const stopped = await stopDescendants();
+  removeTempDirs();
+  if (stopped > 0) {
+    say(`stopped ${stopped} process${stopped === 1 ? '' : 'es'} (an interrupted Helm deploy is recorded as failed)`);
+  }
+  let exitCode = code;
+  if (running.ownsCluster) {
+    try {
+      await stopLocalCluster(say);
+    } catch (error) {
+      say(String((error as Error).message));
+      exitCode = 1;
     }
-    let exitCode = code;
-    if (ownsCluster) {
-      try {
-        await stopLocalCluster(say);
-      } catch (error) {
-        say(String((error as Error).message));
-        exitCode = 1;
-      }
+  }
+  // What a deploy interrupted meanwhile may have started.
+  await stopDescendants();
+  removeTempDirs();
+  say('stopped');
+  process.exit(exitCode);
+}
+
+/** One cycle, on a save or at start: synth, the fast gates, the deploy, then the live state. */
+async function cycle(loop: Loop, changed: readonly string[]): Promise<void> {
+  const { projectDir, outDir, gates, running } = loop;
+  running.live?.abort();
+  const began = Date.now();
+  say(changed.length === 0 ? 'synthesizing the app' : `saved ${changed.join(', ')}: synthesizing`);
+  const synthCode = await synth(projectDir);
+  if (synthCode !== 0) {
+    say(`synth failed after ${seconds(began)} (the app's message is above): nothing deployed; waiting for a save`);
+    return;
+  }
+  const objects = loadObjects(manifestFiles(outDir));
+  say(
+    `synthesized ${objects.length} objects into ${outDir}/ in ${seconds(began)}; gates: ${gates.map(([n]) => n).join(', ')}`,
+  );
+  const gated = Date.now();
+  const findings = (await Promise.all(gates.map(([, gate]) => gate(objects)))).flat();
+  if (findings.length > 0) {
+    findings.forEach((finding) => console.log(formatFinding(finding)));
+    say(`${findings.length} finding${findings.length === 1 ? '' : 's'}: nothing deployed; waiting for a save`);
+    return;
+  }
+  say(`gates pass (${seconds(gated)}); deploying ${outDir}/ as npm run apply does`);
+  const deployRequest = parseCommand([outDir, ...targetArgs(loop.flags)]);
+  if (deployRequest.action !== 'deploy') {
+    throw new Error(`npm run apply read ${outDir} as ${deployRequest.action}, not a deploy`);
+  }
+  const code = await deploy(deployRequest);
+  const since = changed.length === 0 ? 'the start' : 'the save';
+  say(
+    code === 0
+      ? `deployed ${seconds(began)} after ${since}; live state until the next save:`
+      : `the deploy failed (above) ${seconds(began)} after ${since}; live state until the next save:`,
+  );
+  running.live = new AbortController();
+  const deployed = deployRequest.objects.map((object) => ({
+    object,
+    namespace: objectId(object).namespace || loop.target.namespace,
+  }));
+  void showLiveState(loop.target, deployed, (line) => say(`live: ${line}`), running.live.signal);
+}
+
+/**
+ * Watches the app's sources, each save coalesced into a cycle; resolves once the watcher is
+ * ready, with the loop of cycles not yet started.
+ */
+async function watchSources(loop: Loop): Promise<Coalescer> {
+  const { projectDir, running } = loop;
+  const cycles = coalesce(async (changed) => {
+    try {
+      await cycle(loop, changed);
+    } catch (error) {
+      say(`the cycle stopped: ${String((error as Error).message ?? error).trim()}; waiting for a save`);
     }
-    // What a deploy interrupted meanwhile may have started.
-    await stopDescendants();
-    removeTempDirs();
-    say('stopped');
-    process.exit(exitCode);
+  }, QUIET_MS);
+  running.stopLoop = () => cycles.stop();
+  const watcher = watch(
+    APP_SOURCES.map((source) => path.join(projectDir, source)),
+    {
+      ignoreInitial: true,
+      // Editors' swap, backup and lock files change while one types, not when one saves.
+      ignored: (file) => /^[.#]|~$|\.sw[px]$|^4913$/.test(path.basename(file)),
+    },
+  );
+  running.closeWatcher = () => watcher.close();
+  watcher.on('all', (_event, file) => cycles.saved(path.relative(projectDir, file)));
+  watcher.on('error', (error) => say(`watcher: ${String((error as Error).message ?? error)}`));
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  return cycles;
+}
+
+async function main(request: DevRequest): Promise<number> {
+  const running: Running = {
+    ownsCluster: false,
+    stopping: false,
+    closeWatcher: async () => undefined,
+    stopLoop: () => undefined,
   };
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      say(`${signal} again: still stopping${ownsCluster ? ' (the cluster, so that nothing is left behind)' : ''}`);
+    if (running.stopping) {
+      say(
+        `${signal} again: still stopping${running.ownsCluster ? ' (the cluster, so that nothing is left behind)' : ''}`,
+      );
       return;
     }
-    stopping = true;
-    void shutdown(signal === 'SIGINT' ? 130 : 143);
+    running.stopping = true;
+    void shutdown(running, signal === 'SIGINT' ? 130 : 143);
   };
   // Before anything starts: withTempDir then leaves the removal of its folders to shutdown.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const projectDir = process.cwd();
   let flags: Partial<Target> = request.target;
   try {
     if (request.cluster) {
-      const cluster: LocalCluster = await startLocalCluster(request.realNode, say, () => (ownsCluster = true));
+      const cluster: LocalCluster = await startLocalCluster(request.realNode, say, () => (running.ownsCluster = true));
       flags = { ...flags, kubeconfig: cluster.kubeconfig };
     }
     const target = await resolveTarget(flags);
@@ -179,78 +279,18 @@ async function main(request: DevRequest): Promise<number> {
     );
     const gates = await fastGates();
     const outDir = outputOf(projectDir, []).dir ?? 'dist';
-
-    const cycle = async (changed: readonly string[]) => {
-      live?.abort();
-      const began = Date.now();
-      say(changed.length === 0 ? 'synthesizing the app' : `saved ${changed.join(', ')}: synthesizing`);
-      const synthCode = await synth(projectDir);
-      if (synthCode !== 0) {
-        say(`synth failed after ${seconds(began)} (the app's message is above): nothing deployed; waiting for a save`);
-        return;
-      }
-      const objects = loadObjects(manifestFiles(outDir));
-      say(
-        `synthesized ${objects.length} objects into ${outDir}/ in ${seconds(began)}; gates: ${gates.map(([n]) => n).join(', ')}`,
-      );
-      const gated = Date.now();
-      const findings = (await Promise.all(gates.map(([, gate]) => gate(objects)))).flat();
-      if (findings.length > 0) {
-        findings.forEach((finding) => console.log(formatFinding(finding)));
-        say(`${findings.length} finding${findings.length === 1 ? '' : 's'}: nothing deployed; waiting for a save`);
-        return;
-      }
-      say(`gates pass (${seconds(gated)}); deploying ${outDir}/ as npm run apply does`);
-      const deployRequest = parseCommand([outDir, ...targetArgs(flags)]);
-      if (deployRequest.action !== 'deploy') {
-        throw new Error(`npm run apply read ${outDir} as ${deployRequest.action}, not a deploy`);
-      }
-      const code = await deploy(deployRequest);
-      const since = changed.length === 0 ? 'the start' : 'the save';
-      say(
-        code === 0
-          ? `deployed ${seconds(began)} after ${since}; live state until the next save:`
-          : `the deploy failed (above) ${seconds(began)} after ${since}; live state until the next save:`,
-      );
-      live = new AbortController();
-      const deployed = deployRequest.objects.map((object) => ({
-        object,
-        namespace: objectId(object).namespace || target.namespace,
-      }));
-      void showLiveState(target, deployed, (line) => say(`live: ${line}`), live.signal);
-    };
-
-    const loop = coalesce(async (changed) => {
-      try {
-        await cycle(changed);
-      } catch (error) {
-        say(`the cycle stopped: ${String((error as Error).message ?? error).trim()}; waiting for a save`);
-      }
-    }, QUIET_MS);
-    stopLoop = () => loop.stop();
-    const watcher = watch(
-      APP_SOURCES.map((source) => path.join(projectDir, source)),
-      {
-        ignoreInitial: true,
-        // Editors' swap, backup and lock files change while one types, not when one saves.
-        ignored: (file) => /^[.#]|~$|\.sw[px]$|^4913$/.test(path.basename(file)),
-      },
-    );
-    closeWatcher = () => watcher.close();
-    watcher.on('all', (_event, file) => loop.saved(path.relative(projectDir, file)));
-    watcher.on('error', (error) => say(`watcher: ${String((error as Error).message ?? error)}`));
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    if (stopping) {
+    const cycles = await watchSources({ projectDir, outDir, flags, target, gates, running });
+    if (running.stopping) {
       // Interrupted while starting: shutdown closes the watcher and exits; no cycle starts.
       return new Promise(() => undefined);
     }
     say(`watching ${APP_SOURCES.join(', ')} (Ctrl-C stops)`);
-    loop.start();
+    cycles.start();
   } catch (error) {
-    if (stopping) {
+    if (running.stopping) {
       return new Promise(() => undefined); // shutdown exits
     }
-    if (ownsCluster) {
+    if (running.ownsCluster) {
       say(String((error as Error).message));
       await stopDescendants();
       await stopLocalCluster(say).catch((stop: Error) => say(stop.message));

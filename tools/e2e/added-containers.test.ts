@@ -7,12 +7,12 @@
 //
 // The objects come from dist-variants/added-containers/ (apps/e2e-variants.ts, run by npm run
 // test:e2e), synthesized by the app's constructs: the toolkit reads manifests, never lib/.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type KubeObject, findObject } from '../common/kube';
 import { formatManifests, readManifests } from '../common/manifests';
 import { createRestrictedNamespace, eventually, expectFailure, expectSuccess, getJson, kubectl } from './kube';
+import { makeTempDir, removeTempDir } from '../common/temp-dir';
 
 const LOCAL_CLUSTER = process.env.E2E_LOCAL_CLUSTER === '1';
 const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().toString(36)}`}-added`;
@@ -29,7 +29,7 @@ const tempDirs: string[] = [];
 
 /** Writes `objects` to a new directory for `kubectl apply -f`, removed after the run. */
 function writeManifests(objects: readonly KubeObject[], suffix: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `k8s-sandbox-e2e-${suffix}-`));
+  const dir = makeTempDir(`k8s-sandbox-e2e-${suffix}-`);
   tempDirs.push(dir);
   writeFileSync(path.join(dir, 'workloads.k8s.yaml'), formatManifests(objects));
   return dir;
@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const dir of tempDirs) {
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
   if (!LOCAL_CLUSTER) {
     kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=false']);

@@ -4,11 +4,11 @@
 // it): --context, --kubeconfig, KUBECONFIG and -n each send the first where kubectl would, the
 // second always to its own namespace. Needs no container, so it runs on the kwok cluster.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { kubectlSync } from '../common/kubectl';
 import { getJson, kubectl, kubectlOk, progress } from './kube';
+import { makeTempDir, removeTempDir } from '../common/temp-dir';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BASE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().toString(36)}`}-target`;
@@ -18,7 +18,7 @@ const [TEAM_A, TEAM_B, OWN, FLAG] = ['a', 'b', 'own', 'flag'].map((n) => `${BASE
   string,
   string,
 ];
-const work = mkdtempSync(path.join(tmpdir(), 'k8s-sandbox-deploy-target-'));
+const work = makeTempDir('k8s-sandbox-deploy-target-');
 const KUBECONFIG = path.join(work, 'kubeconfig');
 /** One object without a namespace, one with its own. */
 const FIXTURE = path.join(work, 'manifests');
@@ -91,7 +91,7 @@ data: {owner: the chart}
 });
 
 afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
+  removeTempDir(work);
   for (const namespace of [TEAM_A, TEAM_B, OWN, FLAG]) {
     kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false']);
   }

@@ -1,10 +1,10 @@
 // Broken copies of the manifests under test, made at test time, so the negative cases always
 // start from the real output (dist/, or E2E_DIST_DIR).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type KubeObject, findObject } from '../common/kube';
 import { formatManifests } from '../common/manifests';
+import { makeTempDir } from '../common/temp-dir';
 
 /**
  * Writes a copy of `objects` in which the object `kind`/`name` is replaced by a broken
@@ -23,7 +23,7 @@ export function brokenCopy(
   const target = findObject(copy, kind, name);
   target.metadata.name = `${name}-${suffix}`;
   breakIt(target);
-  const dir = mkdtempSync(path.join(tmpdir(), `k8s-sandbox-e2e-${suffix}-`));
+  const dir = makeTempDir(`k8s-sandbox-e2e-${suffix}-`);
   writeFileSync(path.join(dir, 'broken.k8s.yaml'), formatManifests(copy));
   return dir;
 }

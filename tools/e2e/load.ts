@@ -5,10 +5,10 @@
 // rest, which no vegeta report computes: the longest time without a successful request and the
 // send time of every failure (to check that failures fall inside a recovery window).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../common/process';
+import { makeTempDir, removeTempDir } from '../common/temp-dir';
 
 /** Addresses the load may target: loopback and the real node's pod network (env.sh's POD_SUBNET). */
 const ALLOWED_TARGET = /^http:\/\/(127\.0\.0\.1|10\.244\.0\.\d{1,3})(:\d+)?\//;
@@ -74,7 +74,7 @@ export class Load {
         `load targets must be http:// URLs on 127.0.0.1 or 10.244.0.0/24 (got ${JSON.stringify(targets)})`,
       );
     }
-    const dir = mkdtempSync(path.join(tmpdir(), 'k8s-sandbox-load-'));
+    const dir = makeTempDir('k8s-sandbox-load-');
     const targetFile = path.join(dir, 'targets');
     writeFileSync(targetFile, targets.map((target) => `GET ${target}\n`).join('\n'));
     const results = path.join(dir, 'results.bin');
@@ -99,7 +99,7 @@ export class Load {
     await this.exited;
     const report = JSON.parse((await run(this.vegeta, ['report', '-type=json', this.results])).stdout) as VegetaReport;
     const encoded = (await run(this.vegeta, ['encode', '-to=json', this.results])).stdout;
-    rmSync(path.dirname(this.results), { recursive: true, force: true });
+    removeTempDir(path.dirname(this.results));
     return summarize(report, encoded);
   }
 }

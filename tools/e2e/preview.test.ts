@@ -6,14 +6,14 @@
 // of these the release has no new revision and no object a new resourceVersion. A deploy prints
 // the same preview before it acts. Needs no container, so it runs on the kwok cluster.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { eventually, getJson, kubectl, kubectlOk, progress } from './kube';
+import { makeTempDir, removeTempDir } from '../common/temp-dir';
 
 const ROOT = path.resolve(__dirname, '../..');
 const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().toString(36)}`}-preview`;
-const work = mkdtempSync(path.join(tmpdir(), 'k8s-sandbox-preview-'));
+const work = makeTempDir('k8s-sandbox-preview-');
 
 interface Fixture {
   readonly replicas?: number;
@@ -104,7 +104,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
+  removeTempDir(work);
   kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=false']);
 });
 

@@ -9,8 +9,7 @@
 // nodePort and endpoints they say, and the hand-made objects beside them untouched.
 // Run by tools/e2e/run.sh (npm run test:e2e); the steps build on each other.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KubeObject, displayId } from '../common/kube';
@@ -18,6 +17,7 @@ import { readManifests } from '../common/manifests';
 import { diffManifests } from '../review/manifest-diff';
 import { resolveRef, synthesizeAt } from '../review/synth';
 import { createRestrictedNamespace, eventually, getJson, kubectl, kubectlOk, labelSelector, progress } from './kube';
+import { makeTempDir, removeTempDir } from '../common/temp-dir';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIST = process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist');
@@ -35,7 +35,7 @@ const MANAGED_BY_HELM = 'app.kubernetes.io/managed-by=Helm';
 /** The kinds the sandbox deploys, to list what the applied set holds. */
 const KINDS = 'pods,services,deployments.apps,poddisruptionbudgets.policy,networkpolicies.networking.k8s.io';
 
-const work = mkdtempSync(path.join(tmpdir(), 'k8s-sandbox-upgrade-'));
+const work = makeTempDir('k8s-sandbox-upgrade-');
 /** A kubeconfig whose context's namespace is NAMESPACE, so the README's commands run verbatim. */
 const KUBECONFIG = path.join(work, 'kubeconfig');
 /** Objects made by hand in the namespace, with the uid each must keep. */
@@ -216,7 +216,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
+  removeTempDir(work);
   // The nodePort is the cluster's: free it for the other e2e file whatever order they run in.
   kubectl(['delete', 'services', '--all', '-n', NAMESPACE]);
   kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=false']);

@@ -2,13 +2,13 @@
 // scratch folder behind when the app it measures fails.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 let tmp: string;
-beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'))));
-afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+beforeEach(() => (tmp = makeTempDir('bench-cli-')));
+afterEach(() => removeTempDir(tmp));
 
 const bench = (...args: string[]) =>
   spawnSync('node', ['tools/bench/bench.js', ...args], {

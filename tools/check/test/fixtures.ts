@@ -1,21 +1,21 @@
 // Manifests for the gate tests: the sandbox fixture (tools/common/test/sandbox/, laid out as
 // dist/) and deliberately broken objects, written to a temporary directory the test removes.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatManifests } from '../../common/manifests';
 import { sandboxFiles } from '../../common/test/sandbox-fixture';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are arbitrary JSON.
 export type Json = any;
 
 // Every directory manifestDir makes goes when the test file that made it is done.
 const made: string[] = [];
-afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+afterAll(() => made.forEach(removeTempDir));
 
 /** A temporary directory with one YAML file per entry of `files` (name -> objects), removed after the file's tests. */
 export function manifestDir(files: Record<string, Json[]>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-check-'));
+  const dir = makeTempDir('k8s-sandbox-check-');
   made.push(dir);
   for (const [name, objects] of Object.entries(files)) {
     fs.writeFileSync(path.join(dir, name), formatManifests(objects));

@@ -2,10 +2,10 @@
 // line per finding, exit code 0 (all pass), 1 (findings) or 2 (could not check).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -264,7 +264,7 @@ test('a path that does not exist, or an extra argument, is refused with a messag
 });
 
 test('without Go on PATH it exits 2 saying what needs Go and which, no stack trace', () => {
-  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-no-go-'));
+  const bin = makeTempDir('k8s-sandbox-no-go-');
   try {
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
     const result = spawnSync(
@@ -284,12 +284,12 @@ test('without Go on PATH it exits 2 saying what needs Go and which, no stack tra
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.status).toBe(2);
   } finally {
-    fs.rmSync(bin, { recursive: true, force: true });
+    removeTempDir(bin);
   }
 });
 
 test('Ctrl-C while kubeconform runs removes its temporary schema folder and exits 130', async () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-interrupt-'));
+  const tmp = makeTempDir('k8s-sandbox-interrupt-');
   try {
     const child = spawn(
       'node',
@@ -311,6 +311,6 @@ test('Ctrl-C while kubeconform runs removes its temporary schema folder and exit
     expect(await exited).toBe(130);
     expect(schemaDirs()).toEqual([]);
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    removeTempDir(tmp);
   }
 });

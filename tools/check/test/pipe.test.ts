@@ -3,15 +3,15 @@
 // names the pipe the user gave, not a temporary copy.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatManifests } from '../../common/manifests';
 import { nginxDeployment } from './fixtures';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 
 function bash(command: string, input: string) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-check-pipe-'));
+  const dir = makeTempDir('k8s-sandbox-check-pipe-');
   try {
     fs.writeFileSync(path.join(dir, 'in.yaml'), input);
     return spawnSync('bash', ['-c', command.replaceAll('IN', path.join(dir, 'in.yaml')).replaceAll('DIR', dir)], {
@@ -19,7 +19,7 @@ function bash(command: string, input: string) {
       encoding: 'utf8',
     });
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }
 

@@ -2,12 +2,12 @@
 // real-cluster test builds. Fed broken objects, it names the object, the field and the problem.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { binaryPath } from '../../common/go-tools';
 import { validateSchemas } from '../kubeconform';
 import { type ApiSchemaSource, cachedKubeconformSchemas, newestClusterSchema, targetSchema } from '../schemas';
 import { type Json, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const kubeconform = binaryPath('kubeconform');
 const target = targetSchema();
@@ -194,12 +194,12 @@ describe('the derived schemas, cached once per machine', () => {
   let cache: string;
   const saved = process.env.XDG_CACHE_HOME;
   beforeEach(() => {
-    cache = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-schema-cache-'));
+    cache = makeTempDir('k8s-sandbox-schema-cache-');
     process.env.XDG_CACHE_HOME = cache;
   });
   afterEach(() => {
     process.env.XDG_CACHE_HOME = saved;
-    fs.rmSync(cache, { recursive: true, force: true });
+    removeTempDir(cache);
   });
   const cached = () => fs.readdirSync(path.join(cache, 'k8s-sandbox/schemas'));
 

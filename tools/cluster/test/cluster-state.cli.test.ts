@@ -3,8 +3,8 @@
 // state dir is made here, with a `sleep` standing in for a component that still runs.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 let stateDir: string;
@@ -29,12 +29,12 @@ function fakeCluster(owner: string, components: Record<string, number>) {
 }
 
 beforeEach(() => {
-  stateDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-state-')), 'cluster');
+  stateDir = path.join(makeTempDir('k8s-sandbox-state-'), 'cluster');
   sleeper = spawn('/bin/sleep', ['60']);
 });
 afterEach(() => {
   sleeper.kill();
-  fs.rmSync(path.dirname(stateDir), { recursive: true, force: true });
+  removeTempDir(path.dirname(stateDir));
 });
 
 test('up.sh with a cluster up says so, and names the checkout that started it', () => {
@@ -74,10 +74,14 @@ test('up.sh --real-node without root says why it cannot, and that the kwok clust
   // As root, drop to the unprivileged user "nobody" for this one call.
   const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
   const [command, ...args] = [...asUser, 'bash', path.join(root, 'tools/cluster/up.sh'), '--real-node'];
+  // A home that user can write (Go, which reads the pinned versions, makes go/ and .config/ there).
+  const home = makeTempDir('k8s-sandbox-home-');
+  fs.chmodSync(home, 0o1777);
   const result = spawnSync(command, args, {
     encoding: 'utf8',
-    env: { ...process.env, HOME: os.tmpdir(), K8S_SANDBOX_STATE_DIR: stateDir },
+    env: { ...process.env, HOME: home, K8S_SANDBOX_STATE_DIR: stateDir },
   });
+  removeTempDir(home);
   expect(result.stderr).toContain('up.sh --real-node: runs containers, so it needs root');
   expect(result.stderr).toContain(
     'Without it, npm run cluster:up starts the default kwok cluster, which needs no root.',
@@ -156,7 +160,7 @@ test('kwok-node.sh without a node name says how to call it', () => {
 
 test('up.sh without Go says that the cluster is built with Go, and where to get it', () => {
   // A PATH of bash and the tools it needs to start, without Go.
-  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-no-go-'));
+  const bin = makeTempDir('k8s-sandbox-no-go-');
   try {
     for (const tool of ['bash', 'dirname', 'basename']) {
       const found = spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
@@ -173,6 +177,6 @@ test('up.sh without Go says that the cluster is built with Go, and where to get 
     );
     expect(result.status).toBe(1);
   } finally {
-    fs.rmSync(bin, { recursive: true, force: true });
+    removeTempDir(bin);
   }
 });

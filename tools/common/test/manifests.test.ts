@@ -1,15 +1,15 @@
 // Reading manifests as `kubectl apply -f` reads them: which files of a folder, which documents
 // of a file, and a List standing for its items.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadObjects, manifestFiles, parseManifests } from '../manifests';
+import { makeTempDir, removeTempDir } from '../temp-dir';
 
 let dir: string;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-manifests-'));
+  dir = makeTempDir('k8s-sandbox-manifests-');
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => removeTempDir(dir));
 
 const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
 

@@ -6,12 +6,12 @@
 // node_modules/ are links to this project's, so run.sh runs there as it runs here.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { findObject } from '../kube';
 import { formatManifests, readManifests } from '../manifests';
+import { gitIn } from './git';
 import { SANDBOX_DIR } from './sandbox-fixture';
-import { withTempDir } from '../temp-dir';
+import { makeTempDir, removeTempDir, withTempDir } from '../temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 const APP = 'mkdir -p "$CDK8S_OUTDIR" && cp lib/*.yaml "$CDK8S_OUTDIR"/';
@@ -22,13 +22,7 @@ jest.setTimeout(120_000);
 
 let project: string;
 
-function git(...args: string[]): void {
-  const identity = ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false'];
-  const result = spawnSync('git', [...identity, ...args], { cwd: project, encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-  }
-}
+const git = (...args: string[]) => gitIn(project, ...args);
 
 /** A toolkit command as `npm run` runs it, in the scratch project. */
 function tool(script: string, ...args: string[]) {
@@ -49,7 +43,7 @@ function scaleNginx(replicas: number): void {
 }
 
 beforeEach(() => {
-  project = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-stale-'));
+  project = makeTempDir('k8s-sandbox-stale-');
   fs.cpSync(SANDBOX_DIR, path.join(project, 'lib'), { recursive: true });
   fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `app: ${JSON.stringify(APP)}\n`);
   fs.writeFileSync(path.join(project, 'README.md'), README);
@@ -64,7 +58,7 @@ beforeEach(() => {
   scaleNginx(3);
   git('commit', '--quiet', '-am', 'scale nginx');
 });
-afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+afterEach(() => removeTempDir(project));
 
 test('npm run diff -- HEAD~1 synthesizes the work tree, says why, and shows the change', () => {
   const result = tool('tools/review/diff.ts', 'HEAD~1');

@@ -1,24 +1,23 @@
 // YAML's !!binary read by the toolkit's manifest reader as kubectl reads it: the same string
 // (bytes that are not UTF-8 as U+FFFD, one per byte, as Go writes them), and the same refusal of
 // bad base64. Each case goes through kubectl itself (`label --local`: no cluster is asked).
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { kubectlSync } from '../kubectl';
 import { parseManifests } from '../manifests';
+import { makeTempDir, removeTempDir } from '../temp-dir';
 
 const configMap = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: ${value}\n`;
 
 let dir: string;
-beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-binary-'))));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+beforeAll(() => (dir = makeTempDir('k8s-sandbox-binary-')));
+afterAll(() => removeTempDir(dir));
 
 /** What kubectl makes of the manifest: its `data`, or its error. */
 function kubectl(text: string): { data?: unknown; error?: string } {
   const file = path.join(dir, 'c.yaml');
   fs.writeFileSync(file, text);
-  const result = spawnSync('kubectl', ['label', '--local', '-f', file, 'x=y', '-o', 'json'], {
-    encoding: 'utf8',
+  const result = kubectlSync(['label', '--local', '-f', file, 'x=y', '-o', 'json'], {
     env: { ...process.env, KUBECONFIG: '/dev/null' },
   });
   return result.status === 0 ? { data: JSON.parse(result.stdout).data } : { error: result.stderr };

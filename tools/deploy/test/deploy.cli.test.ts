@@ -4,9 +4,9 @@
 // themselves run against real clusters in tools/e2e/ (upgrade.test.ts, deploy-node.test.ts).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeUnreachableKubeconfig } from '../../common/test/unreachable-cluster';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 let dir: string;
@@ -21,13 +21,13 @@ function deploy(args: string[]) {
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-deploy-'));
+  dir = makeTempDir('k8s-sandbox-deploy-');
   kubeconfig = await writeUnreachableKubeconfig(dir, 'team-a');
   fs.writeFileSync(path.join(dir, 'one.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n');
 });
 
 afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 const TIMEOUT_RULE =

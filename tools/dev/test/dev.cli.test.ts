@@ -2,10 +2,9 @@
 // usage, before a cluster is started or contacted, and a cluster that does not answer exits 2
 // naming it. The loop itself runs against the real node in tools/e2e/dev-node.test.ts.
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeUnreachableKubeconfig } from '../../common/test/unreachable-cluster';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 let dir: string;
@@ -21,11 +20,11 @@ function dev(args: string[]) {
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-dev-'));
+  dir = makeTempDir('k8s-sandbox-dev-');
   kubeconfig = await writeUnreachableKubeconfig(dir);
 });
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTempDir(dir));
 
 // KUBECONFIG points at a port nothing listens on: a message about reaching the cluster would
 // mean the command got that far; `--cluster` among them would have started one.

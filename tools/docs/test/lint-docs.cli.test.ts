@@ -2,13 +2,13 @@
 // file or a heading that is not there, offline, and passes when every link resolves.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 let dir: string;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-lint-docs-'));
+  dir = makeTempDir('k8s-sandbox-lint-docs-');
   fs.copyFileSync(path.join(root, '.remarkrc.json'), path.join(dir, '.remarkrc.json'));
   // remark loads its plugins from beside the configuration.
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
@@ -16,7 +16,7 @@ beforeEach(() => {
   fs.writeFileSync(path.join(dir, 'docs/deploy.md'), '# Deploy\n\n## Restore\n');
 });
 afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 function lintDocs(readme: string) {

@@ -11,8 +11,8 @@
 // Minutes (an install and `npm test`), so it is its own suite: `npm run test:quickstart`.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 const WITHOUT = ['go', 'gofmt', 'kubectl'];
@@ -61,10 +61,10 @@ function sh(command: string, cwd: string, PATH: string) {
 
 let dir: string;
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-quickstart-'));
+  dir = makeTempDir('k8s-sandbox-quickstart-');
 });
 afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 test('the quick start reads as sections, each naming what its commands need', () => {

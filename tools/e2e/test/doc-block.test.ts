@@ -1,17 +1,17 @@
 // The blocks that e2e runs write into docs/ (the fault tables, the NetworkPolicy truth table):
 // only the block between its markers changes, and a page without them is refused, unchanged.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeDocBlock } from '../../common/doc-block';
 import { NETWORK_POLICY_DOC, RELIABILITY_DOC } from '../reliability-doc';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 let dir: string;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-doc-block-'));
+  dir = makeTempDir('k8s-sandbox-doc-block-');
 });
 afterEach(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 test('a run rewrites its own block and leaves the rest of the page as it is', async () => {

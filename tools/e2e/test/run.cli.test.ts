@@ -2,13 +2,13 @@
 // before a cluster starts, names the folder and says what to run.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 let tmp: string;
-beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-run-cli-'))));
-afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+beforeEach(() => (tmp = makeTempDir('k8s-sandbox-run-cli-')));
+afterEach(() => removeTempDir(tmp));
 
 test.each([[[]], [['--real-node']], [['--nodes']]])(
   'run.sh %j with an empty manifest folder exits 2 before a cluster starts',

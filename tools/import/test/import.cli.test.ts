@@ -3,15 +3,15 @@
 // here can never touch this repository's imports/.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 let project: string;
 let generated: string;
 
 beforeAll(() => {
-  project = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-import-'));
+  project = makeTempDir('k8s-sandbox-import-');
   for (const file of ['cdk8s.yaml', 'package.json', 'tools/import/import.js', 'imports']) {
     fs.cpSync(path.join(root, file), path.join(project, file), { recursive: true });
   }
@@ -38,7 +38,7 @@ beforeAll(() => {
     "for (const m of ['http', 'https']) require(m).get = () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }); };\n",
   );
 });
-afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+afterAll(() => removeTempDir(project));
 
 function runImport(...args: string[]) {
   return spawnSync('node', ['-r', './offline.js', 'tools/import/import.js', ...args], {

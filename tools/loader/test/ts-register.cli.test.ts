@@ -4,18 +4,18 @@
 import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 let dir: string;
 let cache: string;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-ts-register-'));
+  dir = makeTempDir('k8s-sandbox-ts-register-');
   cache = path.join(dir, 'cache');
 });
-afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterEach(() => removeTempDir(dir));
 
 /** Runs `entry` with the loader, as cdk8s.yaml's app command does, on a cache of its own. */
 function runLoader(entry: string) {

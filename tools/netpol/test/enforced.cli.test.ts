@@ -1,15 +1,15 @@
 // npm run netpol:enforced as a user runs it, where no cluster is needed: bad arguments, and a
 // cluster that cannot be reached (the real node's answers are in tools/e2e/network-policy.test.ts).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const ROOT = path.resolve(__dirname, '../../..');
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'netpol-enforced-'));
+  dir = makeTempDir('netpol-enforced-');
   // Port 1 on loopback: nothing listens, so the connection is refused at once.
   writeFileSync(
     path.join(dir, 'kubeconfig'),
@@ -23,7 +23,7 @@ beforeAll(() => {
     ].join('\n'),
   );
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTempDir(dir));
 
 function enforced(...args: string[]) {
   return spawnSync('node', ['-r', './tools/loader/ts-register.js', 'tools/netpol/enforced.ts', ...args], {

@@ -4,12 +4,12 @@
 // copying the sandbox fixture from manifests/. The tools need nothing of this project's app.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { type KubeObject, findObject } from '../../common/kube';
 import { formatManifests, readManifests } from '../../common/manifests';
+import { gitIn } from '../../common/test/git';
 import { SANDBOX_DIR } from '../../common/test/sandbox-fixture';
-import { withTempDir } from '../../common/temp-dir';
+import { makeTempDir, removeTempDir, withTempDir } from '../../common/temp-dir';
 import { deploymentDiagram } from '../deployment-diagram';
 
 const root = path.resolve(__dirname, '../../..');
@@ -25,13 +25,7 @@ jest.setTimeout(60_000);
 
 let repo: string;
 
-function git(...args: string[]): void {
-  const identity = ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false'];
-  const result = spawnSync('git', [...identity, ...args], { cwd: repo, encoding: 'utf8' });
-  if (result.status !== 0) {
-    throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
-  }
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 /** The tool run as `npm run` runs it: in the project's folder. */
 function review(script: 'diff' | 'diagram', args: string[] = [], cwd = repo, env: NodeJS.ProcessEnv = {}) {
@@ -59,7 +53,7 @@ function editDeployment(edit: (deployment: KubeObject) => void): void {
 }
 
 beforeAll(() => {
-  repo = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-review-'));
+  repo = makeTempDir('k8s-sandbox-review-');
   fs.cpSync(SANDBOX_DIR, path.join(repo, 'manifests'), { recursive: true });
   fs.writeFileSync(path.join(repo, 'cdk8s.yaml'), `app: ${JSON.stringify(APP)}\n`);
   fs.writeFileSync(path.join(repo, 'README.md'), README);
@@ -76,7 +70,7 @@ beforeAll(() => {
   git('commit', '--quiet', '-am', 'scale nginx, rename its label');
 });
 
-afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+afterAll(() => removeTempDir(repo));
 
 test('without dist/ it says to synthesize first, before synthesizing anything', () => {
   const result = review('diff');
@@ -255,7 +249,7 @@ describe('in a shallow clone', () => {
   let clone: string;
   beforeAll(() => {
     // Both branches cut to their last commit: main's and feature's histories no longer meet.
-    clone = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-shallow-'));
+    clone = makeTempDir('k8s-sandbox-shallow-');
     const cloned = spawnSync(
       'git',
       ['clone', '--quiet', '--depth=1', '--no-single-branch', '--branch=feature', `file://${repo}`, clone],
@@ -264,7 +258,7 @@ describe('in a shallow clone', () => {
     expect(cloned.stderr).toBe('');
     fs.cpSync(SANDBOX_DIR, path.join(clone, 'dist'), { recursive: true });
   });
-  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+  afterAll(() => removeTempDir(clone));
   const hint =
     '; this clone is shallow (its history is cut off, as after git clone --depth), so older commits are ' +
     'missing: run git fetch --unshallow, or give a folder of manifests as BASE\n';

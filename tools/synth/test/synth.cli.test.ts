@@ -3,9 +3,11 @@
 // on the output folder, the stamp of the sources, and a checkout that cannot be written.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { kubectlSync } from '../../common/kubectl';
+import { gitIn } from '../../common/test/git';
 import { SANDBOX_DIR } from '../../common/test/sandbox-fixture';
+import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../..');
 const APP = 'mkdir -p "$CDK8S_OUTDIR" && cp lib/*.yaml "$CDK8S_OUTDIR"/';
@@ -15,11 +17,11 @@ jest.setTimeout(60_000);
 
 let project: string;
 beforeEach(() => {
-  project = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-sandbox-synth-cli-'));
+  project = makeTempDir('k8s-sandbox-synth-cli-');
   fs.cpSync(SANDBOX_DIR, path.join(project, 'lib'), { recursive: true });
   fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `app: ${JSON.stringify(APP)}\n`);
 });
-afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+afterEach(() => removeTempDir(project));
 
 function synth(args: string[] = [], options: { uid?: number; gid?: number } = {}) {
   const loader = path.join(root, 'tools/loader/ts-register.js');
@@ -43,9 +45,7 @@ test('writes dist/ with cdk8s-cli and stamps it with its sources, a file kubectl
   const check = spawnSync('sha256sum', ['-c', 'dist/.sources.sha256'], { cwd: project, encoding: 'utf8' });
   expect(check.stdout).toBe('cdk8s.yaml: OK\nlib/fib-client.k8s.yaml: OK\nlib/nginx.k8s.yaml: OK\n');
   // kubectl reads the folder's manifests and nothing else (--local: no cluster is asked).
-  const kubectl = spawnSync('kubectl', ['label', '--local', '-f', 'dist', 'checked=yes', '-o', 'name'], {
-    cwd: project,
-    encoding: 'utf8',
+  const kubectl = kubectlSync(['label', '--local', '-f', path.join(project, 'dist'), 'checked=yes', '-o', 'name'], {
     env: { ...process.env, KUBECONFIG: '/dev/null' },
   });
   expect(kubectl.stderr).toBe('');
@@ -99,10 +99,7 @@ test('-o FILE: exit 2, and the file is kept', () => {
 });
 
 test('a folder of manifests that git tracks (fixtures, not synth output): exit 2, and it is kept', () => {
-  const git = (...args: string[]) =>
-    expect(
-      spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: project }).status,
-    ).toBe(0);
+  const git = (...args: string[]) => gitIn(project, ...args);
   git('init', '--quiet');
   git('add', 'lib');
   git('commit', '--quiet', '-m', 'fixtures');
