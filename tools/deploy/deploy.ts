@@ -193,19 +193,50 @@ async function history(target: Target, helmBin: string): Promise<Revision[]> {
   return JSON.parse(result.stdout) as Revision[];
 }
 
-/** What the release's current revision holds, each where it went; [] when there is no release yet. */
-async function releaseObjects(target: Target, helmBin: string): Promise<ObjectId[]> {
-  const manifest = await helm(helmBin, target, ['get', 'manifest', RELEASE], { okExitCodes: [1] });
-  if (manifest.code !== 0) {
-    if (/release: not found/.test(manifest.stderr)) {
-      return [];
+/** A revision that ran, and can be restored. */
+const isRestorable = (revision: Revision) => revision.status === 'deployed' || revision.status === 'superseded';
+
+/** `helm get all`'s template: the latest revision's number and status, a tab apart, then its manifest. */
+const LATEST = '{{ .Release.Version }}\t{{ .Release.Info.Status }}\n{{ .Release.Manifest }}';
+
+/**
+ * The release's latest revision and what it holds, each object where it went; undefined when
+ * there is no release yet. One Helm process for both (`helm get all` with a template): starting
+ * Helm is most of what a read costs.
+ */
+async function latestRevision(
+  target: Target,
+  helmBin: string,
+): Promise<{ revision: Revision; objects: ObjectId[] } | undefined> {
+  const result = await helm(helmBin, target, ['get', 'all', RELEASE, `--template=${LATEST}`], { okExitCodes: [1] });
+  if (result.code !== 0) {
+    if (/release: not found/.test(result.stderr)) {
+      return undefined;
     }
-    throw new Error(`helm get manifest failed: ${manifest.stderr.trim()}`);
+    throw new Error(`helm get all failed: ${result.stderr.trim()}`);
   }
-  return parseManifests(manifest.stdout, `release ${RELEASE}`).map((object) => {
+  const [head = '', ...manifest] = result.stdout.split('\n');
+  const [revision = '', status = ''] = head.split('\t');
+  const objects = parseManifests(manifest.join('\n'), `release ${RELEASE}`).map((object) => {
     const id = objectId(object);
     return { ...id, namespace: id.namespace || target.namespace };
   });
+  return { revision: { revision: Number(revision), status }, objects };
+}
+
+/**
+ * The revision to restore if this deploy fails: the latest when it ran (the usual case), else
+ * the last that did, from the history (after a deploy left failed by --no-rollback, or stopped).
+ */
+async function restorableRevision(
+  target: Target,
+  helmBin: string,
+  latest: Revision | undefined,
+): Promise<Revision | undefined> {
+  if (latest === undefined || isRestorable(latest)) {
+    return latest;
+  }
+  return [...(await history(target, helmBin))].reverse().find(isRestorable);
 }
 
 /** Everything a deploy needs, read and started before it changes anything in the cluster. */
@@ -263,7 +294,8 @@ async function prepare(request: DeployRequest, chart: string, log: Logger): Prom
     // conflict (preview.ts).
     let checkedApplySet: (adopting: Promise<boolean>) => void = () => undefined;
     const forceConflicts = new Promise<boolean>((resolve) => (checkedApplySet = resolve));
-    const released = releaseObjects(target, helmBin);
+    const latest = latestRevision(target, helmBin);
+    const released = latest.then((read) => read?.objects ?? []);
     const previewing = previewDeploy({
       ...request,
       target,
@@ -279,7 +311,7 @@ async function prepare(request: DeployRequest, chart: string, log: Logger): Prom
       writeChart(chart, request.dir, manifestFiles(request.dir));
       upgrade = startUpgrade(helmBin, target, request.timeoutSeconds, chart, false);
     }
-    const historyRead = history(target, helmBin);
+    const restorableRead = latest.then((read) => restorableRevision(target, helmBin, read?.revision));
     const adopting = adoptApplySet(target, log);
     checkedApplySet(adopting);
     if (upgrade) {
@@ -294,11 +326,10 @@ async function prepare(request: DeployRequest, chart: string, log: Logger): Prom
         () => undefined,
       );
     }
-    const [readHistory, readRelease, previewed] = await Promise.allSettled([historyRead, released, previewing]);
-    const [before, previous, preview] = [valueOf(readHistory), valueOf(readRelease), valueOf(previewed)];
+    const [readRestorable, readRelease, previewed] = await Promise.allSettled([restorableRead, released, previewing]);
+    const [restorable, previous, preview] = [valueOf(readRestorable), valueOf(readRelease), valueOf(previewed)];
     const migrating = await adopting;
     await upgradeSettled;
-    const restorable = [...before].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded');
     if (!preview.proceed || watch === undefined || upgrade === undefined) {
       await stopUpgrade(upgrade);
       watch?.stop();

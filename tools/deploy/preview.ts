@@ -153,6 +153,8 @@ function readObjects(dir: string): KubeObject[] {
     .flatMap((file) => parseManifests(fs.readFileSync(path.join(dir, file), 'utf8'), file));
 }
 
+const DIFF_CONCURRENCY = 16;
+
 /** kubectl diff's two sides: it hands them to KUBECTL_EXTERNAL_DIFF, which here copies them out. */
 async function serverSideDiff(request: PreviewRequest, objects: readonly KubeObject[], forceConflicts: boolean) {
   return withTempDir('k8s-sandbox-preview-', async (work) => {
@@ -170,6 +172,10 @@ async function serverSideDiff(request: PreviewRequest, objects: readonly KubeObj
         // Helm's field manager: the name of its binary (pkg/kube/client.go, getManagedFieldsManager).
         `--field-manager=${path.basename(request.helmBin)}`,
         ...(forceConflicts ? ['--force-conflicts'] : []),
+        // The objects' dry runs at once, not one after another (kubectl's default; the flag is
+        // kubectl 1.28's). At most 16 at a time: enough for an app, and far below the request
+        // rate kubectl allows itself.
+        `--concurrency=${Math.max(1, Math.min(objects.length, DIFF_CONCURRENCY))}`,
         '-f',
         manifests,
         '-n',
