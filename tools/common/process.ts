@@ -17,7 +17,7 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   /**
    * Written to the program's stdin, which then ends. A promise holds stdin open until it
-   * resolves: a program that reads its stdin waits there (`helm upgrade -f -`, which reads its
+   * resolves: a program that reads its stdin waits there (`helm upgrade --values=-`, which reads its
    * values before it changes anything, is started early and let go once the deploy's preview is
    * shown). A program that exits before reading it is not an error of the write.
    */
