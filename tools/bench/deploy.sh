@@ -5,12 +5,15 @@
 #   kubectl  kubectl apply -f DIR && kubectl rollout status ... && kubectl wait ... (pods Ready,
 #            the Service's endpoints ready): the same "healthy" by hand
 #   bare     kubectl apply -f DIR alone: returns when the API server has stored the objects
+# after one untimed run of the first two (the first pods after cluster:up start slower).
 # Then what a failure costs, FAIL_ROUNDS times (default 1; 0 leaves it out): DIR deployed, then
 # a copy whose fib-client image tag does not exist, from the command until it has restored DIR:
 #   failfast npm run apply, no --timeout (the default 5m), until it exits 1 having restored
 #   helm     Helm alone on the same case: helm upgrade --install --wait=watcher
 #            --rollback-on-failure with Helm's default --timeout (5m), the pinned Helm
-# Prints one line per run and Markdown tables of medians (docs/benchmarks.md). Meant for the
+# Prints one line per run, then writes the tables of medians, with every run, the date, the
+# machine and its load averages before and after (the figures depend on them), into the deploy
+# section of docs/benchmarks.md, between its markers (tools/bench/deploy-doc.ts). Meant for the
 # warm real node (images already on it):
 #   npm run cluster:up -- --real-node &&
 #     KUBECONFIG=$HOME/.local/state/k8s-sandbox/kubeconfig bash tools/bench/deploy.sh; npm run cluster:down
@@ -50,6 +53,17 @@ run_bare() { kubectl apply -f "$dir" -n "$1" >/dev/null; }
 # Seconds from a `date +%s.%N` reading until now, to the hundredth.
 seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}'; }
 
+# One untimed run of each first: the first pods after cluster:up start slower (the node's first
+# pulls and container starts), and would count against whichever command ran first.
+for way in deploy kubectl; do
+  ns=$(fresh_namespace "$way")
+  "run_$way" "$ns"
+  kubectl delete namespace "$ns" --wait=true >/dev/null
+done
+echo "warmed up: one untimed run of npm run apply and of kubectl"
+
+load_average() { cut -d' ' -f1-3 /proc/loadavg | sed 's/ /, /g'; }
+load_before=$(load_average)
 declare -A times
 for round in $(seq "$rounds"); do
   for way in deploy kubectl bare; do
@@ -64,69 +78,60 @@ for round in $(seq "$rounds"); do
   done
 done
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-deploy=$(median <<<"${times[deploy]}")
-by_hand=$(median <<<"${times[kubectl]}")
-bare=$(median <<<"${times[bare]}")
-printf '\n| from nothing to ... (%s rounds, median) | seconds |\n|---|---|\n' "$rounds"
-printf '| `npm run apply` (Helm 4, kstatus wait, endpoints): all healthy | %.2f |\n' "$deploy"
-printf '| `kubectl apply -f dist && kubectl rollout status && kubectl wait` (pods Ready, endpoints): all healthy | %.2f |\n' "$by_hand"
-printf '| `kubectl apply -f dist` alone: stored, not yet running | %.2f |\n' "$bare"
-printf '| what waiting adds over the bare apply: `npm run apply` / by hand | %.2f / %.2f |\n' \
-  "$(awk -v a="$deploy" -v b="$bare" 'BEGIN {print a - b}')" "$(awk -v a="$by_hand" -v b="$bare" 'BEGIN {print a - b}')"
-
-((fail_rounds > 0)) || exit 0
-
 # The failure: DIR with the fib-client's image tag changed to one the registry lacks.
-work=$(mktemp -d "${TMPDIR:-/tmp}/k8s-sandbox-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/bad" "$work/good-chart/templates" "$work/bad-chart/templates"
-cp "$dir"/*.yaml "$work/bad/"
-sed -i -E 's#^( *- image: rgederin/fib-client-standalone-k8s)(:[^ ]*)?$#\1:no-such-tag#' "$work/bad/"*.yaml
-grep -q 'fib-client-standalone-k8s:no-such-tag' "$work/bad/"*.yaml ||
-  { echo "deploy bench: no fib-client image in $dir to break" >&2; exit 2; }
-# Helm alone needs a chart: the same files as its templates (dist/ holds no template syntax).
-for chart in good bad; do
-  printf 'apiVersion: v2\nname: k8s-sandbox\nversion: 0.1.0\n' >"$work/$chart-chart/Chart.yaml"
-done
-cp "$dir"/*.yaml "$work/good-chart/templates/"
-cp "$work/bad/"*.yaml "$work/bad-chart/templates/"
-helm=$(node -r ./tools/loader/ts-register.js -e \
-  'require("./tools/common/go-tools").goTool("helm", (l) => console.error(l)).then((b) => console.log(b))')
-
-fail_failfast() {
-  npm run -s apply -- "$dir" -n "$1" >/dev/null
-  started=$(date +%s.%N)
-  if npm run -s apply -- "$work/bad" -n "$1" >"$work/out" 2>&1 || ! grep -q '^\[.*\] restored revision 1$' "$work/out"; then
-    cat "$work/out" >&2
-    echo "deploy bench: npm run apply did not fail and restore" >&2
-    exit 1
-  fi
-}
-fail_helm() {
-  "$helm" upgrade --install k8s-sandbox "$work/good-chart" -n "$1" --wait=watcher >/dev/null
-  started=$(date +%s.%N)
-  # Helm's kstatus wait may take the bare Pod as Ready before the kubelet has tried the new image
-  # (the old container still runs): then Helm exits 0, and neither fails nor restores.
-  if "$helm" upgrade --install k8s-sandbox "$work/bad-chart" -n "$1" --wait=watcher --rollback-on-failure \
-    >"$work/out" 2>&1; then
-    helm_outcome=" (exit 0: took the missing image as deployed; nothing restored)"
-  fi
-}
-helm_outcome=""
 declare -A fail_times
-for round in $(seq "$fail_rounds"); do
-  for way in failfast helm; do
-    ns=$(fresh_namespace "$way")
-    "fail_$way" "$ns"
-    seconds=$(seconds_since "$started")
-    fail_times[$way]+="$seconds "
-    printf 'failure round %s/%s  %-8s %6.2fs\n' "$round" "$fail_rounds" "$way" "$seconds"
-    kubectl delete namespace "$ns" --wait=true >/dev/null
+helm_outcome=""
+if ((fail_rounds > 0)); then
+  work=$(mktemp -d "${TMPDIR:-/tmp}/k8s-sandbox-bench.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  mkdir -p "$work/bad" "$work/good-chart/templates" "$work/bad-chart/templates"
+  cp "$dir"/*.yaml "$work/bad/"
+  sed -i -E 's#^( *- image: rgederin/fib-client-standalone-k8s)(:[^ ]*)?$#\1:no-such-tag#' "$work/bad/"*.yaml
+  grep -q 'fib-client-standalone-k8s:no-such-tag' "$work/bad/"*.yaml ||
+    { echo "deploy bench: no fib-client image in $dir to break" >&2; exit 2; }
+  # Helm alone needs a chart: the same files as its templates (dist/ holds no template syntax).
+  for chart in good bad; do
+    printf 'apiVersion: v2\nname: k8s-sandbox\nversion: 0.1.0\n' >"$work/$chart-chart/Chart.yaml"
   done
-done
-printf '\n| a missing fib-client image tag, from the command to restored (%s rounds, median) | seconds |\n|---|---|\n' "$fail_rounds"
-printf '| `npm run apply`, no `--timeout` (fails fast, explains, `helm rollback`) | %.2f |\n' \
-  "$(median <<<"${fail_times[failfast]}")"
-printf '| Helm alone: `helm upgrade --install --wait=watcher --rollback-on-failure` (default `--timeout` 5m)%s | %.2f |\n' \
-  "$helm_outcome" "$(median <<<"${fail_times[helm]}")"
+  cp "$dir"/*.yaml "$work/good-chart/templates/"
+  cp "$work/bad/"*.yaml "$work/bad-chart/templates/"
+  helm=$(node -r ./tools/loader/ts-register.js -e \
+    'require("./tools/common/go-tools").goTool("helm", (l) => console.error(l)).then((b) => console.log(b))')
+
+  fail_failfast() {
+    npm run -s apply -- "$dir" -n "$1" >/dev/null
+    started=$(date +%s.%N)
+    if npm run -s apply -- "$work/bad" -n "$1" >"$work/out" 2>&1 || ! grep -q '^\[.*\] restored revision 1$' "$work/out"; then
+      cat "$work/out" >&2
+      echo "deploy bench: npm run apply did not fail and restore" >&2
+      exit 1
+    fi
+  }
+  fail_helm() {
+    "$helm" upgrade --install k8s-sandbox "$work/good-chart" -n "$1" --wait=watcher >/dev/null
+    started=$(date +%s.%N)
+    # Helm's kstatus wait may take the bare Pod as Ready before the kubelet has tried the new image
+    # (the old container still runs): then Helm exits 0, and neither fails nor restores.
+    if "$helm" upgrade --install k8s-sandbox "$work/bad-chart" -n "$1" --wait=watcher --rollback-on-failure \
+      >"$work/out" 2>&1; then
+      helm_outcome="exit 0: it took the missing image as deployed, restored nothing"
+    fi
+  }
+  for round in $(seq "$fail_rounds"); do
+    for way in failfast helm; do
+      ns=$(fresh_namespace "$way")
+      "fail_$way" "$ns"
+      seconds=$(seconds_since "$started")
+      fail_times[$way]+="$seconds "
+      printf 'failure round %s/%s  %-8s %6.2fs\n' "$round" "$fail_rounds" "$way" "$seconds"
+      kubectl delete namespace "$ns" --wait=true >/dev/null
+    done
+  done
+fi
+
+# The runs as JSON numbers, for tools/bench/deploy-doc.ts.
+runs() { local values; read -ra values <<<"${1:-}"; local IFS=,; echo "[${values[*]}]"; }
+printf '{"rounds":%s,"dir":"%s","failRounds":%s,"loadBefore":"%s","loadAfter":"%s","deploy":%s,"kubectl":%s,"bare":%s,"failfast":%s,"helm":%s,"helmOutcome":"%s"}\n' \
+  "$rounds" "$dir" "$fail_rounds" "$load_before" "$(load_average)" "$(runs "${times[deploy]}")" "$(runs "${times[kubectl]}")" \
+  "$(runs "${times[bare]}")" "$(runs "${fail_times[failfast]:-}")" "$(runs "${fail_times[helm]:-}")" "$helm_outcome" |
+  node -r ./tools/loader/ts-register.js tools/bench/deploy-doc.ts

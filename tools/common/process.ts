@@ -15,8 +15,13 @@ const WHERE_TO_GET: Readonly<Record<string, string>> = {
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Written to the program's stdin. */
-  readonly input?: string;
+  /**
+   * Written to the program's stdin, which then ends. A promise holds stdin open until it
+   * resolves: a program that reads its stdin waits there (`helm upgrade --values=-`, which reads its
+   * values before it changes anything, is started early and let go once the deploy's preview is
+   * shown). A program that exits before reading it is not an error of the write.
+   */
+  readonly input?: string | Promise<string>;
   /** Exit codes that mean success with findings, not a failure (kubeconform and kube-score exit 1). */
   readonly okExitCodes?: readonly number[];
   /** Also copy the program's output to stderr as it comes (a long build's progress). */
@@ -49,8 +54,12 @@ export async function run(command: string, args: readonly string[], options: Run
     started.child.stdout?.on('data', (chunk) => process.stderr.write(chunk));
     started.child.stderr?.on('data', (chunk) => process.stderr.write(chunk));
   }
-  if (options.input !== undefined) {
+  if (typeof options.input === 'string') {
     started.child.stdin?.end(options.input);
+  } else if (options.input !== undefined) {
+    // A program that is stopped, or exits, before its input is ready closes the pipe (EPIPE).
+    started.child.stdin?.on('error', () => undefined);
+    void options.input.then((input) => started.child.stdin?.end(input));
   }
   options.stop?.addEventListener('abort', () => started.child.kill('SIGTERM'), { once: true });
   try {

@@ -18,12 +18,13 @@
 //     which Helm's own --rollback-on-failure would already have replaced);
 //   - the move from the kubectl ApplySet that `npm run apply` used before (migrate.ts).
 // The steps: parseCommand (nothing is contacted), prepare (reads the release, starts the
-// watch), perform (applies and waits), then succeed, or explainAndRestore.
+// watch and Helm, held before it changes anything, and shows the preview), perform (lets Helm
+// apply, and waits), then succeed, or explainAndRestore.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { goTool } from '../common/go-tools';
+import { type ToolName, binaryPath, goTool } from '../common/go-tools';
 import { type KubeObject, type ObjectId, displayId, idKey, objectId } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
 import { kubectlFlags } from '../common/kubectl';
@@ -192,19 +193,50 @@ async function history(target: Target, helmBin: string): Promise<Revision[]> {
   return JSON.parse(result.stdout) as Revision[];
 }
 
-/** What the release's current revision holds, each where it went; [] when there is no release yet. */
-async function releaseObjects(target: Target, helmBin: string): Promise<ObjectId[]> {
-  const manifest = await helm(helmBin, target, ['get', 'manifest', RELEASE], { okExitCodes: [1] });
-  if (manifest.code !== 0) {
-    if (/release: not found/.test(manifest.stderr)) {
-      return [];
+/** A revision that ran, and can be restored. */
+const isRestorable = (revision: Revision) => revision.status === 'deployed' || revision.status === 'superseded';
+
+/** `helm get all`'s template: the latest revision's number and status, a tab apart, then its manifest. */
+const LATEST = '{{ .Release.Version }}\t{{ .Release.Info.Status }}\n{{ .Release.Manifest }}';
+
+/**
+ * The release's latest revision and what it holds, each object where it went; undefined when
+ * there is no release yet. One Helm process for both (`helm get all` with a template): starting
+ * Helm is most of what a read costs.
+ */
+async function latestRevision(
+  target: Target,
+  helmBin: string,
+): Promise<{ revision: Revision; objects: ObjectId[] } | undefined> {
+  const result = await helm(helmBin, target, ['get', 'all', RELEASE, `--template=${LATEST}`], { okExitCodes: [1] });
+  if (result.code !== 0) {
+    if (/release: not found/.test(result.stderr)) {
+      return undefined;
     }
-    throw new Error(`helm get manifest failed: ${manifest.stderr.trim()}`);
+    throw new Error(`helm get all failed: ${result.stderr.trim()}`);
   }
-  return parseManifests(manifest.stdout, `release ${RELEASE}`).map((object) => {
+  const [head = '', ...manifest] = result.stdout.split('\n');
+  const [revision = '', status = ''] = head.split('\t');
+  const objects = parseManifests(manifest.join('\n'), `release ${RELEASE}`).map((object) => {
     const id = objectId(object);
     return { ...id, namespace: id.namespace || target.namespace };
   });
+  return { revision: { revision: Number(revision), status }, objects };
+}
+
+/**
+ * The revision to restore if this deploy fails: the latest when it ran (the usual case), else
+ * the last that did, from the history (after a deploy left failed by --no-rollback, or stopped).
+ */
+async function restorableRevision(
+  target: Target,
+  helmBin: string,
+  latest: Revision | undefined,
+): Promise<Revision | undefined> {
+  if (latest === undefined || isRestorable(latest)) {
+    return latest;
+  }
+  return [...(await history(target, helmBin))].reverse().find(isRestorable);
 }
 
 /** Everything a deploy needs, read and started before it changes anything in the cluster. */
@@ -220,6 +252,7 @@ interface Plan {
   readonly previous: readonly ObjectId[];
   readonly migrating: boolean;
   readonly watch: Watch;
+  readonly upgrade: HeldUpgrade;
 }
 
 /** A deploy as parseCommand reads it from `npm run apply -- [DIR] [options] [TARGET]`. */
@@ -227,39 +260,78 @@ export type DeployRequest = Extract<ReturnType<typeof parseCommand>, { action: '
 type Logger = (line: string) => void;
 
 /**
- * Reads what the deploy needs (each read at once with the others), starts the watch and shows
- * the preview; the exit code instead of a plan when the deploy stops there (--dry-run, or
- * --confirm not answered yes).
+ * Reads what the deploy needs (each read at once with the others), starts the watch and Helm,
+ * and shows the preview; the exit code instead of a plan when the deploy stops there (--dry-run,
+ * or --confirm not answered yes). Helm is started held (startUpgrade): whatever happens here, it
+ * has changed nothing when this returns, and is stopped unless a plan is returned.
  */
-async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { exitCode: number }> {
-  const target = await resolveTarget(request.target);
-  const helmBin = await goTool('helm', log);
-  const watchBin = await goTool('kstatus-watch', log);
-  // Where kubectl would put each object: its own namespace, else the target's.
-  const objects = request.objects.map((object) => {
-    const id = objectId(object);
-    return { object, id: { ...id, namespace: id.namespace || target.namespace } };
-  });
-  // The watch lists what runs now, before Helm changes anything: started first, it is ready
-  // by the time the release has been read and the change previewed. A dry run deploys nothing.
-  const watch = request.dryRun ? undefined : startWatch(watchBin, kubectlFlags(target), objects, log);
+async function prepare(request: DeployRequest, chart: string, log: Logger): Promise<Plan | { exitCode: number }> {
+  // The watcher, when built already (the usual case), starts while the target is resolved: it
+  // needs only the kubeconfig and context, and waits on its stdin for the objects, which need
+  // the namespace. A dry run deploys nothing, and needs no watch.
+  const early = request.dryRun ? undefined : builtBinary('kstatus-watch');
+  const resolving = resolveTarget(request.target);
+  const placed = resolving.then((target) => placeObjects(request.objects, target));
+  // Its rejection is the target's, thrown below.
+  placed.catch(() => undefined);
+  let watch = early === undefined ? undefined : startWatch(early, kubectlFlags(request.target), placed, log);
+  let upgrade: HeldUpgrade | undefined;
+  let upgradeSettled: Promise<void> = Promise.resolve();
   try {
+    const target = await resolving;
+    const helmBin = await goTool('helm', log);
+    const watchBin = await goTool('kstatus-watch', log);
+    const objects = await placed;
+    // The watch lists what runs now, before Helm changes anything: started first, it is ready
+    // by the time the release has been read and the change previewed.
+    watch = request.dryRun ? undefined : (watch ?? startWatch(watchBin, kubectlFlags(target), objects, log));
     // The preview (what this deploy changes, preview.ts; --dry-run stops there) runs while the
     // release is read: none of them changes anything. Each is awaited, so that a failed read is
     // reported after the preview has printed (and, with --confirm, been answered), never beside it.
-    const adopting = adoptApplySet(target, log);
-    const released = releaseObjects(target, helmBin);
-    const [readHistory, readRelease, previewed] = await Promise.allSettled([
-      history(target, helmBin),
+    // Each read starts a process, and starting one costs a busy machine most: first what the
+    // preview waits on (the release's objects, kubectl diff), then Helm, then the rest. The
+    // ApplySet's check comes last: the preview needs its answer only when its dry run meets a
+    // conflict (preview.ts).
+    let checkedApplySet: (adopting: Promise<boolean>) => void = () => undefined;
+    const forceConflicts = new Promise<boolean>((resolve) => (checkedApplySet = resolve));
+    const latest = latestRevision(target, helmBin);
+    const released = latest.then((read) => read?.objects ?? []);
+    const previewing = previewDeploy({
+      ...request,
+      target,
+      helmBin,
+      release: RELEASE,
       released,
-      adopting.then((forceConflicts) =>
-        previewDeploy({ ...request, target, helmBin, release: RELEASE, released, forceConflicts, log }),
-      ),
-    ]);
-    const [before, previous, preview] = [valueOf(readHistory), valueOf(readRelease), valueOf(previewed)];
+      forceConflicts: forceConflicts.catch(() => false),
+      log,
+    });
+    if (!request.dryRun) {
+      // Helm starts now, and stops where it reads its values (startUpgrade): what it does before
+      // (its own start, the release's history, finding the chart) overlaps the preview.
+      writeChart(chart, request.dir, manifestFiles(request.dir));
+      upgrade = startUpgrade(helmBin, target, request.timeoutSeconds, chart, false);
+    }
+    const restorableRead = latest.then((read) => restorableRevision(target, helmBin, read?.revision));
+    const adopting = adoptApplySet(target, log);
+    checkedApplySet(adopting);
+    if (upgrade) {
+      // The move from the ApplySet, once per namespace, needs other flags: Helm is started again.
+      upgradeSettled = adopting.then(
+        async (migrating) => {
+          if (migrating) {
+            await stopUpgrade(upgrade);
+            upgrade = startUpgrade(helmBin, target, request.timeoutSeconds, chart, true);
+          }
+        },
+        () => undefined,
+      );
+    }
+    const [readRestorable, readRelease, previewed] = await Promise.allSettled([restorableRead, released, previewing]);
+    const [restorable, previous, preview] = [valueOf(readRestorable), valueOf(readRelease), valueOf(previewed)];
     const migrating = await adopting;
-    const restorable = [...before].reverse().find((r) => r.status === 'deployed' || r.status === 'superseded');
-    if (!preview.proceed || watch === undefined) {
+    await upgradeSettled;
+    if (!preview.proceed || watch === undefined || upgrade === undefined) {
+      await stopUpgrade(upgrade);
       watch?.stop();
       return { exitCode: preview.exitCode };
     }
@@ -268,11 +340,27 @@ async function prepare(request: DeployRequest, log: Logger): Promise<Plan | { ex
         `${target.context ? ` of context ${target.context}` : ''}` +
         `${restorable ? ` (now at revision ${restorable.revision})` : ' (first deploy)'}; timeout ${request.timeoutSeconds}s`,
     );
-    return { request, target, helmBin, watchBin, objects, restorable, previous, migrating, watch };
+    return { request, target, helmBin, watchBin, objects, restorable, previous, migrating, watch, upgrade };
   } catch (error) {
+    await upgradeSettled;
+    await stopUpgrade(upgrade);
     watch?.stop();
     throw error;
   }
+}
+
+/** Where kubectl would put each object: its own namespace, else the target's. */
+function placeObjects(objects: readonly KubeObject[], target: Target): Watched[] {
+  return objects.map((object) => {
+    const id = objectId(object);
+    return { object, id: { ...id, namespace: id.namespace || target.namespace } };
+  });
+}
+
+/** The path of the program `name` if it is built, without building it. */
+function builtBinary(name: ToolName): string | undefined {
+  const binary = binaryPath(name);
+  return fs.existsSync(binary) ? binary : undefined;
 }
 
 /** The value of a settled promise, or its error thrown. */
@@ -292,26 +380,25 @@ async function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Applies the plan with Helm, which waits with kstatus (`--wait=watcher`), while the watch
+ * Lets Helm apply the plan and wait with kstatus (`--wait=watcher`), while the watch
  * (kstatus-watch) waits for the rest (a Pod's images, a Service's endpoints) and for a failure
  * that persists. Healthy is both: Helm done and the watch healthy. On a failure that persisted
  * or at --timeout, Helm is stopped as Ctrl-C stops it (SIGTERM: it records the release as
  * failed, so `helm rollback` and the next deploy work); then the failure is explained and the
  * revision before is restored.
  */
-async function perform(plan: Plan, chart: string, started: number, log: Logger): Promise<number> {
-  const { request, watch } = plan;
+async function perform(plan: Plan, started: number, log: Logger): Promise<number> {
+  const { request, watch, upgrade } = plan;
   await watch.synced;
-  const stopHelm = new AbortController();
   const stopTimer = new AbortController();
   // From here, as Helm's own --timeout: not from the command, whose first run may build Helm.
   const timedOut = sleepFor(request.timeoutSeconds * 1000, stopTimer.signal).then(
     () => `not healthy after --timeout ${request.timeoutSeconds}s`,
   );
   try {
-    const upgrade = helmUpgrade(plan, chart, stopHelm.signal);
+    upgrade.go();
     const first = await Promise.race([
-      upgrade.then((result) => ({ helm: result })),
+      upgrade.result.then((result) => ({ helm: result })),
       watch.failed.then((why) => ({ why })),
       timedOut.then((why) => ({ why })),
     ]);
@@ -331,8 +418,8 @@ async function perform(plan: Plan, chart: string, started: number, log: Logger):
     } else {
       log(`FAILED: ${first.why}`);
       log(`stopping Helm's wait (SIGTERM, as Ctrl-C: Helm records the revision as failed)`);
-      stopHelm.abort();
-      await upgrade;
+      upgrade.stop();
+      await upgrade.result;
       return await explainAndRestore(plan, started, log);
     }
     log(`FAILED: ${why}`);
@@ -342,30 +429,63 @@ async function perform(plan: Plan, chart: string, started: number, log: Logger):
   }
 }
 
+/** `helm upgrade --install`, started and held where it reads its values, before it changes anything. */
+interface HeldUpgrade {
+  /** Lets Helm read its values (none) and go on: apply, then wait. */
+  go(): void;
+  /**
+   * SIGTERM, as Ctrl-C: held, Helm exits having changed nothing; once going, it records the
+   * revision as failed.
+   */
+  stop(): void;
+  /** How Helm exited. */
+  readonly result: Promise<RunResult>;
+}
+
 /**
- * `helm upgrade --install` of `chart`, stopped (SIGTERM) when `stop` aborts. Helm that cannot
- * start or dies of a signal is a failed deploy like any other: explained and restored, never a
- * throw past the restore.
+ * Starts `helm upgrade --install` of `chart` with its values read from stdin (`--values=-`),
+ * which stays open until `go`. Helm reads its values after the release's history and before it
+ * loads the chart or changes anything (pkg/cmd/upgrade.go and install.go's runInstall, where it
+ * supports stdin values on purpose), so a held Helm has only read. Helm that cannot start or
+ * dies of a signal is a failed deploy like any other: explained and restored, never a throw past
+ * the restore.
  */
-function helmUpgrade(plan: Plan, chart: string, stop: AbortSignal): Promise<RunResult> {
+function startUpgrade(
+  helmBin: string,
+  target: Target,
+  timeoutSeconds: number,
+  chart: string,
+  migrating: boolean,
+): HeldUpgrade {
   const args = [
     'upgrade',
     '--install',
     RELEASE,
     chart,
     '--wait=watcher',
-    `--timeout=${plan.request.timeoutSeconds}s`,
+    `--timeout=${timeoutSeconds}s`,
     // The release as JSON: its revision, without another `helm history`.
     '--output=json',
+    '--values=-',
     // Adopt the ApplySet's objects, and win over kubectl's field ownership of them, as a
     // kubectl apply of the same manifests would (migrate.ts).
-    ...(plan.migrating ? ['--take-ownership', '--force-conflicts'] : []),
+    ...(migrating ? ['--take-ownership', '--force-conflicts'] : []),
   ];
-  return helm(plan.helmBin, plan.target, args, { okExitCodes: [1], stop }).catch((error: Error) => ({
+  let release: (values: string) => void = () => undefined;
+  const input = new Promise<string>((resolve) => (release = resolve));
+  const stop = new AbortController();
+  const result = helm(helmBin, target, args, { okExitCodes: [1], stop: stop.signal, input }).catch((error: Error) => ({
     code: -1,
     stdout: '',
     stderr: error.message,
   }));
+  return { go: () => release('{}\n'), stop: () => stop.abort(), result };
+}
+
+/** Stops a held Helm (it has changed nothing) and waits for it to exit. */
+async function stopUpgrade(upgrade: HeldUpgrade | undefined): Promise<void> {
+  upgrade?.stop();
+  await upgrade?.result;
 }
 
 /** Helm logs the error once as a slog line and once as "Error: ...": the second. */
@@ -482,18 +602,17 @@ async function waitForRestore(plan: Plan, revision: number, log: Logger): Promis
 export async function deploy(request: DeployRequest): Promise<number> {
   const started = Date.now();
   const log: Logger = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
-  const plan = await prepare(request, log);
-  if ('exitCode' in plan) {
-    return plan.exitCode;
-  }
-  try {
-    return await withTempDir('k8s-sandbox-chart-', (chart) => {
-      writeChart(chart, request.dir, manifestFiles(request.dir));
-      return perform(plan, chart, started, log);
-    });
-  } finally {
-    plan.watch.stop();
-  }
+  return withTempDir('k8s-sandbox-chart-', async (chart) => {
+    const plan = await prepare(request, chart, log);
+    if ('exitCode' in plan) {
+      return plan.exitCode;
+    }
+    try {
+      return await perform(plan, started, log);
+    } finally {
+      plan.watch.stop();
+    }
+  });
 }
 
 async function main(argv: readonly string[]): Promise<number> {

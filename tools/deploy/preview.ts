@@ -153,8 +153,10 @@ function readObjects(dir: string): KubeObject[] {
     .flatMap((file) => parseManifests(fs.readFileSync(path.join(dir, file), 'utf8'), file));
 }
 
+const DIFF_CONCURRENCY = 16;
+
 /** kubectl diff's two sides: it hands them to KUBECTL_EXTERNAL_DIFF, which here copies them out. */
-async function serverSideDiff(request: PreviewRequest, objects: readonly KubeObject[]) {
+async function serverSideDiff(request: PreviewRequest, objects: readonly KubeObject[], forceConflicts: boolean) {
   return withTempDir('k8s-sandbox-preview-', async (work) => {
     const manifests = path.join(work, 'manifests.json');
     // JSON, not YAML: read back exactly as parsed (a `yes` stays a string).
@@ -169,7 +171,11 @@ async function serverSideDiff(request: PreviewRequest, objects: readonly KubeObj
         '--server-side',
         // Helm's field manager: the name of its binary (pkg/kube/client.go, getManagedFieldsManager).
         `--field-manager=${path.basename(request.helmBin)}`,
-        ...(request.forceConflicts ? ['--force-conflicts'] : []),
+        ...(forceConflicts ? ['--force-conflicts'] : []),
+        // The objects' dry runs at once, not one after another (kubectl's default; the flag is
+        // kubectl 1.28's). At most 16 at a time: enough for an app, and far below the request
+        // rate kubectl allows itself.
+        `--concurrency=${Math.max(1, Math.min(objects.length, DIFF_CONCURRENCY))}`,
         '-f',
         manifests,
         '-n',
@@ -225,8 +231,11 @@ export interface PreviewRequest {
   /** The directory of manifests, as the user named it, and its objects. */
   readonly dir: string;
   readonly objects: readonly KubeObject[];
-  /** Whether the deploy passes Helm's --force-conflicts (the move from the ApplySet, migrate.ts). */
-  readonly forceConflicts: boolean;
+  /**
+   * Whether the deploy passes Helm's --force-conflicts (the move from the ApplySet, migrate.ts):
+   * awaited only when the diff without it fails.
+   */
+  readonly forceConflicts: Promise<boolean>;
   /** `--dry-run`: show the plan and stop. */
   readonly dryRun: boolean;
   /** `--confirm`: ask on the terminal before the deploy acts (parseCommand checked it is one). */
@@ -246,8 +255,18 @@ export async function previewDeploy(request: PreviewRequest): Promise<{ proceed:
   const objects = request.objects.map((object) => asHelmApplies(object, request.release, request.target.namespace));
   let plan: Plan | undefined;
   try {
-    const [sides, pruned] = await Promise.all([serverSideDiff(request, objects), prunedObjects(request, objects)]);
-    plan = planChanges(sides.live, sides.merged, pruned);
+    // --force-conflicts changes a server-side apply only where it meets a conflict, which fails
+    // the apply without it: so the diff runs without the flag, and again with it only when it
+    // failed and the deploy passes it.
+    const sides = () =>
+      serverSideDiff(request, objects, false).catch(async (error: unknown) => {
+        if (await request.forceConflicts) {
+          return serverSideDiff(request, objects, true);
+        }
+        throw error;
+      });
+    const [{ live, merged }, pruned] = await Promise.all([sides(), prunedObjects(request, objects)]);
+    plan = planChanges(live, merged, pruned);
   } catch (error) {
     // A best-effort step in a deploy: whatever went wrong is one line, and the deploy goes on.
     const what = request.dryRun ? 'nothing was changed' : 'deploying without it: Helm has the last word';

@@ -120,11 +120,17 @@ function awaitableFlag(): { set(value: boolean): void; whenSet(): Promise<void> 
   };
 }
 
-/** Starts kstatus-watch on `objects`; each status change becomes one `log` line. */
+/**
+ * Starts kstatus-watch on `objects`; each status change becomes one `log` line. Given a promise,
+ * the program starts at once and waits, reading its stdin, until the objects are known (it
+ * contacts no cluster before): its start overlaps what the objects wait on (the target's
+ * namespace). Until then nothing is logged, and a stop then (the target could not be resolved)
+ * leaves no line.
+ */
 export function startWatch(
   bin: string,
   flags: readonly string[],
-  objects: readonly Watched[],
+  objects: readonly Watched[] | Promise<readonly Watched[]>,
   log: (line: string) => void,
 ): Watch {
   const latest = new Map<string, string>();
@@ -132,8 +138,28 @@ export function startWatch(
   const failed = deferred<string>();
   const healthy = awaitableFlag();
   let stopped = false;
+  let given = false;
+  const held: string[] = [];
+  const say = (line: string) => {
+    if (given) {
+      log(line);
+    } else {
+      held.push(line);
+    }
+  };
   const child = spawn(bin, flags, { stdio: ['pipe', 'pipe', 'pipe'] });
-  child.stdin.end(watchInput(objects));
+  // A watcher that died before its input was written closes the pipe: `gone` says so.
+  child.stdin.on('error', () => undefined);
+  void Promise.resolve(objects).then(
+    (list) => {
+      if (!stopped) {
+        given = true;
+        held.splice(0).forEach(log);
+        child.stdin.end(watchInput(list));
+      }
+    },
+    () => undefined,
+  );
   eachLine(child.stdout, (line) => {
     const parsed = parseWatchLine(line);
     if (parsed === undefined) {
@@ -155,13 +181,13 @@ export function startWatch(
         if (parsed.type === 'status') {
           latest.set(parsed.object, parsed.text);
         }
-        log(parsed.text);
+        say(parsed.text);
     }
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => log(`kstatus-watch: ${chunk.trim()}`));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => say(`kstatus-watch: ${chunk.trim()}`));
   // A watcher that cannot start or dies leaves the wait to Helm (and --timeout): say so once.
   const gone = (why: string) => {
-    log(`kstatus-watch: ${why}; waiting on Helm alone`);
+    say(`kstatus-watch: ${why}; waiting on Helm alone`);
     synced.resolve();
     healthy.set(true);
   };
