@@ -70,7 +70,7 @@ export interface Measurement {
 }
 
 const STATE_SAYS: Record<CacheState, string> = {
-  cold: 'with empty Go module and build caches and an empty `~/.cache/k8s-sandbox` (`XDG_CACHE_HOME`, `GOCACHE`, `GOMODCACHE` in a new temporary folder; npm\'s own cache as it was, as the workflow restores it)',
+  cold: "with empty Go module and build caches and an empty `~/.cache/k8s-sandbox` (`XDG_CACHE_HOME`, `GOCACHE`, `GOMODCACHE` in a new temporary folder; npm's own cache as it was, as the workflow restores it)",
   warm: "with the machine's caches as they were",
 };
 
@@ -143,7 +143,11 @@ export function laneSeconds(block: string | undefined): Map<string, number> {
  * The workflow's wall time on a cache miss, as a sum: fast and build cold, then the longest of
  * the other lanes, warm where measured warm (their jobs start from the caches build saved).
  */
-export function workflowSection(cold: Map<string, number>, warm: Map<string, number>, allLanes: readonly string[]): string {
+export function workflowSection(
+  cold: Map<string, number>,
+  warm: Map<string, number>,
+  allLanes: readonly string[],
+): string {
   const figure = (lane: string, prefer: CacheState) => {
     const order: CacheState[] = prefer === 'cold' ? ['cold', 'warm'] : ['warm', 'cold'];
     for (const state of order) {
@@ -174,7 +178,11 @@ export function workflowSection(cold: Map<string, number>, warm: Map<string, num
       [
         ...critical.map((f) => [`\`${f.lane}\``, String(f.seconds), `the ${f.state} run`]),
         [`wall time: ${critical.map((f) => f.lane).join(' + ')}`, String(total), `${minutes(total)} min`],
-        ['the same lanes one after another, as `bash .ci/run` runs them', String(serialTotal), `${minutes(serialTotal)} min`],
+        [
+          'the same lanes one after another, as `bash .ci/run` runs them',
+          String(serialTotal),
+          `${minutes(serialTotal)} min`,
+        ],
       ],
       'lrl',
     ),
