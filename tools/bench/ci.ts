@@ -18,6 +18,9 @@ import { runMain } from '../common/process';
 
 const BENCHMARKS_DOC = path.resolve(__dirname, '../../docs/benchmarks.md');
 
+/** The project's goal for CI's answer on a cache miss. */
+const GOAL_SECONDS = 25 * 60;
+
 /** The lanes that run first and alone on the workflow's longest path; the others run in parallel after them. */
 const SERIAL_LANES = ['fast', 'build'];
 
@@ -170,21 +173,24 @@ export function workflowSection(
   const critical = [...serial.filter((f) => f !== undefined), longest];
   const total = critical.reduce((t, f) => t + f.seconds, 0);
   const serialTotal = [...serial.filter((f) => f !== undefined), ...measured].reduce((t, f) => t + f.seconds, 0);
+  const goal = `≤ ${GOAL_SECONDS / 60} min: ${total <= GOAL_SECONDS ? 'pass' : 'FAIL'}`;
   return [
     'The pull-request workflow on a cache miss, as a sum of the lanes measured above (not a run of the workflow):',
     '',
     markdownTable(
-      ['job', 'seconds', 'from'],
+      ['job', 'seconds', 'minutes', 'from', 'goal'],
       [
-        ...critical.map((f) => [`\`${f.lane}\``, String(f.seconds), `the ${f.state} run`]),
-        [`wall time: ${critical.map((f) => f.lane).join(' + ')}`, String(total), `${minutes(total)} min`],
+        ...critical.map((f) => [`\`${f.lane}\``, String(f.seconds), minutes(f.seconds), `the ${f.state} run`, '']),
+        [`wall time: ${critical.map((f) => f.lane).join(' + ')}`, String(total), minutes(total), 'the sum', goal],
         [
-          'the same lanes one after another, as `bash .ci/run` runs them',
+          'every lane one after another, each alone (`bash .ci/run` installs and synthesizes once)',
           String(serialTotal),
-          `${minutes(serialTotal)} min`,
+          minutes(serialTotal),
+          'the sum',
+          '',
         ],
       ],
-      'lrl',
+      'lrrll',
     ),
   ].join('\n');
 }

@@ -79,12 +79,21 @@ test('the workflow is summed as fast and build cold, then the longest later lane
     ['faults', 340],
   ]);
   const section = workflowSection(cold, warm, ['fast', 'build', 'check', 'kwok', 'node', 'faults']);
-  expect(section).toContain('| `fast` | 300 | the cold run |');
-  expect(section).toContain('| `build` | 1500 | the cold run |');
-  expect(section).toContain('| `node` | 420 | the warm run |');
+  expect(section).toContain('| `fast` | 300 | 5.0 | the cold run |  |');
+  expect(section).toContain('| `build` | 1500 | 25.0 | the cold run |  |');
+  expect(section).toContain('| `node` | 420 | 7.0 | the warm run |  |');
   // 300 + 1500 + 420; serially 300 + 1500 + 200 + 170 + 420 + 340.
-  expect(section).toContain('| wall time: fast + build + node | 2220 | 37.0 min |');
-  expect(section).toContain('one after another, as `bash .ci/run` runs them | 2930 | 48.8 min |');
+  expect(section).toContain('| wall time: fast + build + node | 2220 | 37.0 | the sum | ≤ 25 min: FAIL |');
+  expect(section).toContain('synthesizes once) | 2930 | 48.8 | the sum |  |');
+  const fastEnough = workflowSection(
+    new Map([
+      ['fast', 200],
+      ['build', 900],
+    ]),
+    new Map([['node', 400]]),
+    ['fast', 'build', 'node'],
+  );
+  expect(fastEnough).toContain('| wall time: fast + build + node | 1500 | 25.0 | the sum | ≤ 25 min: pass |');
 });
 
 test('the workflow is not summed while a lane has no figure, and the text says which', () => {
