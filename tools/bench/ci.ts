@@ -88,16 +88,12 @@ export function ciSection(m: Measurement): string {
       .slice(0, 2)
       .map((step) => `${step.name} ${step.seconds} s`)
       .join('; ');
+  const serial = m.runs.reduce((total, run) => total + run.seconds, 0);
   const lanes = markdownTable(
     ['lane, run alone', 'seconds', 'minutes', 'its longest steps'],
     [
       ...m.runs.map((run) => [`\`${run.lane}\``, String(run.seconds), minutes(run.seconds), longest(run)]),
-      [
-        'these lanes one after another',
-        String(sum(m.runs.map((run) => ({ name: run.lane, seconds: run.seconds })))),
-        minutes(sum(m.runs.map((run) => ({ name: run.lane, seconds: run.seconds })))),
-        '',
-      ],
+      ['these lanes one after another', String(serial), minutes(serial), ''],
     ],
     'lrrl',
   );
