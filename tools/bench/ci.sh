@@ -31,8 +31,12 @@ done
 [[ -d $root/../shared ]] || { echo "bench ci: $root/../shared is missing; .ci/run reads the schema there" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/k8s-sandbox-bench-ci-XXXXXX")
-# Go's module cache is read-only; make it removable first.
+# Go's module cache is read-only; make it removable first. Ctrl-C or SIGTERM removes it too.
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# Readable by all, as a clone usually is: the check lane's tests run some commands as nobody.
+chmod 755 "$work"
 commit=$(git -C "$root" rev-parse --short HEAD)
 git clone -q "$root" "$work/k8s-sandbox"
 ln -s "$(cd "$root/../shared" && pwd)" "$work/shared"
