@@ -159,9 +159,17 @@ export function workflowSection(
   const parallel = allLanes.filter((lane) => !SERIAL_LANES.includes(lane)).map((lane) => figure(lane, 'warm'));
   const missing = allLanes.filter((lane) => figure(lane, 'warm') === undefined);
   if (missing.length > 0) {
+    // Each run rewrites its whole block: the hint names every lane of that block, not only the missing.
+    const later = allLanes.filter((lane) => !SERIAL_LANES.includes(lane));
+    const commands = [
+      ...(missing.some((lane) => SERIAL_LANES.includes(lane))
+        ? [`tools/bench/ci.sh --cold ${SERIAL_LANES.join(' ')}`]
+        : []),
+      ...(missing.some((lane) => later.includes(lane)) ? [`tools/bench/ci.sh ${later.join(' ')}`] : []),
+    ];
     return (
       `Not yet summed: no figure for the lane${missing.length > 1 ? 's' : ''} ${missing.map((l) => `\`${l}\``).join(', ')}; ` +
-      `measure ${missing.length > 1 ? 'them' : 'it'} with \`tools/bench/ci.sh ${missing.join(' ')}\`.`
+      `measure with ${commands.map((command) => `\`${command}\``).join(' and ')}.`
     );
   }
   const measured = parallel.filter((f) => f !== undefined);

@@ -104,7 +104,7 @@ test('the workflow is not summed while a lane has no figure, and the text says w
     'kwok',
   ]);
   expect(section).toBe(
-    'Not yet summed: no figure for the lanes `build`, `kwok`; measure them with `tools/bench/ci.sh build kwok`.',
+    'Not yet summed: no figure for the lanes `build`, `kwok`; measure with `tools/bench/ci.sh --cold fast build` and `tools/bench/ci.sh node kwok`.',
   );
 });
 
