@@ -10,6 +10,13 @@ import { run } from './process';
 /** The project's formatter (an ES module, which Jest's module loader cannot import: its CLI). */
 const PRETTIER = path.resolve(__dirname, '../../node_modules/.bin/prettier');
 
+/** The text of the block `name` in `page`, between its markers, or undefined when it has none. */
+export function readDocBlock(page: string, name: string): string | undefined {
+  const from = page.indexOf(`<!-- ${name}:begin -->`);
+  const to = page.indexOf(`<!-- ${name}:end -->`);
+  return from === -1 || to < from ? undefined : page.slice(from + `<!-- ${name}:begin -->`.length, to);
+}
+
 /** Replaces the block `name` of `doc` with `markdown` (atomically: no half-written page). */
 export async function writeDocBlock(doc: string, name: string, markdown: string): Promise<void> {
   const begin = `<!-- ${name}:begin -->`;

@@ -3,11 +3,14 @@
 // the module under tools/ that pins it into ~/.cache/k8s-sandbox/check-bin/, keyed by a hash of
 // that module's go.mod, go.sum and own Go files: only the first run on a machine, or after a
 // version bump, builds; a warm run reads three small files and starts the binary.
+// Run as a command, it builds the programs named (default: all) that the cache lacks, as .ci/run's
+// build lane does before the other lanes need them:
+//   node -r ./tools/loader/ts-register.js tools/common/go-tools.ts [NAME...]
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type RunOptions, type RunResult, run } from './process';
+import { type RunOptions, type RunResult, run, runMain } from './process';
 
 const TOOLS_DIR = path.resolve(__dirname, '..');
 const GO_BUILD = path.join(__dirname, 'go-build.sh');
@@ -121,4 +124,45 @@ export async function goTool(name: ToolName, log: (line: string) => void): Promi
   const label = `${tool.dir.split('/')[0]}: ${name}`;
   await run('bash', [GO_BUILD, label, cwd, tool.pkg, binary, `-X ${versionVariable}=${version}`], { echo: true });
   return binary;
+}
+
+/** Every program this module builds, in the order `buildGoTools` builds them. */
+export const TOOL_NAMES = Object.keys(TOOLS) as ToolName[];
+
+/** The programs `args` names (all of them when it names none); an unknown name is refused. */
+export function goToolNames(args: readonly string[]): ToolName[] {
+  const unknown = args.filter((name) => !(TOOL_NAMES as string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `NAME must be one of ${TOOL_NAMES.join(', ')} (got ${unknown.join(', ')}); name the programs to build, or none for all`,
+    );
+  }
+  return args.length > 0 ? (args as ToolName[]) : TOOL_NAMES;
+}
+
+/** Builds each of `names` that the cache lacks, one after another, with a `[n/N] name` line before each. */
+export async function buildGoTools(names: readonly ToolName[], log: (line: string) => void): Promise<string[]> {
+  const binaries: string[] = [];
+  for (const [index, name] of names.entries()) {
+    const step = `[${index + 1}/${names.length}] ${name}`;
+    log(fs.existsSync(binaryPath(name)) ? `${step}: already built` : `${step}: building`);
+    binaries.push(await goTool(name, (line) => log(`${step}: ${line}`)));
+  }
+  return binaries;
+}
+
+if (require.main === module) {
+  const usage = 'usage: node -r ./tools/loader/ts-register.js tools/common/go-tools.ts [NAME...]';
+  let names: ToolName[] = [];
+  try {
+    names = goToolNames(process.argv.slice(2));
+  } catch (error) {
+    console.error(`go-tools: ${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  runMain('go-tools', async () => {
+    const log = (line: string) => process.stderr.write(`go-tools: ${line}\n`);
+    console.log((await buildGoTools(names, log)).join('\n'));
+    return 0;
+  });
 }

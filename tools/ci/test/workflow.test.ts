@@ -33,8 +33,20 @@ test('actionlint fails a broken workflow, naming the line', async () => {
   });
 });
 
-type Step = { run?: string; if?: string; env?: Record<string, string> };
-type Job = { needs?: string | string[]; strategy?: { matrix?: { lane?: string[] } }; steps: Step[] };
+type Step = {
+  uses?: string;
+  run?: string;
+  if?: string;
+  id?: string;
+  env?: Record<string, string>;
+  with?: Record<string, string>;
+};
+type Job = {
+  needs?: string | string[];
+  outputs?: Record<string, string>;
+  strategy?: { matrix?: { lane?: string[] } };
+  steps: Step[];
+};
 
 function jobs(): Record<string, Job> {
   return (parse(fs.readFileSync(workflow, 'utf8')) as { jobs: Record<string, Job> }).jobs;
@@ -47,9 +59,9 @@ function ciLanes(): string[] {
   return line![1]!.split(' ');
 }
 
-test('the workflow runs every lane of .ci/run, the fast lane first and the others after it', () => {
-  const all = jobs();
-  const lanesRun = Object.entries(all).flatMap(([name, job]) =>
+/** Which job runs each lane of .ci/run. */
+function laneJobs(all: Record<string, Job>): { job: string; lane: string }[] {
+  return Object.entries(all).flatMap(([name, job]) =>
     job.steps.flatMap((step) => {
       const command = /^(?:sudo .* )?bash \.ci\/run (\S+)$/.exec(step.run ?? '')?.[1];
       if (command === undefined) return [];
@@ -57,10 +69,49 @@ test('the workflow runs every lane of .ci/run, the fast lane first and the other
       return lanes.map((lane) => ({ job: name, lane }));
     }),
   );
+}
+
+test('the workflow runs every lane of .ci/run: fast first, then build, then the others after build', () => {
+  const all = jobs();
+  const lanesRun = laneJobs(all);
   expect(lanesRun.map(({ lane }) => lane).sort()).toEqual([...ciLanes()].sort());
-  const fastJob = lanesRun.find(({ lane }) => lane === 'fast')!.job;
-  for (const { job, lane } of lanesRun.filter(({ lane }) => lane !== 'fast')) {
-    expect({ lane, needs: all[job]!.needs }).toEqual({ lane, needs: fastJob });
+  const jobOf = (lane: string) => lanesRun.find((run) => run.lane === lane)!.job;
+  expect(all[jobOf('fast')]!.needs).toBeUndefined();
+  expect(all[jobOf('build')]!.needs).toBe(jobOf('fast'));
+  for (const { job, lane } of lanesRun.filter(({ lane }) => lane !== 'fast' && lane !== 'build')) {
+    expect({ lane, needs: all[job]!.needs }).toEqual({ lane, needs: jobOf('build') });
+  }
+});
+
+test('the build job saves the Go cache on a miss, and every later lane restores that cache by its key', () => {
+  const all = jobs();
+  const build = all[laneJobs(all).find(({ lane }) => lane === 'build')!.job]!;
+  const steps = build.steps;
+  const lookup = steps.find((step) => step.id === 'cache')!;
+  expect(lookup.uses).toMatch(/^actions\/cache\/restore@/);
+  expect(lookup.with?.['lookup-only']).toBe(true);
+  const buildStep = steps.findIndex((step) => step.run === 'bash .ci/run build');
+  const save = steps.findIndex((step) => step.uses?.startsWith('actions/cache/save@'));
+  expect(save).toBeGreaterThan(buildStep);
+  for (const step of [steps[buildStep]!, steps[save]!]) {
+    expect(step.if).toBe("steps.cache.outputs.cache-hit != 'true'");
+  }
+  expect(steps[save]!.with).toEqual({ path: lookup.with!.path, key: '${{ steps.cache.outputs.cache-primary-key }}' });
+  expect(build.outputs?.['cache-key']).toBe('${{ steps.cache.outputs.cache-primary-key }}');
+
+  const later = laneJobs(all).filter(({ lane }) => lane !== 'fast' && lane !== 'build');
+  expect(later.length).toBeGreaterThan(0);
+  for (const { job, lane } of later) {
+    const restore = all[job]!.steps.find((step) => step.uses?.startsWith('actions/cache/restore@'));
+    expect({ lane, with: restore?.with }).toEqual({
+      lane,
+      with: { path: lookup.with!.path, key: '${{ needs.build.outputs.cache-key }}' },
+    });
+    expect(
+      all[job]!.steps.some(
+        (step) => step.uses?.startsWith('actions/cache/save@') || step.uses?.startsWith('actions/cache@'),
+      ),
+    ).toBe(false);
   }
 });
 
