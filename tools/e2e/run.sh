@@ -9,6 +9,13 @@
 #   run.sh --faults                             tools/e2e/faults.test.ts on the same real node: the
 #                                               fault matrix under load, the second half of
 #                                               npm run test:e2e:faults; both write docs/reliability.md
+#   npm run test:e2e:multinode                  every real-node suite in one start of several real
+#                                               nodes (up.sh --real-node --nodes E2E_NODES, default
+#                                               2): those of test:e2e:node (the NetworkPolicy table
+#                                               across nodes), multi-node.test.ts (the page on every
+#                                               node's InternalIP, replicas spread), node-loss.test.ts
+#                                               (a node lost and drained under load) and the fault
+#                                               matrix (faults.test.ts, on node 1); what CI runs
 #   run.sh --nodes                              tools/e2e/nodes.test.ts on a kwok cluster of its own
 #                                               (always local: it adds fake nodes), the first half
 #                                               of npm run test:e2e:faults
@@ -28,8 +35,10 @@ cd "$root"
 real_node=false
 faults=false
 nodes=false
+multi_node=false
 case ${1:-} in
   --real-node) real_node=true; shift ;;
+  --multi-node) real_node=true multi_node=true; shift ;;
   --faults) real_node=true faults=true; shift ;;
   --nodes) nodes=true; shift ;;
 esac
@@ -108,23 +117,41 @@ else
   # sandbox a user has up (npm run cluster:up) is left alone.
   export K8S_SANDBOX_STATE_DIR="$work/cluster" K8S_SANDBOX_PORT_BASE=${E2E_PORT_BASE:-17000}
   local_cluster=true
-  if $real_node; then
+  if $multi_node; then
+    export E2E_NODES=${E2E_NODES:-2}
+    tools/cluster/up.sh --real-node --nodes "$E2E_NODES"
+  elif $real_node; then
     tools/cluster/up.sh --real-node
+  else
+    tools/cluster/up.sh
+  fi
+  if $real_node; then
     export E2E_CONTAINERD_SOCKET="$K8S_SANDBOX_STATE_DIR/node/containerd/containerd.sock"
+    # Every node's containerd socket, and the network namespaces of nodes 2..N (none on one node).
+    E2E_CONTAINERD_SOCKETS=$(source tools/cluster/env.sh && for ((i = 1; i <= NODE_COUNT; i++)); do
+      use_node "$i" && echo "$CONTAINERD_SOCKET"; done | paste -sd' ')
+    E2E_NODE_NETNS=$(source tools/cluster/env.sh && for ((i = 2; i <= NODE_COUNT; i++)); do
+      use_node "$i" && echo "$NODE_NETNS"; done | paste -sd' ')
+    export E2E_CONTAINERD_SOCKETS E2E_NODE_NETNS
     # The chain that feeds the node's NetworkPolicy enforcer (network-policy.test.ts takes its
     # hooks out to show what "not enforced" looks like).
     E2E_NETPOL_CHAIN=$(source tools/cluster/env.sh && echo "$NETPOL_CHAIN")
     # The node's local registry (the docker.io mirror): deploy-node.test.ts pushes a tag to it.
     E2E_REGISTRY=127.0.0.1:$(source tools/cluster/env.sh && echo "$REGISTRY_PORT")
     export E2E_NETPOL_CHAIN E2E_REGISTRY
-  else
-    tools/cluster/up.sh
   fi
   export KUBECONFIG="$K8S_SANDBOX_STATE_DIR/kubeconfig" E2E_LOCAL_CLUSTER=1
 fi
 
 if $faults; then
   test_file=(tools/e2e/faults.test.ts)
+elif $multi_node; then
+  # Every real-node file in one start: the page on every node, the replicas spread, the
+  # NetworkPolicy table across nodes, a node lost and a node drained under load, and the fault
+  # matrix on node 1. Each file has its own namespace and frees NodePort 31515 when it ends.
+  test_file=(tools/e2e/real-node.test.ts tools/e2e/deploy-node.test.ts tools/e2e/dev-node.test.ts
+    tools/e2e/network-policy.test.ts tools/e2e/multi-node.test.ts tools/e2e/node-loss.test.ts
+    tools/e2e/faults.test.ts)
 elif $nodes; then
   test_file=(tools/e2e/nodes.test.ts)
 elif $real_node; then
