@@ -170,6 +170,8 @@ real_node_start_one() {
   # The pods talk to this machine only: nothing from node 1's bridge is forwarded elsewhere (the
   # other nodes' pods are filtered where they leave their node, real_node_network_start).
   [[ -n $NODE_NETNS ]] || iptables -w -I FORWARD -i "$NODE_BRIDGE" ! -o "$NODE_BRIDGE" -j DROP -m comment --comment "$IPTABLES_TAG"
+  # The pods route the other nodes' pods and the node network (the "routes" below) through their
+  # node's bridge address, and nothing else: they talk to this machine only.
   cat >"$node/cni/net.d/10-k8s-sandbox.conflist" <<JSON
 {
   "cniVersion": "1.0.0",
@@ -191,8 +193,6 @@ real_node_start_one() {
   ]
 }
 JSON
-  # The pods route the other nodes' pods and the node network through their node (its bridge's
-  # address, isGateway); nothing else: they talk to this machine only.
   # Pulls of docker.io images go to the local registry first, as a mirror; with no
   # internet the upstream fallback fails, so only the stand-ins are served.
   cat >"$node/certs.d/docker.io/hosts.toml" <<TOML
