@@ -5,7 +5,7 @@
 // (tools/cluster/component.sh stops and starts them as up.sh did), containers from their pod
 // status and their cgroups under the node's cgroup root (./node.ts). Every case puts back what
 // it broke in a `finally`, so a failed assertion leaves a whole cluster. The measured table goes
-// into docs/reliability.md. On several nodes (npm run test:e2e:multinode) the fib-client Pod is
+// into docs/reliability.md. On several nodes (E2E_NODES=2 npm run test:e2e:node) the fib-client Pod is
 // placed on node 1, whose components the cases break, so that the cases mean what they mean on
 // one node. Run by tools/e2e/run.sh --faults (npm run test:e2e:faults), as root.
 import { execFileSync } from 'node:child_process';
@@ -291,7 +291,7 @@ afterAll(async () => {
   await writeReliabilityBlock(
     'faults',
     [
-      `Measured by \`npm run ${NODES === 1 ? 'test:e2e:faults' : 'test:e2e:multinode'}\` (tools/e2e/faults.test.ts) on ${new Date().toISOString().slice(0, 10)}:`,
+      `Measured by \`${NODES === 1 ? 'npm run test:e2e:faults' : `E2E_NODES=${NODES} npm run test:e2e:node`}\` (tools/e2e/faults.test.ts) on ${new Date().toISOString().slice(0, 10)}:`,
       NODES === 1
         ? `the real node of \`npm run cluster:up -- --real-node\` (containerd, runc, the kubelet, kube-proxy;`
         : `node 1 of \`npm run cluster:up -- --real-node --nodes ${NODES}\`, where the fib-client Pod runs (containerd, runc, the kubelet, kube-proxy;`,

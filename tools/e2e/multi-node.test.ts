@@ -4,8 +4,8 @@
 // page on every node's InternalIP whichever node runs the fib-client Pod (kube-proxy on the
 // other nodes forwards across the node network); the two nginx replicas run on different nodes
 // (the Deployment's anti-affinity preference, as the scheduler reads it). Run by
-// tools/e2e/run.sh --multi-node (npm run test:e2e:multinode) with the other real-node suites, as
-// root on the machine.
+// tools/e2e/run.sh --real-node with E2E_NODES=2 (E2E_NODES=2 npm run test:e2e:node) with the other
+// real-node suites, as root on the machine.
 import * as path from 'node:path';
 import { readManifests } from '../common/manifests';
 import { type KubeObject, findObject } from '../common/kube';

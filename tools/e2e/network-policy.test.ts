@@ -9,7 +9,7 @@
 // policies deleted every cell is open (the enforcer is what blocks), and `npm run
 // netpol:enforced` answers "enforced", and "not enforced" once the enforcer's iptables hooks are
 // taken out. The probe pods run busybox:1.35.0, a STAND-IN built from Debian's busybox-static.
-// On several nodes (E2E_NODES > 1, npm run test:e2e:multinode) the same table holds across
+// On several nodes (E2E_NODES=2 npm run test:e2e:node) the same table holds across
 // nodes: the nginx replicas run on different nodes, the two probes are placed on the first and
 // the last node, every node's enforcer judges its own pods' connections, and each node's
 // NodePort address is one more source; the controls take every node's hooks out.
@@ -345,12 +345,12 @@ describe('NetworkPolicy on the real node', () => {
     // one node and across nodes, each in its own block.
     const date = new Date().toISOString().slice(0, 10);
     const [block, command] = MULTI_NODE
-      ? ['truth-table-nodes', `npm run test:e2e:multinode\` (${NODE_NETNS.length + 1} nodes`]
-      : ['truth-table', 'npm run test:e2e:node` (one node'];
+      ? ['truth-table-nodes', `E2E_NODES=${NODE_NETNS.length + 1} npm run test:e2e:node`]
+      : ['truth-table', 'npm run test:e2e:node'];
     await writeDocBlock(
       NETWORK_POLICY_DOC,
       block,
-      `Measured by \`${command}, tools/e2e/network-policy.test.ts) on ${date}` +
+      `Measured by \`${command}\` (tools/e2e/network-policy.test.ts) on ${date}` +
         `${MULTI_NODE ? `, with ${placement()}` : ''}:\n\n` +
         `\`\`\`text\n${tables('with the policies of dist/', cells)}\n\`\`\``,
     );

@@ -9,7 +9,7 @@
 // The kubelet restart on one node with the two replicas, and a `kubectl drain` with nginx's
 // PodDisruptionBudget honoured, complete the table. The test's pods tolerate the node taints for
 // 5 s (Kubernetes' default is 300 s: docs/reliability.md says why dist/ keeps it). The table goes
-// into docs/reliability.md. Run by tools/e2e/run.sh --multi-node (npm run test:e2e:multinode), as root.
+// into docs/reliability.md. Run by tools/e2e/run.sh --real-node with E2E_NODES=2 (E2E_NODES=2 npm run test:e2e:node), as root.
 import { execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -290,7 +290,7 @@ beforeAll(async () => {
   const nodes = (getJson(['nodes']).items as NodeJson[]).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   if (nodes.length < 2) {
     throw new Error(
-      `the node-loss suite needs at least 2 nodes (got ${nodes.length}): run it with npm run test:e2e:multinode`,
+      `the node-loss suite needs at least 2 nodes (got ${nodes.length}): run it with E2E_NODES=2 npm run test:e2e:node`,
     );
   }
   [first] = nodes;
@@ -330,7 +330,7 @@ afterAll(async () => {
   await writeReliabilityBlock(
     'node-loss',
     [
-      `Measured by \`npm run test:e2e:multinode\` (tools/e2e/node-loss.test.ts) on ${new Date().toISOString().slice(0, 10)}:`,
+      `Measured by \`E2E_NODES=2 npm run test:e2e:node\` (tools/e2e/node-loss.test.ts) on ${new Date().toISOString().slice(0, 10)}:`,
       `${first.metadata.name} and ${lost.metadata.name} of \`npm run cluster:up -- --real-node --nodes 2\`, each with its own`,
       `containerd, kubelet, kube-proxy and network namespace; on each page a vegeta sending ${LOAD.rate} GET/s with a`,
       `${LOAD.timeoutSeconds} s timeout (and keep-alive, as a browser) through the surviving node, from ${seconds(BASELINE_MS)} before the fault until`,

@@ -9,12 +9,12 @@
 #   run.sh --faults                             tools/e2e/faults.test.ts on the same real node: the
 #                                               fault matrix under load, the second half of
 #                                               npm run test:e2e:faults; both write docs/reliability.md
-#   npm run test:e2e:multinode                  every real-node suite in one start of several real
-#                                               nodes (up.sh --real-node --nodes E2E_NODES, default
-#                                               2): those of test:e2e:node (the NetworkPolicy table
-#                                               across nodes), multi-node.test.ts (the page on every
-#                                               node's InternalIP, replicas spread), node-loss.test.ts
-#                                               (a node lost and drained under load) and the fault
+#   E2E_NODES=2 npm run test:e2e:node           every real-node suite in one start of E2E_NODES real
+#                                               nodes (up.sh --real-node --nodes E2E_NODES): those
+#                                               above (the NetworkPolicy table across nodes),
+#                                               multi-node.test.ts (the page on every node's
+#                                               InternalIP, replicas spread), node-loss.test.ts (a
+#                                               node lost and drained under load) and the fault
 #                                               matrix (faults.test.ts, on node 1); what CI runs
 #   run.sh --nodes                              tools/e2e/nodes.test.ts on a kwok cluster of its own
 #                                               (always local: it adds fake nodes), the first half
@@ -35,13 +35,18 @@ cd "$root"
 real_node=false
 faults=false
 nodes=false
-multi_node=false
 case ${1:-} in
   --real-node) real_node=true; shift ;;
-  --multi-node) real_node=true multi_node=true; shift ;;
   --faults) real_node=true faults=true; shift ;;
   --nodes) nodes=true; shift ;;
 esac
+
+# How many real nodes a real-node run starts (up.sh --nodes): 1 unless E2E_NODES says more.
+export E2E_NODES=${E2E_NODES:-1}
+if [[ ! $E2E_NODES =~ ^[1-9]$ ]]; then
+  echo "e2e: E2E_NODES must be a whole number from 1 to 9 (got '$E2E_NODES'); e.g. E2E_NODES=2 npm run test:e2e:node" >&2
+  exit 2
+fi
 
 # The suites test the manifests as they are, the files `kubectl apply -f dist` applies: they do
 # not synthesize the app (CI has just written dist/). Refuse before a cluster starts when there
@@ -117,11 +122,8 @@ else
   # sandbox a user has up (npm run cluster:up) is left alone.
   export K8S_SANDBOX_STATE_DIR="$work/cluster" K8S_SANDBOX_PORT_BASE=${E2E_PORT_BASE:-17000}
   local_cluster=true
-  if $multi_node; then
-    export E2E_NODES=${E2E_NODES:-2}
+  if $real_node; then
     tools/cluster/up.sh --real-node --nodes "$E2E_NODES"
-  elif $real_node; then
-    tools/cluster/up.sh --real-node
   else
     tools/cluster/up.sh
   fi
@@ -145,7 +147,7 @@ fi
 
 if $faults; then
   test_file=(tools/e2e/faults.test.ts)
-elif $multi_node; then
+elif $real_node && ((E2E_NODES > 1)); then
   # Every real-node file in one start: the page on every node, the replicas spread, the
   # NetworkPolicy table across nodes, a node lost and a node drained under load, and the fault
   # matrix on node 1. Each file has its own namespace and frees NodePort 31515 when it ends.
