@@ -9,10 +9,13 @@
 # start_exe NAME EXE ARGS...: runs EXE in the background, detached from this shell's
 # stdin/stdout so callers never wait on it, and records its pid and executable (down.sh
 # signals a pid only while it still runs that executable) and, the first time, its place in
-# the start order.
+# the start order. With START_NETNS set, EXE runs in that network namespace (nsenter execs it,
+# so the pid is EXE's; only the network namespace changes, so the mounts it makes are the host's).
 start_exe() {
   local name=$1 exe=$2; shift 2
-  nohup "$exe" "$@" >>"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
+  local enter=()
+  [[ -z ${START_NETNS:-} ]] || enter=(nsenter "--net=/run/netns/$START_NETNS" --)
+  nohup "${enter[@]}" "$exe" "$@" >>"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
   echo "$! $exe" >"$STATE_DIR/pids/$name.pid"
   grep -qxF "$name" "$STATE_DIR/pids/order" 2>/dev/null || echo "$name" >>"$STATE_DIR/pids/order"
 }
@@ -42,10 +45,19 @@ healthy() { curl -sf --cacert "$PKI/ca.crt" "$@"; }
 
 # start_component NAME: starts the component NAME with the command line up.sh starts it with,
 # and waits until it answers its health check. Its certificates and configuration files must
-# already be in $STATE_DIR (up.sh and node.sh write them before they start it).
+# already be in $STATE_DIR (up.sh and node.sh write them before they start it). A node's
+# components are named for node 1 as they are on a one-node cluster (kubelet) and with the
+# node's number for the others (kubelet-2), and start in that node's network namespace.
 start_component() {
-  local node="$STATE_DIR/node"
-  case $1 in
+  local component=$1
+  if [[ $1 =~ ^(containerd|kubelet|kube-proxy|netpol)-([2-9])$ ]]; then
+    component=${BASH_REMATCH[1]}
+    use_node "${BASH_REMATCH[2]}"
+  elif [[ $1 =~ ^(containerd|kubelet|kube-proxy|netpol)$ ]]; then
+    use_node 1
+  fi
+  local node=$NODE_DIR
+  case $component in
     etcd)
       # --unsafe-no-fsync: the data is thrown away at down.sh, and fsync dominates on slow disks.
       start etcd --name=sandbox --data-dir="$STATE_DIR/etcd-data" --unsafe-no-fsync \
@@ -115,22 +127,30 @@ start_component() {
       wait_for kwok healthy "https://127.0.0.1:$KWOK_PORT/healthz"
       ;;
     registry)
-      start_exe registry "$(command -v docker-registry)" serve "$node/registry.yaml"
+      start_exe registry "$(command -v docker-registry)" serve "$STATE_DIR/node/registry.yaml"
       wait_for registry curl -sf "http://127.0.0.1:$REGISTRY_PORT/v2/"
       ;;
     containerd)
-      start_exe containerd "$(command -v containerd)" --config "$node/containerd.toml"
-      wait_for containerd ctr --address "$CONTAINERD_SOCKET" version
+      START_NETNS=$NODE_NETNS start_exe "$1" "$(command -v containerd)" --config "$node/containerd.toml"
+      wait_for "$1" ctr --address "$CONTAINERD_SOCKET" version
       ;;
     kubelet)
-      start kubelet --config="$node/kubelet.yaml" --kubeconfig="$STATE_DIR/kubelet.conf" \
+      START_NETNS=$NODE_NETNS start_exe "$1" "$BIN_DIR/kubelet" --config="$node/kubelet.yaml" \
+        --kubeconfig="$STATE_DIR/kubelet$NODE_SUFFIX.conf" \
         --root-dir="$node/kubelet" --cert-dir="$node/kubelet/pki" \
         --hostname-override="$NODE_NAME" --node-ip="$NODE_IP"
-      wait_for kubelet curl -sf "http://127.0.0.1:$KUBELET_HEALTHZ_PORT/healthz"
+      wait_for "$1" in_node curl -sf "http://127.0.0.1:$KUBELET_HEALTHZ_PORT/healthz"
       ;;
     kube-proxy)
-      start kube-proxy --config="$node/kube-proxy.yaml"
-      wait_for kube-proxy curl -sf "http://127.0.0.1:$KUBE_PROXY_HEALTHZ_PORT/healthz"
+      START_NETNS=$NODE_NETNS start_exe "$1" "$BIN_DIR/kube-proxy" --config="$node/kube-proxy.yaml"
+      wait_for "$1" in_node curl -sf "http://127.0.0.1:$KUBE_PROXY_HEALTHZ_PORT/healthz"
+      ;;
+    netpol)
+      # The NetworkPolicy enforcer (node.sh writes its kubeconfig and hooks): ready once the
+      # kernel lists its queue in nfnetlink_queue (of the node's network namespace).
+      START_NETNS=$NODE_NETNS start_exe "$1" "$NETPOL_BIN" --kubeconfig="$STATE_DIR/netpol$NODE_SUFFIX.conf" \
+        --hostname-override="$NODE_NAME" --nfqueue-id="$NETPOL_QUEUE" --nftables-table="$NETPOL_NFT_TABLE"
+      wait_for "$1" in_node awk -v q="$NETPOL_QUEUE" '$1 == q { found = 1 } END { exit !found }' /proc/net/netfilter/nfnetlink_queue
       ;;
     *)
       echo "start_component: unknown component '$1'; components: $COMPONENTS" >&2
@@ -138,7 +158,7 @@ start_component() {
       ;;
   esac
 }
-COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok registry containerd kubelet kube-proxy"
+COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok registry containerd kubelet kube-proxy netpol (containerd-2, kubelet-2, ... on node 2, ...)"
 
 # A process that exited but was not yet reaped (a zombie) counts as stopped.
 alive() { local state; state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]; }
@@ -163,5 +183,52 @@ stop_components() {
       log "$name did not stop within 10s, killing it"
       kill -KILL "$pid" 2>/dev/null || true
     fi
+  done
+}
+
+# node_index NAME: the number of node NAME of the cluster in $STATE_DIR (2 for k8s-sandbox-node-2);
+# fails, naming the nodes there are, if it has no such node.
+node_index() {
+  local i names=()
+  for ((i = 1; i <= NODE_COUNT; i++)); do
+    use_node "$i"
+    [[ $NODE_NAME == "$1" ]] && { echo "$i"; return 0; }
+    names+=("$NODE_NAME")
+  done
+  echo "component.sh: '$1' is not a node of the cluster in $STATE_DIR; its nodes: ${names[*]}" >&2
+  return 2
+}
+
+# stop_node I: the nearest this machine has to a power loss of node I (2..N): every process of
+# the node killed at once with SIGKILL (its enforcer, kube-proxy, kubelet, containerd, the
+# containers' shims and every process in its cgroups), no shutdown of any kind, then the node
+# network's end of its link taken down (the node's own end keeps its address and routes, as a
+# cable pulled out), so that its address and its pods stop answering as a machine switched off
+# does. Its files and network namespace stay, as a disk does; start_node boots it.
+# Node 1 is this machine, where the control plane runs: it cannot be lost without losing the
+# cluster (kind's control-plane node neither).
+stop_node() {
+  use_node "$1"
+  local name pid pids=()
+  for name in "netpol$NODE_SUFFIX" "kube-proxy$NODE_SUFFIX" "kubelet$NODE_SUFFIX" "containerd$NODE_SUFFIX"; do
+    running "$name" && read -r pid _ <"$STATE_DIR/pids/$name.pid" && pids+=("$pid")
+  done
+  mapfile -t -O "${#pids[@]}" pids < <( (pgrep -f -- "-address $CONTAINERD_SOCKET"
+    find /sys/fs/cgroup/*/"${NODE_CGROUP_ROOT#/}" -name cgroup.procs -exec cat {} + 2>/dev/null) | sort -u)
+  log "node $NODE_NAME: killing ${#pids[@]} processes (SIGKILL), then taking its link down"
+  ((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null || true
+  ip link set "$NODE_LINK" down
+}
+
+# start_node I: node I boots again: its link up, then containerd, the kubelet, kube-proxy and the
+# enforcer as up.sh started them (the kubelet restarts the pods the API server still binds to it).
+start_node() {
+  use_node "$1"
+  log "node $NODE_NAME: link up, starting containerd, kubelet, kube-proxy and the enforcer"
+  ip link set "$NODE_LINK" up
+  local name
+  for name in "containerd$NODE_SUFFIX" "kubelet$NODE_SUFFIX" "kube-proxy$NODE_SUFFIX" "netpol$NODE_SUFFIX"; do
+    grep -qxF "$name" "$STATE_DIR/pids/order" || continue
+    running "$name" || start_component "$name"
   done
 }

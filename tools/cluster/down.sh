@@ -33,27 +33,35 @@ fi
 log "stopping the cluster in $STATE_DIR, started by the checkout $owner"
 mode=$(cat "$STATE_DIR/node-mode" 2>/dev/null || echo kwok)
 
-# The real node's containers first. The kubelet goes before them, or it would start new pod
-# sandboxes for the ones removed here; containerd stays, so that each task is killed and
+# The real nodes' containers first. A node's kubelet goes before them, or it would start new
+# pod sandboxes for the ones removed here; containerd stays, so that each task is killed and
 # deleted through it and its shim exits.
-if [[ $mode == real && -S $CONTAINERD_SOCKET ]]; then
-  stop_components kubelet
-  ctr=(ctr --address "$CONTAINERD_SOCKET" -n k8s.io)
-  # What containerd made on the host for them, to remove and then check below: each pod
-  # sandbox's network namespace, and the socket of its shim, named by a hash of containerd's
-  # address, the namespace and the sandbox's id.
-  for id in $("${ctr[@]}" containers ls -q 2>/dev/null); do
-    echo "container $id"
-    "${ctr[@]}" containers info "$id" 2>/dev/null | sed -n 's#.*"path": "\(/var/run/netns/[^"]*\)".*#netns \1#p'
-    echo "shim-socket /run/containerd/s/$(printf '%s' "$CONTAINERD_SOCKET/k8s.io/$id" | sha256sum | cut -c1-64)"
-  done >"$STATE_DIR/node/host-paths"
-  tasks=$("${ctr[@]}" tasks ls -q 2>/dev/null || true)
-  if [[ -n $tasks ]]; then
-    log "removing $(wc -w <<<"$tasks") containers of node $NODE_NAME"
-    for task in $tasks; do
-      timeout 20 "${ctr[@]}" tasks delete --force "$task" >/dev/null 2>&1 || true
-    done
-  fi
+if [[ $mode == real ]]; then
+  for ((i = 1; i <= NODE_COUNT; i++)); do
+    use_node "$i"
+    # What leftovers.sh checks of each node: its network namespace (none for node 1) and the
+    # processes that name its containerd's socket.
+    echo "node $NODE_NAME ${NODE_NETNS:--} $CONTAINERD_SOCKET" >>"$STATE_DIR/node/host-paths"
+    [[ -S $CONTAINERD_SOCKET ]] || continue
+    stop_components "kubelet$NODE_SUFFIX"
+    ctr=(ctr --address "$CONTAINERD_SOCKET" -n k8s.io)
+    # What containerd made on the host for them, to remove and then check below: each pod
+    # sandbox's network namespace, and the socket of its shim, named by a hash of containerd's
+    # address, the namespace and the sandbox's id.
+    for id in $("${ctr[@]}" containers ls -q 2>/dev/null); do
+      echo "container $id"
+      "${ctr[@]}" containers info "$id" 2>/dev/null | sed -n 's#.*"path": "\(/var/run/netns/[^"]*\)".*#netns \1#p'
+      echo "shim-socket /run/containerd/s/$(printf '%s' "$CONTAINERD_SOCKET/k8s.io/$id" | sha256sum | cut -c1-64)"
+    done >>"$STATE_DIR/node/host-paths"
+    tasks=$("${ctr[@]}" tasks ls -q 2>/dev/null || true)
+    if [[ -n $tasks ]]; then
+      log "removing $(wc -w <<<"$tasks") containers of node $NODE_NAME"
+      for task in $tasks; do
+        timeout 20 "${ctr[@]}" tasks delete --force "$task" >/dev/null 2>&1 || true
+      done
+    fi
+  done
+  use_node 1
 fi
 
 if [[ -f $STATE_DIR/pids/order ]]; then
@@ -63,14 +71,15 @@ fi
 
 if [[ $mode == real ]]; then
   node="$STATE_DIR/node"
-  log "removing node $NODE_NAME from the host"
+  log "removing $( ((NODE_COUNT == 1)) && echo "node $NODE_NAME" || echo "$NODE_COUNT nodes") from the host"
   # Each step does what it can and goes on; leftovers.sh below is what judges the result.
   set +e
-  # Whatever still runs in the node's cgroups or shims (after a crash of containerd,
+  # Whatever still runs in the nodes' cgroups or shims (after a crash of containerd,
   # say) is killed; up to 10 tries, as a dying process may leave a child behind.
+  sockets=$(awk '$1 == "node" { print $4 }' "$node/host-paths" 2>/dev/null)
   for _ in $(seq 10); do
     pids=$( (find /sys/fs/cgroup/*/"${CGROUP_ROOT#/}" -name cgroup.procs -exec cat {} + 2>/dev/null
-      pgrep -f -- "-address $CONTAINERD_SOCKET") | sort -u)
+      for socket in $sockets; do pgrep -f -- "-address $socket"; done) | sort -u)
     [[ -n $pids ]] || break
     kill -KILL $pids 2>/dev/null
     sleep 0.2
@@ -78,16 +87,23 @@ if [[ $mode == real ]]; then
   # The pods' network namespaces, as containerd recorded them (/var/run is /run); deleting
   # one deletes its veth pair. Then the shims' sockets.
   awk '$1 == "netns" { print $2 }' "$node/host-paths" 2>/dev/null | while read -r ns; do
-    ip netns delete "$(basename "$ns")" 2>/dev/null || { umount -l "$ns"; rm -f "$ns"; }
+    ip netns delete "$(basename "$ns")" 2>/dev/null || { umount -l "$ns" 2>/dev/null; rm -f "$ns"; }
   done
   awk '$1 == "shim-socket" { print $2 }' "$node/host-paths" 2>/dev/null | xargs -r rm -f
   ip link delete "$NODE_BRIDGE" 2>/dev/null
+  # Nodes 2..N: their network namespace holds their pod bridge, address, routes, iptables
+  # (kube-proxy's, the enforcer's) and the node end of their veth, and goes with all of them;
+  # the node network's bridge takes this machine's routes to their pods along.
+  awk '$1 == "node" && $3 != "-" { print $3 }' "$node/host-paths" 2>/dev/null | while read -r ns; do
+    ip netns delete "$ns" 2>/dev/null
+  done
+  ip link delete "$NODE_NETWORK_BRIDGE" 2>/dev/null
   # kube-proxy's own cleanup removes its chains (iptables, both families); the kubelet's
   # canary chains, the NetworkPolicy enforcer's chain and this cluster's rules (FORWARD, and
   # the jumps to the enforcer's chain) go by name and comment, whatever the enforcer did.
   "$BIN_DIR/kube-proxy" --cleanup >/dev/null 2>&1
   for family in iptables ip6tables; do
-    for table in filter mangle; do
+    for table in filter mangle nat; do
       while "$family" -w -t "$table" -S 2>/dev/null | grep -q -- "--comment $IPTABLES_TAG"; do
         rule=$("$family" -w -t "$table" -S | grep -m1 -- "--comment $IPTABLES_TAG")
         eval "$family -w -t $table ${rule/-A /-D }"

@@ -39,8 +39,14 @@ KWOK_PORT=$((PORT_BASE + 247))
 # with kwok nothing ever sends traffic to them. Pod IPs come from POD_SUBNET (below).
 SERVICE_CIDR=10.96.0.0/16
 
-# The real node (up.sh --real-node, tools/cluster/node.sh). There can be one per machine:
-# the bridge, the cgroup root and kube-proxy's iptables chains are the machine's.
+# The real nodes (up.sh --real-node [--nodes N], tools/cluster/node.sh). There can be one
+# real-node cluster per machine: the bridge, the cgroup root and kube-proxy's iptables chains of
+# its first node are the machine's. The first node is the one a one-node cluster has: it runs in
+# this machine's network namespace, so http://localhost:31515 reaches it as before. Nodes 2..N
+# each get a network namespace of their own (named like the node), as kind gives each node a
+# container: an address of their own on the node network (a bridge on this machine, as kind's
+# docker network), their own pod bridge, iptables, kube-proxy and NetworkPolicy enforcer.
+# use_node (below) sets the NODE_* variables, POD_SUBNET and CONTAINERD_SOCKET for one of them.
 NODE_NAME=k8s-sandbox-node
 NODE_BRIDGE=k8s-sandbox0
 POD_SUBNET=10.244.0.0/24
@@ -49,6 +55,50 @@ CGROUP_ROOT=/k8s-sandbox
 IPTABLES_TAG=k8s-sandbox
 CNI_BIN_DIR=${K8S_SANDBOX_CNI_BIN_DIR:-/usr/lib/cni}
 CONTAINERD_SOCKET="$STATE_DIR/node/containerd/containerd.sock"
+# Every node's pods: node i has 10.244.<i-1>.0/24 (host-local IPAM on a fixed range, so the
+# CNI configuration is written before the node's containerd starts), and kube-proxy treats the
+# whole range as the cluster's (clusterCIDR), so pod-to-pod traffic across nodes keeps its
+# source address.
+CLUSTER_CIDR=10.244.0.0/16
+MAX_NODES=9
+# The node network of nodes 2..N: node i is 10.245.0.<i> on this bridge; this machine is
+# 10.245.0.1 there, the nodes' default gateway and the address where their kubelets reach the
+# API server and their containerd the image registry (both listen on 127.0.0.1; node.sh
+# forwards those two ports, as kind's port mappings forward a host port to a node).
+NODE_NETWORK_BRIDGE=k8s-sandbox-n
+NODE_NETWORK_PREFIX=10.245.0
+NODE_NETWORK_GATEWAY=$NODE_NETWORK_PREFIX.1
+# How many real nodes the cluster in $STATE_DIR has (up.sh records it; 1 when there is none).
+NODE_COUNT=$(cat "$STATE_DIR/node-count" 2>/dev/null || echo 1)
+
+# use_node I: sets NODE_INDEX, NODE_NAME, NODE_IP, POD_SUBNET, NODE_DIR (its files),
+# CONTAINERD_SOCKET, NODE_CGROUP_ROOT (the kubelet's cgroupRoot, under CGROUP_ROOT),
+# NODE_NETNS (its network namespace; empty for node 1, which runs in this machine's), NODE_LINK
+# (this machine's end of its veth to the node network, on NODE_NETWORK_BRIDGE; the node's is eth0),
+# NODE_HOST_ADDRESS (this machine as the node reaches it: the API server and the registry) and NODE_SUFFIX (of its
+# components' names: kubelet, kubelet-2, ...) for node I (1..MAX_NODES).
+use_node() {
+  NODE_INDEX=$1
+  if ((NODE_INDEX == 1)); then
+    NODE_NAME=k8s-sandbox-node NODE_IP=10.244.0.1 NODE_DIR="$STATE_DIR/node" NODE_CGROUP_ROOT=$CGROUP_ROOT
+    NODE_NETNS="" NODE_LINK="" NODE_HOST_ADDRESS=127.0.0.1 NODE_SUFFIX=""
+  else
+    NODE_NAME=k8s-sandbox-node-$NODE_INDEX NODE_IP=$NODE_NETWORK_PREFIX.$NODE_INDEX NODE_DIR="$STATE_DIR/node-$NODE_INDEX"
+    NODE_CGROUP_ROOT=$CGROUP_ROOT/node-$NODE_INDEX NODE_NETNS=k8s-sandbox-node-$NODE_INDEX NODE_LINK=k8s-sandbox-v$NODE_INDEX
+    NODE_HOST_ADDRESS=$NODE_NETWORK_GATEWAY NODE_SUFFIX=-$NODE_INDEX
+  fi
+  POD_SUBNET=10.244.$((NODE_INDEX - 1)).0/24
+  CONTAINERD_SOCKET="$NODE_DIR/containerd/containerd.sock"
+}
+use_node 1
+# in_node COMMAND...: runs COMMAND in the network namespace of the node use_node chose last.
+in_node() {
+  if [[ -n $NODE_NETNS ]]; then
+    nsenter --net="/run/netns/$NODE_NETNS" -- "$@"
+  else
+    "$@"
+  fi
+}
 # A stand-in pod sandbox image (catatonit), imported into containerd, never pulled.
 PAUSE_IMAGE=localhost/k8s-sandbox/pause:catatonit
 REGISTRY_PORT=$((PORT_BASE + 500))

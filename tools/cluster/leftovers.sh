@@ -3,7 +3,8 @@
 # processes of its state dir or cgroups, mounts under its state dir, its cgroups, its bridge
 # and veths, iptables chains of kube-proxy, the kubelet, CNI or the NetworkPolicy enforcer, its
 # tagged rules (FORWARD, the jumps to the enforcer), the enforcer's nftables table and ipsets
-# named like it, and pod network namespaces. RECORD, written by down.sh, names what containerd made outside the
+# named like it, pod network namespaces, and each node's network namespace, node network bridge
+# and veth (several nodes, up.sh --nodes). RECORD, written by down.sh, names what containerd made outside the
 # state dir (each container's id, which names its cached CNI results, and each sandbox's
 # network namespace and shim socket) and the network namespaces that were there before the
 # node started; any other one still there is the node's too.
@@ -25,6 +26,18 @@ for hierarchy in /sys/fs/cgroup/*/; do
   [[ -d $hierarchy${CGROUP_ROOT#/} ]] && left+=("cgroup $hierarchy${CGROUP_ROOT#/}")
 done
 ip link show "$NODE_BRIDGE" >/dev/null 2>&1 && left+=("interface $NODE_BRIDGE")
+ip link show "$NODE_NETWORK_BRIDGE" >/dev/null 2>&1 && left+=("interface $NODE_NETWORK_BRIDGE (the node network)")
+while read -r veth; do
+  [[ -n $veth ]] && left+=("interface $veth (a node's end on this machine)")
+done < <(ip -o link show 2>/dev/null | awk -F': ' '$2 ~ /^k8s-sandbox-v[0-9]+(@|$)/ { sub(/@.*/, "", $2); print $2 }') # NODE_LINK
+# Each node's own traces: its network namespace (nodes 2..N) and any process naming its
+# containerd's socket (containerd, its shims).
+while read -r _ name ns socket; do
+  [[ $ns != - && -e /run/netns/$ns ]] && left+=("network namespace $ns of node $name")
+  while read -r pid; do
+    [[ -n $pid ]] && left+=("process $pid of node $name: $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null | cut -c1-160)")
+  done < <(pgrep -f -- "-address $socket" | grep -vx "$$")
+done < <(awk '$1 == "node"' "$record")
 while read -r veth; do
   [[ -n $veth ]] && left+=("interface $veth (enslaved to $NODE_BRIDGE)")
 done < <(ip -o link show master "$NODE_BRIDGE" 2>/dev/null | awk -F': ' '{ print $2 }')
@@ -67,4 +80,4 @@ if ((${#left[@]})); then
   printf '  %s\n' "${left[@]}" >&2
   exit 1
 fi
-echo "leftovers: none (processes, mounts, cgroups, interfaces, network namespaces, shim sockets, CNI results, iptables, nftables, ipsets, state dir)"
+echo "leftovers: none (processes, mounts, cgroups, interfaces, network namespaces, shim sockets, CNI results, iptables, nftables, ipsets, state dir$(grep -c '^node ' "$record" | awk '$1 > 1 { printf "; each of %s nodes", $1 }'))"

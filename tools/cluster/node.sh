@@ -1,10 +1,13 @@
 # shellcheck shell=bash
-# The real node of `up.sh --real-node` (sourced by up.sh once the control plane is up, not
-# run): a local registry serving the stand-in images (images.sh) as containerd's docker.io
-# mirror, containerd with runc and CNI bridge networking, the kubelet and kube-proxy. All
-# their files are under $STATE_DIR; the pods' network is the bridge $NODE_BRIDGE and the
-# namespaces containerd makes; every port is on 127.0.0.1, the kubelet's on the bridge's
-# own address. down.sh stops it all and removes what it made (see real_node_cleanup there).
+# The real nodes of `up.sh --real-node [--nodes N]` (sourced by up.sh once the control plane is
+# up, not run): a local registry serving the stand-in images (images.sh) as containerd's
+# docker.io mirror and, on each node, containerd with runc and CNI bridge networking, the kubelet,
+# kube-proxy and the NetworkPolicy enforcer. All their files are under $STATE_DIR; node 1's pods'
+# network is the bridge $NODE_BRIDGE and the namespaces containerd makes; every port of node 1
+# is on 127.0.0.1, the kubelet's on the bridge's own address. Nodes 2..N run the same programs,
+# each in its own network namespace (env.sh): one containerd per node, as each kind node runs
+# its own, so that stopping a node's containerd stops that node's containers and no other's.
+# down.sh stops it all and removes what it made.
 
 # real_node_preflight: says why this machine cannot run a real node, and fails, if it cannot.
 real_node_preflight() {
@@ -19,7 +22,7 @@ real_node_preflight() {
     echo "The kubelet needs one; the default kwok cluster (npm run cluster:up) does not." >&2
     exit 1
   fi
-  for tool in containerd containerd-shim-runc-v2 runc ctr iptables ip docker-registry skopeo; do
+  for tool in containerd containerd-shim-runc-v2 runc ctr iptables ip nsenter docker-registry skopeo; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
   for tool in bridge host-local loopback; do
@@ -45,8 +48,8 @@ real_node_preflight() {
       exit 1
     fi
   fi
-  if ip link show "$NODE_BRIDGE" >/dev/null 2>&1; then
-    echo "up.sh --real-node: the interface $NODE_BRIDGE exists: another real-node cluster is up on this machine" >&2
+  if ip link show "$NODE_BRIDGE" >/dev/null 2>&1 || ip link show "$NODE_NETWORK_BRIDGE" >/dev/null 2>&1; then
+    echo "up.sh --real-node: the interface $NODE_BRIDGE or $NODE_NETWORK_BRIDGE exists: another real-node cluster is up on this machine" >&2
     echo "(only one can be: it owns the bridge, the NodePorts on 127.0.0.1 and kube-proxy's iptables chains)." >&2
     echo "Stop it with npm run cluster:down in the checkout that started it." >&2
     exit 1
@@ -55,7 +58,7 @@ real_node_preflight() {
 
 real_node_start() {
   local node="$STATE_DIR/node"
-  mkdir -p "$node"/{registry,containerd,cni/net.d,kubelet,pod-logs,certs.d/docker.io}
+  mkdir -p "$node"/registry
   # Values this cluster changes on the host, kept so that down.sh puts them back.
   echo "route_localnet=$(cat /proc/sys/net/ipv4/conf/all/route_localnet)" >"$node/host-settings"
   # The network namespaces there already: any other one left after down.sh is the node's.
@@ -79,15 +82,96 @@ YAML
     set -- $image
     skopeo copy --quiet --dest-tls-verify=false "oci:$oci:$1" "docker://127.0.0.1:$REGISTRY_PORT/$2"
   done
+  # The pod sandbox image, imported into each node's containerd, as kind does, so no pull is
+  # ever needed for it.
+  skopeo copy --quiet "oci:$oci:pause" "oci-archive:$node/pause.tar:$PAUSE_IMAGE"
 
-  log "[6/10] starting containerd $(containerd --version | awk '{print $3}') with runc and CNI bridge $NODE_BRIDGE ($POD_SUBNET)"
-  # The bridge exists before the kubelet, whose node IP is the bridge's address; the CNI
-  # bridge plugin finds it and adds the pods' veths to it.
-  ip link add "$NODE_BRIDGE" type bridge
-  ip addr add "$NODE_IP/${POD_SUBNET#*/}" dev "$NODE_BRIDGE"
-  ip link set "$NODE_BRIDGE" up
-  # The pods talk to this machine only: nothing from the bridge is forwarded elsewhere.
-  iptables -w -I FORWARD -i "$NODE_BRIDGE" ! -o "$NODE_BRIDGE" -j DROP -m comment --comment "$IPTABLES_TAG"
+  local i
+  for ((i = 1; i <= NODE_COUNT; i++)); do
+    use_node "$i"
+    ((i != 2)) || real_node_network_start
+    real_node_start_one
+  done
+  rm "$node/pause.tar"
+
+  for ((i = 1; i <= NODE_COUNT; i++)); do
+    use_node "$i"
+    node_log 10 "waiting for node $NODE_NAME to be Ready"
+    kubectl --kubeconfig "$STATE_DIR/kubeconfig" wait --for=condition=Ready "node/$NODE_NAME" --timeout=120s >/dev/null
+  done
+  use_node 1
+}
+
+# node_log STEP MESSAGE: a progress line of step STEP (of 10) for the node use_node chose, named
+# when the cluster has several.
+node_log() {
+  log "[$1/10]$( ((NODE_COUNT == 1)) || echo " $NODE_NAME:") $2"
+}
+
+# node_kubeconfig FILE USER [GROUP]: kubeconfig (up.sh) for a component of the node use_node
+# chose, pointed at the API server's address as that node reaches it.
+node_kubeconfig() {
+  kubeconfig "$@"
+  sed -i "s#server: https://127.0.0.1:#server: https://$NODE_HOST_ADDRESS:#" "$STATE_DIR/$1"
+}
+
+# real_node_network_start: the node network of nodes 2..N, a bridge on this machine as kind's
+# docker network is, with this machine at NODE_NETWORK_GATEWAY. The nodes' kubelets, kube-proxies
+# and enforcers reach the API server, and their containerd the registry, at that address: both
+# listen on 127.0.0.1 only, so a DNAT rule (from node addresses only, not from pods) forwards
+# those two ports to loopback, which route_localnet on this bridge allows; kind forwards a host
+# port to a node the same way. The pods talk to this machine and each other only: from the
+# nodes, nothing is forwarded but to another node or node 1's pods.
+real_node_network_start() {
+  log "[5/10] node network $NODE_NETWORK_BRIDGE ($NODE_NETWORK_PREFIX.0/24) for nodes 2..$NODE_COUNT"
+  ip link add "$NODE_NETWORK_BRIDGE" type bridge
+  ip addr add "$NODE_NETWORK_GATEWAY/24" dev "$NODE_NETWORK_BRIDGE"
+  ip link set "$NODE_NETWORK_BRIDGE" up
+  echo 1 >"/proc/sys/net/ipv4/conf/$NODE_NETWORK_BRIDGE/route_localnet"
+  iptables -w -t nat -A PREROUTING -i "$NODE_NETWORK_BRIDGE" -s "$NODE_NETWORK_PREFIX.0/24" -d "$NODE_NETWORK_GATEWAY" \
+    -p tcp -m multiport --dports "$APISERVER_PORT,$REGISTRY_PORT" -j DNAT --to-destination 127.0.0.1 \
+    -m comment --comment "$IPTABLES_TAG"
+  # Inserted above node 1's rule that drops what its pods send elsewhere.
+  iptables -w -I FORWARD -i "$NODE_NETWORK_BRIDGE" ! -o "$NODE_NETWORK_BRIDGE" -j DROP -m comment --comment "$IPTABLES_TAG"
+  iptables -w -I FORWARD -i "$NODE_NETWORK_BRIDGE" -o "$NODE_BRIDGE" -j ACCEPT -m comment --comment "$IPTABLES_TAG"
+  iptables -w -I FORWARD -i "$NODE_BRIDGE" -o "$NODE_NETWORK_BRIDGE" -j ACCEPT -m comment --comment "$IPTABLES_TAG"
+}
+
+# real_node_netns_start: the network namespace of the node use_node chose (2..N), with its
+# address NODE_IP on the node network and a route from this machine to its pods: every node
+# sends other nodes' pod traffic to this machine (its default route), which routes each node's
+# pod subnet to that node, as kindnet installs a route per node.
+real_node_netns_start() {
+  ip netns add "$NODE_NETNS"
+  ip link add "$NODE_LINK" type veth peer name eth0 netns "$NODE_NETNS"
+  ip link set "$NODE_LINK" master "$NODE_NETWORK_BRIDGE" up
+  in_node ip link set lo up
+  in_node ip addr add "$NODE_IP/24" dev eth0
+  in_node ip link set eth0 up
+  in_node ip route add default via "$NODE_NETWORK_GATEWAY"
+  in_node sysctl -qw net.ipv4.ip_forward=1
+  ip route add "$POD_SUBNET" via "$NODE_IP" dev "$NODE_NETWORK_BRIDGE"
+}
+
+# real_node_start_one: containerd, the kubelet, kube-proxy and the enforcer of the node use_node
+# chose, and its pod bridge.
+real_node_start_one() {
+  local node=$NODE_DIR
+  local pod_gateway=${POD_SUBNET%.0/*}.1
+  mkdir -p "$node"/{containerd,cni/net.d,kubelet,pod-logs,certs.d/docker.io}
+  [[ -z $NODE_NETNS ]] || real_node_netns_start
+
+  node_log 6 "starting containerd $(containerd --version | awk '{print $3}') with runc and CNI bridge $NODE_BRIDGE ($POD_SUBNET)"
+  # The bridge exists before the kubelet (on node 1 the node IP is the bridge's address); the
+  # CNI bridge plugin finds it and adds the pods' veths to it.
+  in_node ip link add "$NODE_BRIDGE" type bridge
+  in_node ip addr add "$pod_gateway/${POD_SUBNET#*/}" dev "$NODE_BRIDGE"
+  in_node ip link set "$NODE_BRIDGE" up
+  # The pods talk to this machine only: nothing from node 1's bridge is forwarded elsewhere (the
+  # other nodes' pods are filtered where they leave their node, real_node_network_start).
+  [[ -n $NODE_NETNS ]] || iptables -w -I FORWARD -i "$NODE_BRIDGE" ! -o "$NODE_BRIDGE" -j DROP -m comment --comment "$IPTABLES_TAG"
+  # The pods route the other nodes' pods and the node network (the "routes" below) through their
+  # node's bridge address, and nothing else: they talk to this machine only.
   cat >"$node/cni/net.d/10-k8s-sandbox.conflist" <<JSON
 {
   "cniVersion": "1.0.0",
@@ -101,7 +185,8 @@ YAML
       "hairpinMode": true,
       "ipam": {
         "type": "host-local",
-        "ranges": [[{ "subnet": "$POD_SUBNET", "gateway": "$NODE_IP" }]],
+        "ranges": [[{ "subnet": "$POD_SUBNET", "gateway": "$pod_gateway" }]],
+        "routes": [{ "dst": "$CLUSTER_CIDR" }, { "dst": "$NODE_NETWORK_PREFIX.0/24" }],
         "dataDir": "$node/cni/ipam"
       }
     }
@@ -113,7 +198,7 @@ JSON
   cat >"$node/certs.d/docker.io/hosts.toml" <<TOML
 server = "https://registry-1.docker.io"
 
-[host."http://127.0.0.1:$REGISTRY_PORT"]
+[host."http://$NODE_HOST_ADDRESS:$REGISTRY_PORT"]
   capabilities = ["pull", "resolve"]
 TOML
   # restrict_oom_score_adj: this kind of VM refuses a negative oom_score_adj even to root,
@@ -148,19 +233,17 @@ oom_score = 0
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = "$node/certs.d"
 TOML
-  start_component containerd
-  # The pod sandbox image is imported, as kind does, so no pull is ever needed for it.
-  skopeo copy --quiet "oci:$oci:pause" "oci-archive:$node/pause.tar:$PAUSE_IMAGE"
-  ctr --address "$CONTAINERD_SOCKET" -n k8s.io images import --no-unpack "$node/pause.tar" >/dev/null
-  rm "$node/pause.tar"
+  start_component "containerd$NODE_SUFFIX"
+  ctr --address "$CONTAINERD_SOCKET" -n k8s.io images import --no-unpack "$STATE_DIR/node/pause.tar" >/dev/null
 
-  log "[7/10] starting the kubelet on $NODE_IP:$KUBELET_PORT, node $NODE_NAME"
-  # The kubelet puts every pod's cgroup under $CGROUP_ROOT, in each hierarchy, so that
-  # down.sh can find and remove all of them.
+  node_log 7 "starting the kubelet on $NODE_IP:$KUBELET_PORT, node $NODE_NAME"
+  # The kubelet puts every pod's cgroup under its cgroupRoot, in each hierarchy; every node's is
+  # under $CGROUP_ROOT, so that down.sh can find and remove all of them.
   local hierarchy
   for hierarchy in /sys/fs/cgroup/*/; do
-    [[ -w $hierarchy ]] && mkdir -p "$hierarchy${CGROUP_ROOT#/}"
+    [[ -w $hierarchy ]] && mkdir -p "$hierarchy${NODE_CGROUP_ROOT#/}"
   done
+  [[ -z $NODE_NETNS ]] || node_kubeconfig "kubelet$NODE_SUFFIX.conf" "system:node:$NODE_NAME" system:nodes
   cat >"$node/kubelet.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -169,7 +252,7 @@ port: $KUBELET_PORT
 readOnlyPort: 0
 healthzBindAddress: 127.0.0.1
 healthzPort: $KUBELET_HEALTHZ_PORT
-# The API server's serving cert, valid for NODE_IP too (up.sh says why).
+# The API server's serving cert, valid for every node's address too (up.sh says why).
 tlsCertFile: $PKI/apiserver.crt
 tlsPrivateKeyFile: $PKI/apiserver.key
 authentication:
@@ -181,7 +264,7 @@ authentication:
 authorization: {mode: AlwaysAllow}
 containerRuntimeEndpoint: unix://$CONTAINERD_SOCKET
 cgroupDriver: cgroupfs
-cgroupRoot: $CGROUP_ROOT
+cgroupRoot: $NODE_CGROUP_ROOT
 # This machine's cgroups are v1; Kubernetes 1.34 only warns, 1.35 refuses unless told.
 failCgroupV1: false
 failSwapOn: false
@@ -195,9 +278,14 @@ evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available:
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 YAML
-  start_component kubelet
+  start_component "kubelet$NODE_SUFFIX"
 
-  log "[8/10] starting kube-proxy (iptables mode), NodePorts on 127.0.0.1 only"
+  # NodePorts answer on the node's address, and node 1's also on loopback (localhostNodePorts),
+  # as on Docker Desktop's http://localhost:31515; on no address another machine could reach.
+  local node_ports="[127.0.0.1/32, $NODE_IP/32]" localhost_node_ports=true
+  [[ -z $NODE_NETNS ]] || node_ports="[$NODE_IP/32]" localhost_node_ports=false
+  node_log 8 "starting kube-proxy (iptables mode), NodePorts on $node_ports"
+  [[ -z $NODE_NETNS ]] || node_kubeconfig "kube-proxy$NODE_SUFFIX.conf" system:kube-proxy
   cat >"$node/kube-proxy.yaml" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
@@ -205,28 +293,23 @@ mode: iptables
 bindAddress: 127.0.0.1
 healthzBindAddress: 127.0.0.1:$KUBE_PROXY_HEALTHZ_PORT
 metricsBindAddress: 127.0.0.1:$KUBE_PROXY_METRICS_PORT
-clientConnection: {kubeconfig: $STATE_DIR/kube-proxy.conf}
+clientConnection: {kubeconfig: $STATE_DIR/kube-proxy$NODE_SUFFIX.conf}
 hostnameOverride: $NODE_NAME
-clusterCIDR: $POD_SUBNET
-# NodePorts answer on loopback only (localhostNodePorts), as on Docker Desktop's
-# http://localhost:31515, and on no address another machine could reach.
-nodePortAddresses: [127.0.0.1/32]
-iptables: {localhostNodePorts: true}
+clusterCIDR: $CLUSTER_CIDR
+nodePortAddresses: $node_ports
+iptables: {localhostNodePorts: $localhost_node_ports}
 oomScoreAdj: 0
 # Leave the host's conntrack table size and timeouts as they are.
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
 YAML
-  start_component kube-proxy
+  start_component "kube-proxy$NODE_SUFFIX"
 
   if [[ $network_policy == 1 ]]; then
-    log "[9/10] starting the NetworkPolicy enforcer (kube-network-policies $NETPOL_VERSION engine, NFQUEUE $NETPOL_QUEUE)"
+    node_log 9 "starting the NetworkPolicy enforcer (kube-network-policies $NETPOL_VERSION engine, NFQUEUE $NETPOL_QUEUE)"
     real_node_network_policy_start
   else
-    log "[9/10] no NetworkPolicy enforcer (--no-network-policy): policies are admitted and not enforced"
+    node_log 9 "no NetworkPolicy enforcer (--no-network-policy): policies are admitted and not enforced"
   fi
-
-  log "[10/10] waiting for node $NODE_NAME to be Ready"
-  kubectl --kubeconfig "$STATE_DIR/kubeconfig" wait --for=condition=Ready "node/$NODE_NAME" --timeout=120s >/dev/null
 }
 
 # real_node_network_policy_start: the enforcer (tools/cluster/netpol/main.go) and the iptables
@@ -236,8 +319,12 @@ YAML
 # (fail closed), which would cut the kubelet's probes meanwhile. down.sh removes the rules by
 # the chain's name and the tag, never by the enforcer's own cleanup.
 real_node_network_policy_start() {
-  kubeconfig netpol.conf k8s-sandbox-netpol
-  # Read-only access to what the engine watches, bound to its own identity.
+  if [[ -n $NODE_NETNS ]]; then
+    node_kubeconfig "netpol$NODE_SUFFIX.conf" k8s-sandbox-netpol
+  else
+    kubeconfig netpol.conf k8s-sandbox-netpol
+  fi
+  # Read-only access to what the engine watches, bound to its own identity (one for every node).
   kubectl apply -f - >/dev/null <<YAML
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -260,21 +347,18 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: k8s-sand
 subjects:
 - {apiGroup: rbac.authorization.k8s.io, kind: User, name: k8s-sandbox-netpol}
 YAML
-  start_exe netpol "$NETPOL_BIN" --kubeconfig="$STATE_DIR/netpol.conf" \
-    --hostname-override="$NODE_NAME" --nfqueue-id="$NETPOL_QUEUE" --nftables-table="$NETPOL_NFT_TABLE"
-  # The kernel lists a queue in nfnetlink_queue once a program has bound it.
-  wait_for netpol awk -v q="$NETPOL_QUEUE" '$1 == q { found = 1 } END { exit !found }' /proc/net/netfilter/nfnetlink_queue
+  start_component "netpol$NODE_SUFFIX"
   local family=iptables
-  "$family" -w -t mangle -N "$NETPOL_CHAIN"
+  in_node "$family" -w -t mangle -N "$NETPOL_CHAIN"
   # ICMP stays out of policy (NetworkPolicy covers TCP, UDP and SCTP; the engine would drop
   # what it cannot parse); the rest from or to the pod network is judged.
-  "$family" -w -t mangle -A "$NETPOL_CHAIN" -p icmp -j RETURN
-  "$family" -w -t mangle -A "$NETPOL_CHAIN" -s "$POD_SUBNET" -j NFQUEUE --queue-num "$NETPOL_QUEUE"
-  "$family" -w -t mangle -A "$NETPOL_CHAIN" -d "$POD_SUBNET" -j NFQUEUE --queue-num "$NETPOL_QUEUE"
+  in_node "$family" -w -t mangle -A "$NETPOL_CHAIN" -p icmp -j RETURN
+  in_node "$family" -w -t mangle -A "$NETPOL_CHAIN" -s "$POD_SUBNET" -j NFQUEUE --queue-num "$NETPOL_QUEUE"
+  in_node "$family" -w -t mangle -A "$NETPOL_CHAIN" -d "$POD_SUBNET" -j NFQUEUE --queue-num "$NETPOL_QUEUE"
   # Only the first packet of a connection: the engine decides when a connection opens, as it
   # does upstream. POSTROUTING sees pod to pod (the bridge calls iptables) and node to pod;
   # INPUT sees pod to node, which POSTROUTING never does.
   for hook in POSTROUTING INPUT; do
-    "$family" -w -t mangle -A "$hook" -m conntrack --ctstate NEW -j "$NETPOL_CHAIN" -m comment --comment "$IPTABLES_TAG"
+    in_node "$family" -w -t mangle -A "$hook" -m conntrack --ctstate NEW -j "$NETPOL_CHAIN" -m comment --comment "$IPTABLES_TAG"
   done
 }

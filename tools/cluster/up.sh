@@ -11,6 +11,9 @@
 #   up.sh --real-node --no-network-policy   the same without the enforcer: NetworkPolicies are
 #                      admitted and ignored, as on a cluster whose network plugin does not
 #                      enforce them (Docker Desktop's, by default)
+#   up.sh --real-node --nodes N   N real nodes (1 to $MAX_NODES of env.sh; default 1): the first
+#                      as above, each other one in a network namespace of its own with its own
+#                      address, containerd, kubelet, kube-proxy and enforcer (node.sh says how)
 # Everything listens on 127.0.0.1 only (the real node's kubelet on its own bridge), over TLS
 # with client-certificate authentication. Builds the binaries first if needed
 # (tools/cluster/build.sh). State (certs, kubeconfigs, logs, pids, etcd data, the node's
@@ -24,13 +27,28 @@ source "$(dirname "${BASH_SOURCE[0]}")/components.sh"
 
 real_node=${K8S_SANDBOX_REAL_NODE:-0}
 network_policy=1
-for arg in "$@"; do
-  case $arg in
+NODE_COUNT=1
+usage="usage: up.sh [--real-node [--no-network-policy] [--nodes N]]"
+while (($#)); do
+  case $1 in
     --real-node) real_node=1 ;;
     --no-network-policy) network_policy=0 ;;
-    *) echo "up.sh: unknown argument '$arg'; usage: up.sh [--real-node [--no-network-policy]]" >&2; exit 2 ;;
+    --nodes)
+      NODE_COUNT=${2:-}
+      if [[ ! $NODE_COUNT =~ ^[1-9][0-9]*$ ]] || ((NODE_COUNT > MAX_NODES)); then
+        echo "up.sh: --nodes must be a whole number from 1 to $MAX_NODES (got '$NODE_COUNT'); e.g. --real-node --nodes 2" >&2
+        exit 2
+      fi
+      shift
+      ;;
+    *) echo "up.sh: unknown argument '$1'; $usage" >&2; exit 2 ;;
   esac
+  shift
 done
+if ((NODE_COUNT > 1 && real_node == 0)); then
+  echo "up.sh: --nodes applies to --real-node only (got --nodes $NODE_COUNT without it); the kwok cluster's fake nodes are added with tools/cluster/kwok-node.sh" >&2
+  exit 2
+fi
 if [[ $network_policy == 0 && $real_node == 0 ]]; then
   echo "up.sh: --no-network-policy applies to --real-node only (the kwok node runs no containers and enforces nothing)" >&2
   exit 2
@@ -78,6 +96,7 @@ fi
 mkdir -p "$STATE_DIR"/{pki,logs,pids}
 echo "$SANDBOX_ROOT" >"$STATE_DIR/owner"
 echo "$([[ $real_node == 1 ]] && echo real || echo kwok)" >"$STATE_DIR/node-mode"
+echo "$NODE_COUNT" >"$STATE_DIR/node-count"
 # If anything below fails, stop what already started instead of leaving it behind.
 trap '[[ $? -eq 0 ]] || { log "start failed, stopping"; "$SANDBOX_ROOT/tools/cluster/down.sh"; }' EXIT
 
@@ -91,7 +110,14 @@ log "creating certificates and kubeconfigs in $STATE_DIR (kubeadm $K8S_VERSION)"
 # etcd only, and the API server checks its kubelets' against ca, so the API server's also
 # serves the controller manager, the scheduler, kwok (127.0.0.1) and the real node's kubelet
 # (NODE_IP, which kubeadm puts in the SANs as the advertise address: it refuses a loopback
-# one). The version set here keeps kubeadm offline.
+# one). With several nodes it also serves the other nodes' kubelets, and the API server as they
+# reach it (NODE_NETWORK_GATEWAY), so their addresses are SANs too. The version set here keeps
+# kubeadm offline.
+sans="127.0.0.1, localhost"
+for ((i = 2; i <= NODE_COUNT; i++)); do
+  sans+=", $(use_node "$i" && echo "$NODE_IP")"
+done
+((NODE_COUNT == 1)) || sans+=", $NODE_NETWORK_GATEWAY"
 cat >"$STATE_DIR/kubeadm.yaml" <<YAML
 apiVersion: kubeadm.k8s.io/v1beta4
 kind: InitConfiguration
@@ -106,7 +132,7 @@ certificatesDir: $PKI
 controlPlaneEndpoint: 127.0.0.1:$APISERVER_PORT
 encryptionAlgorithm: ECDSA-P256
 networking: {serviceSubnet: $SERVICE_CIDR, dnsDomain: cluster.local}
-apiServer: {certSANs: [127.0.0.1, localhost]}
+apiServer: {certSANs: [$sans]}
 YAML
 "$BIN_DIR/kubeadm" init phase certs all --config "$STATE_DIR/kubeadm.yaml" >/dev/null
 # kubeconfig FILE USER [GROUP]: a kubeconfig for the client identity USER in GROUP, as RBAC
@@ -160,7 +186,7 @@ log "cluster up in ${SECONDS}s"
 cat <<DONE
 
 Kubernetes $K8S_VERSION is up on https://127.0.0.1:$APISERVER_PORT, with $(
-  [[ $real_node == 1 ]] && echo "a real node ($NODE_NAME: containerd, kubelet, kube-proxy$([[ $network_policy == 1 ]] && echo ", NetworkPolicy enforced" || echo ", NetworkPolicy NOT enforced"); stand-in images)" || echo "one fake node (kwok)").
+  [[ $real_node == 1 ]] && echo "$( ((NODE_COUNT == 1)) && echo "a real node ($NODE_NAME" || echo "$NODE_COUNT real nodes (each"): containerd, kubelet, kube-proxy$([[ $network_policy == 1 ]] && echo ", NetworkPolicy enforced" || echo ", NetworkPolicy NOT enforced"); stand-in images)" || echo "one fake node (kwok)").
 kubeconfig: $KUBECONFIG
 
 \$ KUBECONFIG=$KUBECONFIG kubectl get nodes
@@ -168,6 +194,6 @@ $(kubectl get nodes)
 
 Use it:  export KUBECONFIG=$KUBECONFIG
          kubectl apply -f dist && kubectl rollout status deployment/nginx-deployment
-$([[ $real_node == 1 ]] && echo "         then open http://localhost:31515/")
+$([[ $real_node == 1 ]] && echo "         then open http://localhost:31515/$( ((NODE_COUNT == 1)) || echo ", or any node's InternalIP (kubectl get nodes -o wide) at port 31515")")
 Stop it: npm run cluster:down
 DONE

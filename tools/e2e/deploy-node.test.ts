@@ -25,6 +25,8 @@ const PAGE_URL = 'http://127.0.0.1:31515/';
 const FAIL_FAST_SECONDS = 60;
 /** The node's local registry (the docker.io mirror), where the transient case pushes its tag. */
 const REGISTRY = process.env.E2E_REGISTRY ?? '';
+/** How many real nodes run.sh started (1 unless E2E_NODES says more). */
+const NODES = Number(process.env.E2E_NODES ?? 1);
 
 const work = mkdtempSync(path.join(tmpdir(), 'k8s-sandbox-deploy-node-'));
 let dist: KubeObject[];
@@ -242,7 +244,7 @@ describe('npm run apply on a real node', () => {
       container.resources = { requests: { cpu: '500', memory: '64Mi' }, limits: { cpu: '500', memory: '64Mi' } };
     });
     const result = await expectFailsFastAndRestores(dir, /Unschedulable/);
-    expect(result.output).toMatch(/Unschedulable: 0\/1 nodes are available: 1 Insufficient cpu/);
+    expect(result.output).toContain(`Unschedulable: 0/${NODES} nodes are available: ${NODES} Insufficient cpu`);
   });
 
   test('a pull error that the next pull clears (the tag pushed meanwhile): the deploy goes on and succeeds', async () => {

@@ -5,22 +5,44 @@
 // (tools/cluster/component.sh stops and starts them as up.sh did), containers from their pod
 // status and their cgroups under the node's cgroup root (./node.ts). Every case puts back what
 // it broke in a `finally`, so a failed assertion leaves a whole cluster. The measured table goes
-// into docs/reliability.md. Run by tools/e2e/run.sh --faults (npm run test:e2e:faults), as root.
+// into docs/reliability.md. On several nodes (E2E_NODES=2 npm run test:e2e:node) the fib-client Pod is
+// placed on node 1, whose components the cases break, so that the cases mean what they mean on
+// one node. Run by tools/e2e/run.sh --faults (npm run test:e2e:faults), as root.
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { goTool } from '../common/go-tools';
 import { type KubeObject, findObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
-import { createRestrictedNamespace, eventually, getJson, isReady, kubectl, kubectlOk, progress } from './kube';
+import {
+  createRestrictedNamespace,
+  eventually,
+  getJson,
+  isReady,
+  kubectl,
+  kubectlOk,
+  placeBarePod,
+  progress,
+} from './kube';
 import { Load, type LoadResult } from './load';
-import { containerCgroup, containerId, containerPids, isFrozen, killContainer, type PodJson, setFrozen } from './node';
+import {
+  allContainerPids,
+  containerCgroup,
+  containerId,
+  isFrozen,
+  killContainer,
+  type PodJson,
+  setFrozen,
+} from './node';
 import { markdownTable } from '../common/markdown-table';
 import { seconds, writeReliabilityBlock } from './reliability-doc';
 
 const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../dist');
-const NAMESPACE = process.env.E2E_NAMESPACE ?? `k8s-sandbox-faults-${Date.now().toString(36)}`;
+// Its own namespace, so that it can share a run (and a cluster) with the real-node suite.
+const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-${Date.now().toString(36)}`}-faults`;
 const CONTAINERD_SOCKET = process.env.E2E_CONTAINERD_SOCKET ?? '';
+/** How many real nodes run.sh started (1 unless E2E_NODES says more). */
+const NODES = Number(process.env.E2E_NODES ?? 1);
 const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? 180) * 1000;
 const COMPONENT_SH = path.resolve(__dirname, '../cluster/component.sh');
 
@@ -97,14 +119,15 @@ function containerStates(): Map<string, ContainerState> {
 const totalRestarts = (states: Map<string, ContainerState>) =>
   [...states.values()].reduce((sum, state) => sum + state.restartCount, 0);
 
-/** Throws unless the node and the three pods are Ready. */
+/** Throws unless every node and the three pods are Ready. */
 function wholeCluster(): void {
-  const [node] = getJson(['nodes']).items;
+  const nodes: { metadata: { name: string }; status: object }[] = getJson(['nodes']).items;
+  const nodesNotReady = nodes.filter((n) => !isReady(n as never)).map((n) => n.metadata.name);
   const notReady = pods()
     .filter((p) => !isReady(p))
     .map((p) => p.metadata.name);
-  if (!isReady(node) || pods().length !== 3 || notReady.length > 0) {
-    throw new Error(`node Ready: ${isReady(node)}; pods not Ready: [${notReady}]`);
+  if (nodesNotReady.length > 0 || pods().length !== 3 || notReady.length > 0) {
+    throw new Error(`nodes not Ready: [${nodesNotReady}]; pods not Ready: [${notReady}]`);
   }
 }
 
@@ -237,6 +260,12 @@ beforeAll(async () => {
   await createRestrictedNamespace(NAMESPACE, WAIT_MS);
   kubectlOk(['apply', '-f', DIST, '-n', NAMESPACE]);
   await eventually('the node and every pod Ready', wholeCluster, WAIT_MS);
+  if (NODES > 1) {
+    // The cases break node 1's components (kubelet, containerd, kube-proxy): the fib-client Pod,
+    // whose page the load reads, runs there, as it does on a cluster of one node.
+    const [node1] = (getJson(['nodes']).items as { metadata: { name: string } }[]).map((n) => n.metadata.name).sort();
+    await placeBarePod(NAMESPACE, FIB_POD, DIST, node1, WAIT_MS);
+  }
   await eventually(`${NODE_PORT_URL} answers 200`, () => get200(NODE_PORT_URL), WAIT_MS);
 });
 
@@ -252,6 +281,9 @@ afterAll(async () => {
     'kubelet',
     'kube-proxy',
   );
+  // The nodePort is the cluster's: free it for the other files of a shared run.
+  kubectl(['delete', 'services', '--all', '-n', NAMESPACE]);
+  kubectl(['delete', 'namespace', NAMESPACE, '--wait=false']);
   if (rows.length === 0) {
     return; // setup failed: nothing measured, the page keeps its last table
   }
@@ -259,8 +291,10 @@ afterAll(async () => {
   await writeReliabilityBlock(
     'faults',
     [
-      `Measured by \`npm run test:e2e:faults\` (tools/e2e/faults.test.ts) on ${new Date().toISOString().slice(0, 10)}:`,
-      `the real node of \`npm run cluster:up -- --real-node\` (containerd, runc, the kubelet, kube-proxy;`,
+      `Measured by \`${NODES === 1 ? 'npm run test:e2e:faults' : `E2E_NODES=${NODES} npm run test:e2e:node`}\` (tools/e2e/faults.test.ts) on ${new Date().toISOString().slice(0, 10)}:`,
+      NODES === 1
+        ? `the real node of \`npm run cluster:up -- --real-node\` (containerd, runc, the kubelet, kube-proxy;`
+        : `node 1 of \`npm run cluster:up -- --real-node --nodes ${NODES}\`, where the fib-client Pod runs (containerd, runc, the kubelet, kube-proxy;`,
       `stand-in images), vegeta sending ${LOAD.rate} GET/s to \`${NODE_PORT_URL}\` with a ${LOAD.timeoutSeconds} s timeout`,
       `from ${seconds(BASELINE_MS)} before each fault until ${seconds(TAIL_MS)} after its recovery. A component is`,
       `stopped with SIGTERM (SIGKILL if it has not exited 10 s later; kube-apiserver here never has), and a`,
@@ -400,7 +434,7 @@ describe('faults on the real node, under a steady load of the NodePort', () => {
       { fault: 'containerd restarted', expected: '0 failed; containers keep running', outcome: 'not run to the end' },
       {
         inject: async () => {
-          pidsBefore = containerPids(CONTAINERD_SOCKET);
+          pidsBefore = allContainerPids();
           await outage(['containerd'], 0)();
         },
         recovered: wholeCluster,
@@ -408,7 +442,7 @@ describe('faults on the real node, under a steady load of the NodePort', () => {
           expectNoFailedRequest(m);
           expectNoRestart(m);
           // Each container's main process is the very one that ran before (same pid, same container).
-          const pidsAfter = containerPids(CONTAINERD_SOCKET);
+          const pidsAfter = allContainerPids();
           for (const state of m.before.values()) {
             const id = containerId({ containerID: state.id });
             expect(`${id} ${pidsAfter.get(id)}`).toBe(`${id} ${pidsBefore.get(id)}`);

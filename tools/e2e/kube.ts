@@ -128,3 +128,41 @@ export function labelSelector(labels: Record<string, string>): string {
 export function isReady(object: { status: { conditions?: { type: string; status: string }[] } }): boolean {
   return (object.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
+
+/**
+ * Has the scheduler place the bare Pod `pod` of the manifests in `dir` on `nodeName`: with every
+ * other node cordoned, the Pod is deleted and applied again (`kubectl apply -f dir`, which
+ * leaves the rest as it is), and the nodes are uncordoned once it is Ready there.
+ */
+export async function placeBarePod(
+  namespace: string,
+  pod: string,
+  dir: string,
+  nodeName: string,
+  timeoutMs: number,
+): Promise<void> {
+  const others = (getJson(['nodes']).items as { metadata: { name: string } }[])
+    .map((n) => n.metadata.name)
+    .filter((n) => n !== nodeName);
+  for (const other of others) {
+    kubectlOk(['cordon', other]);
+  }
+  try {
+    kubectlOk(['delete', 'pod', pod, '-n', namespace, '--ignore-not-found']);
+    kubectlOk(['apply', '-f', dir, '-n', namespace]);
+    await eventually(
+      `${pod} Ready on ${nodeName}`,
+      () => {
+        const json = getJson(['pod', pod, '-n', namespace]);
+        if (!isReady(json) || json.spec.nodeName !== nodeName) {
+          throw new Error(`on ${json.spec.nodeName}, Ready ${isReady(json)}`);
+        }
+      },
+      timeoutMs,
+    );
+  } finally {
+    for (const other of others) {
+      kubectlOk(['uncordon', other]);
+    }
+  }
+}

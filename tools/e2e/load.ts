@@ -10,8 +10,12 @@ import * as path from 'node:path';
 import { run } from '../common/process';
 import { makeTempDir, removeTempDir } from '../common/temp-dir';
 
-/** Addresses the load may target: loopback and the real node's pod network (env.sh's POD_SUBNET). */
-const ALLOWED_TARGET = /^http:\/\/(127\.0\.0\.1|10\.244\.0\.\d{1,3})(:\d+)?\//;
+/**
+ * Addresses the load may target, all on this machine (tools/cluster/env.sh): loopback, the real
+ * nodes' pods (CLUSTER_CIDR), the node network of nodes 2..N and the Services' ClusterIPs.
+ */
+const ALLOWED_TARGET =
+  /^http:\/\/(127\.0\.0\.1|10\.244\.\d{1,3}\.\d{1,3}|10\.245\.0\.\d{1,3}|10\.96\.\d{1,3}\.\d{1,3})(:\d+)?\//;
 
 /** How a load runs. */
 export interface LoadOptions {
@@ -71,7 +75,7 @@ export class Load {
     const wrong = targets.filter((target) => !ALLOWED_TARGET.test(target));
     if (targets.length === 0 || wrong.length > 0) {
       throw new Error(
-        `load targets must be http:// URLs on 127.0.0.1 or 10.244.0.0/24 (got ${JSON.stringify(targets)})`,
+        `load targets must be http:// URLs on 127.0.0.1, the pods' 10.244.0.0/16, the nodes' 10.245.0.0/24 or the Services' 10.96.0.0/16 (got ${JSON.stringify(targets)})`,
       );
     }
     const dir = makeTempDir('k8s-sandbox-load-');

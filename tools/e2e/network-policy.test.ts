@@ -9,6 +9,10 @@
 // policies deleted every cell is open (the enforcer is what blocks), and `npm run
 // netpol:enforced` answers "enforced", and "not enforced" once the enforcer's iptables hooks are
 // taken out. The probe pods run busybox:1.35.0, a STAND-IN built from Debian's busybox-static.
+// On several nodes (E2E_NODES=2 npm run test:e2e:node) the same table holds across
+// nodes: the nginx replicas run on different nodes, the two probes are placed on the first and
+// the last node, every node's enforcer judges its own pods' connections, and each node's
+// NodePort address is one more source; the controls take every node's hooks out.
 // Run by tools/e2e/run.sh --real-node (npm run test:e2e:node), as root on the node.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { type Server, createServer } from 'node:net';
@@ -20,7 +24,7 @@ import { type Cell, type KnownDivergence, type Observed, compare, formatTable, r
 import { type KubeObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
 import { createRestrictedNamespace, eventually, getJson, isReady, kubectl, kubectlOk, progress } from './kube';
-import { containerPids } from './node';
+import { allContainerPids } from './node';
 import { writeDocBlock } from '../common/doc-block';
 import { NETWORK_POLICY_DOC } from './reliability-doc';
 
@@ -32,6 +36,9 @@ const DIST = process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist');
 const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-node-${Date.now().toString(36)}`}-netpol`;
 const OTHER_NAMESPACE = `${NAMESPACE}-np-other`;
 const CONTAINERD_SOCKET = process.env.E2E_CONTAINERD_SOCKET ?? '';
+/** The network namespaces of nodes 2..N (run.sh); none on one node. */
+const NODE_NETNS = (process.env.E2E_NODE_NETNS ?? '').split(' ').filter(Boolean);
+const MULTI_NODE = NODE_NETNS.length > 0;
 /** The node's address on the pod network (the bridge's), where the egress target listens. */
 const NODE_IP = process.env.E2E_NODE_IP ?? '10.244.0.1';
 /** The iptables chain (mangle) the node's enforcer is fed from (tools/cluster/env.sh NETPOL_CHAIN). */
@@ -52,6 +59,10 @@ const PROBE_IMAGE = 'busybox:1.35.0';
  */
 const KNOWN_DIVERGENCES: readonly KnownDivergence[] = [];
 
+interface NodeJson {
+  metadata: { name: string };
+  status: { addresses: { type: string; address: string }[] };
+}
 interface PodJson {
   metadata: { name: string; namespace: string; labels?: Record<string, string> };
   spec: { containers: { ports?: { name?: string; containerPort: number }[] }[] };
@@ -113,7 +124,7 @@ async function connect(pid: number | undefined, address: string, port: number): 
 
 /** The sources and targets, from the pods as they run now. */
 function layout(): { sources: Source[]; targets: Target[] } {
-  const pids = containerPids(CONTAINERD_SOCKET);
+  const pids = allContainerPids();
   const pidOf = (pod: PodJson) => {
     const id = (pod.status.containerStatuses?.[0]?.containerID ?? '').replace(/^containerd:\/\//, '');
     const pid = pids.get(id);
@@ -170,6 +181,15 @@ function layout(): { sources: Source[]; targets: Target[] } {
       via: { address: '127.0.0.1', port: nodePort, target: serviceTarget.name },
     },
   ];
+  // Every other node's NodePort: its kube-proxy sends the connection on, masqueraded as the node,
+  // to the fib-client Pod wherever it runs.
+  for (const { name, ip } of otherNodes()) {
+    sources.push({
+      name: `${ip}:${nodePort}`,
+      endpoint: { kind: 'ip', name, ip },
+      via: { address: ip, port: nodePort, target: serviceTarget.name },
+    });
+  }
   return { sources, targets };
 }
 
@@ -217,6 +237,29 @@ function printTables(title: string, cells: readonly Cell[]): void {
   process.stderr.write(`\n${tables(title, cells)}\n\n`);
 }
 
+/** Nodes 2..N: name and InternalIP. */
+function otherNodes(): { name: string; ip: string }[] {
+  const nodes: NodeJson[] = getJson(['nodes']).items;
+  return nodes
+    .map((n) => ({ name: n.metadata.name, ip: n.status.addresses.find((a) => a.type === 'InternalIP')?.address ?? '' }))
+    .filter((n) => n.ip !== NODE_IP);
+}
+
+/** "name on node" of every pod of the table, named as its rows are. */
+function placement(): string {
+  const nodeOf = (pod: PodJson) => (pod as PodJson & { spec: { nodeName?: string } }).spec.nodeName;
+  const [fib, ...nginx] = distPods();
+  nginx.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  return [
+    ['fib-client', fib],
+    ...nginx.map((pod, index) => [`nginx-${'ab'[index]}`, pod] as const),
+    ['probe', getJson(['pod', 'probe', '-n', NAMESPACE])],
+    ['probe-other-ns', getJson(['pod', 'probe', '-n', OTHER_NAMESPACE])],
+  ]
+    .map(([name, pod]) => `${name as string} on ${nodeOf(pod as PodJson)}`)
+    .join(', ');
+}
+
 /** The pods of dist/ (the fib-client and nginx's, by their own selector) in NAMESPACE. */
 function distPods(): PodJson[] {
   const deployment = dist.find((o) => o.kind === 'Deployment' && o.metadata.name === 'nginx-deployment');
@@ -245,18 +288,25 @@ beforeAll(async () => {
   listener = createServer((socket) => socket.end());
   await new Promise<void>((resolve) => listener.listen(0, NODE_IP, resolve));
   listenerPort = (listener.address() as { port: number }).port;
-  for (const namespace of [NAMESPACE, OTHER_NAMESPACE]) {
+  // On several nodes, the probe on the last node and the other namespace's on the first, so that
+  // each probes pods on its own node and on another (the nginx replicas are spread).
+  const nodeNames: string[] = getJson(['nodes'])
+    .items.map((n: NodeJson) => n.metadata.name)
+    .sort();
+  for (const [namespace, nodeName] of [
+    [NAMESPACE, nodeNames[nodeNames.length - 1]],
+    [OTHER_NAMESPACE, nodeNames[0]],
+  ]) {
     await createRestrictedNamespace(namespace, WAIT_MS);
+    const probe = restrictedPod({
+      name: 'probe',
+      labels: { 'k8s-sandbox.e2e/role': 'netpol-probe' },
+      image: PROBE_IMAGE,
+      command: ['sleep', '3600'],
+    }) as { spec: object };
     kubectlOk(
       ['apply', '-n', namespace, '-f', '-'],
-      JSON.stringify(
-        restrictedPod({
-          name: 'probe',
-          labels: { 'k8s-sandbox.e2e/role': 'netpol-probe' },
-          image: PROBE_IMAGE,
-          command: ['sleep', '3600'],
-        }),
-      ),
+      JSON.stringify(MULTI_NODE ? { ...probe, spec: { ...probe.spec, nodeName } } : probe),
     );
   }
   kubectlOk(['apply', '-f', DIST, '-n', NAMESPACE]);
@@ -281,7 +331,8 @@ afterAll(async () => {
 describe('NetworkPolicy on the real node', () => {
   test('every cell of the connectivity table is what the NetworkPolicies in dist/ say', async () => {
     const cells = await table(dist);
-    printTables('with the policies of dist/', cells);
+    const where = MULTI_NODE ? `; pods: ${placement()}` : '';
+    printTables(`with the policies of dist/${where}`, cells);
     const { unexpected, divergences, notSeen } = compare(cells, KNOWN_DIVERGENCES);
     if (divergences.length > 0) {
       process.stderr.write(`known divergences of the enforcer:\n  ${divergences.join('\n  ')}\n`);
@@ -290,12 +341,17 @@ describe('NetworkPolicy on the real node', () => {
     // The table has teeth: the policies deny some cells and allow others.
     expect(cells.filter((c) => !c.expected).length).toBeGreaterThan(0);
     expect(cells.filter((c) => c.expected).length).toBeGreaterThan(0);
-    // docs/network-policy.md shows the last run whose every cell was as the policies say.
+    // docs/network-policy.md shows the last run whose every cell was as the policies say, on
+    // one node and across nodes, each in its own block.
     const date = new Date().toISOString().slice(0, 10);
+    const [block, command] = MULTI_NODE
+      ? ['truth-table-nodes', `E2E_NODES=${NODE_NETNS.length + 1} npm run test:e2e:node`]
+      : ['truth-table', 'npm run test:e2e:node'];
     await writeDocBlock(
       NETWORK_POLICY_DOC,
-      'truth-table',
-      `Measured by \`npm run test:e2e:node\` (tools/e2e/network-policy.test.ts) on ${date}:\n\n` +
+      block,
+      `Measured by \`${command}\` (tools/e2e/network-policy.test.ts) on ${date}` +
+        `${MULTI_NODE ? `, with ${placement()}` : ''}:\n\n` +
         `\`\`\`text\n${tables('with the policies of dist/', cells)}\n\`\`\``,
     );
   });
@@ -353,20 +409,25 @@ describe('npm run netpol:enforced on the real node', () => {
     expect(phase.status !== 0 || phase.stdout === 'Terminating').toBe(true);
   });
 
-  test('with the enforcer\'s iptables hooks taken out: "not enforced", exit 1', () => {
-    const hooks = execFileSync('iptables', ['-w', '-t', 'mangle', '-S'], { encoding: 'utf8' })
-      .split('\n')
-      .filter((rule) => rule.startsWith('-A ') && rule.endsWith(`-j ${NETPOL_CHAIN}`));
-    expect(hooks.length).toBeGreaterThan(0);
-    const iptables = (rule: string, action: '-D' | '-A') =>
-      execFileSync('bash', ['-c', `iptables -w -t mangle ${rule.replace(/^-A /, `${action} `)}`]);
-    hooks.forEach((rule) => iptables(rule, '-D'));
+  test('with the enforcer\'s iptables hooks taken out (on every node): "not enforced", exit 1', () => {
+    // Node 1's iptables are this machine's; nodes 2..N have their own, in their network namespace.
+    const hooks = ['', ...NODE_NETNS].flatMap((netns) => {
+      const enter = netns ? `ip netns exec ${netns} ` : '';
+      return execFileSync('bash', ['-c', `${enter}iptables -w -t mangle -S`], { encoding: 'utf8' })
+        .split('\n')
+        .filter((rule) => rule.startsWith('-A ') && rule.endsWith(`-j ${NETPOL_CHAIN}`))
+        .map((rule) => ({ enter, rule }));
+    });
+    expect(hooks.length).toBe(2 * (NODE_NETNS.length + 1));
+    const iptables = ({ enter, rule }: { enter: string; rule: string }, action: '-D' | '-A') =>
+      execFileSync('bash', ['-c', `${enter}iptables -w -t mangle ${rule.replace(/^-A /, `${action} `)}`]);
+    hooks.forEach((hook) => iptables(hook, '-D'));
     try {
       const result = enforced();
       expect(`${result.stdout}${result.stderr}`).toMatch(/NetworkPolicy on .*: not enforced\n/);
       expect(result.status).toBe(1);
     } finally {
-      hooks.forEach((rule) => iptables(rule, '-A'));
+      hooks.forEach((hook) => iptables(hook, '-A'));
     }
   });
 });

@@ -46,6 +46,20 @@ export function containerPids(containerdSocket: string): Map<string, number> {
   return pids;
 }
 
+/**
+ * Every node's containerd socket: run.sh sets E2E_CONTAINERD_SOCKETS (space-separated, node 1's
+ * first) on a cluster of several nodes, and E2E_CONTAINERD_SOCKET always (node 1's).
+ */
+export function containerdSockets(): string[] {
+  const sockets = process.env.E2E_CONTAINERD_SOCKETS ?? process.env.E2E_CONTAINERD_SOCKET ?? '';
+  return sockets.split(' ').filter((socket) => socket !== '');
+}
+
+/** Container id → pid of its main process, on every node ({@link containerPids} of each socket). */
+export function allContainerPids(): Map<string, number> {
+  return new Map(containerdSockets().flatMap((socket) => [...containerPids(socket)]));
+}
+
 /** The container id in a pod's containerStatus (`containerd://<id>`). */
 export function containerId(status: { containerID?: string }): string {
   const id = (status.containerID ?? '').replace(/^containerd:\/\//, '');

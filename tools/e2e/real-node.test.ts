@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type KubeObject, findObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
 import { brokenCopy } from './dist';
-import { containerId, containerPids, type PodJson } from './node';
+import { allContainerPids, containerId, type PodJson } from './node';
 import { pageHash, stamp } from '../cluster/doc-picture';
 import {
   createRestrictedNamespace,
@@ -32,6 +32,8 @@ const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../dist');
 const NAMESPACE = process.env.E2E_NAMESPACE ?? `k8s-sandbox-node-${Date.now().toString(36)}`;
 /** containerd's socket on the node, for the containers' pids (set by run.sh). */
 const CONTAINERD_SOCKET = process.env.E2E_CONTAINERD_SOCKET ?? '';
+/** How many real nodes run.sh started (1 unless E2E_NODES says more). */
+const NODES = Number(process.env.E2E_NODES ?? 1);
 /** Where the screenshot is kept. */
 const ARTIFACTS = process.env.E2E_ARTIFACTS_DIR ?? path.resolve(__dirname, '../../test-results');
 const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? 180) * 1000;
@@ -144,14 +146,15 @@ afterAll(() => {
 });
 
 describe('kubectl apply -f dist on a real node', () => {
-  test('the node is a real kubelet on containerd, Ready', () => {
+  test('every node is a real kubelet on containerd, Ready', () => {
     const nodes = getJson(['nodes']).items;
-    expect(nodes).toHaveLength(1);
-    const [node] = nodes;
-    expect(node.metadata.annotations?.['kwok.x-k8s.io/node']).toBeUndefined();
-    expect(node.status.nodeInfo.containerRuntimeVersion).toMatch(/^containerd:\/\//);
-    expect(node.status.nodeInfo.kubeletVersion).toMatch(/^v1\./);
-    expect(isReady(node)).toBe(true);
+    expect(nodes).toHaveLength(NODES);
+    for (const node of nodes) {
+      expect(node.metadata.annotations?.['kwok.x-k8s.io/node']).toBeUndefined();
+      expect(node.status.nodeInfo.containerRuntimeVersion).toMatch(/^containerd:\/\//);
+      expect(node.status.nodeInfo.kubeletVersion).toMatch(/^v1\./);
+      expect(`${node.metadata.name} Ready=${isReady(node)}`).toBe(`${node.metadata.name} Ready=true`);
+    }
   });
 
   test('kubectl apply -f dist exits 0 with no PodSecurity warning', () => {
@@ -228,7 +231,7 @@ describe('kubectl apply -f dist on a real node', () => {
 describe('the restrictions hold at runtime (from /proc of each container main process)', () => {
   /** Each running container: pod, container name, main pid, and its spec from dist/. */
   function containers() {
-    const pids = containerPids(CONTAINERD_SOCKET);
+    const pids = allContainerPids();
     return allPods().flatMap((pod) =>
       (pod.status.containerStatuses ?? []).map((status) => {
         const id = containerId(status);

@@ -9,6 +9,13 @@
 #   run.sh --faults                             tools/e2e/faults.test.ts on the same real node: the
 #                                               fault matrix under load, the second half of
 #                                               npm run test:e2e:faults; both write docs/reliability.md
+#   E2E_NODES=2 npm run test:e2e:node           every real-node suite in one start of E2E_NODES real
+#                                               nodes (up.sh --real-node --nodes E2E_NODES): those
+#                                               above (the NetworkPolicy table across nodes),
+#                                               multi-node.test.ts (the page on every node's
+#                                               InternalIP, replicas spread), node-loss.test.ts (a
+#                                               node lost and drained under load) and the fault
+#                                               matrix (faults.test.ts, on node 1); what CI runs
 #   run.sh --nodes                              tools/e2e/nodes.test.ts on a kwok cluster of its own
 #                                               (always local: it adds fake nodes), the first half
 #                                               of npm run test:e2e:faults
@@ -33,6 +40,13 @@ case ${1:-} in
   --faults) real_node=true faults=true; shift ;;
   --nodes) nodes=true; shift ;;
 esac
+
+# How many real nodes a real-node run starts (up.sh --nodes): 1 unless E2E_NODES says more.
+export E2E_NODES=${E2E_NODES:-1}
+if [[ ! $E2E_NODES =~ ^[1-9]$ ]]; then
+  echo "e2e: E2E_NODES must be a whole number from 1 to 9 (got '$E2E_NODES'); e.g. E2E_NODES=2 npm run test:e2e:node" >&2
+  exit 2
+fi
 
 # The suites test the manifests as they are, the files `kubectl apply -f dist` applies: they do
 # not synthesize the app (CI has just written dist/). Refuse before a cluster starts when there
@@ -109,22 +123,37 @@ else
   export K8S_SANDBOX_STATE_DIR="$work/cluster" K8S_SANDBOX_PORT_BASE=${E2E_PORT_BASE:-17000}
   local_cluster=true
   if $real_node; then
-    tools/cluster/up.sh --real-node
+    tools/cluster/up.sh --real-node --nodes "$E2E_NODES"
+  else
+    tools/cluster/up.sh
+  fi
+  if $real_node; then
     export E2E_CONTAINERD_SOCKET="$K8S_SANDBOX_STATE_DIR/node/containerd/containerd.sock"
+    # Every node's containerd socket, and the network namespaces of nodes 2..N (none on one node).
+    E2E_CONTAINERD_SOCKETS=$(source tools/cluster/env.sh && for ((i = 1; i <= NODE_COUNT; i++)); do
+      use_node "$i" && echo "$CONTAINERD_SOCKET"; done | paste -sd' ')
+    E2E_NODE_NETNS=$(source tools/cluster/env.sh && for ((i = 2; i <= NODE_COUNT; i++)); do
+      use_node "$i" && echo "$NODE_NETNS"; done | paste -sd' ')
+    export E2E_CONTAINERD_SOCKETS E2E_NODE_NETNS
     # The chain that feeds the node's NetworkPolicy enforcer (network-policy.test.ts takes its
     # hooks out to show what "not enforced" looks like).
     E2E_NETPOL_CHAIN=$(source tools/cluster/env.sh && echo "$NETPOL_CHAIN")
     # The node's local registry (the docker.io mirror): deploy-node.test.ts pushes a tag to it.
     E2E_REGISTRY=127.0.0.1:$(source tools/cluster/env.sh && echo "$REGISTRY_PORT")
     export E2E_NETPOL_CHAIN E2E_REGISTRY
-  else
-    tools/cluster/up.sh
   fi
   export KUBECONFIG="$K8S_SANDBOX_STATE_DIR/kubeconfig" E2E_LOCAL_CLUSTER=1
 fi
 
 if $faults; then
   test_file=(tools/e2e/faults.test.ts)
+elif $real_node && ((E2E_NODES > 1)); then
+  # Every real-node file in one start: the page on every node, the replicas spread, the
+  # NetworkPolicy table across nodes, a node lost and a node drained under load, and the fault
+  # matrix on node 1. Each file has its own namespace and frees NodePort 31515 when it ends.
+  test_file=(tools/e2e/real-node.test.ts tools/e2e/deploy-node.test.ts tools/e2e/dev-node.test.ts
+    tools/e2e/network-policy.test.ts tools/e2e/multi-node.test.ts tools/e2e/node-loss.test.ts
+    tools/e2e/faults.test.ts)
 elif $nodes; then
   test_file=(tools/e2e/nodes.test.ts)
 elif $real_node; then

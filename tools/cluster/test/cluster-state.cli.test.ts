@@ -92,8 +92,26 @@ test('up.sh --real-node without root says why it cannot, and that the kwok clust
 
 test('up.sh refuses an unknown argument, naming the one it takes', () => {
   const result = run('up.sh', '--real');
-  expect(result.stderr).toContain("up.sh: unknown argument '--real'; usage: up.sh [--real-node [--no-network-policy]]");
+  expect(result.stderr).toContain(
+    "up.sh: unknown argument '--real'; usage: up.sh [--real-node [--no-network-policy] [--nodes N]]",
+  );
   expect(result.status).toBe(2);
+});
+
+test('up.sh refuses a --nodes that is not a whole number from 1 to 9, or without --real-node', () => {
+  for (const count of ['0', '10', 'two', '']) {
+    const result = run('up.sh', '--real-node', '--nodes', ...(count ? [count] : []));
+    expect(result.stderr).toContain(
+      `up.sh: --nodes must be a whole number from 1 to 9 (got '${count}'); e.g. --real-node --nodes 2`,
+    );
+    expect(result.status).toBe(2);
+  }
+  const kwok = run('up.sh', '--nodes', '2');
+  expect(kwok.stderr).toContain(
+    "up.sh: --nodes applies to --real-node only (got --nodes 2 without it); the kwok cluster's fake nodes are added with tools/cluster/kwok-node.sh",
+  );
+  expect(kwok.status).toBe(2);
+  expect(fs.existsSync(stateDir)).toBe(false);
 });
 
 test('up.sh refuses --no-network-policy without --real-node: the kwok node enforces nothing anyway', () => {
@@ -117,6 +135,23 @@ test('leftovers.sh names what down.sh recorded and is still there, and fails', (
   expect(result.status).toBe(1);
 });
 
+test("leftovers.sh names a process still using a node's containerd socket, with the node's name", () => {
+  const socket = path.join(path.dirname(stateDir), 'node-2.sock');
+  // A stand-in for a shim of node 2 that outlived down.sh: its command line names the socket.
+  const shim = spawn('bash', ['-c', 'sleep 60; exit', '-address', socket]);
+  try {
+    const record = path.join(path.dirname(stateDir), 'record');
+    fs.writeFileSync(record, `node k8s-sandbox-node-2 k8s-sandbox-node-2 ${socket}\n`);
+    const result = run('leftovers.sh', stateDir, record);
+    expect(result.stderr).toContain(
+      `  process ${shim.pid} of node k8s-sandbox-node-2: bash -c sleep 60; exit -address ${socket}`,
+    );
+    expect(result.status).toBe(1);
+  } finally {
+    shim.kill();
+  }
+});
+
 test('component.sh stops a recorded component by its pid, and refuses a name the cluster does not have', () => {
   fakeCluster(root, { etcd: sleeper.pid! });
   const unknown = run('component.sh', 'stop', 'etcdd');
@@ -130,6 +165,29 @@ test('component.sh stops a recorded component by its pid, and refuses a name the
   expect(stopped.stderr).toContain(`stopping etcd (pid ${sleeper.pid})`);
   expect(stopped.status).toBe(0);
   expect(run('component.sh', 'running', 'etcd').status).toBe(1);
+});
+
+test("component.sh stop-node refuses node 1 (the control plane's machine), a node the cluster lacks, or no name", () => {
+  fakeCluster(root, { etcd: sleeper.pid! });
+  const first = run('component.sh', 'stop-node', 'k8s-sandbox-node');
+  expect(first.stderr).toContain(
+    "component.sh: stop-node: 'k8s-sandbox-node' is node 1, this machine, where the control plane runs; only nodes 2..N of up.sh --real-node --nodes N can be stopped and started (this cluster has 1)",
+  );
+  expect(first.status).toBe(2);
+  const unknown = run('component.sh', 'start-node', 'k8s-sandbox-node-3');
+  expect(unknown.stderr).toContain(
+    `component.sh: 'k8s-sandbox-node-3' is not a node of the cluster in ${stateDir}; its nodes: k8s-sandbox-node`,
+  );
+  expect(unknown.status).toBe(2);
+  const two = run('component.sh', 'stop-node', 'k8s-sandbox-node-2', 'k8s-sandbox-node-3');
+  expect(two.stderr).toContain("component.sh: stop-node takes one node's name (got 2); usage: component.sh");
+  expect(two.status).toBe(2);
+  const none = run('component.sh', 'stop-node');
+  expect(none.stderr).toContain(
+    'component.sh: no component named; usage: component.sh stop|start|running NAME... | stop-node|start-node NODE',
+  );
+  expect(none.status).toBe(2);
+  expect(run('component.sh', 'running', 'etcd').status).toBe(0);
 });
 
 test('component.sh refuses an unknown action or no name, naming what it takes', () => {

@@ -56,6 +56,6 @@ test('the time from the last success to the end of the load counts as a gap', ()
 
 test('a load refuses a target off loopback and the pod network, naming what is allowed', () => {
   expect(() => Load.start('vegeta', ['http://192.168.1.1/'], { rate: 1, maxSeconds: 1, timeoutSeconds: 1 })).toThrow(
-    'load targets must be http:// URLs on 127.0.0.1 or 10.244.0.0/24 (got ["http://192.168.1.1/"])',
+    "load targets must be http:// URLs on 127.0.0.1, the pods' 10.244.0.0/16, the nodes' 10.245.0.0/24 or the Services' 10.96.0.0/16 (got [\"http://192.168.1.1/\"])",
   );
 });

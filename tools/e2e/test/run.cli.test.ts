@@ -46,3 +46,19 @@ test('run.sh says which manifests it tests, and how old they are', () => {
     `e2e: testing 1 file of ${dist}/ as written at 2026-01-02T03:04:05Z; after changing the app, run npm run synth first`,
   );
 });
+
+test.each(['0', '10', 'two'])(
+  'run.sh with E2E_NODES=%s exits 2 before a cluster starts, naming what it takes',
+  (nodes) => {
+    const result = spawnSync('bash', ['tools/e2e/run.sh', '--real-node'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, E2E_NODES: nodes, TMPDIR: tmp },
+    });
+    expect(result.stderr).toBe(
+      `e2e: E2E_NODES must be a whole number from 1 to 9 (got '${nodes}'); e.g. E2E_NODES=2 npm run test:e2e:node\n`,
+    );
+    expect(result.status).toBe(2);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  },
+);
