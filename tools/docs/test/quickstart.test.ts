@@ -47,8 +47,9 @@ function pathWithout(without: readonly string[], dir: string): string {
 }
 
 function sh(command: string, cwd: string, PATH: string) {
-  // The clone's own `npm test` makes and removes its own temporary folder, not this run's.
-  const env = { ...process.env };
+  // The clone's own `npm test` makes and removes its own temporary folder, not this run's; what
+  // outlives it there (Jest's cache, jest_<uid>) stays under this test's folder, removed after.
+  const env = { ...process.env, TMPDIR: path.join(dir, 'tmp') };
   delete env.K8S_SANDBOX_JEST_TMPDIR;
   const result = spawnSync('bash', ['-c', command], {
     cwd,
@@ -62,6 +63,7 @@ function sh(command: string, cwd: string, PATH: string) {
 let dir: string;
 beforeAll(() => {
   dir = makeTempDir('k8s-sandbox-quickstart-');
+  fs.mkdirSync(path.join(dir, 'tmp'));
 });
 afterAll(() => {
   removeTempDir(dir);
