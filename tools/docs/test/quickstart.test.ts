@@ -49,7 +49,7 @@ function pathWithout(without: readonly string[], dir: string): string {
 function sh(command: string, cwd: string, PATH: string) {
   // The clone's own `npm test` makes and removes its own temporary folder, not this run's; what
   // outlives it there (Jest's cache, jest_<uid>) stays under this test's folder, removed after.
-  const env = { ...process.env, TMPDIR: path.join(dir, 'tmp') };
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: path.join(dir, 'tmp') };
   delete env.K8S_SANDBOX_JEST_TMPDIR;
   const result = spawnSync('bash', ['-c', command], {
     cwd,
