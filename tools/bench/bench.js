@@ -21,6 +21,7 @@ const YAML = require('yaml');
 // The tables and the page's blocks (bench-doc.ts) are TypeScript: loaded through the require hook.
 require('../loader/ts-register.js');
 const { BENCHMARKS_DOC, benchBlocks, writeBenchBlocks } = require('./bench-doc.ts');
+const { median, thisMachine } = require('./measure.ts');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
@@ -91,12 +92,6 @@ function run({ command, args = [], env = {}, shell = false, mayFail = false }) {
     throw new Error(`bench: "${shown}" exited ${result.status ?? result.signal}:\n${result.stderr}${result.stdout}`);
   }
   return { ms, stdout: result.stdout, stderr: result.stderr };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function progress(text) {
@@ -282,16 +277,13 @@ function commandLine() {
 
 /** Times a part of the run; returns what it measured with when, where and under what load. */
 function measure(runs, part) {
-  const cpus = os.cpus();
   const loadBefore = load();
   const startedMs = Date.now();
   const result = part();
   return {
     seconds: Math.round((Date.now() - startedMs) / 1000),
     date: new Date().toISOString().slice(0, 10),
-    machine:
-      `${cpus.length} x ${cpus[0].model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
-      `${os.type()} ${os.release()}, Node ${process.version}`,
+    machine: thisMachine(),
     runs,
     loadBefore,
     loadAfter: load(),

@@ -9,12 +9,12 @@
 //   node -r ./tools/loader/ts-register.js tools/bench/ci.ts --cold|--warm --commit SHA
 //     --load-before 'L1, L5, L15' --load-after 'L1, L5, L15' --command 'CMD' LANE=LOG...
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readDocBlock, writeDocBlock } from '../common/doc-block';
 import { markdownTable } from '../common/markdown-table';
 import { runMain } from '../common/process';
+import { thisMachine } from './measure';
 
 const BENCHMARKS_DOC = path.resolve(__dirname, '../../docs/benchmarks.md');
 
@@ -201,11 +201,7 @@ export function workflowSection(
 
 /** This machine, as the benchmarks name it. */
 export function machine(goVersion: string): string {
-  const cpus = os.cpus();
-  return (
-    `${cpus.length} x ${cpus[0]?.model.trim() ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
-    `Node ${process.version}, ${goVersion}`
-  );
+  return `${thisMachine()}, ${goVersion}`;
 }
 
 /** The lanes of .ci/run, in its order (its LANES line). */

@@ -5,10 +5,10 @@
 // depends on the figures.
 // Usage: tools/bench/deploy.sh, which runs: node -r ./tools/loader/ts-register.js tools/bench/deploy-doc.ts <runs.json
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeDocBlock } from '../common/doc-block';
 import { markdownTable } from '../common/markdown-table';
+import { median, thisMachine } from './measure';
 
 const BENCHMARKS_DOC = path.resolve(__dirname, '../../docs/benchmarks.md');
 /** The goal for a good deploy against kubectl's own apply and waits. */
@@ -29,12 +29,6 @@ export interface DeployRuns {
   readonly helm: readonly number[];
   /** How Helm alone ended the failure, when not as expected ("" when it failed and restored). */
   readonly helmOutcome: string;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 const secs = (value: number) => value.toFixed(2);
@@ -103,9 +97,7 @@ export function deploySection(runs: DeployRuns, machine: string, date: string): 
 
 async function main(): Promise<void> {
   const runs = JSON.parse(fs.readFileSync(0, 'utf8')) as DeployRuns;
-  const cpus = os.cpus();
-  const machine = `${cpus.length} x ${cpus[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
-  const section = deploySection(runs, machine, new Date().toISOString().slice(0, 10));
+  const section = deploySection(runs, thisMachine(), new Date().toISOString().slice(0, 10));
   console.log(`\n${section}`);
   await writeDocBlock(BENCHMARKS_DOC, 'deploy', section);
   console.log(`deploy bench: wrote the deploy section of ${path.relative(process.cwd(), BENCHMARKS_DOC)}`);

@@ -21,6 +21,7 @@ import { restrictedNamespace } from '../common/restricted';
 import { markdownTable } from '../common/markdown-table';
 import { writeDocBlock } from '../common/doc-block';
 import { makeTempDir, removeTempDir } from '../common/temp-dir';
+import { median, thisMachine } from './measure';
 
 const BENCHMARKS_DOC = path.resolve(__dirname, '../../docs/benchmarks.md');
 const GOOD = '{ nginx: { replicas: 2 } }';
@@ -40,11 +41,6 @@ const loadAverage = () =>
     .loadavg()
     .map((load) => load.toFixed(2))
     .join(', ');
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const secs = (ms: number) => (ms / 1000).toFixed(2);
 
 /** The lines the loop printed, each with the time it arrived. */
@@ -147,10 +143,8 @@ async function bench(): Promise<void> {
       ],
     ],
   );
-  const cpus = os.cpus();
   const section = [
-    `Measured on ${new Date().toISOString().slice(0, 10)} on ${cpus.length} x ${cpus[0]?.model.trim() ?? 'CPU'}, ` +
-      `Node ${process.version}, on the warm real node. 1-, 5- and 15-minute load averages: ${loadBefore} before, ` +
+    `Measured on ${new Date().toISOString().slice(0, 10)} on ${thisMachine()}, on the warm real node. 1-, 5- and 15-minute load averages: ${loadBefore} before, ` +
       `${loadAfter} after. Command ([tools/bench/dev.ts](../tools/bench/dev.ts)):`,
     '',
     '```sh',

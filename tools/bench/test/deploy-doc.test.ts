@@ -1,6 +1,7 @@
 // The deploy section that tools/bench/deploy.sh writes into docs/benchmarks.md: medians of the
 // runs, the ratio against kubectl's own waits, every run, and the load the figures depend on.
-import { deploySection, median } from '../deploy-doc';
+import { deploySection } from '../deploy-doc';
+import { median } from '../measure';
 
 const runs = {
   rounds: 3,
