@@ -22,7 +22,6 @@
 // apply, and waits), then succeed, or explainAndRestore.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ToolName, binaryPath, goTool } from '../common/go-tools';
 import { type KubeObject, type ObjectId, displayId, idKey, objectId } from '../common/kube';
@@ -31,8 +30,9 @@ import { kubectlFlags } from '../common/kubectl';
 import { type RunResult, runMain } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
 import { withTempDir } from '../common/temp-dir';
+import { UsageError, parseCommandLine } from '../common/usage';
 import { explainFailure } from './explain';
-import { RELEASE, type Target, UsageError, helm, resolveTarget } from './target';
+import { RELEASE, type Target, helm, resolveTarget } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
 import { previewDeploy } from './preview';
 import { type Watch, type Watched, startWatch } from './watch';
@@ -71,13 +71,7 @@ interface Revision {
 
 /** The command line as a request, or a UsageError saying what was wrong. */
 export function parseCommand(argv: readonly string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   if (values.help) {
     return { action: 'help' } as const;
   }

@@ -4,12 +4,10 @@
 // them with (kubectl's and kstatus-watch's: ../common/kubectl.ts).
 import { type KubeTarget, kubectl } from '../common/kubectl';
 import { type RunOptions, type RunResult, run } from '../common/process';
+import { UsageError } from '../common/usage';
 
 /** The app's Helm release, and the kubectl ApplySet it replaced (migrate.ts): one name for both. */
 export const RELEASE = 'k8s-sandbox';
-
-/** A bad command line: the message says what was wrong; the command exits 2 and changes nothing. */
-export class UsageError extends Error {}
 
 export interface Target extends KubeTarget {
   readonly namespace: string;

@@ -14,7 +14,6 @@
 // records an interrupted deploy as failed), removes its temporary folders and, with --cluster,
 // the local cluster it started. Output is plain lines, in a terminal as in a log.
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { watch } from 'chokidar';
 import { apiServer } from '../check/api-server';
 import { type Finding, formatFinding } from '../check/findings';
@@ -24,8 +23,9 @@ import { objectId } from '../common/kube';
 import { type ManifestObject, loadObjects, manifestFiles } from '../common/manifests';
 import { APP_SOURCES } from '../common/synth-stamp';
 import { removeTempDirs } from '../common/temp-dir';
+import { UsageError, parseCommandLine } from '../common/usage';
 import { deploy, parseCommand } from '../deploy/deploy';
-import { type Target, UsageError, resolveTarget } from '../deploy/target';
+import { type Target, resolveTarget } from '../deploy/target';
 import { outputOf, synth } from '../synth/synth';
 import { type LocalCluster, startLocalCluster, stopLocalCluster } from './cluster';
 import { type Coalescer, coalesce } from './coalesce';
@@ -58,13 +58,7 @@ const OPTIONS = {
 
 /** What `npm run dev -- argv` asks for, or a UsageError saying what was wrong. */
 export function parseDevCommand(argv: readonly string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
   if (values.help) {
     return { help: true } as const;
   }
