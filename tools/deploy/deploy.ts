@@ -265,20 +265,44 @@ async function prepare(request: DeployRequest, chart: string, log: Logger): Prom
   // the namespace. A dry run deploys nothing, and needs no watch.
   const early = request.dryRun ? undefined : builtBinary('kstatus-watch');
   const resolving = resolveTarget(request.target);
-  const placed = resolving.then((target) => placeObjects(request.objects, target));
-  // Its rejection is the target's, thrown below.
+  // Its rejection (the cluster does not answer, no such context) is thrown below, before any
+  // other read is reported.
+  resolving.catch(() => undefined);
+  // With -n, the target is whole without kubectl's read of the kubeconfig: every read below starts
+  // at once, and the check that the cluster answers runs beside them.
+  const { namespace } = request.target;
+  const targetKnown = namespace === undefined ? resolving : Promise.resolve({ ...request.target, namespace });
+  const placed = targetKnown.then((target) => placeObjects(request.objects, target));
   placed.catch(() => undefined);
-  let watch = early === undefined ? undefined : startWatch(early, kubectlFlags(request.target), placed, log);
+  // The watcher is given its objects once the target is checked: until then it prints nothing
+  // (its own error about a context the kubeconfig lacks would stand beside the deploy's).
+  let watch =
+    early === undefined
+      ? undefined
+      : startWatch(
+          early,
+          kubectlFlags(request.target),
+          resolving.then(() => placed),
+          log,
+        );
   let upgrade: HeldUpgrade | undefined;
   let upgradeSettled: Promise<void> = Promise.resolve();
   try {
-    const target = await resolving;
+    const target = await targetKnown;
     const helmBin = await goTool('helm', log);
     const watchBin = await goTool('kstatus-watch', log);
     const objects = await placed;
     // The watch lists what runs now, before Helm changes anything: started first, it is ready
     // by the time the release has been read and the change previewed.
-    watch = request.dryRun ? undefined : (watch ?? startWatch(watchBin, kubectlFlags(target), objects, log));
+    watch = request.dryRun
+      ? undefined
+      : (watch ??
+        startWatch(
+          watchBin,
+          kubectlFlags(target),
+          resolving.then(() => objects),
+          log,
+        ));
     // The preview (what this deploy changes, preview.ts; --dry-run stops there) runs while the
     // release is read: none of them changes anything. Each is awaited, so that a failed read is
     // reported after the preview has printed (and, with --confirm, been answered), never beside it.
@@ -297,6 +321,7 @@ async function prepare(request: DeployRequest, chart: string, log: Logger): Prom
       release: RELEASE,
       released,
       forceConflicts: forceConflicts.catch(() => false),
+      checked: resolving,
       log,
     });
     if (!request.dryRun) {
@@ -320,7 +345,9 @@ async function prepare(request: DeployRequest, chart: string, log: Logger): Prom
         () => undefined,
       );
     }
-    const [readRestorable, readRelease, previewed] = await Promise.allSettled([restorableRead, released, previewing]);
+    const settled = Promise.allSettled([restorableRead, released, previewing]);
+    await resolving;
+    const [readRestorable, readRelease, previewed] = await settled;
     const [restorable, previous, preview] = [valueOf(readRestorable), valueOf(readRelease), valueOf(previewed)];
     const migrating = await adopting;
     await upgradeSettled;

@@ -236,6 +236,11 @@ export interface PreviewRequest {
    * awaited only when the diff without it fails.
    */
   readonly forceConflicts: Promise<boolean>;
+  /**
+   * The check that the target's cluster answers, which may still run: nothing is printed before it
+   * passed (when it fails, the deploy reports that alone).
+   */
+  readonly checked: Promise<unknown>;
   /** `--dry-run`: show the plan and stop. */
   readonly dryRun: boolean;
   /** `--confirm`: ask on the terminal before the deploy acts (parseCommand checked it is one). */
@@ -268,6 +273,7 @@ export async function previewDeploy(request: PreviewRequest): Promise<{ proceed:
     const [{ live, merged }, pruned] = await Promise.all([sides(), prunedObjects(request, objects)]);
     plan = planChanges(live, merged, pruned);
   } catch (error) {
+    await request.checked;
     // A best-effort step in a deploy: whatever went wrong is one line, and the deploy goes on.
     const what = request.dryRun ? 'nothing was changed' : 'deploying without it: Helm has the last word';
     log(`preview FAILED (${what}): ${(error as Error).message}`);
@@ -275,6 +281,7 @@ export async function previewDeploy(request: PreviewRequest): Promise<{ proceed:
       return { proceed: false, exitCode: 2 };
     }
   }
+  await request.checked;
   if (plan) {
     const [summary, ...lines] = formatPlan(plan, request.dir);
     log(`preview of release ${request.release} in namespace ${request.target.namespace}: ${summary}`);

@@ -97,6 +97,28 @@ test("a dry run of a cluster that does not answer: exit 2, with kubectl's reason
   expect(result.status).toBe(2);
 });
 
+// With -n, the reads start before kubectl has read the kubeconfig (deploy.ts, prepare): what they
+// meet is not reported, only the target's own error.
+test.each([[['-n', 'apps']], [['--dry-run', '-n', 'apps']]])(
+  'a cluster that does not answer, %j: exit 2 with the same one error, no preview line',
+  (flags) => {
+    const result = deploy([dir, ...flags]);
+    expect(result.stderr).toMatch(
+      /^npm run apply: cannot reach the cluster of context gone at .* kubectl says: .*refused/,
+    );
+    expect(result.stderr.split('\nusage: ')[0]?.split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(2);
+  },
+);
+
+test("a context the kubeconfig lacks, with -n: exit 2, with kubectl's words and nothing else", () => {
+  const result = deploy([dir, '--context', 'prod', '-n', 'apps']);
+  expect(result.stderr).toMatch(/^npm run apply: no such context or kubeconfig: .*prod/);
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(2);
+});
+
 test("a context the kubeconfig lacks: exit 2, with kubectl's words", () => {
   const result = deploy([dir, '--context', 'prod']);
   expect(result.stderr).toContain('npm run apply: no such context or kubeconfig: ');
