@@ -9,6 +9,12 @@
 //     CreateContainerConfigError, CrashLoopBackOff, and the kubelet's other start errors. Added
 //     by name: InvalidImageName, the kubelet's reason for an image reference it cannot parse,
 //     which no retry can fix and which neither Argo CD's pattern nor kubedog's list covers.
+//     Not counted: a CreateContainerConfigError whose message is the kubelet's "failed to sync
+//     configmap cache" (or secret cache): the kubelet has not yet read the object (its watch
+//     waits on the node authorizer, which learns of a new pod's references only after it is
+//     bound), waited one second for it (pkg/kubelet/util/manager/watch_based_manager.go), and
+//     retries on its next sync; what the user got wrong, if anything, comes after ("couldn't find
+//     key ...", "configmap ... not found").
 //     Pod-level failures are kstatus's own (a pod Unschedulable past its 15 s schedule window),
 //     applied to each pod.
 //   - How many observations: werf's kubedog (pkg/trackers/rollout/multitrack) allows one
@@ -41,6 +47,13 @@ func stuckReason(reason string) bool {
 		strings.HasSuffix(reason, "BackOff") || reason == "InvalidImageName"
 }
 
+// kubeletCacheNotSynced: the kubelet's message when its own copy of a ConfigMap or Secret was not
+// ready in time, the same message the kubelet wraps (watch_based_manager.go, objectCache.Get).
+func kubeletCacheNotSynced(reason, message string) bool {
+	return reason == "CreateContainerConfigError" && strings.HasPrefix(message, "failed to sync ") &&
+		strings.Contains(message, " cache: ")
+}
+
 // pullReason: a failure the kubelet retries by pulling again.
 func pullReason(reason string) bool {
 	return reason == "ErrImagePull" || reason == "ImagePullBackOff"
@@ -59,7 +72,8 @@ func PodFindings(pod *corev1.Pod) []Finding {
 	var findings []Finding
 	statuses := append(append([]corev1.ContainerStatus{}, pod.Status.InitContainerStatuses...), pod.Status.ContainerStatuses...)
 	for _, container := range statuses {
-		if waiting := container.State.Waiting; waiting != nil && stuckReason(waiting.Reason) {
+		waiting := container.State.Waiting
+		if waiting != nil && stuckReason(waiting.Reason) && !kubeletCacheNotSynced(waiting.Reason, waiting.Message) {
 			findings = append(findings, Finding{Container: container.Name, Reason: waiting.Reason, Message: waiting.Message})
 		}
 	}

@@ -12,7 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// A container state, written short: "waiting:REASON", "running", "ready", "terminated".
+// A container state, written short: "waiting:REASON" (or "waiting:REASON:the kubelet's message"),
+// "running", "ready", "terminated".
 type step struct {
 	at    float64 // seconds after the first observation
 	state string
@@ -21,9 +22,13 @@ type step struct {
 func podWith(name, state string, created time.Time) *corev1.Pod {
 	status := corev1.ContainerStatus{Name: "app"}
 	phase := corev1.PodRunning
-	switch kind, reason, _ := strings.Cut(state, ":"); kind {
+	switch kind, waiting, _ := strings.Cut(state, ":"); kind {
 	case "waiting":
-		status.State.Waiting = &corev1.ContainerStateWaiting{Reason: reason, Message: "the kubelet's message"}
+		reason, message, given := strings.Cut(waiting, ":")
+		if !given {
+			message = "the kubelet's message"
+		}
+		status.State.Waiting = &corev1.ContainerStateWaiting{Reason: reason, Message: message}
 		phase = corev1.PodPending
 	case "running":
 		status.State.Running = &corev1.ContainerStateRunning{}
@@ -63,6 +68,12 @@ func TestRule(t *testing.T) {
 		{"a missing ConfigMap key",
 			[]step{{0, "waiting:ContainerCreating"}, {1, "waiting:CreateContainerConfigError"}, {6, "waiting:CreateContainerConfigError"}},
 			6, "CreateContainerConfigError"},
+		{"the kubelet's own copy of the ConfigMap not read yet: not counted; the missing key it then reports is",
+			[]step{{0, "waiting:CreateContainerConfigError:failed to sync configmap cache: timed out waiting for the condition"},
+				{6, "waiting:CreateContainerConfigError:failed to sync configmap cache: timed out waiting for the condition"},
+				{8, "waiting:CreateContainerConfigError:couldn't find key no-such-key in ConfigMap ns/kube-root-ca.crt"},
+				{13, "waiting:CreateContainerConfigError:couldn't find key no-such-key in ConfigMap ns/kube-root-ca.crt"}},
+			13, "CreateContainerConfigError"},
 		{"an image the node may not pull (imagePullPolicy Never)",
 			[]step{{0, "waiting:ErrImageNeverPull"}, {5, "waiting:ErrImageNeverPull"}}, 5, "ErrImageNeverPull"},
 		{"a crash loop: running between crashes does not end it",
