@@ -40,11 +40,16 @@ export async function resolveTarget(flags: {
   kubeconfig?: string;
   namespace?: string;
 }): Promise<Target> {
-  // Both at once: each is a kubectl process to start.
-  const [config, reach] = await Promise.all([
-    kubectl(['config', 'view', '--minify', '-o', 'json'], { target: flags, okExitCodes: [1] }),
-    kubectl(['get', '--raw=/readyz', '--request-timeout=10s'], { target: flags, okExitCodes: [1] }),
-  ]);
+  const viewConfig = () => kubectl(['config', 'view', '--minify', '-o', 'json'], { target: flags, okExitCodes: [1] });
+  const reaching = kubectl(['get', '--raw=/readyz', '--request-timeout=10s'], { target: flags, okExitCodes: [1] });
+  // The kubeconfig is read for the namespace when -n does not give it, and for the words of an
+  // error; else not: each read is a kubectl process to start, beside the deploy's others.
+  const viewing = flags.namespace === undefined ? viewConfig() : undefined;
+  const reach = await reaching;
+  if (reach.code === 0 && flags.namespace !== undefined) {
+    return { ...flags, namespace: flags.namespace };
+  }
+  const config = await (viewing ?? viewConfig());
   if (config.code !== 0) {
     throw new UsageError(`no such context or kubeconfig: ${config.stderr.trim()}`);
   }
