@@ -9,13 +9,13 @@
 #   run.sh --faults                             tools/e2e/faults.test.ts on the same real node: the
 #                                               fault matrix under load, the second half of
 #                                               npm run test:e2e:faults; both write docs/reliability.md
-#   E2E_NODES=2 npm run test:e2e:node           every real-node suite in one start of E2E_NODES real
+#   E2E_NODES=2 npm run test:e2e:node           the real-node suites in one start of E2E_NODES real
 #                                               nodes (up.sh --real-node --nodes E2E_NODES): those
-#                                               above (the NetworkPolicy table across nodes),
-#                                               multi-node.test.ts (the page on every node's
-#                                               InternalIP, replicas spread), node-loss.test.ts (a
-#                                               node lost and drained under load) and the fault
-#                                               matrix (faults.test.ts, on node 1); what CI runs
+#                                               of npm run test:e2e:node (the NetworkPolicy table
+#                                               across nodes), multi-node.test.ts (the page on every
+#                                               node's InternalIP, replicas spread) and
+#                                               node-loss.test.ts (a node lost and drained under
+#                                               load); what CI's node lane runs
 #   run.sh --nodes                              tools/e2e/nodes.test.ts on a kwok cluster of its own
 #                                               (always local: it adds fake nodes), the first half
 #                                               of npm run test:e2e:faults
@@ -149,11 +149,11 @@ if $faults; then
   test_file=(tools/e2e/faults.test.ts)
 elif $real_node && ((E2E_NODES > 1)); then
   # Every real-node file in one start: the page on every node, the replicas spread, the
-  # NetworkPolicy table across nodes, a node lost and a node drained under load, and the fault
-  # matrix on node 1. Each file has its own namespace and frees NodePort 31515 when it ends.
+  # NetworkPolicy table across nodes, a node lost and a node drained under load. Each file has its
+  # own namespace and frees NodePort 31515 when it ends. The fault matrix stops node 1's parts
+  # only, so it is npm run test:e2e:faults' on one node.
   test_file=(tools/e2e/real-node.test.ts tools/e2e/deploy-node.test.ts tools/e2e/dev-node.test.ts
-    tools/e2e/network-policy.test.ts tools/e2e/multi-node.test.ts tools/e2e/node-loss.test.ts
-    tools/e2e/faults.test.ts)
+    tools/e2e/network-policy.test.ts tools/e2e/multi-node.test.ts tools/e2e/node-loss.test.ts)
 elif $nodes; then
   test_file=(tools/e2e/nodes.test.ts)
 elif $real_node; then
