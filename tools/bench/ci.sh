@@ -29,6 +29,9 @@ for arg in "$@"; do
 done
 ((${#lanes[@]})) || lanes=("${all_lanes[@]}")
 [[ -d $root/../shared ]] || { echo "bench ci: $root/../shared is missing; .ci/run reads the schema there" >&2; exit 1; }
+# Checked before the lanes' minutes: the figures are written by tools/bench/ci.ts, run from here.
+[[ -d $root/node_modules ]] ||
+  { echo "bench ci: $root/node_modules is missing; run npm ci first (tools/bench/ci.ts writes the figures)" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/k8s-sandbox-bench-ci-XXXXXX")
 # Go's module cache is read-only; make it removable first. Ctrl-C or SIGTERM removes it too.
