@@ -138,7 +138,9 @@ test('leftovers.sh names what down.sh recorded and is still there, and fails', (
 test("leftovers.sh names a process still using a node's containerd socket, with the node's name", () => {
   const socket = path.join(path.dirname(stateDir), 'node-2.sock');
   // A stand-in for a shim of node 2 that outlived down.sh: its command line names the socket.
-  const shim = spawn('bash', ['-c', 'sleep 60; exit', '-address', socket]);
+  // In a group of its own, so that its sleep goes with it (else the sleep would outlive the test,
+  // holding the pipes Jest waits on).
+  const shim = spawn('bash', ['-c', 'sleep 60; exit', '-address', socket], { stdio: 'ignore', detached: true });
   try {
     const record = path.join(path.dirname(stateDir), 'record');
     fs.writeFileSync(record, `node k8s-sandbox-node-2 k8s-sandbox-node-2 ${socket}\n`);
@@ -148,7 +150,7 @@ test("leftovers.sh names a process still using a node's containerd socket, with 
     );
     expect(result.status).toBe(1);
   } finally {
-    shim.kill();
+    process.kill(-(shim.pid ?? 0));
   }
 });
 
