@@ -259,6 +259,7 @@ export async function previewDeploy(request: PreviewRequest): Promise<{ proceed:
   const { log } = request;
   const objects = request.objects.map((object) => asHelmApplies(object, request.release, request.target.namespace));
   let plan: Plan | undefined;
+  let failure: Error | undefined;
   try {
     // --force-conflicts changes a server-side apply only where it meets a conflict, which fails
     // the apply without it: so the diff runs without the flag, and again with it only when it
@@ -273,15 +274,17 @@ export async function previewDeploy(request: PreviewRequest): Promise<{ proceed:
     const [{ live, merged }, pruned] = await Promise.all([sides(), prunedObjects(request, objects)]);
     plan = planChanges(live, merged, pruned);
   } catch (error) {
-    await request.checked;
+    failure = error as Error;
+  }
+  await request.checked;
+  if (failure) {
     // A best-effort step in a deploy: whatever went wrong is one line, and the deploy goes on.
     const what = request.dryRun ? 'nothing was changed' : 'deploying without it: Helm has the last word';
-    log(`preview FAILED (${what}): ${(error as Error).message}`);
+    log(`preview FAILED (${what}): ${failure.message}`);
     if (request.dryRun) {
       return { proceed: false, exitCode: 2 };
     }
   }
-  await request.checked;
   if (plan) {
     const [summary, ...lines] = formatPlan(plan, request.dir);
     log(`preview of release ${request.release} in namespace ${request.target.namespace}: ${summary}`);

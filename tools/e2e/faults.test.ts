@@ -24,7 +24,7 @@ import {
   placeBarePod,
   progress,
 } from './kube';
-import { Load, type LoadResult } from './load';
+import { BASELINE_MS, CASE_LOAD as LOAD, Load, type LoadResult, POLL_MS, TAIL_MS } from './load';
 import {
   allContainerPids,
   containerCgroup,
@@ -50,15 +50,8 @@ const FIB_POD = 'fib-client-pod';
 const FIB_CONTAINER = 'fib-client';
 const NGINX_LABEL = 'app=nginx';
 const NODE_PORT_URL = 'http://127.0.0.1:31515/';
-/** The load of every case: bounded in rate and time (so at most 50 × 180 requests). */
-const LOAD = { rate: 50, maxSeconds: 180, timeoutSeconds: 2 };
 /** How long a stopped control-plane component stays down. */
 const OUTAGE_MS = 20_000;
-/** Load before the fault and after the recovery, so the table shows both sides of it. */
-const BASELINE_MS = 2_000;
-const TAIL_MS = 3_000;
-/** How often recovery is polled: the resolution of the recovery times. */
-const POLL_MS = 250;
 
 let vegeta: string;
 let dist: KubeObject[];

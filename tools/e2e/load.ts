@@ -27,6 +27,14 @@ export interface LoadOptions {
   readonly timeoutSeconds: number;
 }
 
+/** The load of every fault case (faults.test.ts, node-loss.test.ts): at most 50 × 180 requests. */
+export const CASE_LOAD: LoadOptions = { rate: 50, maxSeconds: 180, timeoutSeconds: 2 };
+/** Load before a fault and after its recovery, so a case's table shows both sides of it. */
+export const BASELINE_MS = 2_000;
+export const TAIL_MS = 3_000;
+/** How often a case polls for recovery: the resolution of its recovery times. */
+export const POLL_MS = 250;
+
 /** What a load measured. */
 export interface LoadResult {
   readonly sent: number;

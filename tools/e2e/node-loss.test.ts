@@ -27,7 +27,7 @@ import {
   placeBarePod,
   progress,
 } from './kube';
-import { Load, type LoadResult } from './load';
+import { BASELINE_MS, CASE_LOAD as LOAD, Load, type LoadResult, POLL_MS, TAIL_MS } from './load';
 import { seconds, writeReliabilityBlock } from './reliability-doc';
 
 const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../dist');
@@ -38,11 +38,6 @@ const FIB_POD = 'fib-client-pod';
 const FIB_DEPLOYMENT = 'fib-client-replicated';
 const NGINX = 'nginx-deployment';
 const NGINX_LABEL = 'app=nginx';
-/** The load of every case: as in the fault suite. */
-const LOAD = { rate: 50, maxSeconds: 180, timeoutSeconds: 2 };
-const BASELINE_MS = 2_000;
-const TAIL_MS = 3_000;
-const POLL_MS = 250;
 /** The test copy's tolerationSeconds for node.kubernetes.io/not-ready and unreachable. */
 const TOLERATION_SECONDS = 5;
 const TAINTS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
