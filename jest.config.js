@@ -3,8 +3,7 @@
 //   cli         tests that run a real CLI: test/cli/ (cdk8s synth) and tools/<tool>/test/*.cli.test.ts
 //   check       the tests that run the Go tools of `npm run check` and actionlint; test/kubelet/ and
 //               test/api-server/, which compare the constructs' copies of Kubernetes rules with
-//               Kubernetes' Go code (kube-rules); and `go test` of npm run apply's fail-fast rule
-//               (tools/deploy/test/go/); the first run on a machine builds them
+//               Kubernetes' Go code (kube-rules); the first run on a machine builds them
 //               (tools/check/test/global-setup.ts)
 //   check-cli   the unit and CLI tests that run kubectl or Go (needsKubectlOrGo below)
 //   quickstart  the README's quick start on a fresh clone (tools/docs/test/quickstart.test.ts): minutes
@@ -21,10 +20,10 @@ const tempDir = {
 };
 const goToolTests = [
   '<rootDir>/tools/check/test/',
-  '<rootDir>/tools/ci/test/',
+  '<rootDir>/tools/ci/test/workflow.test.ts',
+  '<rootDir>/tools/ci/test/shellcheck.test.ts',
   '<rootDir>/test/kubelet/',
   '<rootDir>/test/api-server/',
-  '<rootDir>/tools/deploy/test/go/',
 ];
 // Unit and CLI tests that run kubectl (to compare with it, or to reach a cluster that is not
 // there) or Go (tools/cluster/env.sh reads the pinned versions with it): `npm run test:check`.
@@ -63,7 +62,7 @@ module.exports = {
       displayName: 'check',
       testEnvironment: 'node',
       transform,
-      testMatch: goToolTests.map((dir) => `${dir}**/*.test.ts`),
+      testMatch: goToolTests.map((place) => (place.endsWith('/') ? `${place}**/*.test.ts` : place)),
       globalSetup: '<rootDir>/tools/check/test/global-setup.ts',
     },
     {

@@ -1,6 +1,7 @@
 // The fail-fast rule of failfast.go, on sequences of pod observations as the kubelet writes them
 // (the reasons and their order are those of a real node: tools/e2e/deploy-node.test.ts runs
-// the same cases there). Run by `npm run test:check` (tools/deploy/test/go/go-test.test.ts).
+// the same cases there). Run by `npm run test:check` as `go test -trimpath`, which reuses the
+// packages the build lane compiled for Helm (also -trimpath) instead of compiling them again.
 package main
 
 import (
