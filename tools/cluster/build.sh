@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Builds the local control plane from the Go modules pinned in tools/cluster:
-# kube-apiserver, kube-controller-manager, kube-scheduler and kubeadm, which makes the
-# cluster's certificates and kubeconfigs (k8s.io/kubernetes), etcd
-# (go.etcd.io/etcd/server/v3) and kwok (sigs.k8s.io/kwok), into a cache
-# outside the work tree keyed by their versions. Binaries already there are
-# skipped, so only the first run on a machine pays for the build (minutes with empty
-# Go caches; docs/benchmarks.md has the measured times).
-# With --real-node it also builds the kubelet and kube-proxy of the same module, for
-# up.sh --real-node, and the node's NetworkPolicy enforcer (tools/cluster/netpol).
+# Builds the local control plane from the Go modules pinned in tools/cluster into a cache
+# outside the work tree keyed by their versions: one binary of k8s.io/kubernetes
+# (tools/cluster/kube/main.go) that is kube-apiserver, kube-controller-manager, kube-scheduler,
+# kubeadm (the cluster's certificates and kubeconfigs), kubelet and kube-proxy, each a symlink
+# to it, so k8s.io/kubernetes is linked once; etcd (go.etcd.io/etcd/server/v3) and kwok
+# (sigs.k8s.io/kwok). Binaries already there are skipped, so only the first run on a machine
+# pays for the build (minutes with empty Go caches; docs/benchmarks.md has the measured times).
+# With --real-node it also builds the node's NetworkPolicy enforcer (tools/cluster/netpol).
 # Usage: tools/cluster/build.sh [--real-node]   (prints the binary directory last)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -34,21 +33,21 @@ kube_ldflags+=" -X k8s.io/component-base/version.gitTreeState=clean"
 kube_ldflags+=" -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
 kube_ldflags+=" -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$k8s_minor"
 
+# The commands of the one kube binary: the names it is started as.
+kube_commands=(kube-apiserver kube-controller-manager kube-scheduler kubeadm kubelet kube-proxy)
+kube_built() {
+  local command
+  for command in "${kube_commands[@]}"; do [[ -x "$BIN_DIR/$command" ]] || return 1; done
+}
+
 # name | tool module | package | extra ldflags
 targets=(
-  "kube-apiserver|kube|k8s.io/kubernetes/cmd/kube-apiserver|$kube_ldflags"
-  "kube-controller-manager|kube|k8s.io/kubernetes/cmd/kube-controller-manager|$kube_ldflags"
-  "kube-scheduler|kube|k8s.io/kubernetes/cmd/kube-scheduler|$kube_ldflags"
-  "kubeadm|kube|k8s.io/kubernetes/cmd/kubeadm|$kube_ldflags"
+  "kube|kube|.|$kube_ldflags"
   "etcd|etcd|go.etcd.io/etcd/server/v3|"
   "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|"
 )
 if ((real_node)); then
-  targets+=(
-    "kubelet|kube|k8s.io/kubernetes/cmd/kubelet|$kube_ldflags"
-    "kube-proxy|kube|k8s.io/kubernetes/cmd/kube-proxy|$kube_ldflags"
-    "${NETPOL_BIN#"$BIN_DIR/"}|netpol|.|"
-  )
+  targets+=("${NETPOL_BIN#"$BIN_DIR/"}|netpol|.|")
 fi
 
 log "binaries: $BIN_DIR (kubernetes $K8S_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION)"
@@ -56,13 +55,16 @@ n=0
 for target in "${targets[@]}"; do
   IFS='|' read -r name module pkg ldflags <<<"$target"
   n=$((n + 1))
-  if [[ -x "$BIN_DIR/$name" ]]; then
+  if [[ -x "$BIN_DIR/$name" ]] || { [[ $name == kube ]] && kube_built; }; then
     log "[$n/${#targets[@]}] $name: already built"
     continue
   fi
-  log "[$n/${#targets[@]}] $name: building $pkg (a cold build takes minutes)"
+  log "[$n/${#targets[@]}] $name: building $pkg in tools/cluster/$module (a cold build takes minutes)"
   "$SANDBOX_ROOT/tools/common/go-build.sh" "cluster: [$n/${#targets[@]}] $name" "$TOOLS_DIR/$module" "$pkg" \
     "$BIN_DIR/$name" "$ldflags"
+done
+for command in "${kube_commands[@]}"; do
+  [[ -x "$BIN_DIR/$command" ]] || ln -sfn kube "$BIN_DIR/$command"
 done
 
 # kwok (>= 0.4) moves nodes and pods through "stages" and refuses to start

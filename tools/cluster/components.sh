@@ -16,7 +16,8 @@ start_exe() {
   local enter=()
   [[ -z ${START_NETNS:-} ]] || enter=(nsenter "--net=/run/netns/$START_NETNS" --)
   nohup "${enter[@]}" "$exe" "$@" >>"$STATE_DIR/logs/$name.log" 2>&1 </dev/null &
-  echo "$! $exe" >"$STATE_DIR/pids/$name.pid"
+  # The executable as /proc/PID/exe names it (running, env.sh): the kube commands are symlinks.
+  echo "$! $(readlink -f "$exe")" >"$STATE_DIR/pids/$name.pid"
   grep -qxF "$name" "$STATE_DIR/pids/order" 2>/dev/null || echo "$name" >>"$STATE_DIR/pids/order"
 }
 # start NAME ARGS...: start_exe with the binary that build.sh built.

@@ -1,5 +1,5 @@
-// Pins the Kubernetes control plane that tools/cluster/build.sh compiles:
-// kube-apiserver, kube-controller-manager, kube-scheduler and kubeadm (the cluster's
+// Pins the Kubernetes control plane that tools/cluster/build.sh compiles into one binary
+// (main.go): kube-apiserver, kube-controller-manager, kube-scheduler and kubeadm (the cluster's
 // certificates and kubeconfigs) from k8s.io/kubernetes; kubelet and kube-proxy for the real node.
 // k8s.io/kubernetes requires its staging modules as v0.0.0 and points them at
 // ./staging in its own go.mod; those replaces do not apply to a dependent module,
@@ -14,13 +14,9 @@ go 1.24.0
 // Same runtime defaults as the upstream build (k8s.io/kubernetes sets this too).
 godebug default=go1.24
 
-tool (
-	k8s.io/kubernetes/cmd/kube-apiserver
-	k8s.io/kubernetes/cmd/kube-controller-manager
-	k8s.io/kubernetes/cmd/kube-proxy
-	k8s.io/kubernetes/cmd/kube-scheduler
-	k8s.io/kubernetes/cmd/kubeadm
-	k8s.io/kubernetes/cmd/kubelet
+require (
+	k8s.io/component-base v0.34.4
+	k8s.io/kubernetes v1.34.4
 )
 
 require (
@@ -165,7 +161,6 @@ require (
 	k8s.io/client-go v0.34.4 // indirect
 	k8s.io/cloud-provider v0.34.4 // indirect
 	k8s.io/cluster-bootstrap v0.0.0 // indirect
-	k8s.io/component-base v0.34.4 // indirect
 	k8s.io/component-helpers v0.34.4 // indirect
 	k8s.io/controller-manager v0.34.4 // indirect
 	k8s.io/cri-api v0.34.4 // indirect
@@ -183,7 +178,6 @@ require (
 	k8s.io/kube-scheduler v0.0.0 // indirect
 	k8s.io/kubectl v0.0.0 // indirect
 	k8s.io/kubelet v0.34.4 // indirect
-	k8s.io/kubernetes v1.34.4 // indirect
 	k8s.io/metrics v0.34.4 // indirect
 	k8s.io/mount-utils v0.0.0 // indirect
 	k8s.io/pod-security-admission v0.0.0 // indirect
