@@ -7,26 +7,31 @@
 # what they need under .ci/run: root, and no other cluster on the machine.
 #   --cold   Go's module and build caches and ~/.cache/k8s-sandbox empty (XDG_CACHE_HOME, GOCACHE,
 #            GOMODCACHE in the temporary folder), as on a CI cache miss
-# Usage: tools/bench/ci.sh [--cold] [LANE...]   (default: every lane of .ci/run, in its order)
+#   --whole  one `bash .ci/run` of every lane, as CI runs it on a fresh clone (not each lane alone):
+#            writes the ci-cold-whole or ci-warm-whole block, with the goal of 45 minutes cold
+# Usage: tools/bench/ci.sh [--cold] [--whole | LANE...]   (default: every lane, each alone, in order)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 usage() {
-  echo "usage: tools/bench/ci.sh [--cold] [LANE...]   (LANE: ${all_lanes[*]}; default: all, in that order)" >&2
+  echo "usage: tools/bench/ci.sh [--cold] [--whole | LANE...]   (LANE: ${all_lanes[*]}; default: all, in that order)" >&2
   exit 2
 }
 read -r -a all_lanes <<<"$(sed -n 's/^LANES=(\(.*\))$/\1/p' "$root/.ci/run")"
 cold=0
+whole=0
 lanes=()
 for arg in "$@"; do
   case $arg in
     --cold) cold=1 ;;
+    --whole) whole=1 ;;
     *)
       [[ " ${all_lanes[*]} " == *" $arg "* ]] || { echo "bench ci: unknown lane '$arg'" >&2; usage; }
       lanes+=("$arg")
       ;;
   esac
 done
+if ((whole && ${#lanes[@]})); then echo "bench ci: --whole runs every lane; name no lane with it" >&2; usage; fi
 ((${#lanes[@]})) || lanes=("${all_lanes[@]}")
 [[ -d $root/../shared ]] || { echo "bench ci: $root/../shared is missing; .ci/run reads the schema there" >&2; exit 1; }
 # Checked before the lanes' minutes: the figures are written by tools/bench/ci.ts, run from here.
@@ -51,6 +56,22 @@ fi
 
 load() { cut -d' ' -f1-3 /proc/loadavg | sed 's/ /, /g'; }
 load_before=$(load)
+write() {
+  node -r "$root/tools/loader/ts-register.js" "$root/tools/bench/ci.ts" "$state" --commit "$commit" \
+    --load-before "$load_before" --load-after "$(load)" --command "$1" --go-version "$(go env GOVERSION)" "${@:2}"
+}
+
+if ((whole)); then
+  printf '\n=== bench ci: bash .ci/run (every lane, one run; %s, commit %s)\n' "${state#--}" "$commit"
+  if ! (cd "$work/k8s-sandbox" && bash .ci/run) 2>&1 | tee "$work/whole.log"; then
+    echo "bench ci: bash .ci/run failed; nothing written" >&2
+    exit 1
+  fi
+  command="tools/bench/ci.sh --whole"
+  [[ $state == --warm ]] || command="tools/bench/ci.sh --cold --whole"
+  write "$command" --whole "$work/whole.log"
+  exit 0
+fi
 logs=()
 n=0
 for lane in "${lanes[@]}"; do
@@ -62,10 +83,7 @@ for lane in "${lanes[@]}"; do
   fi
   logs+=("$lane=$work/$lane.log")
 done
-load_after=$(load)
 
 command="tools/bench/ci.sh $state ${lanes[*]}"
 [[ $state == --cold ]] || command="tools/bench/ci.sh ${lanes[*]}"
-node -r "$root/tools/loader/ts-register.js" "$root/tools/bench/ci.ts" "$state" --commit "$commit" \
-  --load-before "$load_before" --load-after "$load_after" --command "$command" --go-version "$(go env GOVERSION)" \
-  "${logs[@]}"
+write "$command" "${logs[@]}"

@@ -21,6 +21,9 @@ const BENCHMARKS_DOC = path.resolve(__dirname, '../../docs/benchmarks.md');
 /** The project's goal for CI's answer on a cache miss. */
 const GOAL_SECONDS = 25 * 60;
 
+/** The goal for one `bash .ci/run` of every lane on a cold machine: half of CI's 90 minutes. */
+const WHOLE_RUN_GOAL_SECONDS = 45 * 60;
+
 /** The lanes that run first and alone on the workflow's longest path; the others run in parallel after them. */
 const SERIAL_LANES = ['fast', 'build'];
 
@@ -61,6 +64,34 @@ export function parseCiLog(lane: string, log: string): LaneRun {
   return { lane, steps, seconds: Number(total), goBuilds };
 }
 
+/**
+ * Reads the output of one `bash .ci/run` of several lanes (its `=== lane NAME` lines part it):
+ * each lane's steps and Go builds, the lane's time as the sum of its steps, and the run's total.
+ */
+export function parseWholeCiLog(log: string): { lanes: LaneRun[]; seconds: number } {
+  const total = parseCiLog('every lane', log).seconds;
+  const parts = log.split(/^=== lane ([\w-]+)$/m).slice(1);
+  const lanes: LaneRun[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const lane = parts[i]!;
+    const part = parseCiLog(lane, `${parts[i + 1]}\nci: all steps passed in 0s\n`);
+    lanes.push({ ...part, seconds: sum(part.steps) });
+  }
+  if (lanes.length === 0)
+    throw new Error('the output of a whole run must have .ci/run\'s "=== lane NAME" lines (got none)');
+  return { lanes, seconds: total };
+}
+
+/** The block of one whole `bash .ci/run`: its total against the goal, then as ciSection. */
+export function wholeRunSection(m: Measurement, seconds: number): string {
+  const goal = `≤ ${WHOLE_RUN_GOAL_SECONDS / 60} min: ${seconds <= WHOLE_RUN_GOAL_SECONDS ? 'pass' : 'FAIL'}`;
+  return [
+    `One \`bash .ci/run\` of every lane, as CI runs it on a fresh clone: **${seconds} s, ${minutes(seconds)} min** (goal ${goal}).`,
+    '',
+    ciSection(m, 'lane, in this run'),
+  ].join('\n');
+}
+
 export interface Measurement {
   readonly state: CacheState;
   readonly runs: readonly LaneRun[];
@@ -81,7 +112,7 @@ const minutes = (seconds: number) => (seconds / 60).toFixed(1);
 const sum = (timed: readonly Timed[]) => timed.reduce((total, t) => total + t.seconds, 0);
 
 /** The block of one measurement: the lanes, their steps, and the Go builds. */
-export function ciSection(m: Measurement): string {
+export function ciSection(m: Measurement, laneHeader = 'lane, run alone'): string {
   const longest = (run: LaneRun) =>
     [...run.steps]
       .sort((a, b) => b.seconds - a.seconds)
@@ -90,7 +121,7 @@ export function ciSection(m: Measurement): string {
       .join('; ');
   const serial = m.runs.reduce((total, run) => total + run.seconds, 0);
   const lanes = markdownTable(
-    ['lane, run alone', 'seconds', 'minutes', 'its longest steps'],
+    [laneHeader, 'seconds', 'minutes', 'its longest steps'],
     [
       ...m.runs.map((run) => [`\`${run.lane}\``, String(run.seconds), minutes(run.seconds), longest(run)]),
       ['these lanes one after another', String(serial), minutes(serial), ''],
@@ -223,28 +254,41 @@ export async function main(argv: readonly string[], doc = BENCHMARKS_DOC): Promi
       'load-after': { type: 'string', default: '' },
       command: { type: 'string', default: '' },
       'go-version': { type: 'string', default: '' },
+      whole: { type: 'boolean', default: false },
     },
   });
   if (values.cold === values.warm) {
     throw new Error(`--cold or --warm must be given, one of them (got ${values.cold ? 'both' : 'neither'})`);
   }
   const state: CacheState = values.cold ? 'cold' : 'warm';
-  const runs = positionals.map((arg) => {
-    const [lane, log] = arg.split(/=(.*)/s);
-    if (!lane || !log) throw new Error(`each lane must be given as LANE=LOGFILE (got "${arg}")`);
-    return parseCiLog(lane, fs.readFileSync(log, 'utf8'));
-  });
-  if (runs.length === 0) throw new Error('LANE=LOGFILE must be given for one lane or more (got none)');
-  const section = ciSection({
+  const measured = {
     state,
-    runs,
     date: new Date().toISOString().slice(0, 10),
     machine: machine(values['go-version']),
     commit: values.commit,
     loadBefore: values['load-before'],
     loadAfter: values['load-after'],
     command: values.command,
+  };
+  if (values.whole) {
+    const [log] = positionals;
+    if (positionals.length !== 1 || log === undefined) {
+      throw new Error(`--whole takes one LOGFILE, the output of bash .ci/run (got ${positionals.length})`);
+    }
+    const { lanes, seconds } = parseWholeCiLog(fs.readFileSync(log, 'utf8'));
+    const section = wholeRunSection({ ...measured, runs: lanes }, seconds);
+    console.log(`\n${section}`);
+    await writeDocBlock(doc, `ci-${state}-whole`, section);
+    console.log(`\nbench ci: wrote the ci-${state}-whole block of ${path.relative(process.cwd(), doc)}`);
+    return 0;
+  }
+  const runs = positionals.map((arg) => {
+    const [lane, log] = arg.split(/=(.*)/s);
+    if (!lane || !log) throw new Error(`each lane must be given as LANE=LOGFILE (got "${arg}")`);
+    return parseCiLog(lane, fs.readFileSync(log, 'utf8'));
   });
+  if (runs.length === 0) throw new Error('LANE=LOGFILE must be given for one lane or more (got none)');
+  const section = ciSection({ ...measured, runs });
   console.log(`\n${section}`);
   await writeDocBlock(doc, `ci-${state}`, section);
   const allLanes = ciLanes(fs.readFileSync(path.resolve(__dirname, '../../.ci/run'), 'utf8'));

@@ -3,7 +3,7 @@
 // fast, build and the longest later lane.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { laneSeconds, main, parseCiLog, workflowSection } from '../ci';
+import { laneSeconds, main, parseCiLog, parseWholeCiLog, workflowSection } from '../ci';
 import { readDocBlock } from '../../common/doc-block';
 import { withTempDir } from '../../common/temp-dir';
 
@@ -173,4 +173,60 @@ test('main refuses a call without --cold or --warm, or without a lane', async ()
   await expect(main(['--warm', 'fast'], '/nonexistent.md')).rejects.toThrow(
     'each lane must be given as LANE=LOGFILE (got "fast")',
   );
+});
+
+/** One `bash .ci/run` of two lanes: its lane lines part the steps. */
+const WHOLE_LOG = (total: number) => `
+=== lane fast
+
+== install (npm ci)
+== done: install (npm ci) (75s)
+== tests (npm test)
+== done: tests (npm test) (133s)
+
+=== lane build
+
+== every Go program of the lanes below
+cluster: [1/4] kube: built in 600s
+== done: every Go program of the lanes below (900s)
+
+ci: all steps passed in ${total}s
+ci: 3 passed, 0 failed
+`;
+
+test('parseWholeCiLog parts one run by its lane lines: each lane is the sum of its steps', () => {
+  const { lanes, seconds } = parseWholeCiLog(WHOLE_LOG(1108));
+  expect(seconds).toBe(1108);
+  expect(lanes.map((lane) => [lane.lane, lane.seconds, lane.steps.length])).toEqual([
+    ['fast', 208, 2],
+    ['build', 900, 1],
+  ]);
+  expect(lanes[1]!.goBuilds).toEqual([{ name: 'cluster: kube', seconds: 600 }]);
+  expect(() => parseWholeCiLog('== done: x (1s)\nci: all steps passed in 1s\n')).toThrow(
+    'the output of a whole run must have .ci/run\'s "=== lane NAME" lines (got none)',
+  );
+});
+
+test("main --whole writes its own block, with the run's total against 45 minutes", async () => {
+  await withTempDir('k8s-sandbox-bench-ci-', async (dir) => {
+    const doc = path.join(dir, 'benchmarks.md');
+    fs.writeFileSync(doc, '# Page\n\n<!-- ci-cold-whole:begin -->\n\n<!-- ci-cold-whole:end -->\n');
+    const quiet = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const whole = async (total: number) => {
+      fs.writeFileSync(path.join(dir, 'whole.log'), WHOLE_LOG(total));
+      await main(['--cold', '--whole', '--command', 'c', '--go-version', 'go1', path.join(dir, 'whole.log')], doc);
+      return readDocBlock(fs.readFileSync(doc, 'utf8'), 'ci-cold-whole')!;
+    };
+    try {
+      expect(await whole(2700)).toContain('**2700 s, 45.0 min** (goal ≤ 45 min: pass)');
+      const over = await whole(2701);
+      expect(over).toContain('**2701 s, 45.0 min** (goal ≤ 45 min: FAIL)');
+      expect(over).toMatch(/^\| `build` +\| +900 \| +15\.0 \|/m);
+      await expect(main(['--cold', '--whole', 'a', 'b'], doc)).rejects.toThrow(
+        '--whole takes one LOGFILE, the output of bash .ci/run (got 2)',
+      );
+    } finally {
+      quiet.mockRestore();
+    }
+  });
 });
