@@ -76,7 +76,8 @@ export async function run(command: string, args: readonly string[], options: Run
     }
     const output = `${error.stderr ?? ''}${error.stdout ?? ''}`.trim();
     const where = options.cwd === undefined ? '' : ` in ${options.cwd}`;
-    const how = error.code === undefined ? `was stopped (${error.signal})` : `failed with exit code ${error.code}`;
+    // A program ended by a signal has no exit code: execFile gives code null and the signal.
+    const how = error.signal ? `was stopped (${error.signal})` : `failed with exit code ${error.code}`;
     throw new Error(`\`${[command, ...args].join(' ')}\`${where} ${how}${output === '' ? '' : `:\n${output}`}`);
   }
 }
