@@ -9,6 +9,7 @@ const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 const DOCS = [
   'README.md',
   'SECURITY.md',
+  'kit/README.md',
   ...['docs', 'kit/docs'].flatMap((dir) =>
     fs
       .readdirSync(path.join(root, dir))
