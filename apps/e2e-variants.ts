@@ -1,8 +1,8 @@
 // The variants of the app that `npm run test:e2e` applies besides dist/, each written like dist/
 // into a folder named for it under the folder given (default dist-variants/): the copies of the
-// sandbox that the upgrade scenarios (tools/e2e/upgrade.test.ts) apply in turn, the charts
+// sandbox that the upgrade scenarios (kit/lab/e2e/upgrade.test.ts) apply in turn, the charts
 // main.ts adds with changed props; and added-containers/, a FibClient and an NginxDeployment
-// with containers added after construction (tools/e2e/added-containers.test.ts). Synthesized from the constructs, never edited YAML, so the scenarios test what
+// with containers added after construction (kit/lab/e2e/added-containers.test.ts). Synthesized from the constructs, never edited YAML, so the scenarios test what
 // a user's prop change really produces. `npm run test:e2e` runs it after `npm run synth`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

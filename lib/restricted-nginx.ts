@@ -123,7 +123,7 @@ function addNginxContainer(workload: kplus.AbstractPod, options: RestrictedNginx
     // Ready once nginx answers HTTP. Alive while it answers HTTP within LIVENESS_TIMEOUT: a hung
     // nginx (its processes stopped, not dead) still completes TCP handshakes through the
     // kernel's listen backlog, so a TCP probe passes until that backlog is full, which an idle
-    // server never reaches (tools/e2e/faults.test.ts freezes the container and measures this).
+    // server never reaches (kit/lab/e2e/faults.test.ts freezes the container and measures this).
     // A slow page fails readiness first (every 5 s) and takes the pod out of the Service before
     // three missed liveness probes restart it.
     readiness: kplus.Probe.fromHttpGet('/', { port: containerPort, periodSeconds: Duration.seconds(5) }),

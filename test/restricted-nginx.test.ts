@@ -53,7 +53,7 @@ describe.each([
   test('has readiness and liveness probes, and no service account token', () => {
     expect(container.readinessProbe.httpGet.path).toBe('/');
     // HTTP, with a timeout: a TCP probe passes on a hung nginx whose kernel still accepts
-    // connections (tools/e2e/faults.test.ts, the frozen container).
+    // connections (kit/lab/e2e/faults.test.ts, the frozen container).
     expect(container.livenessProbe).toEqual({
       httpGet: { path: '/', port: container.ports[0].containerPort, scheme: 'HTTP' },
       periodSeconds: 10,

@@ -1,11 +1,11 @@
 // Between instances of the constructs: by default no construct selects or restricts pods that
 // another instance created, in one chart or in two, whatever their names and the shared
-// `component: web`. Label matching is the toolkit's (tools/common/kube.ts, proven against
-// Kubernetes' own in tools/check/test/selection.test.ts), used here as a test library.
+// `component: web`. Label matching is the toolkit's (kit/pkg/common/kube.ts, proven against
+// Kubernetes' own in kit/pkg/check/test/selection.test.ts), used here as a test library.
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { FibClient, FibClientChart, NginxChart, NginxDeployment } from '../lib';
-import { type KubeObject, podSelector, podTemplate, selects } from '../tools/common/kube';
+import { type KubeObject, podSelector, podTemplate, selects } from '../kit/pkg/common/kube';
 
 /** `Kind/name` of each object a construct created, and the pods those objects make. */
 function objectsOf(construct: Construct): KubeObject[] {

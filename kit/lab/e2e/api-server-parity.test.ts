@@ -1,0 +1,138 @@
+// End-to-end test: `npm run check`'s api-server gate (kube-rules validate, the API server's own
+// Go code run offline) against the real API server, object by object. Each file of the corpus
+// (kit/pkg/check/test/api-server/, valid and invalid objects, one case a file) is given to
+// `kubectl create --dry-run=server` in a namespace of its own, which runs the whole create path
+// without storing anything, and to the gate. The verdicts must be equal, and where both refuse,
+// the API server's message must hold the gate's, cause by cause. Every divergence is listed by
+// the case's name. Run by kit/lab/e2e/run.sh (npm run test:e2e).
+//
+// Where the two must differ, by design, the corpus holds no case: admission (quotas,
+// LimitRanges, Pod Security labels, webhooks) and what only the cluster knows (a ServiceAccount
+// or PriorityClass that must exist, a nodePort another Service already holds in the cluster).
+// A nodePort taken by another Service of the same folder is the one exception the gate does
+// flag; the last test creates such a pair for real (dry run allocates nothing) to show the
+// API server's words for it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { apiServer } from '../../pkg/check/api-server';
+import { CORPUS_DIR, findingLine, withoutUids } from '../../pkg/check/test/api-server-corpus';
+import { goTool } from '../../pkg/common/go-tools';
+import { loadObjects } from '../../pkg/common/manifests';
+import { run } from '../../pkg/common/process';
+import { withTempDir } from '../../pkg/common/temp-dir';
+import { eventually, kubectl, kubectlOk, progress } from './kube';
+
+const LOCAL_CLUSTER = process.env.E2E_LOCAL_CLUSTER === '1';
+const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().toString(36)}`}-parity`;
+const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? (LOCAL_CLUSTER ? 60 : 300)) * 1000;
+
+/**
+ * Cases a dry run cannot judge: in dry-run mode the Service nodePort allocator only asks whether a
+ * port is taken, not whether it is in the range (k8s.io/kubernetes portallocator's
+ * PortAllocationOperation.Allocate), so `--dry-run=server` takes a nodePort a real create refuses.
+ * These are created for real (in the test's own namespace, deleted with it); the gate answers
+ * as the real create does.
+ */
+const CREATED_FOR_REAL = new Set(['service-nodeport-outside-range.yaml']);
+
+let kubeRules: string;
+
+beforeAll(async () => {
+  kubeRules = await goTool('kube-rules', progress);
+  // No Pod Security label: the cluster's default (privileged) leaves the corpus to validation.
+  kubectlOk(['create', 'namespace', NAMESPACE]);
+  // Pods wait for the namespace's default ServiceAccount (the ServiceAccount admission plugin).
+  await eventually(
+    `ServiceAccount default in ${NAMESPACE}`,
+    () => kubectlOk(['get', 'serviceaccount', 'default', '-n', NAMESPACE]),
+    WAIT_MS,
+  );
+});
+
+afterAll(() => {
+  kubectl(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait=false']);
+});
+
+test('the api-server gate and the API server agree on every case of the corpus', async () => {
+  const divergences: string[] = [];
+  const cases = fs.readdirSync(CORPUS_DIR).sort();
+  for (const name of cases) {
+    const file = path.join(CORPUS_DIR, name);
+    const findings = (await apiServer('api-server', kubeRules, loadObjects([file]))).map(findingLine);
+    const server = kubectl([
+      'create',
+      ...(CREATED_FOR_REAL.has(name) ? [] : ['--dry-run=server']),
+      '-n',
+      NAMESPACE,
+      '-f',
+      file,
+    ]);
+    // A Job's generated selector holds a new UID each time it is made.
+    const said = withoutUids(`${server.stderr}${server.stdout}`.trim());
+    const serverRefuses = server.status !== 0;
+    if (serverRefuses !== findings.length > 0) {
+      divergences.push(
+        serverRefuses
+          ? `${name}: the API server refuses it and check does not: ${said}`
+          : `${name}: check refuses it and the API server takes it: ${findings.join('; ')}`,
+      );
+      continue;
+    }
+    for (const line of findings) {
+      // The gate's line is `Kind/name: field: message`; the API server's, `The Kind "name" is
+      // invalid: field: message` or `... cannot be handled as a ...`.
+      const words = withoutUids(line.slice(line.indexOf(': ') + 2));
+      if (!said.includes(words)) {
+        divergences.push(`${name}: the API server does not say "${words}": ${said}`);
+      }
+    }
+  }
+  expect(divergences).toEqual([]);
+  expect(cases.length).toBeGreaterThan(30);
+});
+
+test('a second Service asking for a nodePort the first holds: the API server refuses it as the gate does', async () => {
+  await withTempDir('k8s-sandbox-parity-', async (dir) => {
+    try {
+      const service = (name: string, nodePort: number) => ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name },
+        spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, nodePort }] },
+      });
+      const file = path.join(dir, 'services.json');
+      fs.writeFileSync(
+        file,
+        [service('holder', 32110), service('taker', 32110)].map((o) => JSON.stringify(o)).join('\n'),
+      );
+      const findings = (await apiServer('api-server', kubeRules, loadObjects([file]))).map(findingLine);
+      expect(findings).toEqual([
+        'Service/taker: spec.ports[0].nodePort: Invalid value: 32110: provided port is already allocated',
+      ]);
+      // Created for real: a dry run allocates nothing, so only a real create shows the refusal.
+      const server = kubectl(['create', '-n', NAMESPACE, '-f', file]);
+      expect(server.status).not.toBe(0);
+      expect(server.stderr).toContain(
+        'The Service "taker" is invalid: spec.ports[0].nodePort: Invalid value: 32110: provided port is already allocated',
+      );
+    } finally {
+      kubectl(['delete', 'service', 'holder', '-n', NAMESPACE, '--ignore-not-found']);
+    }
+  });
+});
+
+test("the API versions the gate takes for served are the ones the API server's discovery lists", async () => {
+  const { stdout } = await run(kubeRules, ['kinds']);
+  const served = new Set((JSON.parse(stdout) as { served: string[] }).served.map((entry) => entry.split(' ')[0]));
+  const groups = JSON.parse(kubectlOk(['get', '--raw', '/apis'])) as {
+    groups: { versions: { groupVersion: string }[] }[];
+  };
+  const discovered = new Set(['v1', ...groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion))]);
+  const builtIn = [...discovered].filter((gv) => !gv.includes('.') || gv.includes('k8s.io'));
+  // Served by the gate, but not by the API server; and the reverse (apiextensions and
+  // apiregistration are the API server's own extension groups, outside the gate's scheme).
+  expect([...served].filter((gv) => !discovered.has(gv)).sort()).toEqual([]);
+  expect(
+    builtIn.filter((gv) => !served.has(gv) && !/^(apiextensions|apiregistration)\.k8s\.io\//.test(gv)).sort(),
+  ).toEqual([]);
+});

@@ -1,0 +1,115 @@
+// `npm run check [-- PATH]`: the gates every manifest at PATH (a folder or a file, read as
+// `kubectl apply -f PATH` reads it, whatever the file's name; default dist/, written by `npm run
+// synth`) must pass. Every gate sees every object the one reader (kit/pkg/common/manifests.ts) read.
+// Prints each finding on one line (gate, file, object, field, what is wrong) and exits 1 if there
+// is any, 2 if a gate could not run at all.
+//   pod-security     every pod spec meets the Pod Security Standard "restricted"
+//   api-server 1.34.x  what kube-apiserver itself says to creating each object of a built-in kind:
+//                    its own decoding (strict, int32 ranges), defaulting and validation, run
+//                    offline from k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it; the
+//                    message is the API server's. Not admission, not what only storage knows
+//                    (a nodePort or name already taken)
+//   schema 1.27.0    kubeconform, strict, against the API cdk8s-plus-27 targets
+//   schema 1.34.x    the same against the newest API the real-cluster test builds
+//                    (k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it)
+//   kube-score       no CRITICAL and no WARNING, except checks an object ignores on purpose
+import { type Finding, formatFinding } from './findings';
+import { apiServer } from './api-server';
+import { goTool } from '../common/go-tools';
+import { kubeScore } from './kube-score';
+import { validateSchemas } from './kubeconform';
+import { loadObjects, manifestFiles } from '../common/manifests';
+import { podSecurity } from './pod-security';
+import { runMain } from '../common/process';
+import { requireFresh } from '../common/synth-stamp';
+import { spoolPipes } from '../common/pipes';
+import { withTempDir } from '../common/temp-dir';
+import { newestClusterSchema, targetSchema } from './schemas';
+
+const log = (line: string) => console.error(`check: ${line}`);
+
+async function main(target: string, spoolDir: string): Promise<number> {
+  // Each pipe read once into spoolDir, as several programs read the files.
+  const { files, original } = spoolPipes(manifestFiles(target), spoolDir);
+  const objects = loadObjects(files);
+  const from = files.length === 1 && original(files[0]!) === target ? target : `${files.length} files of ${target}/`;
+  log(`${objects.length} objects in ${from}`);
+
+  // `go list -m` for the newest API's version runs while the tools are found or built.
+  const newest = newestClusterSchema(log);
+  newest.catch(() => undefined); // awaited below; a failure while the tools build is reported once, by them
+  const kubeRules = await goTool('kube-rules', log);
+  const kubeconform = await goTool('kubeconform', log);
+  const kubeScoreBinary = await goTool('kube-score', log);
+  const schemas = [targetSchema(), await newest];
+  // The API server of the newest release: the one the cluster scripts build.
+  const apiServerGate = `api-server ${schemas[1]!.version}`;
+  const gates: [string, () => Promise<Finding[]>][] = [
+    ['pod-security', () => podSecurity(kubeRules, objects)],
+    [apiServerGate, () => apiServer(apiServerGate, kubeRules, objects)],
+    ...schemas.map((source): [string, () => Promise<Finding[]>] => [
+      `schema ${source.version}`,
+      () => validateSchemas(kubeconform, source, files, objects),
+    ]),
+    ['kube-score', () => kubeScore(kubeScoreBinary, files, objects)],
+  ];
+  return runGates(gates, original);
+}
+
+/**
+ * Runs the gates at once (each is another program) and prints their results in their order;
+ * the exit code: 0 all pass, 1 findings, 2 a gate could not run.
+ */
+async function runGates(
+  gates: readonly [string, () => Promise<Finding[]>][],
+  original: (file: string) => string,
+): Promise<number> {
+  const started = Date.now();
+  const results = gates.map(([, gate]) => {
+    const done = gate();
+    return done.then(
+      (findings) => ({ findings, ms: Date.now() - started }),
+      (error: unknown) => ({ error, ms: Date.now() - started }),
+    );
+  });
+  let total = 0;
+  let failedToRun = 0;
+  for (const [index, [name]] of gates.entries()) {
+    const result = await results[index]!;
+    if (!('findings' in result)) {
+      const error = result.error;
+      // Go on with the other gates: kube-score, for one, cannot read an object of the wrong
+      // shape, which the schema gates have just explained.
+      log(`${name}: could not run: ${(error instanceof Error ? error.message : String(error)).trim()}`);
+      failedToRun += 1;
+      continue;
+    }
+    const { findings } = result;
+    log(`${name}: ${findings.length === 0 ? 'ok' : `${findings.length} findings`} (${result.ms} ms)`);
+    for (const finding of findings) {
+      console.log(formatFinding({ ...finding, file: original(finding.file) }));
+    }
+    total += findings.length;
+  }
+  if (total === 0 && failedToRun === 0) {
+    log('all gates pass');
+    return 0;
+  }
+  log(`${total} findings${failedToRun === 0 ? '' : `, ${failedToRun} gates could not run`}`);
+  return failedToRun === 0 ? 1 : 2;
+}
+
+const args = process.argv.slice(2);
+if (args.length > 1 || args[0]?.startsWith('-')) {
+  log('usage: npm run check [-- PATH]   (PATH: a folder or file of manifests; default dist)');
+  process.exit(2);
+}
+// dist/ by default, if the app's sources still make it; a PATH named is taken as it is.
+runMain(
+  'check',
+  async () => {
+    const target = args[0] ?? requireFresh('dist', 'name it (npm run check -- dist)');
+    return withTempDir('k8s-sandbox-check-pipes-', (spoolDir) => main(target, spoolDir));
+  },
+  2,
+);

@@ -1,0 +1,677 @@
+// npm run apply: deploys a directory of manifests (default dist/) so that "deployed" means
+// "running", or says why not and puts back what ran before.
+//
+// The engine is Helm 4 (pinned in kit/go/deploy/go.mod): the directory is wrapped on the fly
+// into a chart whose one template emits the files raw (`.Files.Get`, so nothing in them is read
+// as a template), and `helm upgrade --install --wait=watcher` applies it as release k8s-sandbox,
+// records the revision in the cluster, prunes what the previous revision held and this one does
+// not, and waits with kstatus. What Helm does not do, and this file adds (docs/design.md says why
+// Helm):
+//   - a progress line per object and status change, with the elapsed time, and the waiting Helm
+//     leaves out (kstatus-watch, kit/go/deploy/main.go, around the same kstatus watcher Helm
+//     waits with): a bare Pod running its new images, a ready endpoint for each Service;
+//   - failing fast: a container stuck in a reason no wait can fix (ErrImagePull, CrashLoopBackOff,
+//     ...) ends the wait within seconds instead of at --timeout (failfast.go says the rule);
+//   - on failure, the cluster's own words: container states, the last log lines of a crashing
+//     container and Warning events of the objects and their pods (explain.ts);
+//   - then `helm rollback` to the revision that ran before (explaining needs the failed pods,
+//     which Helm's own --rollback-on-failure would already have replaced);
+//   - the move from the kubectl ApplySet that `npm run apply` used before (migrate.ts).
+// The steps: parseCommand (nothing is contacted), prepare (reads the release, starts the
+// watch and Helm, held before it changes anything, and shows the preview), perform (lets Helm
+// apply, and waits), then succeed, or explainAndRestore.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type ToolName, binaryPath, goTool } from '../common/go-tools';
+import { type KubeObject, type ObjectId, displayId, idKey, objectId } from '../common/kube';
+import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
+import { kubectlFlags } from '../common/kubectl';
+import { type RunResult, runMain } from '../common/process';
+import { requireFresh } from '../common/synth-stamp';
+import { withTempDir } from '../common/temp-dir';
+import { UsageError, parseCommandLine } from '../common/usage';
+import { explainFailure } from './explain';
+import { RELEASE, type Target, helm, resolveTarget } from './target';
+import { adoptApplySet, finishApplySetMove } from './migrate';
+import { previewDeploy } from './preview';
+import { type Watch, type Watched, startWatch } from './watch';
+
+/** Go's longest time.Duration, in whole seconds: Helm reads --timeout into one. */
+const MAX_TIMEOUT_SECONDS = 9_223_372_036;
+/** Helm reads a revision into a Go int (int64). */
+const MAX_REVISION = 9_223_372_036_854_775_807n;
+const USAGE = `usage: npm run apply -- [DIR] [--timeout DURATION] [--no-rollback] [--confirm] [TARGET]
+       npm run apply -- --dry-run [DIR] [TARGET]
+       npm run apply -- history [TARGET]
+       npm run apply -- rollback REVISION [--timeout DURATION] [TARGET]
+  DIR                 a directory of manifests (default dist/)
+  --timeout DURATION  how long to wait for every object to be healthy, e.g. 90s, 5m (default 5m)
+  --no-rollback       leave a failed deploy in place instead of restoring the revision before it
+  --dry-run           only show what the deploy would create, change and prune, field by field (every
+                      deploy shows it first); changes nothing; exit 0 no changes, 1 changes, 2 error
+  --confirm           ask on the terminal before deploying what the preview shows (default: no question)
+  TARGET              --context NAME, --kubeconfig FILE, -n/--namespace NAME: as kubectl takes them`;
+
+const OPTIONS = {
+  context: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  timeout: { type: 'string', default: '5m' },
+  'no-rollback': { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  confirm: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+interface Revision {
+  readonly revision: number;
+  readonly status: string;
+}
+
+/** The command line as a request, or a UsageError saying what was wrong. */
+export function parseCommand(argv: readonly string[]) {
+  const { values, positionals } = parseCommandLine(argv, OPTIONS);
+  if (values.help) {
+    return { action: 'help' } as const;
+  }
+  const timeoutSeconds = parseTimeout(values.timeout);
+  const target = { context: values.context, kubeconfig: values.kubeconfig, namespace: values.namespace };
+  if (values.confirm && (values['dry-run'] || !process.stdin.isTTY)) {
+    const got = values['dry-run'] ? '--dry-run, which deploys nothing' : 'a standard input that is not a terminal';
+    throw new UsageError(
+      `--confirm must be given in a terminal, to a deploy (got ${got}); leave it out: CI and scripts deploy without asking`,
+    );
+  }
+  const [first, ...rest] = positionals;
+  if (first === 'history' || first === 'rollback') {
+    return { action: first, revision: parseRevisionArgs(first, rest), timeoutSeconds, target } as const;
+  }
+  if (rest.length > 0) {
+    throw new UsageError(`one directory at most (got ${positionals.join(' ')})`);
+  }
+  const { dir, objects } = readManifestDir(first);
+  return {
+    action: 'deploy',
+    dir,
+    objects,
+    noRollback: values['no-rollback'],
+    dryRun: values['dry-run'],
+    confirm: values.confirm,
+    timeoutSeconds,
+    target,
+  } as const;
+}
+
+/** --timeout in seconds: a whole number of s, m or h, at most what Helm can hold. */
+function parseTimeout(timeout: string): number {
+  const match = /^(\d+)(s|m|h)$/.exec(timeout);
+  const timeoutSeconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : 0;
+  if (timeoutSeconds === 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(
+      `--timeout must be a positive whole number of s, m or h, at most 2562047h (the longest wait Helm can ` +
+        `hold), e.g. 90s or 5m (got ${timeout})`,
+    );
+  }
+  return timeoutSeconds;
+}
+
+/** The arguments after `history` (none) or `rollback` (a revision Helm can read): the revision, if any. */
+function parseRevisionArgs(action: 'history' | 'rollback', rest: readonly string[]): string | undefined {
+  const expected = action === 'history' ? 0 : 1;
+  if (rest.length !== expected || (action === 'rollback' && !/^[1-9]\d*$/.test(rest[0] ?? ''))) {
+    const what = action === 'history' ? 'no argument' : 'one revision number (see npm run apply -- history)';
+    throw new UsageError(`${action} takes ${what} (got ${rest.length ? rest.join(' ') : 'none'})`);
+  }
+  if (action === 'rollback' && BigInt(rest[0] ?? '0') > MAX_REVISION) {
+    throw new UsageError(
+      `rollback's revision must be a whole number from 1 to ${MAX_REVISION} (the largest Helm reads) ` +
+        `(got ${rest[0]}); npm run apply -- history lists the revisions`,
+    );
+  }
+  return rest[0];
+}
+
+/** The folder to deploy (the one named, else a fresh dist/) and the objects its manifests hold. */
+function readManifestDir(named: string | undefined): { dir: string; objects: KubeObject[] } {
+  let dir = named;
+  if (dir === undefined) {
+    // The default folder is refused when the app changed since it was synthesized
+    // (kit/pkg/common/synth-stamp.ts); a folder the user names is deployed as it is.
+    try {
+      dir = requireFresh('dist', 'name it (npm run apply -- dist)');
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) {
+    const what = stat ? 'is a file, not a directory' : 'does not exist';
+    throw new UsageError(`${dir} ${what}: name a directory of manifests (default dist/; run npm run synth first)`);
+  }
+  try {
+    return { dir, objects: loadObjects(manifestFiles(dir)).map((m) => m.object) };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Writes into the folder `chart` a chart that emits the files of `dir` unchanged. */
+function writeChart(chart: string, dir: string, files: readonly string[]): void {
+  fs.mkdirSync(path.join(chart, 'templates'));
+  fs.mkdirSync(path.join(chart, 'manifests'));
+  fs.writeFileSync(
+    path.join(chart, 'Chart.yaml'),
+    `apiVersion: v2\nname: ${RELEASE}\nversion: 0.1.0\ndescription: the manifests of ${path.resolve(dir)}, unchanged\n`,
+  );
+  // The files are data, never templates: a `{{` in a manifest stays as it is.
+  fs.writeFileSync(
+    path.join(chart, 'templates', 'manifests.yaml'),
+    '{{- range $path, $_ := .Files.Glob "manifests/*" }}\n---\n{{ $.Files.Get $path }}\n{{- end }}\n',
+  );
+  files.forEach((file, index) => {
+    const name = `${String(index).padStart(3, '0')}-${path.basename(file)}`;
+    fs.copyFileSync(file, path.join(chart, 'manifests', name));
+  });
+}
+
+/** The release's revisions, oldest first; [] when there is no release yet. */
+async function history(target: Target, helmBin: string): Promise<Revision[]> {
+  const result = await helm(helmBin, target, ['history', RELEASE, '-o', 'json'], { okExitCodes: [1] });
+  if (result.code !== 0) {
+    if (/release: not found/.test(result.stderr)) {
+      return [];
+    }
+    throw new Error(`helm history failed: ${result.stderr.trim()}`);
+  }
+  return JSON.parse(result.stdout) as Revision[];
+}
+
+/** A revision that ran, and can be restored. */
+const isRestorable = (revision: Revision) => revision.status === 'deployed' || revision.status === 'superseded';
+
+/** `helm get all`'s template: the latest revision's number and status, a tab apart, then its manifest. */
+const LATEST = '{{ .Release.Version }}\t{{ .Release.Info.Status }}\n{{ .Release.Manifest }}';
+
+/**
+ * The release's latest revision and what it holds, each object where it went; undefined when
+ * there is no release yet. One Helm process for both (`helm get all` with a template): starting
+ * Helm is most of what a read costs.
+ */
+async function latestRevision(
+  target: Target,
+  helmBin: string,
+): Promise<{ revision: Revision; objects: ObjectId[] } | undefined> {
+  const result = await helm(helmBin, target, ['get', 'all', RELEASE, `--template=${LATEST}`], { okExitCodes: [1] });
+  if (result.code !== 0) {
+    if (/release: not found/.test(result.stderr)) {
+      return undefined;
+    }
+    throw new Error(`helm get all failed: ${result.stderr.trim()}`);
+  }
+  const [head = '', ...manifest] = result.stdout.split('\n');
+  const [revision = '', status = ''] = head.split('\t');
+  const objects = parseManifests(manifest.join('\n'), `release ${RELEASE}`).map((object) => {
+    const id = objectId(object);
+    return { ...id, namespace: id.namespace || target.namespace };
+  });
+  return { revision: { revision: Number(revision), status }, objects };
+}
+
+/**
+ * The revision to restore if this deploy fails: the latest when it ran (the usual case), else
+ * the last that did, from the history (after a deploy left failed by --no-rollback, or stopped).
+ */
+async function restorableRevision(
+  target: Target,
+  helmBin: string,
+  latest: Revision | undefined,
+): Promise<Revision | undefined> {
+  if (latest === undefined || isRestorable(latest)) {
+    return latest;
+  }
+  return [...(await history(target, helmBin))].reverse().find(isRestorable);
+}
+
+/** Everything a deploy needs, read and started before it changes anything in the cluster. */
+interface Plan {
+  readonly request: DeployRequest;
+  readonly target: Target;
+  readonly helmBin: string;
+  readonly watchBin: string;
+  readonly objects: readonly Watched[];
+  /** The revision to restore if this deploy fails; undefined for a first deploy. */
+  readonly restorable?: Revision;
+  /** What the release's current revision holds (to say what this deploy prunes). */
+  readonly previous: readonly ObjectId[];
+  readonly migrating: boolean;
+  readonly watch: Watch;
+  readonly upgrade: HeldUpgrade;
+}
+
+/** A deploy as parseCommand reads it from `npm run apply -- [DIR] [options] [TARGET]`. */
+export type DeployRequest = Extract<ReturnType<typeof parseCommand>, { action: 'deploy' }>;
+type Logger = (line: string) => void;
+
+/**
+ * Reads what the deploy needs (each read at once with the others), starts the watch and Helm,
+ * and shows the preview; the exit code instead of a plan when the deploy stops there (--dry-run,
+ * or --confirm not answered yes). Helm is started held (startUpgrade): whatever happens here, it
+ * has changed nothing when this returns, and is stopped unless a plan is returned.
+ */
+async function prepare(request: DeployRequest, chart: string, log: Logger): Promise<Plan | { exitCode: number }> {
+  // The watcher, when built already (the usual case), starts while the target is resolved: it
+  // needs only the kubeconfig and context, and waits on its stdin for the objects, which need
+  // the namespace. A dry run deploys nothing, and needs no watch.
+  const early = request.dryRun ? undefined : builtBinary('kstatus-watch');
+  const resolving = resolveTarget(request.target);
+  // Its rejection (the cluster does not answer, no such context) is thrown below, before any
+  // other read is reported.
+  resolving.catch(() => undefined);
+  // With -n, the target is whole without kubectl's read of the kubeconfig: every read below starts
+  // at once, and the check that the cluster answers runs beside them.
+  const { namespace } = request.target;
+  const targetKnown = namespace === undefined ? resolving : Promise.resolve({ ...request.target, namespace });
+  const placed = targetKnown.then((target) => placeObjects(request.objects, target));
+  placed.catch(() => undefined);
+  // The watcher is given its objects once the target is checked: until then it prints nothing
+  // (its own error about a context the kubeconfig lacks would stand beside the deploy's).
+  let watch =
+    early === undefined
+      ? undefined
+      : startWatch(
+          early,
+          kubectlFlags(request.target),
+          resolving.then(() => placed),
+          log,
+        );
+  let upgrade: HeldUpgrade | undefined;
+  let upgradeSettled: Promise<void> = Promise.resolve();
+  try {
+    const target = await targetKnown;
+    const helmBin = await goTool('helm', log);
+    const watchBin = await goTool('kstatus-watch', log);
+    const objects = await placed;
+    // The watch lists what runs now, before Helm changes anything: started first, it is ready
+    // by the time the release has been read and the change previewed.
+    watch = request.dryRun
+      ? undefined
+      : (watch ??
+        startWatch(
+          watchBin,
+          kubectlFlags(target),
+          resolving.then(() => objects),
+          log,
+        ));
+    // The preview (what this deploy changes, preview.ts; --dry-run stops there) runs while the
+    // release is read: none of them changes anything. Each is awaited, so that a failed read is
+    // reported after the preview has printed (and, with --confirm, been answered), never beside it.
+    // Each read starts a process, and starting one costs a busy machine most: first what the
+    // preview waits on (the release's objects, kubectl diff), then Helm, then the rest. The
+    // ApplySet's check comes last: the preview needs its answer only when its dry run meets a
+    // conflict (preview.ts).
+    let checkedApplySet: (adopting: Promise<boolean>) => void = () => undefined;
+    const forceConflicts = new Promise<boolean>((resolve) => (checkedApplySet = resolve));
+    const latest = latestRevision(target, helmBin);
+    const released = latest.then((read) => read?.objects ?? []);
+    const previewing = previewDeploy({
+      ...request,
+      target,
+      helmBin,
+      release: RELEASE,
+      released,
+      forceConflicts: forceConflicts.catch(() => false),
+      checked: resolving,
+      log,
+    });
+    if (!request.dryRun) {
+      // Helm starts now, and stops where it reads its values (startUpgrade): what it does before
+      // (its own start, the release's history, finding the chart) overlaps the preview.
+      writeChart(chart, request.dir, manifestFiles(request.dir));
+      upgrade = startUpgrade(helmBin, target, request.timeoutSeconds, chart, false);
+    }
+    const restorableRead = latest.then((read) => restorableRevision(target, helmBin, read?.revision));
+    const adopting = adoptApplySet(target, log);
+    checkedApplySet(adopting);
+    if (upgrade) {
+      // The move from the ApplySet, once per namespace, needs other flags: Helm is started again.
+      upgradeSettled = adopting.then(
+        async (migrating) => {
+          if (migrating) {
+            await stopUpgrade(upgrade);
+            upgrade = startUpgrade(helmBin, target, request.timeoutSeconds, chart, true);
+          }
+        },
+        () => undefined,
+      );
+    }
+    const settled = Promise.allSettled([restorableRead, released, previewing]);
+    await resolving;
+    const [readRestorable, readRelease, previewed] = await settled;
+    const [restorable, previous, preview] = [valueOf(readRestorable), valueOf(readRelease), valueOf(previewed)];
+    const migrating = await adopting;
+    await upgradeSettled;
+    if (!preview.proceed || watch === undefined || upgrade === undefined) {
+      await stopUpgrade(upgrade);
+      watch?.stop();
+      return { exitCode: preview.exitCode };
+    }
+    log(
+      `deploying ${objects.length} objects of ${request.dir} as release ${RELEASE} in namespace ${target.namespace}` +
+        `${target.context ? ` of context ${target.context}` : ''}` +
+        `${restorable ? ` (now at revision ${restorable.revision})` : ' (first deploy)'}; timeout ${request.timeoutSeconds}s`,
+    );
+    return { request, target, helmBin, watchBin, objects, restorable, previous, migrating, watch, upgrade };
+  } catch (error) {
+    await upgradeSettled;
+    await stopUpgrade(upgrade);
+    watch?.stop();
+    throw error;
+  }
+}
+
+/** Where kubectl would put each object: its own namespace, else the target's. */
+function placeObjects(objects: readonly KubeObject[], target: Target): Watched[] {
+  return objects.map((object) => {
+    const id = objectId(object);
+    return { object, id: { ...id, namespace: id.namespace || target.namespace } };
+  });
+}
+
+/** The path of the program `name` if it is built, without building it. */
+function builtBinary(name: ToolName): string | undefined {
+  const binary = binaryPath(name);
+  return fs.existsSync(binary) ? binary : undefined;
+}
+
+/** The value of a settled promise, or its error thrown. */
+function valueOf<T>(settled: PromiseSettledResult<T>): T {
+  if (settled.status === 'rejected') {
+    throw settled.reason;
+  }
+  return settled.value;
+}
+
+/** Resolves after `ms` (however long: Node's own timers stop at 24.8 days), or when `signal` aborts. */
+async function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end && !signal.aborted) {
+    await sleep(Math.min(end - Date.now(), 2 ** 31 - 1), undefined, { signal }).catch(() => undefined);
+  }
+}
+
+/**
+ * Lets Helm apply the plan and wait with kstatus (`--wait=watcher`), while the watch
+ * (kstatus-watch) waits for the rest (a Pod's images, a Service's endpoints) and for a failure
+ * that persists. Healthy is both: Helm done and the watch healthy. On a failure that persisted
+ * or at --timeout, Helm is stopped as Ctrl-C stops it (SIGTERM: it records the release as
+ * failed, so `helm rollback` and the next deploy work); then the failure is explained and the
+ * revision before is restored.
+ */
+async function perform(plan: Plan, started: number, log: Logger): Promise<number> {
+  const { request, watch, upgrade } = plan;
+  await watch.synced;
+  const stopTimer = new AbortController();
+  // From here, as Helm's own --timeout: not from the command, whose first run may build Helm.
+  const timedOut = sleepFor(request.timeoutSeconds * 1000, stopTimer.signal).then(
+    () => `not healthy after --timeout ${request.timeoutSeconds}s`,
+  );
+  try {
+    upgrade.go();
+    const first = await Promise.race([
+      upgrade.result.then((result) => ({ helm: result })),
+      watch.failed.then((why) => ({ why })),
+      timedOut.then((why) => ({ why })),
+    ]);
+    let why: string;
+    if ('helm' in first && first.helm.code === 0) {
+      const then = await Promise.race([
+        watch.healthy().then(() => undefined),
+        watch.failed,
+        timedOut.then((w) => `${w}: ${notHealthy(watch)}`),
+      ]);
+      if (then === undefined) {
+        return await succeed(plan, first.helm.stdout, log);
+      }
+      why = then;
+    } else if ('helm' in first) {
+      why = helmError(first.helm.stderr);
+    } else {
+      log(`FAILED: ${first.why}`);
+      log(`stopping Helm's wait (SIGTERM, as Ctrl-C: Helm records the revision as failed)`);
+      upgrade.stop();
+      await upgrade.result;
+      return await explainAndRestore(plan, started, log);
+    }
+    log(`FAILED: ${why}`);
+    return await explainAndRestore(plan, started, log);
+  } finally {
+    stopTimer.abort();
+  }
+}
+
+/** `helm upgrade --install`, started and held where it reads its values, before it changes anything. */
+interface HeldUpgrade {
+  /** Lets Helm read its values (none) and go on: apply, then wait. */
+  go(): void;
+  /**
+   * SIGTERM, as Ctrl-C: held, Helm exits having changed nothing; once going, it records the
+   * revision as failed.
+   */
+  stop(): void;
+  /** How Helm exited. */
+  readonly result: Promise<RunResult>;
+}
+
+/**
+ * Starts `helm upgrade --install` of `chart` with its values read from stdin (`--values=-`),
+ * which stays open until `go`. Helm reads its values after the release's history and before it
+ * loads the chart or changes anything (pkg/cmd/upgrade.go and install.go's runInstall, where it
+ * supports stdin values on purpose), so a held Helm has only read. Helm that cannot start or
+ * dies of a signal is a failed deploy like any other: explained and restored, never a throw past
+ * the restore.
+ */
+function startUpgrade(
+  helmBin: string,
+  target: Target,
+  timeoutSeconds: number,
+  chart: string,
+  migrating: boolean,
+): HeldUpgrade {
+  const args = [
+    'upgrade',
+    '--install',
+    RELEASE,
+    chart,
+    '--wait=watcher',
+    `--timeout=${timeoutSeconds}s`,
+    // The release as JSON: its revision, without another `helm history`.
+    '--output=json',
+    '--values=-',
+    // Adopt the ApplySet's objects, and win over kubectl's field ownership of them, as a
+    // kubectl apply of the same manifests would (migrate.ts).
+    ...(migrating ? ['--take-ownership', '--force-conflicts'] : []),
+  ];
+  let release: (values: string) => void = () => undefined;
+  const input = new Promise<string>((resolve) => (release = resolve));
+  const stop = new AbortController();
+  const result = helm(helmBin, target, args, { okExitCodes: [1], stop: stop.signal, input }).catch((error: Error) => ({
+    code: -1,
+    stdout: '',
+    stderr: error.message,
+  }));
+  return { go: () => release('{}\n'), stop: () => stop.abort(), result };
+}
+
+/** Stops a held Helm (it has changed nothing) and waits for it to exit. */
+async function stopUpgrade(upgrade: HeldUpgrade | undefined): Promise<void> {
+  upgrade?.stop();
+  await upgrade?.result;
+}
+
+/** Helm logs the error once as a slog line and once as "Error: ...": the second. */
+function helmError(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => !line.startsWith('level='))
+    .join('\n')
+    .trim();
+}
+
+/** What the watch still waits for, in one line. */
+function notHealthy(watch: Watch): string {
+  const waiting = [...watch.latest().values()].filter((line) => !/: Current(:|$)/.test(line));
+  return waiting.length > 0
+    ? waiting.join('; ')
+    : 'a Pod is not running its images, or a Service has no ready endpoint';
+}
+
+async function succeed(plan: Plan, helmOutput: string, log: Logger): Promise<number> {
+  const ids = plan.objects.map((o) => o.id);
+  if (plan.migrating) {
+    await finishApplySetMove(plan.target, ids, log);
+  }
+  const kept = new Set(ids.map(idKey));
+  for (const id of plan.previous.filter((p) => !kept.has(idKey(p)))) {
+    log(`${displayId(id)}: pruned (no longer in the manifests)`);
+  }
+  let revision: number | undefined;
+  try {
+    revision = (JSON.parse(helmOutput) as { version?: number }).version;
+  } catch {
+    // The deploy is done whatever Helm printed; only the revision number goes unsaid.
+  }
+  log(`deployed: revision ${revision ?? '(see npm run apply -- history)'}, all ${ids.length} objects healthy`);
+  return 0;
+}
+
+/**
+ * After a failed wait: the explanation is best-effort (whatever it cannot read is said in one
+ * line), the restore is not: it runs whatever happened while explaining.
+ */
+async function explainAndRestore(plan: Plan, started: number, log: Logger): Promise<number> {
+  try {
+    const lines = await explainFailure(
+      plan.target,
+      plan.objects.map((o) => o.id),
+      started,
+      plan.watch.latest(),
+    );
+    for (const line of lines) {
+      console.log(line);
+    }
+  } catch (error) {
+    log(`could not explain the failure: ${String((error as Error).message ?? error).split('\n')[0]}`);
+  }
+  const { request, restorable, target } = plan;
+  if (request.noRollback) {
+    log(`left as it is (--no-rollback); npm run apply -- history lists the revisions to roll back to`);
+  } else if (restorable) {
+    log(`restoring revision ${restorable.revision}, which ran before (helm rollback)`);
+    // Helm's own wait would read the pods before the kubelet has acted on the restored spec: a
+    // container still in CrashLoopBackOff is kstatus Failed, which ends Helm's wait at once. So
+    // Helm applies, and the watcher waits as for a deploy.
+    const rollback = await helm(plan.helmBin, target, ['rollback', RELEASE, String(restorable.revision)], {
+      okExitCodes: [1],
+    });
+    const why = rollback.code === 0 ? await waitForRestore(plan, restorable.revision, log) : rollback.stderr.trim();
+    log(
+      why === undefined
+        ? `restored revision ${restorable.revision}`
+        : `restoring revision ${restorable.revision} FAILED: ${why}`,
+    );
+  } else {
+    log(`no earlier revision to restore: this was the first deploy (npm run apply -- history)`);
+  }
+  return 1;
+}
+
+/** Waits for the restored revision's objects to be healthy; the reason if they are not. */
+async function waitForRestore(plan: Plan, revision: number, log: Logger): Promise<string | undefined> {
+  const manifest = await helm(plan.helmBin, plan.target, ['get', 'manifest', RELEASE, `--revision=${revision}`], {
+    okExitCodes: [1],
+  });
+  if (manifest.code !== 0) {
+    return `cannot read revision ${revision}: ${manifest.stderr.trim()}`;
+  }
+  const objects = parseManifests(manifest.stdout, `revision ${revision}`).map((object) => {
+    const id = objectId(object);
+    return { object, id: { ...id, namespace: id.namespace || plan.target.namespace } };
+  });
+  // No failing fast here: the kubelet may still back off from the failed revision's container
+  // (an image changed in place keeps the pod's CrashLoopBackOff) before it tries this one.
+  const watch = startWatch(plan.watchBin, [...kubectlFlags(plan.target), '--no-fail-fast'], objects, log);
+  const stopTimer = new AbortController();
+  try {
+    return await Promise.race([
+      watch.healthy().then(() => undefined),
+      sleepFor(plan.request.timeoutSeconds * 1000, stopTimer.signal).then(
+        () => `not healthy after --timeout ${plan.request.timeoutSeconds}s: ${notHealthy(watch)}`,
+      ),
+    ]);
+  } finally {
+    stopTimer.abort();
+    watch.stop();
+  }
+}
+
+/**
+ * The deploy of `request`: preview, apply and wait, then succeed, or explain and restore; resolves
+ * to the exit code of `npm run apply` (0 deployed, 1 failed or not confirmed, as a dry run says).
+ * The chart is written in a temporary folder that an interrupt removes too (temp-dir.ts).
+ */
+export async function deploy(request: DeployRequest): Promise<number> {
+  const started = Date.now();
+  const log: Logger = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}`);
+  return withTempDir('k8s-sandbox-chart-', async (chart) => {
+    const plan = await prepare(request, chart, log);
+    if ('exitCode' in plan) {
+      return plan.exitCode;
+    }
+    try {
+      return await perform(plan, started, log);
+    } finally {
+      plan.watch.stop();
+    }
+  });
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const request = parseCommand(argv);
+  if (request.action === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (request.action === 'deploy') {
+    return deploy(request);
+  }
+  const target = await resolveTarget(request.target);
+  const helmBin = await goTool('helm', (line) => console.error(line));
+  const args =
+    request.action === 'history'
+      ? ['history', RELEASE]
+      : ['rollback', RELEASE, String(request.revision), '--wait=watcher', `--timeout=${request.timeoutSeconds}s`];
+  const result = await helm(helmBin, target, args, { okExitCodes: [1] });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  return result.code;
+}
+
+if (require.main === module) {
+  runMain('npm run apply', async () => {
+    try {
+      return await main(process.argv.slice(2));
+    } catch (error) {
+      if (error instanceof UsageError) {
+        console.error(`npm run apply: ${error.message}\n${USAGE}`);
+        return 2;
+      }
+      // A dry run that fails exits 2, apart from 1, which says it found changes.
+      if (process.argv.includes('--dry-run')) {
+        console.error(`npm run apply: ${(error as Error).message}`);
+        return 2;
+      }
+      throw error;
+    }
+  });
+}
