@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { laneSeconds, main, parseCiLog, parseWholeCiLog, workflowSection } from '../ci';
-import { readDocBlock } from '../../common/doc-block';
-import { withTempDir } from '../../common/temp-dir';
+import { readDocBlock } from '../../../pkg/common/doc-block';
+import { withTempDir } from '../../../pkg/common/temp-dir';
 
 /** What `bash .ci/run build` prints, cut down: step lines, go-build.sh's lines and noise between. */
 const BUILD_LOG = `
