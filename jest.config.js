@@ -1,17 +1,19 @@
 // The one Jest configuration, one project per kind of test and what it needs:
-//   unit        the app's tests (main.test.ts, test/), the kit's own (kit/pkg/<name>/test/*.test.ts,
-//               kit/lab/<name>/test/*.test.ts) and CI's (.ci/test/*.test.ts)
-//   cli         tests that run a real CLI: test/cli/ (cdk8s synth), test/**/*.cli.test.ts and
-//               kit/pkg/<name>/test/*.cli.test.ts, kit/lab/<name>/test/*.cli.test.ts
+//   app         the app's tests: main.test.ts and test/ (the constructs, the snapshot, the docs)
+//   app-cli     the app's tests that run a real CLI: test/cli/ (cdk8s synth), test/**/*.cli.test.ts
+//   kit         the kit's own tests (kit/pkg/<name>/test/*.test.ts, kit/lab/<name>/test/*.test.ts)
+//               and CI's (.ci/test/*.test.ts)
+//   kit-cli     the kit's tests that run its commands: kit/*/<name>/test/*.cli.test.ts
 //   check       the tests that run the Go tools of `npm run check` and actionlint; test/kubelet/ and
 //               test/api-server/, which compare the constructs' copies of Kubernetes rules with
 //               Kubernetes' Go code (kube-rules); the first run on a machine builds them
 //               (kit/pkg/check/test/global-setup.ts)
-//   check-cli   the unit and CLI tests that run kubectl or Go (needsKubectlOrGo below)
+//   check-cli   the kit's tests that run kubectl or Go (needsKubectlOrGo below)
 //   quickstart  the README's quick start on a fresh clone (test/docs/quickstart.test.ts): minutes
 //   e2e         kit/lab/e2e/, run by kit/lab/e2e/run.sh once it has a cluster
-// `npm test` selects unit and cli, and needs Node only; `npm run test:check` check and check-cli
-// (Go and kubectl); `npm run test:quickstart` quickstart; `npm run test:e2e` e2e. TypeScript is
+// `npm test` selects app and app-cli (Node only: the loop after an edit of lib/); `npm run
+// test:kit` kit and kit-cli (Node only); `npm run test:check` check and check-cli (Go and
+// kubectl); `npm run test:quickstart` quickstart; `npm run test:e2e` e2e. TypeScript is
 // transpiled by sucrase without type checking; `npm run typecheck` (tsc --noEmit) enforces types.
 const transform = { '^.+\\.ts$': '@sucrase/jest-plugin' };
 // One temporary folder per run of the unit and CLI tests (TMPDIR), removed when the run ends; a
@@ -44,28 +46,35 @@ const notInNpmTest = [...goToolTests, ...needsKubectlOrGo, ...quickstartTests];
 module.exports = {
   projects: [
     {
-      displayName: 'unit',
+      displayName: 'app',
       testEnvironment: 'node',
       transform,
-      testMatch: [
-        '<rootDir>/main.test.ts',
-        '<rootDir>/test/**/*.test.ts',
-        '<rootDir>/kit/*/*/test/*.test.ts',
-        '<rootDir>/.ci/test/*.test.ts',
-      ],
+      testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cli/', '\\.cli\\.test\\.ts$', ...notInNpmTest],
       snapshotSerializers: ['<rootDir>/test/yaml-serializer.js'],
       ...tempDir,
     },
     {
-      displayName: 'cli',
+      displayName: 'app-cli',
       testEnvironment: 'node',
       transform,
-      testMatch: [
-        '<rootDir>/test/cli/**/*.test.ts',
-        '<rootDir>/test/**/*.cli.test.ts',
-        '<rootDir>/kit/*/*/test/*.cli.test.ts',
-      ],
+      testMatch: ['<rootDir>/test/cli/**/*.test.ts', '<rootDir>/test/**/*.cli.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...notInNpmTest],
+      ...tempDir,
+    },
+    {
+      displayName: 'kit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/kit/*/*/test/*.test.ts', '<rootDir>/.ci/test/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.cli\\.test\\.ts$', ...notInNpmTest],
+      ...tempDir,
+    },
+    {
+      displayName: 'kit-cli',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/kit/*/*/test/*.cli.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...notInNpmTest],
       ...tempDir,
     },

@@ -93,7 +93,7 @@ test.each([
   ['go -C kit/go/deploy test -run xxx .', /-run 'xxx' matches none of/],
   ['go -C kit/go/check test .', /kit\/go\/check has no _test.go file, so go test prints "\[no test files\]"/],
   ['go -C kit/go/deploy test ./...', /a package pattern \(\.\/\.\.\.\) prints "\[no test files\]"/],
-  ['jest --selectProjects unit --passWithNoTests', /--passWithNoTests lets an empty selection pass/],
+  ['jest --selectProjects app --passWithNoTests', /--passWithNoTests lets an empty selection pass/],
 ])('refused, with its reason: %s', (command, reason) => {
   expect(noTestReason(command, root)).toMatch(reason);
 });
@@ -102,7 +102,7 @@ test.each([
   'go -C kit/go/deploy test -trimpath -count=1 .',
   "go -C kit/go/deploy test -run 'TestRule|TestReasons' .",
   'go -C .ci/go tool actionlint -version',
-  'jest --selectProjects unit cli',
+  'jest --selectProjects app app-cli',
 ])('taken: %s', (command) => {
   expect(noTestReason(command, root)).toBeUndefined();
 });

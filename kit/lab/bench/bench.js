@@ -22,6 +22,7 @@ const YAML = require('yaml');
 require('../../pkg/loader/ts-register.js');
 const { BENCHMARKS_DOC, benchBlocks, writeBenchBlocks } = require('./bench-doc.ts');
 const { median, thisMachine } = require('./measure.ts');
+const { cdk8sTemplate } = require('./cdk8s-template.ts');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
@@ -76,10 +77,10 @@ const APP = OPTIONS?.app ?? YAML.parse(fs.readFileSync(path.join(ROOT, 'cdk8s.ya
 let SCRATCH;
 
 /** Runs a command to completion; returns its wall time in ms and its output. Throws if it fails. */
-function run({ command, args = [], env = {}, shell = false, mayFail = false }) {
+function run({ command, args = [], env = {}, shell = false, mayFail = false, cwd = ROOT }) {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env },
     shell,
     encoding: 'utf8',
@@ -186,9 +187,37 @@ function benchCheck() {
   return { wallMs: median(wall), gates: [...gates].map(([gate, times]) => ({ gate, ms: median(times) })) };
 }
 
+/**
+ * The loop after an edit of lib/: this app's `npm test` (type check, lint, the app's tests) against
+ * `npm run build` (tsc, jest, cdk8s synth) of a fresh `cdk8s init typescript-app` project, each
+ * right after a one-line edit of its source (lib/index.ts in a copy of this project, so the
+ * checkout is never touched; main.ts in the template), as after a save: their caches see a change.
+ */
+function benchInnerLoop() {
+  const template = cdk8sTemplate();
+  const app = path.join(SCRATCH, 'inner-loop');
+  const skipped = new Set(['node_modules', 'dist', '.git', 'test-results']);
+  fs.cpSync(ROOT, app, { recursive: true, filter: (source) => !skipped.has(path.relative(ROOT, source)) });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'));
+  const edited = (file, command) => `printf '\\n// an edit\\n' >> ${file} && ${command}`;
+  const [appMs, templateMs] = alternate("npm test after an edit, and the template's build", [
+    { command: edited('lib/index.ts', 'npm test --silent'), shell: true, cwd: app },
+    { command: edited('main.ts', 'npm run build --silent'), shell: true, cwd: template },
+  ]);
+  return [
+    {
+      a: '`npm test` after an edit of lib/ (the app: type check, lint, tests)',
+      b: '`npm run build` of a new `cdk8s init typescript-app` after an edit of main.ts (tsc, jest, synth)',
+      aMs: appMs,
+      bMs: templateMs,
+      maxRatio: 2,
+    },
+  ];
+}
+
 function benchJest() {
   // A failing test takes as long as a passing one; the summary says whether any failed.
-  const unit = ['--selectProjects', 'unit'];
+  const unit = ['--selectProjects', 'app'];
   const jest = { command: process.execPath, args: [JEST, ...unit], mayFail: true };
   const [wall, npxWall] = alternate('jest', [jest, { command: 'npx', args: ['jest', ...unit], mayFail: true }]);
   const { stderr } = run(jest);
@@ -295,7 +324,10 @@ function measure(runs, part) {
 
 async function main() {
   const results = {
-    bench: measure(RUNS, () => ({ comparisons: [...benchSynth(), ...benchApp()], ...benchJest() })),
+    bench: measure(RUNS, () => ({
+      comparisons: [...benchSynth(), ...benchApp(), ...benchInnerLoop()],
+      ...benchJest(),
+    })),
     check: measure(RUNS, () => ({ result: benchCheck() })),
     scale: OPTIONS['skip-scale'] ? undefined : measure(SCALE_RUNS, () => ({ rows: benchScale() })),
   };
