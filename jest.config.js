@@ -38,6 +38,7 @@ const needsKubectlOrGo = [
   '<rootDir>/kit/lab/cluster/test/cluster-state.cli.test.ts',
   '<rootDir>/kit/pkg/netpol/test/enforced.cli.test.ts',
   '<rootDir>/kit/pkg/dev/test/dev.cli.test.ts',
+  '<rootDir>/kit/pkg/plugin/test/manifest-gates.cli.test.ts',
 ];
 const quickstartTests = ['<rootDir>/test/docs/quickstart.test.ts'];
 const notInNpmTest = [...goToolTests, ...needsKubectlOrGo, ...quickstartTests];

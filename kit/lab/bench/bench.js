@@ -117,12 +117,20 @@ function benchSynth() {
     command: CDK8S,
     args: ['synth', '--check-upgrade=false', '--output', path.join(SCRATCH, 'synth'), '--app', app],
   });
-  const [user, floorNode, floorSh] = alternate('cdk8s synth and its floor', [
+  const [user, floorNode, floorSh, unvalidated] = alternate('cdk8s synth and its floor', [
     synth(APP),
     synth(FLOOR_APP_NODE),
     synth(FLOOR_APP_SH),
+    { ...synth(APP), args: [...synth(APP).args, '--no-validate'] },
   ]);
   return [
+    {
+      a: "`cdk8s synth`, the kit's gates with it (cdk8s.yaml's `validations:`)",
+      b: '`cdk8s synth --no-validate`',
+      aMs: user,
+      bMs: unvalidated,
+      maxRatio: 1.5,
+    },
     {
       a: '`cdk8s synth`',
       b: 'same CLI, app `node -e` writing one empty manifest',
