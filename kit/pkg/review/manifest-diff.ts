@@ -54,8 +54,15 @@ export interface ManifestDiff {
   readonly objects: readonly ObjectChange[];
 }
 
-/** Compares the objects before and after; both lists may be in any order. */
-export function diffManifests(before: readonly KubeObject[], after: readonly KubeObject[]): ManifestDiff {
+/**
+ * Compares the objects before and after; both lists may be in any order. A Secret's values are
+ * masked first (maskSecrets), so no value of one reaches the diff.
+ */
+export function diffManifests(
+  unmaskedBefore: readonly KubeObject[],
+  unmaskedAfter: readonly KubeObject[],
+): ManifestDiff {
+  const { before, after } = maskSecrets(unmaskedBefore, unmaskedAfter);
   const beforeById = indexById(before, 'before');
   const afterById = indexById(after, 'after');
   const objects: ObjectChange[] = [];
@@ -89,6 +96,52 @@ export function diffManifests(before: readonly KubeObject[], after: readonly Kub
     }
   }
   return { objects: objects.sort((a, b) => compareIds(a.id, b.id)) };
+}
+
+/** kubectl diff's masks for a Secret's values (k8s.io/kubectl/pkg/cmd/diff, Masker). */
+export const SECRET_MASK = { same: '***', before: '*** (before)', after: '*** (after)' } as const;
+
+/**
+ * Both sides with every value of a Secret's `data` and `stringData` replaced by kubectl diff's
+ * masks: `***` where the key's value is the same on both sides (or on one side only), `*** (before)`
+ * and `*** (after)` where it changed. The diff then says that a key was added, changed or removed,
+ * never a value or its base64, as kubectl diff, kapp and Argo CD do: a pull request's job summary
+ * must not hold a Secret synthesized from CI's environment.
+ */
+export function maskSecrets(
+  before: readonly KubeObject[],
+  after: readonly KubeObject[],
+): { before: KubeObject[]; after: KubeObject[] } {
+  const isSecret = (object: KubeObject) => {
+    const { group, kind } = objectId(object);
+    return group === '' && kind === 'Secret';
+  };
+  const afterByKey = new Map(after.filter(isSecret).map((object) => [idKey(objectId(object)), object]));
+  const beforeByKey = new Map(before.filter(isSecret).map((object) => [idKey(objectId(object)), object]));
+  const mask = (object: KubeObject, other: KubeObject | undefined, changed: string): KubeObject => {
+    if (!isSecret(object)) return object;
+    const masked: KubeObject = { ...object };
+    for (const field of ['data', 'stringData']) {
+      const values = object[field];
+      if (values === undefined) continue;
+      if (!isRecord(values)) {
+        masked[field] = SECRET_MASK.same;
+        continue;
+      }
+      const others = other !== undefined && isRecord(other[field]) ? other[field] : {};
+      masked[field] = Object.fromEntries(
+        Object.entries(values).map(([key, value]) => [
+          key,
+          key in others && !isDeepStrictEqual(others[key], value) ? changed : SECRET_MASK.same,
+        ]),
+      );
+    }
+    return masked;
+  };
+  return {
+    before: before.map((object) => mask(object, afterByKey.get(idKey(objectId(object))), SECRET_MASK.before)),
+    after: after.map((object) => mask(object, beforeByKey.get(idKey(objectId(object))), SECRET_MASK.after)),
+  };
 }
 
 function indexById(objects: readonly KubeObject[], side: string): Map<string, KubeObject> {

@@ -141,6 +141,33 @@ test("YAML's !!binary is the string kubectl decodes it to: no change, no Buffer"
   });
 });
 
+test('a Secret: which key was added, changed or removed, never a value or its base64, in text or Markdown', async () => {
+  await withTempDir('k8s-sandbox-secret-', async (folder) => {
+    const secret = (data: Record<string, string>, stringData: Record<string, string>) =>
+      formatManifests([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data, stringData }]);
+    const base64 = (text: string) => Buffer.from(text).toString('base64');
+    const before = { kept: base64('same-value-1'), changed: base64('old-value-2'), dropped: base64('gone-value-3') };
+    const after = { kept: base64('same-value-1'), changed: base64('new-value-4'), added: base64('new-key-value-5') };
+    fs.writeFileSync(path.join(folder, 'before.yaml'), secret(before, { token: 'old-token-6' }));
+    fs.writeFileSync(path.join(folder, 'after.yaml'), secret(after, { token: 'new-token-7', extra: 'extra-value-8' }));
+    const files = [path.join(folder, 'before.yaml'), path.join(folder, 'after.yaml')];
+    const text = review('diff', files);
+    const markdown = review('diff', ['--markdown', ...files]);
+    expect(text.stdout).toContain('    data.changed: "*** (before)" -> "*** (after)"\n');
+    expect(text.stdout).toContain('    data.added: (none) -> "***"\n');
+    expect(text.stdout).toContain('    data.dropped: "***" -> (none)\n');
+    expect(text.stdout).toContain('    stringData.token: "*** (before)" -> "*** (after)"\n');
+    expect(text.stdout).toContain('    stringData.extra: (none) -> "***"\n');
+    expect(text.stdout).not.toContain('data.kept');
+    expect(markdown.stdout).toContain('stringData.extra');
+    const values = ['same-value-1', 'old-value-2', 'gone-value-3', 'new-value-4', 'new-key-value-5'];
+    const secrets = [...values, ...values.map(base64), 'old-token-6', 'new-token-7', 'extra-value-8'];
+    for (const output of [text.stdout, text.stderr, markdown.stdout, markdown.stderr]) {
+      expect(secrets.filter((value) => output.includes(value))).toEqual([]);
+    }
+  });
+});
+
 test('diff and diagram read a pipe as kubectl does: <(...) and a FIFO in a folder', async () => {
   const loader = path.join(root, 'kit/pkg/loader/ts-register.js');
   const bash = (command: string) =>
