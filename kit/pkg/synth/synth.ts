@@ -1,15 +1,24 @@
 // `npm run synth` is cdk8s-cli's `cdk8s synth` (with the app command of cdk8s.yaml) plus what
-// the CLI does not do: it refuses an output folder it would destroy (cdk8s synth deletes the
-// folder, whatever it holds, before the app writes it), says plainly when the folder cannot be
-// written (a read-only checkout) instead of cdk8s-cli's stack trace, and stamps the folder with
-// the sources it was made from (kit/pkg/common/synth-stamp.ts), so that the tools reading dist/
-// notice when it is stale. The one definition of synth for the toolkit's commands.
+// the CLI does not do. cdk8s synth deletes its output folder, whatever it holds, before it checks
+// its own options or runs the app; so here:
+//   - every option is checked before anything runs: one that cdk8s synth does not have is refused
+//     (`--bogus`, `--no-output`, which cdk8s-cli would take silently);
+//   - cdk8s synth writes into a new folder beside the output folder, and only a synth that passed
+//     replaces the output folder: a bad option value, a failing app or a failed validation leaves
+//     it as it was;
+//   - the output folder is replaced only if it holds nothing but what an earlier `npm run synth`
+//     wrote there, as recorded in it (MANIFESTS_FILE, sha256sum's format): a file synth did not
+//     write, or one edited since, is someone's, whatever repository it belongs to;
+//   - a folder that cannot be written gets one plain line instead of cdk8s-cli's stack trace;
+//   - the folder is stamped with the sources it was made from (kit/pkg/common/synth-stamp.ts), so
+//     that the tools reading dist/ notice when it is stale.
+// The one definition of synth for the toolkit's commands.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
-import { run } from '../common/process';
 import { STAMP_FILE, sourceHashes, writeStamp } from '../common/synth-stamp';
 
 /** A refusal before anything was deleted or written: exit 2 for a folder the user chose, 1 otherwise. */
@@ -27,18 +36,41 @@ const TS_REGISTER = path.resolve(__dirname, '../loader/ts-register.js');
 // cdk8s-cli's own default (lib/cli/cmds/synth.js DEFAULT_OUTPUT_DIR).
 const DEFAULT_OUTPUT = 'dist';
 
+/** The options of `cdk8s synth` (cdk8s-cli's lib/cli/cmds/synth.js), as util.parseArgs takes them. */
+const CDK8S_SYNTH_OPTIONS = {
+  app: { type: 'string', short: 'a' },
+  output: { type: 'string', short: 'o' },
+  stdout: { type: 'boolean', short: 'p' },
+  'plugins-dir': { type: 'string' },
+  validate: { type: 'boolean' },
+  'no-validate': { type: 'boolean' },
+  'validation-reports-output-file': { type: 'string' },
+  format: { type: 'string' },
+  'chart-api-version': { type: 'string' },
+  'chart-version': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `args` read as cdk8s synth reads them; an option it does not have, or a stray word, is refused. */
+function synthOptions(args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], strict: true, allowPositionals: false, options: CDK8S_SYNTH_OPTIONS }).values;
+  } catch (error) {
+    const names = Object.keys(CDK8S_SYNTH_OPTIONS).map((name) => `--${name}`);
+    throw new SynthRefused(
+      `the options must be cdk8s synth's (${names.join(', ')}): ${(error as Error).message.split('. ')[0]}; ` +
+        'see npm run synth -- --help',
+      2,
+    );
+  }
+}
+
 /**
  * The folder `cdk8s synth args` writes in `projectDir`, as cdk8s-cli decides it: --output/-o,
  * else cdk8s.yaml's `output:`, else dist (none with --stdout). How it was chosen names it in messages.
  */
 export function outputOf(projectDir: string, args: readonly string[]): { dir?: string; named: string } {
-  // Only the two options that decide the folder; the rest are cdk8s-cli's to read and check.
-  const { values } = parseArgs({
-    args: [...args],
-    strict: false,
-    allowPositionals: true,
-    options: { output: { type: 'string', short: 'o' }, stdout: { type: 'boolean', short: 'p' } },
-  });
+  const values = synthOptions(args);
   if (typeof values.output === 'string') {
     return { dir: values.output, named: `--output ${values.output}` };
   }
@@ -52,23 +84,57 @@ export function outputOf(projectDir: string, args: readonly string[]): { dir?: s
   return values.stdout === true ? { named: 'stdout' } : { dir: DEFAULT_OUTPUT, named: `${DEFAULT_OUTPUT}/` };
 }
 
-// What synth writes, and so may delete: manifests (in subfolders too, as cdk8s-cli's
-// folder-per-chart output types write them) and the stamp.
-const MANIFEST = /\.(json|ya?ml)$/;
+/**
+ * What `npm run synth` wrote into its output folder, in sha256sum's format (`sha256sum -c` checks
+ * it by hand): each file with its sha256. A dotfile without a manifest extension: kubectl skips it.
+ */
+export const MANIFESTS_FILE = '.manifests.sha256';
 
-/** The entries under `dir` that are not manifests (paths relative to it, subfolders with a `/`). */
-function notManifests(dir: string, prefix = ''): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const relative = `${prefix}${entry.name}`;
-    if (entry.isDirectory()) {
-      return notManifests(path.join(dir, entry.name), `${relative}/`);
+const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/** Every file under `dir`, relative to it, `/`-separated, sorted; symbolic links as files. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory()
+        ? filesUnder(path.join(dir, entry.name), `${prefix}${entry.name}/`)
+        : [`${prefix}${entry.name}`],
+    )
+    .sort();
+}
+
+/** Writes the record of every file in `dir` (its manifests), the stamp and the record itself aside. */
+function writeManifestsRecord(dir: string): void {
+  const files = filesUnder(dir).filter((file) => file !== STAMP_FILE && file !== MANIFESTS_FILE);
+  fs.writeFileSync(
+    path.join(dir, MANIFESTS_FILE),
+    files.map((file) => `${sha256(path.join(dir, file))}  ${file}\n`).join(''),
+  );
+}
+
+/** The files of `dir` that an earlier `npm run synth` did not write, or that changed since. */
+function notWrittenBySynth(dir: string): string[] {
+  const recorded = new Map<string, string>();
+  const record = path.join(dir, MANIFESTS_FILE);
+  if (fs.existsSync(record)) {
+    for (const line of fs.readFileSync(record, 'utf8').split('\n')) {
+      const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+      if (match) recorded.set(match[2]!, match[1]!);
     }
-    return entry.isFile() && (MANIFEST.test(entry.name) || entry.name === STAMP_FILE) ? [] : [relative];
+  }
+  // A folder an npm run synth wrote before it kept the record has its stamp: its manifests are synth's.
+  const legacy = !fs.existsSync(record) && fs.existsSync(path.join(dir, STAMP_FILE));
+  return filesUnder(dir).filter((file) => {
+    if (file === MANIFESTS_FILE || file === STAMP_FILE) return false;
+    const stat = fs.lstatSync(path.join(dir, file));
+    if (!stat.isFile()) return true;
+    return legacy ? !/\.(json|ya?ml)$/.test(file) : recorded.get(file) !== sha256(path.join(dir, file));
   });
 }
 
-/** Throws unless deleting `dir` loses nothing but manifests an earlier synth wrote. */
-async function guardOutput(projectDir: string, dir: string, named: string): Promise<void> {
+/** Throws unless replacing `dir` loses nothing but what an earlier `npm run synth` wrote there. */
+function guardOutput(projectDir: string, dir: string, named: string): void {
   const absolute = path.resolve(projectDir, dir);
   const stat = fs.lstatSync(absolute, { throwIfNoEntry: false });
   if (stat === undefined) {
@@ -79,17 +145,12 @@ async function guardOutput(projectDir: string, dir: string, named: string): Prom
     const what = stat.isSymbolicLink() ? 'a symbolic link' : 'a file';
     throw new SynthRefused(`${named} must be a folder of manifests (got ${what}); ${fix}`, 2);
   }
-  const others = notManifests(absolute);
+  const others = notWrittenBySynth(absolute);
   if (others.length > 0) {
     const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? ` and ${others.length - 3} more` : '');
-    throw new SynthRefused(`${named} must hold only manifests (got ${shown}); ${fix}, or move those out`, 2);
-  }
-  // Manifests git tracks are someone's files (test fixtures, a deploy folder), not synth's.
-  const tracked = await run('git', ['ls-files', '--', absolute], { cwd: projectDir, okExitCodes: [128] });
-  const files = tracked.code === 0 ? tracked.stdout.split('\n').filter(Boolean) : [];
-  if (files.length > 0) {
     throw new SynthRefused(
-      `${named} must not hold files git tracks (got ${files.length}, such as ${files[0]}); ${fix}`,
+      `${named} must hold only what npm run synth wrote there (got ${shown}, which it did not write or which ` +
+        `changed since); ${fix}, or move those out`,
       2,
     );
   }
@@ -147,26 +208,49 @@ function cdk8sSynth(projectDir: string, args: readonly string[]): Promise<number
   });
 }
 
+/** `args` with the output folder `dir` in place of the one they name, if any. */
+function withOutput(args: readonly string[], dir: string): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--output' || arg === '-o') {
+      i++;
+    } else if (!arg.startsWith('--output=') && !/^-o./.test(arg)) {
+      rest.push(arg);
+    }
+  }
+  return [...rest, '--output', dir];
+}
+
 /**
  * `cdk8s synth args` in `projectDir` behind the guards above; the manifests' folder gets the
  * stamp of the sources read. Resolves to cdk8s-cli's exit code; throws {@link SynthRefused}
  * before anything is deleted.
  */
 export async function synth(projectDir: string, args: readonly string[] = []): Promise<number> {
+  const { dir, named } = outputOf(projectDir, args);
   // cdk8s-cli's help writes nothing.
-  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+  if (args.some((arg) => arg === '--help' || arg === '-h') || dir === undefined) {
     return cdk8sSynth(projectDir, args);
   }
-  const { dir, named } = outputOf(projectDir, args);
-  if (dir !== undefined) {
-    await guardOutput(projectDir, dir, named);
-    guardWritable(projectDir, dir, named);
+  guardOutput(projectDir, dir, named);
+  guardWritable(projectDir, dir, named);
+  const absolute = path.resolve(projectDir, dir);
+  // Beside the output folder, so that it moves into place on the same file system.
+  const fresh = `${absolute}.synth-${process.pid}`;
+  try {
+    // Before the app runs: a source edited while it runs makes the output stale, not fresh.
+    const hashes = sourceHashes(projectDir);
+    const code = await cdk8sSynth(projectDir, withOutput(args, fresh));
+    if (code !== 0 || !fs.existsSync(fresh)) {
+      return code;
+    }
+    writeStamp(fresh, hashes);
+    writeManifestsRecord(fresh);
+    fs.rmSync(absolute, { recursive: true, force: true });
+    fs.renameSync(fresh, absolute);
+    return 0;
+  } finally {
+    fs.rmSync(fresh, { recursive: true, force: true });
   }
-  // Before the app runs: a source edited while it runs makes the output stale, not fresh.
-  const hashes = sourceHashes(projectDir);
-  const code = await cdk8sSynth(projectDir, args);
-  if (code === 0 && dir !== undefined && fs.existsSync(path.resolve(projectDir, dir))) {
-    writeStamp(path.resolve(projectDir, dir), hashes);
-  }
-  return code;
 }
