@@ -28,6 +28,7 @@ const goToolTests = [
   '<rootDir>/.ci/test/shellcheck.test.ts',
   '<rootDir>/test/kubelet/',
   '<rootDir>/test/api-server/',
+  '<rootDir>/test/kubectl/',
 ];
 // Unit and CLI tests that run kubectl (to compare with it, or to reach a cluster that is not
 // there) or Go (kit/lab/cluster/env.sh reads the pinned versions with it): `npm run test:check`.

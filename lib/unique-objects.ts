@@ -1,14 +1,16 @@
 // Refuses, when the app is synthesized, what `kubectl apply -f dist` would silently get wrong:
 // two objects that are one object to the API server (same API group, kind, namespace and name:
-// the last one applied wins), and two Services that ask for the same nodePort (the API server
-// allocates a nodePort once per cluster, so the second apply fails). Every object of the app
-// is checked, in whichever chart it is, whoever created it, as it is synthesized: a name or a
-// nodePort set through an escape hatch (`ApiObject.of(x).addJsonPatch(...)`) counts. Within one
-// Service, the API server refuses a nodePort that two ports share unless they are one port
-// number for two protocols (53/TCP and 53/UDP).
+// the last one applied wins), two Services that ask for the same nodePort (the API server
+// allocates a nodePort once per cluster, so the second apply fails), and a string that kubectl
+// would read as a number (yaml-strings.ts). Every object of the app is checked, in whichever
+// chart it is, whoever created it, as it is synthesized: a name or a nodePort set through an
+// escape hatch (`ApiObject.of(x).addJsonPatch(...)`) counts. Within one Service, the API server
+// refuses a nodePort that two ports share unless they are one port number for two protocols
+// (53/TCP and 53/UDP).
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { droppedPatchFields } from './json-patches';
+import { numberLikeStrings } from './yaml-strings';
 import { addValidationOncePerSynth } from './sandbox-app';
 
 /** The apps whose check is added. */
@@ -54,7 +56,10 @@ interface NodePort {
  */
 function collisions(root: IConstruct): string[] {
   const objects = root.node.findAll().filter(ApiObject.isApiObject).map(synthesized);
-  const errors = objects.flatMap((o) => droppedPatchFields(o.apiObject, o.manifest, constructPath(o)));
+  const errors = objects.flatMap((o) => [
+    ...droppedPatchFields(o.apiObject, o.manifest, constructPath(o)),
+    ...numberLikeStrings(o.manifest, constructPath(o)),
+  ]);
 
   const byIdentity = new Map<string, Synthesized>();
   const repeated = new Set<Synthesized>();
