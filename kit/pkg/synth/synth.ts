@@ -247,6 +247,8 @@ export async function synth(projectDir: string, args: readonly string[] = []): P
     }
     writeStamp(fresh, hashes);
     writeManifestsRecord(fresh);
+    // Again, as the app ran for a while: a file saved into the folder meanwhile is not synth's either.
+    guardOutput(projectDir, dir, named);
     fs.rmSync(absolute, { recursive: true, force: true });
     fs.renameSync(fresh, absolute);
     return 0;
