@@ -65,21 +65,41 @@ export function parseCiLog(lane: string, log: string): LaneRun {
 }
 
 /**
- * Reads the output of one `bash .ci/run` of several lanes (its `=== lane NAME` lines part it):
- * each lane's steps and Go builds, the lane's time as the sum of its steps, and the run's total.
+ * Reads the output of one `bash .ci/run` of several lanes: each step, and each Go build, belongs to
+ * the lane whose `=== lane NAME` line came last before the step started (`== STEP`); its `== done`
+ * line may follow the next lane's line. A lane's time is the sum of its steps; the run's, its own.
  */
 export function parseWholeCiLog(log: string): { lanes: LaneRun[]; seconds: number } {
   const total = parseCiLog('every lane', log).seconds;
-  const parts = log.split(/^=== lane ([\w-]+)$/m).slice(1);
-  const lanes: LaneRun[] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const lane = parts[i]!;
-    const part = parseCiLog(lane, `${parts[i + 1]}\nci: all steps passed in 0s\n`);
-    lanes.push({ ...part, seconds: sum(part.steps) });
+  const lanes = new Map<string, { steps: Timed[]; goBuilds: Timed[] }>();
+  const started: string[] = [];
+  let lane: string | undefined;
+  let stepLane: string | undefined;
+  let done = 0;
+  for (const line of log.split('\n')) {
+    const laneLine = /^=== lane ([\w-]+)$/.exec(line);
+    const finished = /^== done: (.*) \((\d+)s\)$/.exec(line);
+    const build = /^(.+): built in (\d+)s$/.exec(line);
+    if (laneLine) {
+      lane = laneLine[1]!;
+      lanes.set(lane, { steps: [], goBuilds: [] });
+    } else if (finished) {
+      const owner = started[done++];
+      if (owner !== undefined) lanes.get(owner)?.steps.push({ name: finished[1]!, seconds: Number(finished[2]) });
+    } else if (line.startsWith('== ') && lane !== undefined) {
+      started.push(lane);
+      stepLane = lane;
+    } else if (build && stepLane !== undefined) {
+      const name = build[1]!.replace(/\[\d+\/\d+\] /, '');
+      lanes.get(stepLane)?.goBuilds.push({ name, seconds: Number(build[2]) });
+    }
   }
-  if (lanes.length === 0)
+  if (lanes.size === 0)
     throw new Error('the output of a whole run must have .ci/run\'s "=== lane NAME" lines (got none)');
-  return { lanes, seconds: total };
+  return {
+    lanes: [...lanes].map(([name, { steps, goBuilds }]) => ({ lane: name, steps, goBuilds, seconds: sum(steps) })),
+    seconds: total,
+  };
 }
 
 /** The block of one whole `bash .ci/run`: its total against the goal, then as ciSection. */

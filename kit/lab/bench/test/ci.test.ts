@@ -182,9 +182,9 @@ const WHOLE_LOG = (total: number) => `
 == install (npm ci)
 == done: install (npm ci) (75s)
 == tests (npm test)
-== done: tests (npm test) (133s)
 
 === lane build
+== done: tests (npm test) (133s)
 
 == every Go program of the lanes below
 cluster: [1/4] kube: built in 600s
@@ -194,7 +194,7 @@ ci: all steps passed in ${total}s
 ci: 3 passed, 0 failed
 `;
 
-test('parseWholeCiLog parts one run by its lane lines: each lane is the sum of its steps', () => {
+test('parseWholeCiLog parts one run by its lane lines, a step in the lane it started in: each lane is the sum of its steps', () => {
   const { lanes, seconds } = parseWholeCiLog(WHOLE_LOG(1108));
   expect(seconds).toBe(1108);
   expect(lanes.map((lane) => [lane.lane, lane.seconds, lane.steps.length])).toEqual([
