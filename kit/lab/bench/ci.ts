@@ -66,8 +66,8 @@ export function parseCiLog(lane: string, log: string): LaneRun {
 
 /**
  * Reads the output of one `bash .ci/run` of several lanes: each step, and each Go build, belongs to
- * the lane whose `=== lane NAME` line came last before the step started (`== STEP`); its `== done`
- * line may follow the next lane's line. A lane's time is the sum of its steps; the run's, its own.
+ * the lane whose `=== lane NAME` line came last before the step started (a blank line, then
+ * `== STEP`); its `== done` line may follow the next lane's line. A lane's time is the sum of its steps; the run's, its own.
  */
 export function parseWholeCiLog(log: string): { lanes: LaneRun[]; seconds: number } {
   const total = parseCiLog('every lane', log).seconds;
@@ -76,6 +76,7 @@ export function parseWholeCiLog(log: string): { lanes: LaneRun[]; seconds: numbe
   let lane: string | undefined;
   let stepLane: string | undefined;
   let done = 0;
+  let previous = '';
   for (const line of log.split('\n')) {
     const laneLine = /^=== lane ([\w-]+)$/.exec(line);
     const finished = /^== done: (.*) \((\d+)s\)$/.exec(line);
@@ -86,13 +87,15 @@ export function parseWholeCiLog(log: string): { lanes: LaneRun[]; seconds: numbe
     } else if (finished) {
       const owner = started[done++];
       if (owner !== undefined) lanes.get(owner)?.steps.push({ name: finished[1]!, seconds: Number(finished[2]) });
-    } else if (line.startsWith('== ') && lane !== undefined) {
+    } else if (line.startsWith('== ') && previous === '' && lane !== undefined) {
+      // .ci/run's step(): a blank line, then the step's name.
       started.push(lane);
       stepLane = lane;
     } else if (build && stepLane !== undefined) {
       const name = build[1]!.replace(/\[\d+\/\d+\] /, '');
       lanes.get(stepLane)?.goBuilds.push({ name, seconds: Number(build[2]) });
     }
+    previous = line;
   }
   if (lanes.size === 0)
     throw new Error('the output of a whole run must have .ci/run\'s "=== lane NAME" lines (got none)');

@@ -180,13 +180,16 @@ const WHOLE_LOG = (total: number) => `
 === lane fast
 
 == install (npm ci)
-== done: install (npm ci) (75s)
+added 790 packages in 20s
+
 == tests (npm test)
+== done: install (npm ci) (75s)
 
 === lane build
 == done: tests (npm test) (133s)
 
 == every Go program of the lanes below
+== a line of a program's own that looks like a step
 cluster: [1/4] kube: built in 600s
 == done: every Go program of the lanes below (900s)
 
