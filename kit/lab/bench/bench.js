@@ -217,10 +217,12 @@ function benchInnerLoop() {
   };
   const app = copy(ROOT, path.join(SCRATCH, 'inner-loop'));
   const template = copy(cdk8sTemplate(), path.join(SCRATCH, 'cdk8s-app'));
+  const templateTmp = fs.mkdtempSync(path.join(SCRATCH, 'tmp-'));
   const edited = (file, command) => `printf '\\n// an edit\\n' >> ${file} && ${command}`;
   const [appMs, templateMs] = alternate("npm test after an edit, and the template's build", [
     { command: edited('lib/index.ts', 'npm test --silent'), shell: true, cwd: app },
-    { command: edited('main.ts', 'npm run build --silent'), shell: true, cwd: template },
+    // cdk8s's Testing.app() in the template's test leaves a cdk8s.outdir.* folder in TMPDIR each run.
+    { command: edited('main.ts', 'npm run build --silent'), shell: true, cwd: template, env: { TMPDIR: templateTmp } },
   ]);
   return [
     {

@@ -39,7 +39,9 @@ export function cdk8sTemplate(): string {
   fs.rmSync(making, { recursive: true, force: true });
   fs.mkdirSync(partial, { recursive: true });
   try {
-    const inTemplate = { cwd: partial, env: { ...process.env, CI: 'true' } };
+    // The template's test (cdk8s's Testing.app()) leaves a folder in TMPDIR: one removed with the rest.
+    const tmp = fs.mkdtempSync(path.join(making, 'tmp-'));
+    const inTemplate = { cwd: partial, env: { ...process.env, CI: 'true', TMPDIR: tmp } };
     const init = step(
       `cdk8s init typescript-app (cdk8s-cli ${version}) in ${partial}`,
       process.execPath,
