@@ -18,18 +18,14 @@ export const STAMP_FILE = '.sources.sha256';
  */
 export const APP_SOURCES = ['cdk8s.yaml', 'main.ts', 'lib', 'imports', 'package-lock.json'] as const;
 
+/** The sha256 of `file`'s bytes, in hex. */
+export function fileSha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
 /** Every source file under `projectDir` (relative, `/`-separated, sorted) with its sha256. */
 export function sourceHashes(projectDir: string): Map<string, string> {
-  const hashes = new Map<string, string>();
-  for (const file of sourceFiles(projectDir)) {
-    hashes.set(
-      file,
-      createHash('sha256')
-        .update(fs.readFileSync(path.join(projectDir, file)))
-        .digest('hex'),
-    );
-  }
-  return hashes;
+  return new Map(sourceFiles(projectDir).map((file) => [file, fileSha256(path.join(projectDir, file))]));
 }
 
 function sourceFiles(projectDir: string): string[] {
@@ -50,11 +46,16 @@ function sourceFiles(projectDir: string): string[] {
 
 /** Writes the stamp of `hashes` (from {@link sourceHashes}, taken before the synth ran) into `outdir`. */
 export function writeStamp(outdir: string, hashes: ReadonlyMap<string, string>): void {
-  const lines = [...hashes].map(([file, hash]) => `${hash}  ${file}\n`);
-  fs.writeFileSync(path.join(outdir, STAMP_FILE), lines.join(''));
+  writeSha256Sums(path.join(outdir, STAMP_FILE), hashes);
 }
 
-function readStamp(file: string): Map<string, string> | undefined {
+/** Writes `hashes` (file -> sha256) into `file` in sha256sum's format, so `sha256sum -c` checks it. */
+export function writeSha256Sums(file: string, hashes: ReadonlyMap<string, string>): void {
+  fs.writeFileSync(file, [...hashes].map(([name, hash]) => `${hash}  ${name}\n`).join(''));
+}
+
+/** The file -> sha256 lines of a file in sha256sum's format; undefined when it cannot be read. */
+export function readSha256Sums(file: string): Map<string, string> | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -84,7 +85,7 @@ export function staleness(projectDir: string, dir: string): string | undefined {
     return undefined;
   }
   const folder = `${path.relative(projectDir, path.resolve(projectDir, dir)) || '.'}/`;
-  const stamp = readStamp(path.join(projectDir, dir, STAMP_FILE));
+  const stamp = readSha256Sums(path.join(projectDir, dir, STAMP_FILE));
   if (stamp === undefined) {
     return byFileTimes(projectDir, dir, folder);
   }

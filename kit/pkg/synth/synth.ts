@@ -17,9 +17,15 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
-import { STAMP_FILE, sourceHashes, writeStamp } from '../common/synth-stamp';
+import {
+  STAMP_FILE,
+  fileSha256,
+  readSha256Sums,
+  sourceHashes,
+  writeSha256Sums,
+  writeStamp,
+} from '../common/synth-stamp';
 
 /** A refusal before anything was deleted or written: exit 2 for a folder the user chose, 1 otherwise. */
 export class SynthRefused extends Error {
@@ -90,8 +96,6 @@ export function outputOf(projectDir: string, args: readonly string[]): { dir?: s
  */
 export const MANIFESTS_FILE = '.manifests.sha256';
 
-const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-
 /** Every file under `dir`, relative to it, `/`-separated, sorted; symbolic links as files. */
 function filesUnder(dir: string, prefix = ''): string[] {
   return fs
@@ -107,29 +111,22 @@ function filesUnder(dir: string, prefix = ''): string[] {
 /** Writes the record of every file in `dir` (its manifests), the stamp and the record itself aside. */
 function writeManifestsRecord(dir: string): void {
   const files = filesUnder(dir).filter((file) => file !== STAMP_FILE && file !== MANIFESTS_FILE);
-  fs.writeFileSync(
+  writeSha256Sums(
     path.join(dir, MANIFESTS_FILE),
-    files.map((file) => `${sha256(path.join(dir, file))}  ${file}\n`).join(''),
+    new Map(files.map((file) => [file, fileSha256(path.join(dir, file))])),
   );
 }
 
 /** The files of `dir` that an earlier `npm run synth` did not write, or that changed since. */
 function notWrittenBySynth(dir: string): string[] {
-  const recorded = new Map<string, string>();
-  const record = path.join(dir, MANIFESTS_FILE);
-  if (fs.existsSync(record)) {
-    for (const line of fs.readFileSync(record, 'utf8').split('\n')) {
-      const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
-      if (match) recorded.set(match[2]!, match[1]!);
-    }
-  }
+  const recorded = readSha256Sums(path.join(dir, MANIFESTS_FILE));
   // A folder an npm run synth wrote before it kept the record has its stamp: its manifests are synth's.
-  const legacy = !fs.existsSync(record) && fs.existsSync(path.join(dir, STAMP_FILE));
+  const legacy = recorded === undefined && fs.existsSync(path.join(dir, STAMP_FILE));
   return filesUnder(dir).filter((file) => {
     if (file === MANIFESTS_FILE || file === STAMP_FILE) return false;
     const stat = fs.lstatSync(path.join(dir, file));
     if (!stat.isFile()) return true;
-    return legacy ? !/\.(json|ya?ml)$/.test(file) : recorded.get(file) !== sha256(path.join(dir, file));
+    return legacy ? !/\.(json|ya?ml)$/.test(file) : recorded?.get(file) !== fileSha256(path.join(dir, file));
   });
 }
 
