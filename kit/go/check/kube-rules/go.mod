@@ -1,6 +1,7 @@
 // kube-rules (main.go, validate.go): Kubernetes' own Pod Security, label-selector and API server
-// create-path code (k8s.io/kubernetes: legacyscheme, the registry strategies) for `npm run check`
-// and the review tools, and the kubelet's image reference parser (github.com/distribution/reference)
+// create-path code (k8s.io/kubernetes: legacyscheme, the registry strategies, the Service storage,
+// the default admission plugins) and kubectl's apply annotation (k8s.io/kubectl pkg/util) for
+// `npm run check` and the review tools, and the kubelet's image reference parser (github.com/distribution/reference)
 // for the constructs' parity test, at the release kit/go/cluster/kube/go.mod pins (k8s.io/kubernetes
 // v1.X.Y, its staging modules v0.X.Y; distribution/reference the version its go.mod takes); a test
 // fails when the two disagree (kit/pkg/check/test/api-server.test.ts, pod-security.test.ts).

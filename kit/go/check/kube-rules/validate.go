@@ -1,11 +1,18 @@
 // kube-rules validate: the API server's own create path for built-in kinds, offline. For each
 // object it does what kube-apiserver does to a create request (k8s.io/apiserver
-// pkg/endpoints/handlers/create.go, then pkg/registry/generic/registry/store.go's create) up to
-// the point where admission and storage take over: decode the JSON strictly (as kubectl's
-// default --validate=strict asks), default it and convert it to the internal version with
-// legacyscheme.Codecs, set the system fields, then rest.BeforeCreate with the resource's own
-// registry strategy (PrepareForCreate, Validate, object-meta validation). The messages are the
-// API server's, field by field.
+// pkg/endpoints/handlers/create.go, then pkg/registry/generic/registry/store.go's create), in its
+// order: decode the JSON strictly (as kubectl's default --validate=strict asks), default it and
+// convert it to the internal version with legacyscheme.Codecs; the mutating admission every
+// cluster runs where validation sees it (admission.go: ServiceAccount and DefaultTolerationSeconds
+// on Pods, and why the other default plugins are not run); the system fields; the storage's
+// BeginCreate (service.go: the Service storage's normalizeClusterIPs and its clusterIP, nodePort
+// and healthCheckNodePort allocation, shared by the objects of one run as by Services created one
+// after another); then rest.BeforeCreate with the resource's own registry strategy
+// (PrepareForCreate, Validate, object-meta validation). kube-apiserver's flags that change the
+// answers are validate's: --allow-privileged (capabilities.Setup; default true, as kubeadm and kind
+// set it) and --service-cluster-ip-range (default kubeadm's 10.96.0.0/12). The messages are the
+// API server's, field by field. What it cannot see is what reads the cluster's state: validating
+// admission and quotas, objects that must exist, what other objects of the cluster hold.
 //
 // kube-rules kinds lists what the table below covers, so that a test fails when a release adds
 // a kind that it lacks.
