@@ -6,12 +6,15 @@
 // the API server's message must hold the gate's, cause by cause. Every divergence is listed by
 // the case's name. Run by kit/lab/e2e/run.sh (npm run test:e2e).
 //
-// Where the two must differ, by design, the corpus holds no case: admission (quotas,
-// LimitRanges, Pod Security labels, webhooks) and what only the cluster knows (a ServiceAccount
-// or PriorityClass that must exist, a nodePort another Service already holds in the cluster).
-// A nodePort taken by another Service of the same folder is the one exception the gate does
-// flag; the last test creates such a pair for real (dry run allocates nothing) to show the
-// API server's words for it.
+// The gate takes the lab cluster's kube-apiserver flags (--allow-privileged=true, as kubeadm;
+// SERVICE_CIDR of kit/lab/cluster/env.sh) and runs the mutating admission it runs where
+// validation sees it (ServiceAccount, DefaultTolerationSeconds). Where the two must differ, by
+// design, the corpus holds no case: admission that reads cluster state (quotas, LimitRanges, Pod
+// Security labels, webhooks) and what only the cluster knows (a ServiceAccount other than the
+// namespace's default or a PriorityClass that must exist, a clusterIP or nodePort another
+// Service already holds in the cluster). A clusterIP, nodePort or healthCheckNodePort taken by
+// another Service of the same folder is what the gate does flag; those cases, and the last
+// test, create the pair for real (dry run allocates nothing) to show the API server's words.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { apiServer } from '../../pkg/check/api-server';
@@ -27,13 +30,22 @@ const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-e2e-${Date.now().
 const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? (LOCAL_CLUSTER ? 60 : 300)) * 1000;
 
 /**
- * Cases a dry run cannot judge: in dry-run mode the Service nodePort allocator only asks whether a
+ * Cases a dry run cannot judge. In dry-run mode the Service nodePort allocator only asks whether a
  * port is taken, not whether it is in the range (k8s.io/kubernetes portallocator's
- * PortAllocationOperation.Allocate), so `--dry-run=server` takes a nodePort a real create refuses.
- * These are created for real (in the test's own namespace, deleted with it); the gate answers
- * as the real create does.
+ * PortAllocationOperation.Allocate), so `--dry-run=server` takes a nodePort a real create
+ * refuses; the ClusterIP allocator's dry run checks an IP against one ServiceCIDR's range
+ * (ErrNotInRange) where the real create finds no ServiceCIDR for it (ErrMismatchedNetwork); and
+ * a dry run allocates nothing, so a second Service of a file asking for what the first holds is
+ * taken. These are created for real (in the test's own namespace, deleted with it, each case
+ * with clusterIPs and nodePorts of its own); the gate answers as the real create does.
  */
-const CREATED_FOR_REAL = new Set(['service-nodeport-outside-range.yaml']);
+const CREATED_FOR_REAL = new Set([
+  'service-clusterip-outside-range.yaml',
+  'service-clusterip-taken.yaml',
+  'service-healthchecknodeport-outside-range.yaml',
+  'service-healthchecknodeport-taken.yaml',
+  'service-nodeport-outside-range.yaml',
+]);
 
 let kubeRules: string;
 

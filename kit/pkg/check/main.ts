@@ -1,22 +1,33 @@
-// `npm run check [-- PATH]`: the gates every manifest at PATH (a folder or a file, read as
-// `kubectl apply -f PATH` reads it, whatever the file's name; default dist/, written by `npm run
-// synth`) must pass. Every gate sees every object the one reader (kit/pkg/common/manifests.ts) read.
-// Prints each finding on one line (gate, file, object, field, what is wrong) and exits 1 if there
-// is any, 2 if a gate could not run at all.
+// `npm run check [-- PATH] [--allow-privileged=false]`: the gates every manifest at PATH (a
+// folder or a file, read as `kubectl apply -f PATH` reads it, whatever the file's name; default
+// dist/, written by `npm run synth`) must pass. Every gate sees every object the one reader
+// (kit/pkg/common/manifests.ts) read. Prints each finding on one line (gate, file, object, field,
+// what is wrong) and exits 1 if there is any, 2 if a gate could not run at all.
 //   pod-security     every pod spec meets the Pod Security Standard "restricted"
-//   api-server 1.34.x  what kube-apiserver itself says to creating each object of a built-in kind:
-//                    its own decoding (strict, int32 ranges), defaulting and validation, run
-//                    offline from k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it; the
-//                    message is the API server's. Not admission, not what only storage knows
-//                    (a nodePort or name already taken)
+//   api-server 1.34.x  what kube-apiserver itself says to `kubectl create` of each object of a
+//                    built-in kind: its own decoding (strict, int32 ranges), defaulting, the
+//                    mutating admission every cluster runs (ServiceAccount,
+//                    DefaultTolerationSeconds), the Service storage's create (clusterIPs from
+//                    the lab cluster's --service-cluster-ip-range, nodePorts and
+//                    healthCheckNodePort from 30000-32767, against the folder's other Services)
+//                    and validation, run offline from k8s.io/kubernetes as
+//                    kit/go/cluster/kube/go.mod pins it; the message is the API server's. With
+//                    --allow-privileged=true as kubeadm sets it, unless --allow-privileged=false
+//                    is given; its log line names both flags. Not admission that reads cluster
+//                    state, not what only the cluster's storage knows (a name or nodePort
+//                    already taken there)
+//   kubectl-apply    client-side `kubectl apply -f` can create the object: its
+//                    last-applied-configuration annotation keeps metadata.annotations within
+//                    the API server's 256 KiB (else: kubectl apply --server-side)
 //   schema 1.27.0    kubeconform, strict, against the API cdk8s-plus-27 targets
 //   schema 1.34.x    the same against the newest API the real-cluster test builds
 //                    (k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it)
 //   kube-score       no CRITICAL and no WARNING, except checks an object ignores on purpose
 import { type Finding, formatFinding } from './findings';
-import { apiServer } from './api-server';
+import { apiServer, defaultApiServerFlags, describeApiServerFlags } from './api-server';
 import { goTool } from '../common/go-tools';
 import { kubeScore } from './kube-score';
+import { kubectlApply } from './kubectl-apply';
 import { validateSchemas } from './kubeconform';
 import { loadObjects, manifestFiles } from '../common/manifests';
 import { podSecurity } from './pod-security';
@@ -28,7 +39,7 @@ import { newestClusterSchema, targetSchema } from './schemas';
 
 const log = (line: string) => console.error(`check: ${line}`);
 
-async function main(target: string, spoolDir: string): Promise<number> {
+async function main(target: string, spoolDir: string, allowPrivileged: boolean): Promise<number> {
   // Each pipe read once into spoolDir, as several programs read the files.
   const { files, original } = spoolPipes(manifestFiles(target), spoolDir);
   const objects = loadObjects(files);
@@ -44,9 +55,14 @@ async function main(target: string, spoolDir: string): Promise<number> {
   const schemas = [targetSchema(), await newest];
   // The API server of the newest release: the one the cluster scripts build.
   const apiServerGate = `api-server ${schemas[1]!.version}`;
+  const apiServerFlags = { ...defaultApiServerFlags(), allowPrivileged };
   const gates: [string, () => Promise<Finding[]>][] = [
     ['pod-security', () => podSecurity(kubeRules, objects)],
-    [apiServerGate, () => apiServer(apiServerGate, kubeRules, objects)],
+    [
+      `${apiServerGate} (${describeApiServerFlags(apiServerFlags)})`,
+      () => apiServer(apiServerGate, kubeRules, objects, apiServerFlags),
+    ],
+    ['kubectl-apply', () => kubectlApply(kubeRules, objects)],
     ...schemas.map((source): [string, () => Promise<Finding[]>] => [
       `schema ${source.version}`,
       () => validateSchemas(kubeconform, source, files, objects),
@@ -99,9 +115,19 @@ async function runGates(
   return failedToRun === 0 ? 1 : 2;
 }
 
-const args = process.argv.slice(2);
-if (args.length > 1 || args[0]?.startsWith('-')) {
-  log('usage: npm run check [-- PATH]   (PATH: a folder or file of manifests; default dist)');
+// --allow-privileged=true|false: kube-apiserver's flag for the api-server gate (default true).
+const privilegedFlags = process.argv.slice(2).filter((arg) => arg.startsWith('--allow-privileged'));
+const allowPrivileged = !privilegedFlags.includes('--allow-privileged=false');
+const args = process.argv.slice(2).filter((arg) => !privilegedFlags.includes(arg));
+if (
+  args.length > 1 ||
+  args[0]?.startsWith('-') ||
+  privilegedFlags.some((flag) => !/^--allow-privileged=(true|false)$/.test(flag))
+) {
+  log(
+    'usage: npm run check [-- PATH] [--allow-privileged=false]   (PATH: a folder or file of manifests; default dist. ' +
+      "--allow-privileged=true|false: kube-apiserver's flag for the api-server gate; default true, as kubeadm sets it)",
+  );
   process.exit(2);
 }
 // dist/ by default, if the app's sources still make it; a PATH named is taken as it is.
@@ -109,7 +135,7 @@ runMain(
   'check',
   async () => {
     const target = args[0] ?? requireFresh('dist', 'name it (npm run check -- dist)');
-    return withTempDir('k8s-sandbox-check-pipes-', (spoolDir) => main(target, spoolDir));
+    return withTempDir('k8s-sandbox-check-pipes-', (spoolDir) => main(target, spoolDir, allowPrivileged));
   },
   2,
 );

@@ -118,7 +118,8 @@ export async function cachedKubeconformSchemas(source: ApiSchemaSource): Promise
  * "-strict" schemas (openapi2jsonschema): every object with declared properties gets
  * `additionalProperties: false`, so a misspelt or unknown field fails; IntOrString and
  * Quantity accept a number or a string, as the API server does. `null` is not allowed where
- * the API declares a type: a generated manifest has no reason to write one.
+ * the API declares a type (a generated manifest has no reason to write one), except for a
+ * timestamp, which the API server reads as unset (specialType).
  */
 function deriveKubeconformSchemas(source: ApiSchemaSource, dir: string): void {
   const definitions = (JSON.parse(fs.readFileSync(source.file, 'utf8')) as { definitions: Record<string, SchemaNode> })
@@ -190,14 +191,20 @@ function customResourceSchemas(
     });
 }
 
-// The two definitions whose JSON forms swagger.json does not say in JSON-schema terms (it calls
-// both a string). The v1.27.0 file in ../shared already has them in this form.
+// The definitions whose JSON forms swagger.json does not say in JSON-schema terms. It calls
+// IntOrString and Quantity a string (the v1.27.0 file in ../shared already has them in this
+// form). It calls a timestamp (metav1.Time, MicroTime) a date-time string, but their
+// UnmarshalJSON reads `null` as the zero time, unset, and the API server takes it: every
+// `kubectl create --dry-run=client -o yaml` scaffold writes `creationTimestamp: null`.
 function specialType(name: string): SchemaNode | undefined {
   switch (name) {
     case 'io.k8s.apimachinery.pkg.util.intstr.IntOrString':
       return { oneOf: [{ type: 'string' }, { type: 'integer' }] };
     case 'io.k8s.apimachinery.pkg.api.resource.Quantity':
       return { oneOf: [{ type: 'string' }, { type: 'number' }] };
+    case 'io.k8s.apimachinery.pkg.apis.meta.v1.Time':
+    case 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime':
+      return { type: ['string', 'null'], format: 'date-time' };
     default:
       return undefined;
   }

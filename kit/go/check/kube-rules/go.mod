@@ -1,6 +1,7 @@
 // kube-rules (main.go, validate.go): Kubernetes' own Pod Security, label-selector and API server
-// create-path code (k8s.io/kubernetes: legacyscheme, the registry strategies) for `npm run check`
-// and the review tools, and the kubelet's image reference parser (github.com/distribution/reference)
+// create-path code (k8s.io/kubernetes: legacyscheme, the registry strategies, the Service storage,
+// the default admission plugins) and kubectl's apply annotation (k8s.io/kubectl pkg/util) for
+// `npm run check` and the review tools, and the kubelet's image reference parser (github.com/distribution/reference)
 // for the constructs' parity test, at the release kit/go/cluster/kube/go.mod pins (k8s.io/kubernetes
 // v1.X.Y, its staging modules v0.X.Y; distribution/reference the version its go.mod takes); a test
 // fails when the two disagree (kit/pkg/check/test/api-server.test.ts, pod-security.test.ts).
@@ -13,12 +14,16 @@ go 1.26
 
 require (
 	github.com/distribution/reference v0.6.0
+	github.com/go-logr/logr v1.4.2
 	k8s.io/api v0.34.4
 	k8s.io/apimachinery v0.34.4
 	k8s.io/apiserver v0.34.4
 	k8s.io/client-go v0.34.4
+	k8s.io/klog/v2 v2.130.1
+	k8s.io/kubectl v0.34.4
 	k8s.io/kubernetes v1.34.4
 	k8s.io/pod-security-admission v0.34.4
+	k8s.io/utils v0.0.0-20250604170112-4c0f3b243397
 )
 
 require (
@@ -34,13 +39,13 @@ require (
 	github.com/emicklei/go-restful/v3 v3.12.2 // indirect
 	github.com/felixge/httpsnoop v1.0.4 // indirect
 	github.com/fxamacker/cbor/v2 v2.9.0 // indirect
-	github.com/go-logr/logr v1.4.2 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-openapi/jsonpointer v0.21.0 // indirect
 	github.com/go-openapi/jsonreference v0.20.2 // indirect
 	github.com/go-openapi/swag v0.23.0 // indirect
 	github.com/gogo/protobuf v1.3.2 // indirect
 	github.com/golang/protobuf v1.5.4 // indirect
+	github.com/google/btree v1.1.3 // indirect
 	github.com/google/cel-go v0.26.0 // indirect
 	github.com/google/gnostic-models v0.7.0 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
@@ -108,10 +113,8 @@ require (
 	k8s.io/controller-manager v0.0.0 // indirect
 	k8s.io/dynamic-resource-allocation v0.0.0 // indirect
 	k8s.io/endpointslice v0.0.0 // indirect
-	k8s.io/klog/v2 v2.130.1 // indirect
 	k8s.io/kube-openapi v0.0.0-20250710124328-f3f2b991d03b // indirect
 	k8s.io/kubelet v0.34.4 // indirect
-	k8s.io/utils v0.0.0-20250604170112-4c0f3b243397 // indirect
 	sigs.k8s.io/apiserver-network-proxy/konnectivity-client v0.31.2 // indirect
 	sigs.k8s.io/json v0.0.0-20241014173422-cfa47c3a1cc8 // indirect
 	sigs.k8s.io/randfill v1.0.0 // indirect

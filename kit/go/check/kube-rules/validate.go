@@ -1,11 +1,18 @@
 // kube-rules validate: the API server's own create path for built-in kinds, offline. For each
 // object it does what kube-apiserver does to a create request (k8s.io/apiserver
-// pkg/endpoints/handlers/create.go, then pkg/registry/generic/registry/store.go's create) up to
-// the point where admission and storage take over: decode the JSON strictly (as kubectl's
-// default --validate=strict asks), default it and convert it to the internal version with
-// legacyscheme.Codecs, set the system fields, then rest.BeforeCreate with the resource's own
-// registry strategy (PrepareForCreate, Validate, object-meta validation). The messages are the
-// API server's, field by field.
+// pkg/endpoints/handlers/create.go, then pkg/registry/generic/registry/store.go's create), in its
+// order: decode the JSON strictly (as kubectl's default --validate=strict asks), default it and
+// convert it to the internal version with legacyscheme.Codecs; the mutating admission every
+// cluster runs where validation sees it (admission.go: ServiceAccount and DefaultTolerationSeconds
+// on Pods, and why the other default plugins are not run); the system fields; the storage's
+// BeginCreate (service.go: the Service storage's normalizeClusterIPs and its clusterIP, nodePort
+// and healthCheckNodePort allocation, shared by the objects of one run as by Services created one
+// after another); then rest.BeforeCreate with the resource's own registry strategy
+// (PrepareForCreate, Validate, object-meta validation). kube-apiserver's flags that change the
+// answers are validate's: --allow-privileged (capabilities.Setup; default true, as kubeadm and kind
+// set it) and --service-cluster-ip-range (default kubeadm's 10.96.0.0/12). The messages are the
+// API server's, field by field. What it cannot see is what reads the cluster's state: validating
+// admission and quotas, objects that must exist, what other objects of the cluster hold.
 //
 // kube-rules kinds lists what the table below covers, so that a test fails when a release adds
 // a kind that it lacks.
@@ -27,15 +34,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	utilnet "k8s.io/apimachinery/pkg/util/net"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apiserver/pkg/authentication/user"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 	"k8s.io/apiserver/pkg/registry/rest"
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
-	api "k8s.io/kubernetes/pkg/apis/core"
-	"k8s.io/kubernetes/pkg/registry/core/service/portallocator"
+	"k8s.io/kubernetes/pkg/capabilities"
 
 	// The API groups kube-apiserver installs (k8s.io/kubernetes pkg/controlplane/import_known_versions.go).
 	_ "k8s.io/kubernetes/pkg/apis/admission/install"
@@ -281,22 +285,35 @@ type validator struct {
 	byType  map[reflect.Type]rest.RESTCreateStrategy
 	groups  map[string]bool
 	decoder func(schema.GroupVersion) runtime.Decoder
-	// The nodePorts the Services validated so far hold, as the API server's allocator would
-	// after creating them in order (kubectl apply -f DIR): a second Service asking for a
-	// taken nodePort is refused.
-	nodePorts *portallocator.PortAllocator
+	// The mutating admission plugins run on a create (admission.go).
+	admission *mutatingAdmission
+	// The Service storage's BeginCreate (service.go), over the clusterIPs and nodePorts the
+	// Services validated so far hold, as the API server's allocators would after creating them
+	// in order (kubectl apply -f DIR): a second Service asking for a taken one is refused.
+	services *serviceCreate
 }
 
-// kube-apiserver's default --service-node-port-range (k8s.io/kubernetes
-// pkg/kubeapiserver/options.DefaultServiceNodePortRange), which the project's cluster keeps.
-var serviceNodePortRange = utilnet.PortRange{Base: 30000, Size: 2768}
+// validateOptions are kube-apiserver's flags that change what it says to a create.
+type validateOptions struct {
+	// --allow-privileged (k8s.io/kubernetes pkg/capabilities): whether a privileged container
+	// passes validation. kube-apiserver's default is false; kubeadm and kind set true.
+	allowPrivileged bool
+	// --service-cluster-ip-range: where a requested clusterIP must lie.
+	serviceClusterIPRange string
+}
 
-func newValidator() (*validator, error) {
-	nodePorts, err := portallocator.NewInMemory(serviceNodePortRange)
+func newValidator(options validateOptions) (*validator, error) {
+	// As kube-apiserver's Run (capabilities.Setup, before any request); validation reads it.
+	capabilities.Setup(options.allowPrivileged, 0)
+	services, err := newServiceCreate(options.serviceClusterIPRange)
 	if err != nil {
 		return nil, err
 	}
-	v := &validator{byType: map[reflect.Type]rest.RESTCreateStrategy{}, groups: map[string]bool{}, nodePorts: nodePorts}
+	admission, err := newMutatingAdmission()
+	if err != nil {
+		return nil, err
+	}
+	v := &validator{byType: map[reflect.Type]rest.RESTCreateStrategy{}, groups: map[string]bool{}, admission: admission, services: services}
 	for gk, strategy := range createStrategies() {
 		internal, err := legacyscheme.Scheme.New(gk.WithVersion(runtime.APIVersionInternal))
 		if err != nil {
@@ -326,12 +343,12 @@ func newValidator() (*validator, error) {
 	return v, nil
 }
 
-func validate(in io.Reader, out io.Writer) error {
+func validate(in io.Reader, out io.Writer, options validateOptions) error {
 	var objects []json.RawMessage
 	if err := json.NewDecoder(in).Decode(&objects); err != nil {
 		return fmt.Errorf("reading objects: %w", err)
 	}
-	v, err := newValidator()
+	v, err := newValidator(options)
 	if err != nil {
 		return err
 	}
@@ -406,59 +423,30 @@ func (v *validator) validate(raw json.RawMessage) verdict {
 	if err := rest.EnsureObjectNamespaceMatchesRequestNamespace(rest.ExpectedNamespaceForScope(namespace, strategy.NamespaceScoped()), objectMeta); err != nil {
 		return refusal(err)
 	}
-	// Store.create: the system fields, the Service storage's BeginCreate (its nodePorts are
-	// allocated before validation, and kept only if the object is created), then rest.BeforeCreate.
+	// The create handler's mutating admission, before the storage's create (admission.go).
+	if err := v.admission.admit(ctx, obj, namespace); err != nil {
+		return refusal(err)
+	}
+	// Store.create: the system fields, the storage's BeginCreate (the Service storage's: its
+	// clusterIPs and nodePorts are allocated before validation, and kept only if the object is
+	// created; service.go), then rest.BeforeCreate.
 	rest.FillObjectMetaSystemFields(objectMeta)
 	if objectMeta.GetGenerateName() != "" && objectMeta.GetName() == "" {
 		objectMeta.SetName(strategy.GenerateName(objectMeta.GetGenerateName()))
 	}
-	nodePorts := portallocator.StartOperation(v.nodePorts, false)
-	defer nodePorts.Finish()
-	if service, ok := obj.(*api.Service); ok && (service.Spec.Type == api.ServiceTypeNodePort || service.Spec.Type == api.ServiceTypeLoadBalancer) {
-		if errs := allocateNodePorts(service, nodePorts); len(errs) > 0 {
-			return refusal(apierrors.NewInvalid(api.Kind("Service"), service.Name, errs))
-		}
-	}
-	if err := rest.BeforeCreate(strategy, ctx, obj); err != nil {
+	finishCreate, err := v.services.beginCreate(ctx, obj)
+	if err != nil {
 		return refusal(err)
 	}
-	nodePorts.Commit()
-	return verdict{Checked: true, Errors: []fieldError{}}
-}
-
-// allocateNodePorts reserves the nodePorts a Service asks for, as the Service storage's
-// initNodePorts (k8s.io/kubernetes pkg/registry/core/service/storage/alloc.go, unexported, so
-// this is its requested-port half, copied): a port listed again for another protocol shares its
-// nodePort; any other reuse, or a port outside the range, is refused. A port the API server
-// would choose itself is not chosen here: which one it picks is random.
-func allocateNodePorts(service *api.Service, op *portallocator.PortAllocationOperation) field.ErrorList {
-	svcPortToNodePort := map[int]int{}
-	for i := range service.Spec.Ports {
-		servicePort := &service.Spec.Ports[i]
-		fieldPath := field.NewPath("spec", "ports").Index(i).Child("nodePort")
-		allocated := svcPortToNodePort[int(servicePort.Port)]
-		if allocated == 0 {
-			requested := 0
-			for _, other := range service.Spec.Ports {
-				if other.Port == servicePort.Port && other.NodePort != 0 {
-					requested = int(other.NodePort)
-					break
-				}
-			}
-			if requested == 0 {
-				continue
-			}
-			if err := op.Allocate(requested); err != nil {
-				return field.ErrorList{field.Invalid(fieldPath, requested, err.Error())}
-			}
-			svcPortToNodePort[int(servicePort.Port)] = requested
-		} else if servicePort.NodePort != 0 && int(servicePort.NodePort) != allocated {
-			if err := op.Allocate(int(servicePort.NodePort)); err != nil {
-				return field.ErrorList{field.Invalid(fieldPath, servicePort.NodePort, err.Error())}
-			}
-		}
+	err = rest.BeforeCreate(strategy, ctx, obj)
+	finishCreate(ctx, err == nil)
+	if err != nil {
+		return refusal(err)
 	}
-	return nil
+	if err := v.admission.knowServiceAccount(obj, namespace); err != nil {
+		return refused("", err.Error())
+	}
+	return verdict{Checked: true, Errors: []fieldError{}}
 }
 
 // refusal is an API error as its causes (field and message), or its whole message.
@@ -488,7 +476,7 @@ type kindCoverage struct {
 }
 
 func kinds(out io.Writer) error {
-	v, err := newValidator()
+	v, err := newValidator(validateOptions{allowPrivileged: true, serviceClusterIPRange: defaultServiceClusterIPRange})
 	if err != nil {
 		return err
 	}

@@ -21,12 +21,17 @@ export function withoutUids(text: string): string {
 
 /** Each case of the corpus: file name -> the API server's refusals (UIDs as `<uid>`); [] when it takes the object. */
 export const CORPUS: Record<string, readonly string[]> = {
+  'accepted-creation-timestamp-null.yaml': [],
   'accepted-deployment.yaml': [],
   'accepted-generate-name.yaml': [],
   'accepted-image-with-uppercase.yaml': [],
   'accepted-job.yaml': [],
   'accepted-pod.yaml': [],
+  'accepted-pod-service-account-token-projection.yaml': [],
   'accepted-priorityclass-max-user-value.yaml': [],
+  'accepted-privileged-container.yaml': [],
+  'accepted-service-headless.yaml': [],
+  'accepted-service-only-clusterip.yaml': [],
   'accepted-service-same-nodeport-two-protocols.yaml': [],
   'alpha-api-not-served.yaml': [
     'StorageVersionMigration/alpha-api: no matches for kind "StorageVersionMigration" in version "storagemigration.k8s.io/v1alpha1"',
@@ -90,8 +95,23 @@ export const CORPUS: Record<string, readonly string[]> = {
   'secret-data-not-base64.yaml': [
     'Secret/secret-not-base64: Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3',
   ],
+  'service-clusterip-outside-range.yaml': [
+    'Service/clusterip-outside-range: spec.clusterIPs: Invalid value: ["10.200.0.10"]: failed to allocate IP 10.200.0.10: the provided network does not match the current range',
+  ],
+  'service-clusterip-taken.yaml': [
+    'Service/clusterip-taker: spec.clusterIPs: Invalid value: ["10.96.0.61"]: failed to allocate IP 10.96.0.61: provided IP is already allocated',
+  ],
   'service-duplicate-nodeport.yaml': [
     'Service/duplicate-nodeport: spec.ports[1].nodePort: Invalid value: 32015: provided port is already allocated',
+  ],
+  'service-healthchecknodeport-outside-range.yaml': [
+    'Service/healthcheck-outside-range: failed to allocate requested HealthCheck NodePort 8080: provided port is not in the valid range. The range of valid ports is 30000-32767',
+  ],
+  'service-healthchecknodeport-own-nodeport.yaml': [
+    'Service/healthcheck-own-nodeport: failed to allocate requested HealthCheck NodePort 32121: provided port is already allocated',
+  ],
+  'service-healthchecknodeport-taken.yaml': [
+    'Service/healthcheck-taker: failed to allocate requested HealthCheck NodePort 32120: provided port is already allocated',
   ],
   'service-nodeport-on-clusterip.yaml': [
     "Service/nodeport-on-clusterip: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'",

@@ -9,8 +9,8 @@ import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../../..');
 
-function check(dir: string) {
-  return spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', dir], {
+function check(dir: string, ...flags: string[]) {
+  return spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', dir, ...flags], {
     cwd: root,
     encoding: 'utf8',
   });
@@ -232,6 +232,75 @@ test("the api-server gate reports the API server's own message, with file, objec
     `${file} Deployment/nginx-deployment: spec.template.spec.containers[1].name: Duplicate value: "${container.name}"`,
   ]);
   expect(result.status).toBe(1);
+});
+
+test("the api-server gate's log line names kube-apiserver's flags it takes; --allow-privileged=false refuses a privileged container", () => {
+  const pod = { ...nginxDeployment().spec.template, apiVersion: 'v1', kind: 'Pod' };
+  pod.metadata = { ...pod.metadata, name: 'privileged' };
+  pod.spec.containers[0].securityContext.privileged = true;
+  // Validation refuses privileged with allowPrivilegeEscalation: false whatever the flag.
+  delete pod.spec.containers[0].securityContext.allowPrivilegeEscalation;
+  const dir = manifestDir({ 'pod.yaml': [pod] });
+  const apiServerLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('api-server '));
+
+  const kubeadm = check(dir);
+  expect(kubeadm.stderr).toMatch(
+    /check: api-server 1\.\d+\.\d+ \(--allow-privileged=true, as kubeadm; --service-cluster-ip-range=10\.96\.0\.0\/16, the lab cluster's\): ok/,
+  );
+  expect(apiServerLines(kubeadm.stdout)).toEqual([]);
+
+  const refusing = check(dir, '--allow-privileged=false');
+  expect(refusing.stderr).toMatch(
+    /check: api-server 1\.\d+\.\d+ \(--allow-privileged=false; --service-cluster-ip-range=[^)]*\): 1 findings/,
+  );
+  expect(apiServerLines(refusing.stdout)).toEqual([
+    expect.stringMatching(
+      /^api-server 1\.\d+\.\d+: .*pod\.yaml Pod\/privileged: spec\.containers\[0\]\.securityContext\.privileged: Forbidden: disallowed by cluster policy$/,
+    ),
+  ]);
+  expect(refusing.status).toBe(1);
+});
+
+test('--allow-privileged takes true or false only, and says so', () => {
+  const result = check(manifestDir({}), '--allow-privileged=no');
+  expect(result.stderr).toContain(
+    "usage: npm run check [-- PATH] [--allow-privileged=false]   (PATH: a folder or file of manifests; default dist. --allow-privileged=true|false: kube-apiserver's flag for the api-server gate; default true, as kubeadm sets it)",
+  );
+  expect(result.status).toBe(2);
+});
+
+test('an object client-side kubectl apply cannot create fails the kubectl-apply gate, not the api-server gate', () => {
+  const big = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { blob: 'x'.repeat(270_000) } };
+  const dir = manifestDir({ 'big.yaml': [big] });
+  const result = check(dir);
+  expect(result.stdout.trim().split('\n')).toEqual([
+    expect.stringMatching(
+      /^kubectl-apply: .*big\.yaml ConfigMap\/big: metadata\.annotations: Too long: may not be more than 262144 bytes \(.*kubectl apply --server-side\)$/,
+    ),
+  ]);
+  expect(result.stderr).toMatch(/check: api-server 1\.\d+\.\d+ \([^)]*\): ok/);
+  expect(result.status).toBe(1);
+});
+
+test('a `kubectl create --dry-run=client -o yaml` scaffold (creationTimestamp: null, status: {}) passes every gate', () => {
+  const dir = manifestDir({});
+  fs.writeFileSync(
+    path.join(dir, 'scaffold.yaml'),
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  creationTimestamp: null',
+      '  name: settings',
+      'data:',
+      '  mode: scaffold',
+      '',
+    ].join('\n'),
+  );
+  const result = check(dir);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toContain('check: all gates pass');
+  expect(result.status).toBe(0);
 });
 
 test.each([

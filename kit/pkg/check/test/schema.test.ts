@@ -96,6 +96,20 @@ describe.each(['target', 'newest'])('Kubernetes %s', (which) => {
     ]);
   });
 
+  test('a timestamp may be null, as the API server reads it (unset); another field may not', async () => {
+    // What `kubectl create deployment ... --dry-run=client -o yaml` writes.
+    const scaffold = brokenDeployment((d) => (d.metadata.creationTimestamp = null));
+    expect(await validate(source, scaffold)).toEqual([]);
+    const fails = brokenDeployment((d) => {
+      d.metadata.creationTimestamp = 5;
+      d.spec.replicas = null;
+    });
+    expect(await validate(source, fails)).toEqual([
+      { ...where, field: 'metadata.creationTimestamp', message: expect.stringContaining('got number, want') },
+      { ...where, field: 'spec.replicas', message: 'got null, want integer' },
+    ]);
+  });
+
   test('a key given twice fails', async () => {
     const dir = manifestDir({});
     const file = path.join(dir, 'bad.yaml');
