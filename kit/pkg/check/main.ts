@@ -2,14 +2,18 @@
 // `kubectl apply -f PATH` reads it, whatever the file's name; default dist/, written by `npm run
 // synth`) must pass. Every gate sees every object the one reader (kit/pkg/common/manifests.ts) read.
 // Prints each finding on one line (gate, file, object, field, what is wrong) and exits 1 if there
-// is any, 2 if a gate could not run at all.
+// is any, 2 if a gate could not run at all. A note (`check: note: ...`, on stderr) says what a gate
+// could not check; it fails nothing.
 //   pod-security     every pod spec meets the Pod Security Standard "restricted"
-//   api-server 1.34.x  what kube-apiserver itself says to creating each object of a built-in kind:
-//                    its own decoding (strict, int32 ranges), defaulting and validation, run
-//                    offline from k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it; the
-//                    message is the API server's. Not admission, not what only storage knows
-//                    (a nodePort or name already taken)
-//   schema 1.27.0    kubeconform, strict, against the API cdk8s-plus-27 targets
+//   api-server 1.34.x  what kube-apiserver itself says to creating each object: its own decoding
+//                    (strict, int32 ranges), defaulting and validation, run offline from
+//                    k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it; the message is the
+//                    API server's. Built-in kinds, CustomResourceDefinitions, APIServices, and the
+//                    custom resources whose CustomResourceDefinition is among the manifests (one
+//                    that is not gets a note, once per kind). Not admission, not what only storage
+//                    knows (a nodePort or name already taken)
+//   schema 1.27.0    kubeconform, strict, against the API cdk8s-plus-27 targets; built-in kinds
+//                    only, custom resources are the api-server gate's
 //   schema 1.34.x    the same against the newest API the real-cluster test builds
 //                    (k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it)
 //   kube-score       no CRITICAL and no WARNING, except checks an object ignores on purpose
@@ -24,7 +28,7 @@ import { runMain } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
 import { spoolPipes } from '../common/pipes';
 import { withTempDir } from '../common/temp-dir';
-import { newestClusterSchema, targetSchema } from './schemas';
+import { cachedApiGroups, newestClusterSchema, targetSchema } from './schemas';
 
 const log = (line: string) => console.error(`check: ${line}`);
 
@@ -44,25 +48,31 @@ async function main(target: string, spoolDir: string): Promise<number> {
   const schemas = [targetSchema(), await newest];
   // The API server of the newest release: the one the cluster scripts build.
   const apiServerGate = `api-server ${schemas[1]!.version}`;
+  const notes: Finding[] = [];
+  // An object of a group neither API defines is a custom resource: the api-server gate's alone.
+  const builtInGroups = Promise.all(schemas.map(cachedApiGroups)).then(
+    (sets) => new Set(sets.flatMap((groups) => [...groups])),
+  );
   const gates: [string, () => Promise<Finding[]>][] = [
     ['pod-security', () => podSecurity(kubeRules, objects)],
-    [apiServerGate, () => apiServer(apiServerGate, kubeRules, objects)],
+    [apiServerGate, () => apiServer(apiServerGate, kubeRules, objects, (note) => notes.push(note))],
     ...schemas.map((source): [string, () => Promise<Finding[]>] => [
       `schema ${source.version}`,
-      () => validateSchemas(kubeconform, source, files, objects),
+      async () => validateSchemas(kubeconform, source, files, objects, await builtInGroups),
     ]),
     ['kube-score', () => kubeScore(kubeScoreBinary, files, objects)],
   ];
-  return runGates(gates, original);
+  return runGates(gates, original, notes);
 }
 
 /**
- * Runs the gates at once (each is another program) and prints their results in their order;
- * the exit code: 0 all pass, 1 findings, 2 a gate could not run.
+ * Runs the gates at once (each is another program) and prints their results in their order,
+ * then the `notes` they wrote; the exit code: 0 all pass, 1 findings, 2 a gate could not run.
  */
 async function runGates(
   gates: readonly [string, () => Promise<Finding[]>][],
   original: (file: string) => string,
+  notes: readonly Finding[],
 ): Promise<number> {
   const started = Date.now();
   const results = gates.map(([, gate]) => {
@@ -90,6 +100,9 @@ async function runGates(
       console.log(formatFinding({ ...finding, file: original(finding.file) }));
     }
     total += findings.length;
+  }
+  for (const note of notes) {
+    log(`note: ${formatFinding({ ...note, file: original(note.file) })}`);
   }
   if (total === 0 && failedToRun === 0) {
     log('all gates pass');
