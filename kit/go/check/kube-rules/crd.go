@@ -24,6 +24,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"k8s.io/apiextensions-apiserver/pkg/apihelpers"
 	apiextensionsinternal "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
@@ -243,7 +244,11 @@ func (v *validator) customResource(raw json.RawMessage, gvk schema.GroupVersionK
 	}
 	// The handler's unstructuredDefaulter.
 	structuraldefaulting.Default(object.Object, version.structural)
-	return v.create(gvk, object, version.strategy)
+	answer := v.create(gvk, object, version.strategy)
+	// The OpenAPI validator walks the schema's properties, a map: the API server's causes come in
+	// any order. By field here, so that each run says the same.
+	sort.SliceStable(answer.Errors, func(i, j int) bool { return answer.Errors[i].Field < answer.Errors[j].Field })
+	return answer
 }
 
 // coerce is the customresource handler's unstructuredSchemaCoercer.apply for a create under

@@ -65,8 +65,8 @@ export const CORPUS: Record<string, readonly string[]> = {
     'Widget/null-tag: spec.tags[1]: Invalid value: "null": spec.tags[1] in body must be of type string: "null"',
   ],
   'custom-resource-schema-type.yaml': [
-    'Widget/wrong-types: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"',
     'Widget/wrong-types: spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1',
+    'Widget/wrong-types: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"',
   ],
   'custom-resource-unknown-field.yaml': [
     'Widget/unknown-field: Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.colour"',
