@@ -160,7 +160,10 @@ func (v *validator) readCustomResourceDefinitions(objects []json.RawMessage) {
 	for _, raw := range objects {
 		var object struct {
 			metav1.TypeMeta `json:",inline"`
-			Spec            struct {
+			Metadata        struct {
+				Name string `json:"name"`
+			} `json:"metadata"`
+			Spec struct {
 				Group string `json:"group"`
 				Names struct {
 					Kind string `json:"kind"`
@@ -179,11 +182,7 @@ func (v *validator) readCustomResourceDefinitions(objects []json.RawMessage) {
 			created := v.create(crdKind, obj, kind.strategy)
 			answer = &created
 		}
-		accessor, _ := meta.Accessor(obj)
-		found := &definition{versions: map[string]*customResourceVersion{}}
-		if accessor != nil {
-			found.name = accessor.GetName()
-		}
+		found := &definition{name: object.Metadata.Name, versions: map[string]*customResourceVersion{}}
 		if len(answer.Errors) == 0 {
 			found.crd = &apiextensionsv1.CustomResourceDefinition{}
 			if err := apiextensionsScheme.Convert(obj, found.crd, nil); err != nil {
