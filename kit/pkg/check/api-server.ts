@@ -12,8 +12,13 @@
 // --service-cluster-ip-range (the lab cluster's, kit/lab/cluster/env.sh). What it cannot see:
 // admission that reads cluster state (quotas, LimitRanges, PriorityClasses, Pod Security,
 // webhooks) and what only the cluster's storage knows (names, clusterIPs and nodePorts already
-// taken there). Objects of custom kinds are left to the schema gates, which check them against
-// their CustomResourceDefinition.
+// taken there). The extension servers' CustomResourceDefinition and APIService are checked with
+// their own code (kube-rules/crd.go), and so is every custom resource whose CustomResourceDefinition
+// is among the objects (apiextensions-apiserver's structural schema, unknown fields, defaulting,
+// nullable, OpenAPI validation, CEL rules); the schema gates leave custom resources to this gate.
+// A custom resource whose definition is not among the objects is not checked: a note says so once
+// per kind, and check still passes, as the definition may be installed in the cluster by
+// something else.
 import { type Finding, displayPath } from './findings';
 import { objectId } from '../common/kube';
 import type { ManifestObject } from '../common/manifests';
@@ -58,10 +63,12 @@ export function describeApiServerFlags(flags: ApiServerFlags): string {
 
 /** kube-rules validate's answer for one object. */
 export interface Verdict {
-  /** False for a kind the API server does not build in (a custom resource) or never stores (a review). */
+  /** False for a custom resource whose definition is not among the objects, or a kind the API server never stores (a review). */
   readonly checked: boolean;
   /** The API server's refusal, cause by cause; empty when it would take the object. */
   readonly errors: readonly { readonly field: string; readonly message: string }[];
+  /** Why the object was not checked, once per kind: a custom resource whose definition is not among the objects. */
+  readonly note?: string;
 }
 
 /** kube-rules validate's verdict on each of `objects`, in order, by an API server started with `flags`. */
@@ -82,25 +89,31 @@ export async function apiServerVerdicts(
   return JSON.parse((await run(kubeRules, args, { input })).stdout) as Verdict[];
 }
 
+/** What the gate is run with: the API server's flags, and where its notes go. */
+export interface ApiServerOptions {
+  readonly flags?: ApiServerFlags;
+  readonly note?: (note: Finding) => void;
+}
+
 /**
  * One finding per field the API server of `gate`'s release, started with `flags`, would refuse,
- * in every object of `objects`.
+ * in every object of `objects`; each note (what the gate could not check, which fails nothing)
+ * goes to `note`.
  */
 export async function apiServer(
   gate: string,
   kubeRules: string,
   objects: readonly ManifestObject[],
-  flags: ApiServerFlags = defaultApiServerFlags(),
+  { flags = defaultApiServerFlags(), note = () => undefined }: ApiServerOptions = {},
 ): Promise<Finding[]> {
   const verdicts = await apiServerVerdicts(kubeRules, objects, flags);
   return objects.flatMap(({ file, object }, index) => {
     const { kind, name } = objectId(object);
-    return (verdicts[index]?.errors ?? []).map(({ field, message }) => ({
-      gate,
-      file: displayPath(file),
-      object: `${kind}/${name}`,
-      field,
-      message,
-    }));
+    const where = { gate, file: displayPath(file), object: `${kind}/${name}` };
+    const verdict = verdicts[index];
+    if (verdict?.note !== undefined) {
+      note({ ...where, field: '', message: verdict.note });
+    }
+    return (verdict?.errors ?? []).map(({ field, message }) => ({ ...where, field, message }));
   });
 }

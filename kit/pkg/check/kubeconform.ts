@@ -1,10 +1,16 @@
 // The schema gate: kubeconform in strict mode (no unknown fields, no duplicate keys, every value
 // of its declared type) against schemas derived from one Kubernetes version's API definitions.
+// Built-in kinds only: kubeconform finds a schema by kind, version and the group's first word,
+// so it would check an `apps.example.com/v1` Deployment against the built-in apps/v1 one, and
+// its JSON schemas do not know a CustomResourceDefinition's `nullable`, defaults or CEL rules.
+// Custom resources are the api-server gate's (api-server.ts), which checks them with the API
+// server's own code against their CustomResourceDefinition.
 import { type Finding, displayPath } from './findings';
 import { formatPath, pointerSegments } from '../common/field-path';
 import { type ManifestObject, loadObjects } from '../common/manifests';
+import { objectId } from '../common/kube';
 import { gateFiles } from './gate-files';
-import { type ApiSchemaSource, cachedKubeconformSchemas, writeCustomResourceSchemas } from './schemas';
+import { type ApiSchemaSource, cachedApiGroups, cachedKubeconformSchemas } from './schemas';
 import { withTempDir } from '../common/temp-dir';
 import { run } from '../common/process';
 
@@ -19,31 +25,33 @@ interface KubeconformResult {
 
 /**
  * Validates every object of `files` (`objects`, as the project's reader read them) against the API
- * of `source`, and a custom resource against its CustomResourceDefinition when that is among
- * `objects`; one finding per wrong field.
+ * of `source`; one finding per wrong field. An object of a group outside `builtInGroups` (by
+ * default the groups of `source` itself) is a custom resource, and skipped.
  */
 export async function validateSchemas(
   kubeconform: string,
   source: ApiSchemaSource,
   files: readonly string[],
   objects: readonly ManifestObject[] = loadObjects(files),
+  builtInGroups?: ReadonlySet<string>,
 ): Promise<Finding[]> {
   const gate = `schema ${source.version}`;
   const api = await cachedKubeconformSchemas(source);
+  const groups = builtInGroups ?? (await cachedApiGroups(source));
+  // kubeconform's -skip names a kind as `apiVersion/kind`.
+  const custom = new Set(
+    objects
+      .filter(({ object }) => typeof object.apiVersion === 'string' && !groups.has(objectId(object).group))
+      .map(({ object }) => `${object.apiVersion as string}/${objectId(object).kind}`),
+  );
   let original = (file: string) => file;
-  const stdout = await withTempDir('k8s-sandbox-crd-schemas-', async (dir) => {
-    const custom = writeCustomResourceSchemas(
-      objects.map(({ object }) => object),
-      dir,
-    );
+  const stdout = await withTempDir('k8s-sandbox-schema-files-', async (dir) => {
     const handed = gateFiles(files, objects, dir);
     original = handed.original;
-    // kubeconform takes a kind's schema from the first location that has it: the API's own first.
-    const locations = [api, ...(custom === undefined ? [] : [custom])];
-    const args = ['-strict', '-output', 'json', '-kubernetes-version', source.version];
+    const args = ['-strict', '-output', 'json', '-kubernetes-version', source.version, '-schema-location', api];
+    const skip = custom.size === 0 ? [] : ['-skip', [...custom].join(',')];
     // kubeconform exits 1 when it found a problem: the JSON says what.
-    const schemaArgs = locations.flatMap((location) => ['-schema-location', location]);
-    return (await run(kubeconform, [...args, ...schemaArgs, ...handed.files], { okExitCodes: [1] })).stdout;
+    return (await run(kubeconform, [...args, ...skip, ...handed.files], { okExitCodes: [1] })).stdout;
   });
   const results = (JSON.parse(stdout) as { resources: KubeconformResult[] }).resources;
   const findings = results.flatMap((result) => {

@@ -2,16 +2,19 @@
 // folder or a file, read as `kubectl apply -f PATH` reads it, whatever the file's name; default
 // dist/, written by `npm run synth`) must pass. Every gate sees every object the one reader
 // (kit/pkg/common/manifests.ts) read. Prints each finding on one line (gate, file, object, field,
-// what is wrong) and exits 1 if there is any, 2 if a gate could not run at all.
+// what is wrong) and exits 1 if there is any, 2 if a gate could not run at all. A note
+// (`check: note: ...`, on stderr) says what a gate could not check; it fails nothing.
 //   pod-security     every pod spec meets the Pod Security Standard "restricted"
-//   api-server 1.34.x  what kube-apiserver itself says to `kubectl create` of each object of a
-//                    built-in kind: its own decoding (strict, int32 ranges), defaulting, the
-//                    mutating admission every cluster runs (ServiceAccount,
-//                    DefaultTolerationSeconds), the Service storage's create (clusterIPs from
-//                    the lab cluster's --service-cluster-ip-range, nodePorts and
-//                    healthCheckNodePort from 30000-32767, against the folder's other Services)
-//                    and validation, run offline from k8s.io/kubernetes as
-//                    kit/go/cluster/kube/go.mod pins it; the message is the API server's. With
+//   api-server 1.34.x  what kube-apiserver itself says to `kubectl create` of each object: its
+//                    own decoding (strict, int32 ranges), defaulting, the mutating admission
+//                    every cluster runs (ServiceAccount, DefaultTolerationSeconds), the Service
+//                    storage's create (clusterIPs from the lab cluster's
+//                    --service-cluster-ip-range, nodePorts and healthCheckNodePort from
+//                    30000-32767, against the folder's other Services) and validation, run
+//                    offline from k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it; the
+//                    message is the API server's. Built-in kinds, CustomResourceDefinitions,
+//                    APIServices, and the custom resources whose CustomResourceDefinition is
+//                    among the manifests (one that is not gets a note, once per kind). With
 //                    --allow-privileged=true as kubeadm sets it, unless --allow-privileged=false
 //                    is given; its log line names both flags. Not admission that reads cluster
 //                    state, not what only the cluster's storage knows (a name or nodePort
@@ -19,7 +22,8 @@
 //   kubectl-apply    client-side `kubectl apply -f` can create the object: its
 //                    last-applied-configuration annotation keeps metadata.annotations within
 //                    the API server's 256 KiB (else: kubectl apply --server-side)
-//   schema 1.27.0    kubeconform, strict, against the API cdk8s-plus-27 targets
+//   schema 1.27.0    kubeconform, strict, against the API cdk8s-plus-27 targets; built-in kinds
+//                    only, custom resources are the api-server gate's
 //   schema 1.34.x    the same against the newest API the real-cluster test builds
 //                    (k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it)
 //   kube-score       no CRITICAL and no WARNING, except checks an object ignores on purpose
@@ -35,7 +39,7 @@ import { runMain } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
 import { spoolPipes } from '../common/pipes';
 import { withTempDir } from '../common/temp-dir';
-import { newestClusterSchema, targetSchema } from './schemas';
+import { cachedApiGroups, newestClusterSchema, targetSchema } from './schemas';
 
 const log = (line: string) => console.error(`check: ${line}`);
 
@@ -56,29 +60,35 @@ async function main(target: string, spoolDir: string, allowPrivileged: boolean):
   // The API server of the newest release: the one the cluster scripts build.
   const apiServerGate = `api-server ${schemas[1]!.version}`;
   const apiServerFlags = { ...defaultApiServerFlags(), allowPrivileged };
+  const notes: Finding[] = [];
+  // An object of a group neither API defines is a custom resource: the api-server gate's alone.
+  const builtInGroups = Promise.all(schemas.map(cachedApiGroups)).then(
+    (sets) => new Set(sets.flatMap((groups) => [...groups])),
+  );
   const gates: [string, () => Promise<Finding[]>][] = [
     ['pod-security', () => podSecurity(kubeRules, objects)],
     [
       `${apiServerGate} (${describeApiServerFlags(apiServerFlags)})`,
-      () => apiServer(apiServerGate, kubeRules, objects, apiServerFlags),
+      () => apiServer(apiServerGate, kubeRules, objects, { flags: apiServerFlags, note: (note) => notes.push(note) }),
     ],
     ['kubectl-apply', () => kubectlApply(kubeRules, objects)],
     ...schemas.map((source): [string, () => Promise<Finding[]>] => [
       `schema ${source.version}`,
-      () => validateSchemas(kubeconform, source, files, objects),
+      async () => validateSchemas(kubeconform, source, files, objects, await builtInGroups),
     ]),
     ['kube-score', () => kubeScore(kubeScoreBinary, files, objects)],
   ];
-  return runGates(gates, original);
+  return runGates(gates, original, notes);
 }
 
 /**
- * Runs the gates at once (each is another program) and prints their results in their order;
- * the exit code: 0 all pass, 1 findings, 2 a gate could not run.
+ * Runs the gates at once (each is another program) and prints their results in their order,
+ * then the `notes` they wrote; the exit code: 0 all pass, 1 findings, 2 a gate could not run.
  */
 async function runGates(
   gates: readonly [string, () => Promise<Finding[]>][],
   original: (file: string) => string,
+  notes: readonly Finding[],
 ): Promise<number> {
   const started = Date.now();
   const results = gates.map(([, gate]) => {
@@ -106,6 +116,9 @@ async function runGates(
       console.log(formatFinding({ ...finding, file: original(finding.file) }));
     }
     total += findings.length;
+  }
+  for (const note of notes) {
+    log(`note: ${formatFinding({ ...note, file: original(note.file) })}`);
   }
   if (total === 0 && failedToRun === 0) {
     log('all gates pass');

@@ -1,7 +1,9 @@
 // kube-rules (main.go, validate.go): Kubernetes' own Pod Security, label-selector and API server
 // create-path code (k8s.io/kubernetes: legacyscheme, the registry strategies, the Service storage,
 // the default admission plugins) and kubectl's apply annotation (k8s.io/kubectl pkg/util) for
-// `npm run check` and the review tools, and the kubelet's image reference parser (github.com/distribution/reference)
+// `npm run check` and the review tools, k8s.io/apiextensions-apiserver and k8s.io/kube-aggregator
+// for CustomResourceDefinitions, custom resources and APIServices (crd.go), and the kubelet's
+// image reference parser (github.com/distribution/reference)
 // for the constructs' parity test, at the release kit/go/cluster/kube/go.mod pins (k8s.io/kubernetes
 // v1.X.Y, its staging modules v0.X.Y; distribution/reference the version its go.mod takes); a test
 // fails when the two disagree (kit/pkg/check/test/api-server.test.ts, pod-security.test.ts).
@@ -16,10 +18,12 @@ require (
 	github.com/distribution/reference v0.6.0
 	github.com/go-logr/logr v1.4.2
 	k8s.io/api v0.34.4
+	k8s.io/apiextensions-apiserver v0.34.4
 	k8s.io/apimachinery v0.34.4
 	k8s.io/apiserver v0.34.4
 	k8s.io/client-go v0.34.4
 	k8s.io/klog/v2 v2.130.1
+	k8s.io/kube-aggregator v0.34.4
 	k8s.io/kubectl v0.34.4
 	k8s.io/kubernetes v1.34.4
 	k8s.io/pod-security-admission v0.34.4
@@ -107,7 +111,6 @@ require (
 	gopkg.in/go-jose/go-jose.v2 v2.6.3 // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
-	k8s.io/apiextensions-apiserver v0.0.0 // indirect
 	k8s.io/component-base v0.34.4 // indirect
 	k8s.io/component-helpers v0.34.4 // indirect
 	k8s.io/controller-manager v0.0.0 // indirect

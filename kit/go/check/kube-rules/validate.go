@@ -11,11 +11,15 @@
 // (PrepareForCreate, Validate, object-meta validation). kube-apiserver's flags that change the
 // answers are validate's: --allow-privileged (capabilities.Setup; default true, as kubeadm and kind
 // set it) and --service-cluster-ip-range (default kubeadm's 10.96.0.0/12). The messages are the
-// API server's, field by field. What it cannot see is what reads the cluster's state: validating
-// admission and quotas, objects that must exist, what other objects of the cluster hold.
+// API server's, field by field. A group legacyscheme does not know goes to crd.go: the extension
+// servers' CustomResourceDefinition and APIService take the same path with their own scheme and
+// strategy, and a custom resource is checked against its CustomResourceDefinition in the same
+// run, or noted as unchecked when that is not in the run. What it cannot see is what reads the
+// cluster's state: validating admission and quotas, objects that must exist, what other objects
+// of the cluster hold.
 //
-// kube-rules kinds lists what the table below covers, so that a test fails when a release adds
-// a kind that it lacks.
+// kube-rules kinds lists what the table below (and crd.go's) covers, so that a test fails when a
+// release adds a kind that it lacks.
 package main
 
 import (
@@ -273,12 +277,15 @@ type fieldError struct {
 	Message string `json:"message"`
 }
 
-// verdict is the answer for one object. Checked is false for a kind the API server does not
-// build in (a custom resource) or does not store; Errors is empty when the API server would
-// take the object.
+// verdict is the answer for one object. Checked is false for a custom resource whose
+// CustomResourceDefinition is not in the run, or a kind the API server does not store; Errors
+// is empty when the API server would take the object.
 type verdict struct {
 	Checked bool         `json:"checked"`
 	Errors  []fieldError `json:"errors"`
+	// Why an object was not checked, where a reader needs to know (crd.go: a custom resource
+	// whose CustomResourceDefinition is not in the run); said once per kind.
+	Note string `json:"note,omitempty"`
 }
 
 type validator struct {
@@ -291,6 +298,8 @@ type validator struct {
 	// Services validated so far hold, as the API server's allocators would after creating them
 	// in order (kubectl apply -f DIR): a second Service asking for a taken one is refused.
 	services *serviceCreate
+	// The extension API servers' kinds and the run's CustomResourceDefinitions (crd.go).
+	extensions *extensions
 }
 
 // validateOptions are kube-apiserver's flags that change what it says to a create.
@@ -313,7 +322,7 @@ func newValidator(options validateOptions) (*validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &validator{byType: map[reflect.Type]rest.RESTCreateStrategy{}, groups: map[string]bool{}, admission: admission, services: services}
+	v := &validator{byType: map[reflect.Type]rest.RESTCreateStrategy{}, groups: map[string]bool{}, admission: admission, services: services, extensions: newExtensions()}
 	for gk, strategy := range createStrategies() {
 		internal, err := legacyscheme.Scheme.New(gk.WithVersion(runtime.APIVersionInternal))
 		if err != nil {
@@ -352,6 +361,8 @@ func validate(in io.Reader, out io.Writer, options validateOptions) error {
 	if err != nil {
 		return err
 	}
+	// Every CustomResourceDefinition of the run, wherever it stands: the custom resources before it need it too.
+	v.readCustomResourceDefinitions(objects)
 	answers := make([]verdict, len(objects))
 	for i, raw := range objects {
 		answers[i] = v.validate(raw)
@@ -363,6 +374,17 @@ func refused(field, message string) verdict {
 	return verdict{Checked: true, Errors: []fieldError{{Field: field, Message: message}}}
 }
 
+// noMatches is kubectl's refusal of a kind that the API server's discovery does not list.
+func noMatches(gvk schema.GroupVersionKind) verdict {
+	return refused("", fmt.Sprintf("no matches for kind %q in version %q", gvk.Kind, gvk.GroupVersion().String()))
+}
+
+// cannotBeHandled is the create handler's transformDecodeError: a body it could not decode into
+// an object of kind `into`.
+func cannotBeHandled(decoded *schema.GroupVersionKind, into string, err error) verdict {
+	return refused("", fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", decoded.Kind, decoded.Version, into, err))
+}
+
 func (v *validator) validate(raw json.RawMessage) verdict {
 	var typeMeta metav1.TypeMeta
 	// The schema gates report a document without apiVersion and kind; here it is unchecked.
@@ -370,15 +392,17 @@ func (v *validator) validate(raw json.RawMessage) verdict {
 		return verdict{Errors: []fieldError{}}
 	}
 	gv, err := schema.ParseGroupVersion(typeMeta.APIVersion)
-	if err != nil || !v.groups[gv.Group] {
-		// A custom resource (or an aggregated API's kind): its CustomResourceDefinition's
-		// schema is the schema gates' job.
+	if err != nil {
 		return verdict{Errors: []fieldError{}}
 	}
 	gvk := gv.WithKind(typeMeta.Kind)
+	if !v.groups[gv.Group] {
+		// CustomResourceDefinitions, APIServices and custom resources (crd.go).
+		return v.validateExtension(raw, gvk)
+	}
 	if !servedByDefault[gv] || !legacyscheme.Scheme.Recognizes(gvk) {
 		// kubectl's words when the API server's discovery has no such kind.
-		return refused("", fmt.Sprintf("no matches for kind %q in version %q", gvk.Kind, gv.String()))
+		return noMatches(gvk)
 	}
 	original, err := legacyscheme.Scheme.New(gvk.GroupKind().WithVersion(runtime.APIVersionInternal))
 	if err != nil {
@@ -390,9 +414,15 @@ func (v *validator) validate(raw json.RawMessage) verdict {
 	}
 	obj, decodedGVK, err := v.decoder(gv).Decode(raw, &gvk, original)
 	if err != nil {
-		// The create handler's transformDecodeError.
-		return refused("", fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", decodedGVK.Kind, decodedGVK.Version, gvk.Kind, err))
+		return cannotBeHandled(decodedGVK, gvk.Kind, err)
 	}
+	return v.create(gvk, obj, strategy)
+}
+
+// create is the rest of the create request for a decoded object of kind gvk: the create handler's
+// namespace and system fields, then Store.create up to storage.
+func (v *validator) create(gvk schema.GroupVersionKind, obj runtime.Object, strategy rest.RESTCreateStrategy) verdict {
+	gv := gvk.GroupVersion()
 	objectMeta, err := meta.Accessor(obj)
 	if err != nil {
 		return refused("", err.Error())
@@ -510,6 +540,7 @@ func kinds(out io.Writer) error {
 			coverage.Missing = append(coverage.Missing, name)
 		}
 	}
+	v.extensions.addCoverage(&coverage)
 	sort.Strings(coverage.Validated)
 	sort.Strings(coverage.Missing)
 	sort.Strings(coverage.Served)

@@ -22,6 +22,9 @@ export function withoutUids(text: string): string {
 /** Each case of the corpus: file name -> the API server's refusals (UIDs as `<uid>`); [] when it takes the object. */
 export const CORPUS: Record<string, readonly string[]> = {
   'accepted-creation-timestamp-null.yaml': [],
+  'accepted-crd-and-custom-resource.yaml': [],
+  'accepted-custom-resource-named-like-deployment.yaml': [],
+  'accepted-custom-resource-nullable.yaml': [],
   'accepted-deployment.yaml': [],
   'accepted-generate-name.yaml': [],
   'accepted-image-with-uppercase.yaml': [],
@@ -36,6 +39,10 @@ export const CORPUS: Record<string, readonly string[]> = {
   'alpha-api-not-served.yaml': [
     'StorageVersionMigration/alpha-api: no matches for kind "StorageVersionMigration" in version "storagemigration.k8s.io/v1alpha1"',
   ],
+  'apiservice-wrong-name-negative-priority.yaml': [
+    'APIService/wrong: metadata.name: Invalid value: "wrong": must be `spec.version+"."+spec.group`: "v1.corpus.example.com"',
+    'APIService/wrong: spec.groupPriorityMinimum: Invalid value: -1: must be positive and less than 20000',
+  ],
   'configmap-key-invalid.yaml': [
     "ConfigMap/configmap-key-invalid: data[bad key]: Invalid value: \"bad key\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
   ],
@@ -47,6 +54,30 @@ export const CORPUS: Record<string, readonly string[]> = {
   ],
   'cpu-request-over-limit.yaml': [
     'Pod/cpu-request-over-limit: spec.containers[0].resources.requests: Invalid value: "500m": must be less than or equal to cpu limit of 250m',
+  ],
+  'crd-name-not-plural-dot-group.yaml': [
+    'CustomResourceDefinition/wrong-name: metadata.name: Invalid value: "wrong-name": must be spec.names.plural+"."+spec.group',
+  ],
+  'crd-two-storage-versions.yaml': [
+    'CustomResourceDefinition/widgets.storage.corpus.example.com: spec.versions: Invalid value: [{"Name":"v1","Served":true,"Storage":true,"Deprecated":false,"DeprecationWarning":null,"Schema":null,"Subresources":null,"AdditionalPrinterColumns":null,"SelectableFields":null},{"Name":"v2","Served":true,"Storage":true,"Deprecated":false,"DeprecationWarning":null,"Schema":null,"Subresources":null,"AdditionalPrinterColumns":null,"SelectableFields":null}]: must have exactly one version marked as storage version',
+    'CustomResourceDefinition/widgets.storage.corpus.example.com: status.storedVersions: Invalid value: ["v1"]: must have the storage version v2',
+  ],
+  'custom-resource-cel-rule.yaml': ['Widget/too-big: spec: Invalid value: "object": size must be at most 10'],
+  'custom-resource-default-breaks-rule.yaml': [
+    'Widget/over-default-max: spec: Invalid value: "object": size must be at most maxSize',
+  ],
+  'custom-resource-null-not-nullable.yaml': [
+    'Widget/null-tag: spec.tags[1]: Invalid value: "null": spec.tags[1] in body must be of type string: "null"',
+  ],
+  'custom-resource-schema-type.yaml': [
+    'Widget/wrong-types: spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1',
+    'Widget/wrong-types: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"',
+  ],
+  'custom-resource-unknown-field.yaml': [
+    'Widget/unknown-field: Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.colour"',
+  ],
+  'custom-resource-version-not-served.yaml': [
+    'Widget/unserved-version: no matches for kind "Widget" in version "versions.corpus.example.com/v2"',
   ],
   'deployment-rolling-update-zero-zero.yaml': [
     'Deployment/rolling-update-zero-zero: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0',

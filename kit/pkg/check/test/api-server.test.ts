@@ -16,7 +16,7 @@ import { type Json, manifestDir } from './fixtures';
 const kubeRules = binaryPath('kube-rules');
 
 async function gate(files: readonly string[], flags?: ApiServerFlags) {
-  return (await apiServer('api-server', kubeRules, loadObjects(files), flags)).map(findingLine);
+  return (await apiServer('api-server', kubeRules, loadObjects(files), { flags })).map(findingLine);
 }
 
 test.each(Object.entries(CORPUS))('%s', async (name, expected) => {
@@ -59,7 +59,15 @@ test('every built-in kind the API server stores has its registry strategy in kub
   // A release that adds a kind fails here until validate.go's table has its strategy.
   expect(coverage.missing).toEqual([]);
   expect(coverage.validated).toEqual(
-    expect.arrayContaining(['Pod', 'Service', 'Deployment.apps', 'PriorityClass.scheduling.k8s.io', 'Event']),
+    expect.arrayContaining([
+      'Pod',
+      'Service',
+      'Deployment.apps',
+      'PriorityClass.scheduling.k8s.io',
+      'Event',
+      'CustomResourceDefinition.apiextensions.k8s.io',
+      'APIService.apiregistration.k8s.io',
+    ]),
   );
   expect(coverage.validated.length).toBeGreaterThan(55);
 });
@@ -94,14 +102,95 @@ test('a Service the API server refuses holds no nodePort', async () => {
   expect(lines[0]).toMatch(/^Service\/refused: spec\.ports\[0\]\.targetPort: Invalid value: "Not_A_Port_Name"/);
 });
 
-test('a custom resource and an object without apiVersion are left to the schema gates', async () => {
+const widgetDefinition = (group: string): Json => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: `widgets.${group}` },
+  spec: {
+    group,
+    names: { kind: 'Widget', plural: 'widgets' },
+    scope: 'Namespaced',
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: { spec: { type: 'object', properties: { size: { type: 'integer', maximum: 10 } } } },
+          },
+        },
+      },
+    ],
+  },
+});
+const widget = (group: string, name: string, size: unknown): Json => ({
+  apiVersion: `${group}/v1`,
+  kind: 'Widget',
+  metadata: { name },
+  spec: { size },
+});
+
+/** The gate's findings and notes on `files` of `dir`, as `Kind/name: field: message` lines. */
+async function gateWithNotes(dir: string, files: readonly string[]) {
+  const notes: string[] = [];
+  const objects = loadObjects(files.map((file) => path.join(dir, file)));
+  const findings = await apiServer('api-server', kubeRules, objects, { note: (note) => notes.push(findingLine(note)) });
+  return { findings: findings.map(findingLine), notes };
+}
+
+test('a custom resource is checked against its CustomResourceDefinition in another file of the run', async () => {
+  const dir = manifestDir({
+    'a-widgets.yaml': [widget('files.example.com', 'too-big', 11), widget('files.example.com', 'fits', 3)],
+    'b-definition.yaml': [widgetDefinition('files.example.com')],
+  });
+  expect(await gateWithNotes(dir, ['a-widgets.yaml', 'b-definition.yaml'])).toEqual({
+    findings: ['Widget/too-big: spec.size: Invalid value: 11: spec.size in body should be less than or equal to 10'],
+    notes: [],
+  });
+});
+
+test('a custom resource without its CustomResourceDefinition is not checked: one note per kind, no finding', async () => {
   const dir = manifestDir({
     'custom.yaml': [
-      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'Not_A_Name' } },
-      { kind: 'ConfigMap', metadata: { name: 'no-api-version' } },
+      widget('elsewhere.example.com', 'Not_A_Name', 'big'),
+      widget('elsewhere.example.com', 'second', 'big'),
+      { apiVersion: 'apps.elsewhere.example.com/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: {} },
     ],
   });
-  expect(await gate([path.join(dir, 'custom.yaml')])).toEqual([]);
+  expect(await gateWithNotes(dir, ['custom.yaml'])).toEqual({
+    findings: [],
+    notes: [
+      'Widget/Not_A_Name: elsewhere.example.com/v1 Widget not checked: no CustomResourceDefinition among these ' +
+        'manifests defines it; the API server checks it against the CustomResourceDefinition installed in the ' +
+        'cluster, and kubectl apply refuses it until there is one',
+      'Deployment/d: apps.elsewhere.example.com/v1 Deployment not checked: no CustomResourceDefinition among these ' +
+        'manifests defines it; the API server checks it against the CustomResourceDefinition installed in the ' +
+        'cluster, and kubectl apply refuses it until there is one',
+    ],
+  });
+});
+
+test('the custom resources of a CustomResourceDefinition the API server refuses are not checked, and a note says why', async () => {
+  const refused = widgetDefinition('refused.example.com');
+  refused.metadata.name = 'not-plural-dot-group';
+  const dir = manifestDir({ 'all.yaml': [refused, widget('refused.example.com', 'w', 'big')] });
+  expect(await gateWithNotes(dir, ['all.yaml'])).toEqual({
+    findings: [
+      'CustomResourceDefinition/not-plural-dot-group: metadata.name: Invalid value: "not-plural-dot-group": must be spec.names.plural+"."+spec.group',
+    ],
+    notes: [
+      'Widget/w: refused.example.com/v1 Widget not checked: its CustomResourceDefinition not-plural-dot-group is ' +
+        'refused; the API server checks it against the CustomResourceDefinition installed in the cluster, and ' +
+        'kubectl apply refuses it until there is one',
+    ],
+  });
+});
+
+test('an object without apiVersion is left to the schema gates', async () => {
+  const dir = manifestDir({ 'no-api-version.yaml': [{ kind: 'ConfigMap', metadata: { name: 'no-api-version' } }] });
+  expect(await gateWithNotes(dir, ['no-api-version.yaml'])).toEqual({ findings: [], notes: [] });
 });
 
 test('a healthCheckNodePort another Service of the same folder holds as a nodePort is refused', async () => {

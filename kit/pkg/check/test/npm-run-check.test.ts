@@ -303,6 +303,66 @@ test('a `kubectl create --dry-run=client -o yaml` scaffold (creationTimestamp: n
   expect(result.status).toBe(0);
 });
 
+test('a custom resource is checked once, by the api-server gate; one without its definition is a note, not a failure', () => {
+  const definition = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'deployments.apps.example.com' },
+    spec: {
+      group: 'apps.example.com',
+      names: { kind: 'Deployment', plural: 'deployments' },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  'x-kubernetes-validations': [{ rule: 'self.size <= 10', message: 'size must be at most 10' }],
+                  properties: { size: { type: 'integer' } },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+  // A custom kind named Deployment: the built-in apps/v1 Deployment's schema would want a selector.
+  const custom = (size: number) => ({
+    apiVersion: 'apps.example.com/v1',
+    kind: 'Deployment',
+    metadata: { name: `size-${size}` },
+    spec: { size },
+  });
+  const dir = manifestDir({ 'custom.yaml': [custom(3), custom(30)], 'definition.yaml': [definition] });
+  const checked = check(dir);
+  expect(checked.stdout.trim().split('\n')).toEqual([
+    expect.stringMatching(
+      new RegExp(
+        `^api-server 1\\.\\d+\\.\\d+: ${path.join(dir, 'custom.yaml')} Deployment/size-30: spec: Invalid value: "object": size must be at most 10$`,
+      ),
+    ),
+  ]);
+  expect(checked.status).toBe(1);
+
+  fs.rmSync(path.join(dir, 'definition.yaml'));
+  const unchecked = check(dir);
+  expect(unchecked.stdout).toBe('');
+  expect(unchecked.stderr).toMatch(
+    new RegExp(
+      `check: note: api-server 1\\.\\d+\\.\\d+: ${path.join(dir, 'custom.yaml')} Deployment/size-3: apps.example.com/v1 Deployment not checked: no CustomResourceDefinition among these manifests defines it;`,
+    ),
+  );
+  expect(unchecked.stderr).toContain('check: all gates pass');
+  expect(unchecked.status).toBe(0);
+});
+
 test.each([
   ['not YAML', 'bad.yaml', 'kind: Pod\nmetadata: [unclosed\n', /bad\.yaml: not YAML: /],
   ['JSON with a syntax error', 'bad.json', '{"kind": "Pod",}', /bad\.json: not JSON: /],
@@ -370,7 +430,7 @@ test('Ctrl-C while kubeconform runs removes its temporary schema folder and exit
       },
     );
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-crd-schemas-'));
+    const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-schema-files-'));
     const deadline = Date.now() + 30_000;
     while (schemaDirs().length === 0 && Date.now() < deadline) {
       await sleep(10);
