@@ -1,8 +1,13 @@
-// `npm run check [-- PATH]`: the gates every manifest at PATH (a folder or a file, read as
-// `kubectl apply -f PATH` reads it, whatever the file's name; default dist/, written by `npm run
-// synth`) must pass. Every gate sees every object the one reader (kit/pkg/common/manifests.ts) read.
-// Prints each finding on one line (gate, file, object, field, what is wrong) and exits 1 if there
-// is any, 2 if a gate could not run at all.
+// `npm run check [-- PATH... [-R]]`: the gates every manifest at the PATHs (folders, files or
+// pipes, taken as `kubectl apply -f PATH... [-R]` takes them; default dist/, written by `npm run
+// synth`) must pass. kubectl's own code reads them (kube-rules read, kubectl-read.ts): every gate
+// sees the objects kubectl would send, and a file kubectl cannot read is one finding while the
+// others are still checked. Prints each finding on one line (gate, file, object, field, what is
+// wrong) and exits 1 if there is any, 2 if a gate could not run at all or kubectl would read
+// nothing (a path that does not exist, no object at all: kubectl's words).
+//   read             a file kubectl cannot read; where the toolkit's own reader
+//                    (kit/pkg/common/manifests.ts, that of diff and apply) reads a value otherwise
+//                    ("the project reads "0X1F", kubectl reads 31"); a key given twice
 //   pod-security     every pod spec meets the Pod Security Standard "restricted"
 //   api-server 1.34.x  what kube-apiserver itself says to creating each object of a built-in kind:
 //                    its own decoding (strict, int32 ranges), defaulting and validation, run
@@ -17,53 +22,85 @@ import { type Finding, formatFinding } from './findings';
 import { apiServer } from './api-server';
 import { goTool } from '../common/go-tools';
 import { kubeScore } from './kube-score';
+import { kubectlObjects, readAsKubectl, readFindings } from './kubectl-read';
 import { validateSchemas } from './kubeconform';
-import { loadObjects, manifestFiles } from '../common/manifests';
 import { podSecurity } from './pod-security';
 import { runMain } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
-import { spoolPipes } from '../common/pipes';
-import { withTempDir } from '../common/temp-dir';
 import { newestClusterSchema, targetSchema } from './schemas';
 
 const log = (line: string) => console.error(`check: ${line}`);
 
-async function main(target: string, spoolDir: string): Promise<number> {
-  // Each pipe read once into spoolDir, as several programs read the files.
-  const { files, original } = spoolPipes(manifestFiles(target), spoolDir);
-  const objects = loadObjects(files);
-  const from = files.length === 1 && original(files[0]!) === target ? target : `${files.length} files of ${target}/`;
-  log(`${objects.length} objects in ${from}`);
+/** What `npm run check` was asked to check. */
+interface Arguments {
+  /** The folders, files and pipes named; none for dist/. */
+  readonly paths: readonly string[];
+  /** -R, --recursive: the subfolders of a folder too, as kubectl's -R. */
+  readonly recursive: boolean;
+}
 
+const USAGE =
+  'usage: npm run check [-- PATH... [-R]]   (PATH: a folder, file or pipe of manifests, default dist; ' +
+  '-R, --recursive: subfolders too, as kubectl apply -f PATH -R)';
+
+/** `npm run check`'s arguments; throws the usage, naming what is wrong, on anything else. */
+function parseArguments(args: readonly string[]): Arguments {
+  const paths: string[] = [];
+  let recursive = false;
+  let options = true;
+  for (const arg of args) {
+    if (options && arg === '--') {
+      options = false;
+    } else if (options && (arg === '-R' || arg === '--recursive' || arg === '--recursive=true')) {
+      recursive = true;
+    } else if (options && arg === '--recursive=false') {
+      recursive = false;
+    } else if (options && arg.startsWith('-') && arg !== '-') {
+      throw new Error(`unknown option ${arg}; ${USAGE}`);
+    } else {
+      paths.push(arg);
+    }
+  }
+  return { paths, recursive };
+}
+
+async function main({ paths, recursive }: Arguments): Promise<number> {
   // `go list -m` for the newest API's version runs while the tools are found or built.
   const newest = newestClusterSchema(log);
   newest.catch(() => undefined); // awaited below; a failure while the tools build is reported once, by them
   const kubeRules = await goTool('kube-rules', log);
+  const files = await readAsKubectl(kubeRules, paths, recursive);
+  const objects = kubectlObjects(files);
+  const from =
+    files.length === 1 && paths.length === 1 && files[0]!.path === paths[0]
+      ? paths[0]
+      : `${files.length} files of ${paths.join(', ')}`;
+  log(`${objects.length} objects in ${from}`);
+
   const kubeconform = await goTool('kubeconform', log);
   const kubeScoreBinary = await goTool('kube-score', log);
   const schemas = [targetSchema(), await newest];
   // The API server of the newest release: the one the cluster scripts build.
   const apiServerGate = `api-server ${schemas[1]!.version}`;
+  const read = readFindings(files);
   const gates: [string, () => Promise<Finding[]>][] = [
+    ['read', () => Promise.resolve(read)],
     ['pod-security', () => podSecurity(kubeRules, objects)],
     [apiServerGate, () => apiServer(apiServerGate, kubeRules, objects)],
     ...schemas.map((source): [string, () => Promise<Finding[]>] => [
       `schema ${source.version}`,
-      () => validateSchemas(kubeconform, source, files, objects),
+      () => validateSchemas(kubeconform, source, objects),
     ]),
-    ['kube-score', () => kubeScore(kubeScoreBinary, files, objects)],
+    ['kube-score', () => kubeScore(kubeScoreBinary, objects)],
   ];
-  return runGates(gates, original);
+  return runGates(gates);
 }
 
 /**
  * Runs the gates at once (each is another program) and prints their results in their order;
  * the exit code: 0 all pass, 1 findings, 2 a gate could not run.
  */
-async function runGates(
-  gates: readonly [string, () => Promise<Finding[]>][],
-  original: (file: string) => string,
-): Promise<number> {
+async function runGates(gates: readonly [string, () => Promise<Finding[]>][]): Promise<number> {
   const started = Date.now();
   const results = gates.map(([, gate]) => {
     const done = gate();
@@ -87,7 +124,7 @@ async function runGates(
     const { findings } = result;
     log(`${name}: ${findings.length === 0 ? 'ok' : `${findings.length} findings`} (${result.ms} ms)`);
     for (const finding of findings) {
-      console.log(formatFinding({ ...finding, file: original(finding.file) }));
+      console.log(formatFinding(finding));
     }
     total += findings.length;
   }
@@ -99,17 +136,19 @@ async function runGates(
   return failedToRun === 0 ? 1 : 2;
 }
 
-const args = process.argv.slice(2);
-if (args.length > 1 || args[0]?.startsWith('-')) {
-  log('usage: npm run check [-- PATH]   (PATH: a folder or file of manifests; default dist)');
+let parsed: Arguments;
+try {
+  parsed = parseArguments(process.argv.slice(2));
+} catch (error) {
+  log((error as Error).message);
   process.exit(2);
 }
 // dist/ by default, if the app's sources still make it; a PATH named is taken as it is.
 runMain(
   'check',
   async () => {
-    const target = args[0] ?? requireFresh('dist', 'name it (npm run check -- dist)');
-    return withTempDir('k8s-sandbox-check-pipes-', (spoolDir) => main(target, spoolDir));
+    const paths = parsed.paths.length > 0 ? parsed.paths : [requireFresh('dist', 'name it (npm run check -- dist)')];
+    return main({ paths, recursive: parsed.recursive });
   },
   2,
 );

@@ -8,9 +8,10 @@
 //	kube-rules quantity-compare resource quantities as the API server reads and compares them (quantity.go)
 //	kube-rules validate         what kube-apiserver says to creating each object (validate.go)
 //	kube-rules kinds            which kinds validate covers (validate.go)
+//	kube-rules read             manifest files as kubectl apply -f reads them (read.go)
 //
 // Each reads a JSON array on stdin and writes a JSON array on stdout, one answer per
-// input, so that the caller (kit/pkg/check, in TypeScript) keeps the one reader of manifests and of pod
+// input (read: one request, one answer), so that the caller (kit/pkg/check, in TypeScript) keeps the one reader of manifests and of pod
 // templates. The module versions are pinned in go.mod to the Kubernetes release the cluster
 // scripts build.
 package main
@@ -86,7 +87,7 @@ type selection struct {
 
 func main() {
 	if len(os.Args) != 2 {
-		fail("usage: kube-rules pod-security|selects|image-reference|dns1123-label|quantity-compare|validate (JSON on stdin) | kinds")
+		fail("usage: kube-rules pod-security|selects|image-reference|dns1123-label|quantity-compare|validate|read (JSON on stdin) | kinds")
 	}
 	var err error
 	switch os.Args[1] {
@@ -104,6 +105,8 @@ func main() {
 		err = validate(os.Stdin, os.Stdout)
 	case "kinds":
 		err = kinds(os.Stdout)
+	case "read":
+		err = read(os.Stdin, os.Stdout)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
