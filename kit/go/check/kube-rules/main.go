@@ -10,9 +10,10 @@
 //	                            what kube-apiserver says to creating each object (validate.go)
 //	kube-rules kubectl-apply    what client-side kubectl apply's annotation does to each object (kubectl_apply.go)
 //	kube-rules kinds            which kinds validate covers (validate.go)
+//	kube-rules read             manifest files as kubectl apply -f reads them (read.go)
 //
 // Each reads a JSON array on stdin and writes a JSON array on stdout, one answer per
-// input, so that the caller (kit/pkg/check, in TypeScript) keeps the one reader of manifests and of pod
+// input (read: one request, one answer), so that the caller (kit/pkg/check, in TypeScript) keeps the one reader of manifests and of pod
 // templates. The module versions are pinned in go.mod to the Kubernetes release the cluster
 // scripts build.
 package main
@@ -91,7 +92,7 @@ type selection struct {
 
 func main() {
 	if len(os.Args) < 2 || (len(os.Args) > 2 && os.Args[1] != "validate") {
-		fail("usage: kube-rules pod-security|selects|image-reference|dns1123-label|quantity-compare|kubectl-apply|validate [--allow-privileged=true|false] [--service-cluster-ip-range=CIDR] (JSON on stdin) | kinds")
+		fail("usage: kube-rules pod-security|selects|image-reference|dns1123-label|quantity-compare|kubectl-apply|read|validate [--allow-privileged=true|false] [--service-cluster-ip-range=CIDR] (JSON on stdin) | kinds")
 	}
 	// The API server's allocators log what they allocate (klog): the answers are on stdout, and
 	// stderr is for the one line of a failure.
@@ -117,6 +118,8 @@ func main() {
 		err = kubectlApply(os.Stdin, os.Stdout)
 	case "kinds":
 		err = kinds(os.Stdout)
+	case "read":
+		err = read(os.Stdin, os.Stdout)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

@@ -70,9 +70,13 @@ test('a gate that cannot read an object says so; the others still report, and th
   expect(result.status).toBe(2);
 });
 
-test('without manifests it says to synthesize them first', () => {
-  const result = check(manifestDir({}));
-  expect(result.stderr).toMatch(/ holds no manifests \(\*\.json, \*\.yaml, \*\.yml\): run `npm run synth` first/);
+test('without manifests it says so in kubectl words, and to synthesize them first', () => {
+  const dir = manifestDir({});
+  const result = check(dir);
+  expect(result.stderr).toBe(
+    `check: error: error reading [${dir}]: recognized file extensions are [.json .yaml .yml] (as kubectl apply -f ` +
+      'says it); name folders or files of Kubernetes manifests, or run `npm run synth` first\n',
+  );
   expect(result.status).toBe(2);
 });
 
@@ -122,7 +126,6 @@ test.each([
       '',
     ].join('\n'),
   ],
-  ['only empty documents', 'empty.yaml', '---\n---\n# nothing here\n---\n'],
 ])('valid manifests that kube-score does not score pass: %s', (_, name, text) => {
   const dir = manifestDir({});
   fs.writeFileSync(path.join(dir, name), text);
@@ -364,32 +367,42 @@ test('a custom resource is checked once, by the api-server gate; one without its
 });
 
 test.each([
-  ['not YAML', 'bad.yaml', 'kind: Pod\nmetadata: [unclosed\n', /bad\.yaml: not YAML: /],
-  ['JSON with a syntax error', 'bad.json', '{"kind": "Pod",}', /bad\.json: not JSON: /],
-  ['a list at the top', 'list.yaml', '- a\n- b\n', /list\.yaml: a document is a list, not a Kubernetes object/],
-  ['a bare value', 'value.yaml', '42\n', /value\.yaml: a document is the value 42, not a Kubernetes object/],
+  [
+    'not YAML',
+    'bad.yaml',
+    'kind: Pod\nmetadata: [unclosed\n',
+    /error parsing .*bad\.yaml: error converting YAML to JSON: yaml: line 2: /,
+  ],
+  ['a list at the top', 'list.yaml', '- a\n- b\n', /unable to decode ".*list\.yaml": json: cannot unmarshal array/],
+  ['a bare value', 'value.yaml', '42\n', /unable to decode ".*value\.yaml": json: cannot unmarshal number/],
 ])(
-  'a file that holds no objects (%s) stops the check with its name and the reason, no stack trace',
+  'a file kubectl cannot read (%s) is one finding in its words; the other files are still checked',
   (_, name, text, message) => {
-    const dir = manifestDir({});
+    const dir = manifestDir({
+      'other.yaml': [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'o' }, dataa: {} }],
+    });
     fs.writeFileSync(path.join(dir, name), text);
     const result = check(dir);
-    expect(result.stderr).toMatch(message);
+    const found = result.stdout.trim().split('\n');
+    expect(found.filter((line) => line.startsWith('read: '))).toEqual([
+      expect.stringMatching(new RegExp(`^read: ${path.join(dir, name)}: kubectl: `)),
+    ]);
+    expect(found.find((line) => line.startsWith('read: '))).toMatch(message);
+    expect(found).toContain(
+      `schema 1.27.0: ${path.join(dir, 'other.yaml')} ConfigMap/o: additional properties 'dataa' not allowed`,
+    );
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(result.status).toBe(2);
+    expect(result.status).toBe(1);
   },
 );
 
-test('a path that does not exist, or an extra argument, is refused with a message', () => {
+test('a path that does not exist is refused in kubectl words', () => {
   const missing = check('no/such/dir');
-  expect(missing.stderr).toContain('check: no/such/dir does not exist: run `npm run synth` first');
+  expect(missing.stderr).toBe(
+    'check: error: the path "no/such/dir" does not exist (as kubectl apply -f says it); name folders or files of ' +
+      'Kubernetes manifests, or run `npm run synth` first\n',
+  );
   expect(missing.status).toBe(2);
-  const extra = spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', 'a', 'b'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  expect(extra.stderr).toContain('usage: npm run check [-- PATH]');
-  expect(extra.status).toBe(2);
 });
 
 test('without Go on PATH it exits 2 saying what needs Go and which, no stack trace', () => {
@@ -430,7 +443,7 @@ test('Ctrl-C while kubeconform runs removes its temporary schema folder and exit
       },
     );
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-schema-files-'));
+    const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-kubeconform-'));
     const deadline = Date.now() + 30_000;
     while (schemaDirs().length === 0 && Date.now() < deadline) {
       await sleep(10);

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { binaryPath } from '../../common/go-tools';
+import { loadObjects } from '../../common/manifests';
 import { validateSchemas } from '../kubeconform';
 import {
   type ApiSchemaSource,
@@ -26,7 +27,7 @@ beforeAll(async () => {
 async function validate(source: ApiSchemaSource, files: Record<string, Json[]>) {
   const dir = manifestDir(files);
   const yamlFiles = Object.keys(files).map((file) => path.join(dir, file));
-  return validateSchemas(kubeconform, source, yamlFiles);
+  return validateSchemas(kubeconform, source, loadObjects(yamlFiles));
 }
 
 /** The nginx Deployment broken by `breakIt`, alone in bad.yaml. */
@@ -115,21 +116,6 @@ describe.each(['target', 'newest'])('Kubernetes %s', (which) => {
       { ...where, field: 'spec.replicas', message: 'got null, want integer' },
     ]);
   });
-
-  test('a key given twice fails', async () => {
-    const dir = manifestDir({});
-    const file = path.join(dir, 'bad.yaml');
-    fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
-    expect(await validateSchemas(kubeconform, source, [file])).toEqual([
-      {
-        gate,
-        file: expect.stringMatching(/bad\.yaml$/),
-        object: 'ConfigMap/b',
-        field: '',
-        message: expect.stringContaining('key "name" already set'),
-      },
-    ]);
-  });
 });
 
 test('an API the newest cluster no longer serves fails there only', async () => {
@@ -182,7 +168,6 @@ describe('custom resources are left to the api-server gate', () => {
     return validateSchemas(
       kubeconform,
       target,
-      [file],
       objects.map((object) => ({ file, object })),
     );
   }
