@@ -76,6 +76,8 @@ function parseArguments(args: readonly string[]): Arguments {
       recursive = false;
     } else if (options && /^--allow-privileged=(true|false)$/.test(arg)) {
       allowPrivileged = arg === '--allow-privileged=true';
+    } else if (options && arg.startsWith('--allow-privileged')) {
+      throw new Error(`--allow-privileged takes =true or =false (got ${arg}); ${USAGE}`);
     } else if (options && arg.startsWith('-') && arg !== '-') {
       throw new Error(`unknown option ${arg}; ${USAGE}`);
     } else {

@@ -124,8 +124,9 @@ test('several paths, and subfolders with -R or --recursive, as kubectl apply -f 
   expect(several.status).toBe(1);
   const unknown = check(dir, '--bogus');
   expect(unknown.stderr).toBe(
-    'check: unknown option --bogus; usage: npm run check [-- PATH... [-R]]   (PATH: a folder, file or pipe of ' +
-      'manifests, default dist; -R, --recursive: subfolders too, as kubectl apply -f PATH -R)\n',
+    'check: unknown option --bogus; usage: npm run check [-- PATH... [-R] [--allow-privileged=false]]   (PATH: a ' +
+      'folder, file or pipe of manifests, default dist; -R, --recursive: subfolders too, as kubectl apply -f PATH -R; ' +
+      "--allow-privileged=true|false: kube-apiserver's flag for the api-server gate, default true, as kubeadm sets it)\n",
   );
   expect(unknown.status).toBe(2);
 });

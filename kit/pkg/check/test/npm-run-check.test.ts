@@ -267,7 +267,7 @@ test("the api-server gate's log line names kube-apiserver's flags it takes; --al
 test('--allow-privileged takes true or false only, and says so', () => {
   const result = check(manifestDir({}), '--allow-privileged=no');
   expect(result.stderr).toContain(
-    "usage: npm run check [-- PATH] [--allow-privileged=false]   (PATH: a folder or file of manifests; default dist. --allow-privileged=true|false: kube-apiserver's flag for the api-server gate; default true, as kubeadm sets it)",
+    'check: --allow-privileged takes =true or =false (got --allow-privileged=no); usage: npm run check [-- PATH... [-R] [--allow-privileged=false]]',
   );
   expect(result.status).toBe(2);
 });
