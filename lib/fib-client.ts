@@ -8,6 +8,7 @@ import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
 import { RestrictedPod } from './restricted-pod';
 import { checkUniqueObjects } from './unique-objects';
+import { guardSelectors } from './selector-guard';
 import { IMAGE_RULE } from './image-reference';
 import { LABEL_VALUE_RULE, nameRule } from './names';
 import { NODE_PORT_RULE, PORT_RULE } from './numbers';
@@ -112,7 +113,12 @@ export class FibClient extends Construct {
    * checked): the message names the prop, what is allowed and the value received, e.g.
    * `FibClient: nodePort must be an integer in 30000-32767 (got 80); ...`.
    * @throws Error when another object of the app has the same API group, kind, namespace and
-   * name, or another Service the same nodePort (found once per synth, naming both construct paths).
+   * name, or another Service the same nodePort (found once per synth, naming both construct paths);
+   * or when labels that its pods or another construct's inherit from their chart make a selector
+   * of one select the other's pods (found once per synth, naming both objects' paths, the selector
+   * and the labels).
+   * @throws {@link PropsError} when its chart's labels give another value to a label its pods are
+   * selected by, with the construct's path.
    */
   constructor(scope: Construct, id: string, props: FibClientProps = {}) {
     super(scope, id);
@@ -128,6 +134,7 @@ export class FibClient extends Construct {
     const networkPolicy = props.networkPolicy ?? true;
 
     const labels = { component, [INSTANCE_LABEL]: name };
+    guardSelectors('FibClient', this, labels);
 
     this.pod = restrictedNginxWorkload(
       RestrictedPod,

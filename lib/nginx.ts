@@ -7,6 +7,7 @@ import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
 import { RestrictedDeployment } from './restricted-pod';
 import { checkUniqueObjects } from './unique-objects';
+import { guardSelectors } from './selector-guard';
 import { IMAGE_RULE } from './image-reference';
 import { nameRule } from './names';
 import { PORT_RULE, REPLICAS_RULE } from './numbers';
@@ -100,7 +101,12 @@ export class NginxDeployment extends Construct {
    * checked): the message names the prop, what is allowed and the value received, e.g.
    * `NginxDeployment: replicas must be an integer in 0-2147483647 (got -1); ...`.
    * @throws Error when another object of the app has the same API group, kind, namespace and
-   * name, or another Service the same nodePort (found once per synth, naming both construct paths).
+   * name, or another Service the same nodePort (found once per synth, naming both construct paths);
+   * or when labels that its pods or another construct's inherit from their chart make a selector
+   * of one select the other's pods (found once per synth, naming both objects' paths, the selector
+   * and the labels).
+   * @throws {@link PropsError} when its chart's labels give another value to a label its pods are
+   * selected by, with the construct's path.
    */
   constructor(scope: Construct, id: string, props: NginxDeploymentProps = {}) {
     super(scope, id);
@@ -116,6 +122,7 @@ export class NginxDeployment extends Construct {
     const podAntiAffinity = props.podAntiAffinity ?? true;
 
     const labels = { app: name };
+    guardSelectors('NginxDeployment', this, labels);
 
     this.deployment = restrictedNginxWorkload(
       RestrictedDeployment,

@@ -14,14 +14,17 @@ import { DEFAULT_NAMESPACE, declaredScopes, placedNamespace } from 'k8s-sandbox-
 import { droppedPatchFields } from './json-patches';
 import { numberLikeStrings } from './yaml-strings';
 import { addValidationOncePerSynth } from './sandbox-app';
+import { selectorErrors } from './selector-guard';
 
 /** The apps whose check is added. */
 const checkedRoots = new WeakSet<IConstruct>();
 
 /**
- * Makes the synthesis of the app that holds `scope` fail when two of its objects collide. Each
- * construct of the sandbox calls it; the check is added once per app, and runs once per synth of
- * a SandboxApp (sandbox-app.ts).
+ * Makes the synthesis of the app that holds `scope` fail when two of its objects collide, or when
+ * a selector selects another sandbox construct's pods through labels they inherit
+ * (selector-guard.ts): both read every object of the app, rendered once. Each construct of the
+ * sandbox calls it; the check is added once per app, and runs once per synth of the App
+ * (sandbox-app.ts).
  */
 export function checkUniqueObjects(scope: IConstruct): void {
   const root = scope.node.root;
@@ -109,7 +112,7 @@ function collisions(root: IConstruct): string[] {
       );
     }
   }
-  return errors;
+  return [...errors, ...selectorErrors(objects)];
 }
 
 /**
