@@ -35,7 +35,9 @@ export interface FibClientProps {
    * `github.com/distribution/reference`): an optional registry host and `/`, a repository path of
    * lowercase components of at most 255 characters (Docker Hub's `library/` counted), an optional
    * `:tag` and an optional digest, which must be `sha256` with exactly 64 lowercase hex digits
-   * (`sha384` 96, `sha512` 128); a name of 64 hex digits alone is refused.
+   * (`sha384` 96, `sha512` 128); a name of 64 hex digits alone is refused. The default is
+   * published only as `latest` (the Pod tells kube-score so); another image should pin a tag: one
+   * without, or `latest`, fails kube-score's `container-image-tag` in `npm run check`.
    * @default 'rgederin/fib-client-standalone-k8s'
    */
   readonly image?: string;
@@ -64,7 +66,9 @@ export interface FibClientProps {
   /**
    * Create the NetworkPolicy `${name}-netpol`, which admits traffic to the Pod on
    * `containerPort` (TCP) only and lets it open no connection. Turn it off for an image that
-   * connects out. `true` or `false` (the string `'false'` is refused, not taken as off).
+   * connects out. `true` or `false` (the string `'false'` is refused, not taken as off). Turned off,
+   * the Pod carries kube-score's `kube-score/ignore: pod-networkpolicy`, so that `npm run check`
+   * records the choice instead of failing on the Pod without a NetworkPolicy.
    * @default true
    */
   readonly networkPolicy?: boolean;
@@ -145,8 +149,12 @@ export class FibClient extends Construct {
         name,
         image,
         containerPort,
-        // kube-score wants a pinned tag; this image has none but `latest`.
-        kubeScoreIgnore: image === DEFAULT_IMAGE ? ['container-image-tag'] : [],
+        kubeScoreIgnore: [
+          // kube-score wants a pinned tag; this image has none but `latest`.
+          ...(image === DEFAULT_IMAGE ? ['container-image-tag'] : []),
+          // Turned off on purpose (the prop): the Pod says so to kube-score rather than failing it.
+          ...(networkPolicy ? [] : ['pod-networkpolicy']),
+        ],
       },
     );
 
