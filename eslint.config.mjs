@@ -20,4 +20,22 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The app depends on the kit as on any package: its constructs use the kit's public library
+    // (k8s-sandbox-kit/objects), never the kit's own files.
+    files: ['main.ts', 'lib/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['k8s-sandbox-kit/*', '!k8s-sandbox-kit/objects', '**/kit/**'],
+              message: "the app uses the kit's public library, k8s-sandbox-kit/objects (kit/objects.ts), not its files",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -4,7 +4,8 @@
 //   kit         the kit's own tests (kit/pkg/<name>/test/*.test.ts, kit/lab/<name>/test/*.test.ts)
 //               and CI's (.ci/test/*.test.ts)
 //   kit-cli     the kit's tests that run its commands: kit/*/<name>/test/*.cli.test.ts
-//   check       the tests that run the Go tools of `npm run check` and actionlint; test/kubelet/ and
+//   check       the tests that run the Go tools of `npm run check` and actionlint; test/check/, the
+//               constructs' options through `npm run check`; test/kubelet/ and
 //               test/api-server/, which compare the constructs' copies of Kubernetes rules with
 //               Kubernetes' Go code (kube-rules); the first run on a machine builds them
 //               (kit/pkg/check/test/global-setup.ts)
@@ -29,6 +30,7 @@ const goToolTests = [
   '<rootDir>/test/kubelet/',
   '<rootDir>/test/api-server/',
   '<rootDir>/test/kubectl/',
+  '<rootDir>/test/check/',
 ];
 // Unit and CLI tests that run kubectl (to compare with it, or to reach a cluster that is not
 // there) or Go (kit/lab/cluster/env.sh reads the pinned versions with it): `npm run test:check`.

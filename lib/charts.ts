@@ -5,28 +5,13 @@ import { type Construct, Node } from 'constructs';
 import { FibClient, type FibClientProps } from './fib-client';
 import { NginxDeployment, type NginxDeploymentProps } from './nginx';
 import { LABELS_RULE, NAMESPACE_RULE } from './names';
-import {
-  BOOLEAN_RULE,
-  PropsError,
-  type PropRules,
-  isPlainObject,
-  readProps,
-  received,
-  snapshotProps,
-  validateProps,
-} from './props';
+import { BOOLEAN_RULE, type PropRules, isPlainObject, readProps, snapshotProps, validateProps } from './props';
 
 const CHART_PROP_RULES: PropRules<ChartProps> = {
   namespace: NAMESPACE_RULE,
   labels: LABELS_RULE,
   disableResourceNameHashes: BOOLEAN_RULE,
 };
-
-// The label keys the sandbox's constructs select pods by, in either chart: a chart's labels go on
-// every object of the chart, so a chart label `app: nginx` would make the fib-client Pod one of
-// the nginx pods that nginx's PodDisruptionBudget, NetworkPolicy and ReplicaSet select, and a
-// chart label `component` is overridden by the construct's own without a word.
-const SELECTOR_LABEL_KEYS = [...new Set([...NginxDeployment.selectorLabelKeys, ...FibClient.selectorLabelKeys])];
 
 /**
  * The path that the chart `id` will have under `scope`: a chart reads its props before its
@@ -58,14 +43,6 @@ function splitProps<P extends object>(
   }
   validateProps(chart, snapshot, CHART_PROP_RULES, path);
   const { namespace, labels, disableResourceNameHashes, ...constructProps } = snapshot as ChartProps;
-  if (Object.keys(labels ?? {}).some((key) => SELECTOR_LABEL_KEYS.includes(key))) {
-    throw new PropsError(
-      `${chart}: labels must not use the keys ${SELECTOR_LABEL_KEYS.join(', ')} (got ${received(labels)}): ` +
-        "the sandbox's Services, Deployments, PodDisruptionBudgets and NetworkPolicies select pods by them, and a " +
-        "chart's labels go on every object of the chart; use another key, such as 'app.kubernetes.io/part-of'",
-      path,
-    );
-  }
   return [{ namespace, labels, disableResourceNameHashes }, constructProps as P];
 }
 
@@ -73,9 +50,10 @@ function splitProps<P extends object>(
  * Props for {@link FibClientChart}: the Chart's and the FibClient's, side by side (flat).
  * The chart's `namespace` must be a DNS-1123 label and its `labels` a plain object of valid
  * label keys and values (a `Map` is refused, not ignored). The labels go on every object of the
- * chart and on the pods of the nginx Deployment; they may not use a key the constructs select
- * pods by (`app`, `component`, `app.kubernetes.io/instance`): use another, such as
- * `app.kubernetes.io/part-of`.
+ * chart and on the pods of the nginx Deployment; labels that would make a selector of one
+ * construct select another's pods (`app: nginx` on the fib-client chart: nginx's Deployment,
+ * PodDisruptionBudget and NetworkPolicy would select the fib-client Pod) fail the synth, as the
+ * constructs refuse them in any chart: use another key, such as `app.kubernetes.io/part-of`.
  */
 export interface FibClientChartProps extends ChartProps, FibClientProps {}
 
@@ -106,9 +84,10 @@ export class FibClientChart extends Chart {
  * Props for {@link NginxChart}: the Chart's and the NginxDeployment's, side by side (flat).
  * The chart's `namespace` must be a DNS-1123 label and its `labels` a plain object of valid
  * label keys and values (a `Map` is refused, not ignored). The labels go on every object of the
- * chart and on the pods of the nginx Deployment; they may not use a key the constructs select
- * pods by (`app`, `component`, `app.kubernetes.io/instance`): use another, such as
- * `app.kubernetes.io/part-of`.
+ * chart and on the pods of the nginx Deployment; labels that would make a selector of one
+ * construct select another's pods (`app: nginx` on the fib-client chart: nginx's Deployment,
+ * PodDisruptionBudget and NetworkPolicy would select the fib-client Pod) fail the synth, as the
+ * constructs refuse them in any chart: use another key, such as `app.kubernetes.io/part-of`.
  */
 export interface NginxChartProps extends ChartProps, NginxDeploymentProps {}
 

@@ -8,6 +8,7 @@ import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
 import { RestrictedPod } from './restricted-pod';
 import { checkUniqueObjects } from './unique-objects';
+import { guardSelectors } from './selector-guard';
 import { IMAGE_RULE } from './image-reference';
 import { LABEL_VALUE_RULE, nameRule } from './names';
 import { NODE_PORT_RULE, PORT_RULE } from './numbers';
@@ -34,7 +35,9 @@ export interface FibClientProps {
    * `github.com/distribution/reference`): an optional registry host and `/`, a repository path of
    * lowercase components of at most 255 characters (Docker Hub's `library/` counted), an optional
    * `:tag` and an optional digest, which must be `sha256` with exactly 64 lowercase hex digits
-   * (`sha384` 96, `sha512` 128); a name of 64 hex digits alone is refused.
+   * (`sha384` 96, `sha512` 128); a name of 64 hex digits alone is refused. The default is
+   * published only as `latest` (the Pod tells kube-score so); another image should pin a tag: one
+   * without, or `latest`, fails kube-score's `container-image-tag` in `npm run check`.
    * @default 'rgederin/fib-client-standalone-k8s'
    */
   readonly image?: string;
@@ -63,7 +66,9 @@ export interface FibClientProps {
   /**
    * Create the NetworkPolicy `${name}-netpol`, which admits traffic to the Pod on
    * `containerPort` (TCP) only and lets it open no connection. Turn it off for an image that
-   * connects out. `true` or `false` (the string `'false'` is refused, not taken as off).
+   * connects out. `true` or `false` (the string `'false'` is refused, not taken as off). Turned off,
+   * the Pod carries kube-score's `kube-score/ignore: pod-networkpolicy`, so that `npm run check`
+   * records the choice instead of failing on the Pod without a NetworkPolicy.
    * @default true
    */
   readonly networkPolicy?: boolean;
@@ -112,7 +117,12 @@ export class FibClient extends Construct {
    * checked): the message names the prop, what is allowed and the value received, e.g.
    * `FibClient: nodePort must be an integer in 30000-32767 (got 80); ...`.
    * @throws Error when another object of the app has the same API group, kind, namespace and
-   * name, or another Service the same nodePort (found once per synth, naming both construct paths).
+   * name, or another Service the same nodePort (found once per synth, naming both construct paths);
+   * or when labels that its pods or another construct's inherit from their chart make a selector
+   * of one select the other's pods (found once per synth, naming both objects' paths, the selector
+   * and the labels).
+   * @throws {@link PropsError} when its chart's labels give another value to a label its pods are
+   * selected by, with the construct's path.
    */
   constructor(scope: Construct, id: string, props: FibClientProps = {}) {
     super(scope, id);
@@ -128,6 +138,7 @@ export class FibClient extends Construct {
     const networkPolicy = props.networkPolicy ?? true;
 
     const labels = { component, [INSTANCE_LABEL]: name };
+    guardSelectors('FibClient', this, labels);
 
     this.pod = restrictedNginxWorkload(
       RestrictedPod,
@@ -138,8 +149,12 @@ export class FibClient extends Construct {
         name,
         image,
         containerPort,
-        // kube-score wants a pinned tag; this image has none but `latest`.
-        kubeScoreIgnore: image === DEFAULT_IMAGE ? ['container-image-tag'] : [],
+        kubeScoreIgnore: [
+          // kube-score wants a pinned tag; this image has none but `latest`.
+          ...(image === DEFAULT_IMAGE ? ['container-image-tag'] : []),
+          // Turned off on purpose (the prop): the Pod says so to kube-score rather than failing it.
+          ...(networkPolicy ? [] : ['pod-networkpolicy']),
+        ],
       },
     );
 

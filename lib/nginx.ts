@@ -7,6 +7,7 @@ import { addServedPortNetworkPolicy } from './network-policy';
 import { restrictedNginxWorkload } from './restricted-nginx';
 import { RestrictedDeployment } from './restricted-pod';
 import { checkUniqueObjects } from './unique-objects';
+import { guardSelectors } from './selector-guard';
 import { IMAGE_RULE } from './image-reference';
 import { nameRule } from './names';
 import { PORT_RULE, REPLICAS_RULE } from './numbers';
@@ -31,7 +32,8 @@ export interface NginxDeploymentProps {
    * `github.com/distribution/reference`): an optional registry host and `/`, a repository path of
    * lowercase components of at most 255 characters (Docker Hub's `library/` counted), an optional
    * `:tag` and an optional digest, which must be `sha256` with exactly 64 lowercase hex digits
-   * (`sha384` 96, `sha512` 128); a name of 64 hex digits alone is refused.
+   * (`sha384` 96, `sha512` 128); a name of 64 hex digits alone is refused. Pin a tag: one
+   * without, or `latest`, fails kube-score's `container-image-tag` in `npm run check`.
    * @default 'nginx:1.14.2'
    */
   readonly image?: string;
@@ -49,6 +51,8 @@ export interface NginxDeploymentProps {
   /**
    * Create the PodDisruptionBudget `${name}-pdb`, which lets a node drain evict one nginx pod
    * at a time, waiting until its replacement is ready before the next. `true` or `false` (the string `'false'` is refused, not taken as off).
+   * Turned off, the Deployment carries kube-score's `kube-score/ignore: deployment-has-poddisruptionbudget`,
+   * so that `npm run check` records the choice instead of failing on it.
    * @default true
    */
   readonly podDisruptionBudget?: boolean;
@@ -56,13 +60,17 @@ export interface NginxDeploymentProps {
    * Create the NetworkPolicy `${name}-netpol`, which admits traffic to the pods on
    * `containerPort` (TCP) only and lets them open no connection. Turn it off for an image
    * that connects out, such as an nginx that proxies to a backend. `true` or `false` (the string `'false'` is refused, not taken as off).
+   * Turned off, the Deployment carries kube-score's `kube-score/ignore: pod-networkpolicy`, so that
+   * `npm run check` records the choice instead of failing on pods without a NetworkPolicy.
    * @default true
    */
   readonly networkPolicy?: boolean;
   /**
    * Ask the scheduler to put the pods on different nodes (a preferred pod anti-affinity on
    * `kubernetes.io/hostname`). Preferred, not required: a single-node cluster still runs
-   * every replica. `true` or `false` (the string `'false'` is refused, not taken as off).
+   * every replica. `true` or `false` (the string `'false'` is refused, not taken as off). Turned
+   * off, the Deployment carries kube-score's `kube-score/ignore: deployment-has-host-podantiaffinity`,
+   * so that `npm run check` records the choice instead of warning about it.
    * @default true
    */
   readonly podAntiAffinity?: boolean;
@@ -100,7 +108,12 @@ export class NginxDeployment extends Construct {
    * checked): the message names the prop, what is allowed and the value received, e.g.
    * `NginxDeployment: replicas must be an integer in 0-2147483647 (got -1); ...`.
    * @throws Error when another object of the app has the same API group, kind, namespace and
-   * name, or another Service the same nodePort (found once per synth, naming both construct paths).
+   * name, or another Service the same nodePort (found once per synth, naming both construct paths);
+   * or when labels that its pods or another construct's inherit from their chart make a selector
+   * of one select the other's pods (found once per synth, naming both objects' paths, the selector
+   * and the labels).
+   * @throws {@link PropsError} when its chart's labels give another value to a label its pods are
+   * selected by, with the construct's path.
    */
   constructor(scope: Construct, id: string, props: NginxDeploymentProps = {}) {
     super(scope, id);
@@ -116,6 +129,7 @@ export class NginxDeployment extends Construct {
     const podAntiAffinity = props.podAntiAffinity ?? true;
 
     const labels = { app: name };
+    guardSelectors('NginxDeployment', this, labels);
 
     this.deployment = restrictedNginxWorkload(
       RestrictedDeployment,
@@ -131,7 +145,18 @@ export class NginxDeployment extends Construct {
         // creates: these carry them too, like the bare fib-client Pod.
         podMetadata: { labels: { ...Chart.of(this).labels, ...labels } },
       },
-      { name, image, containerPort },
+      {
+        name,
+        image,
+        containerPort,
+        // A safeguard turned off on purpose (the props): the Deployment says so to kube-score
+        // rather than failing its check.
+        kubeScoreIgnore: [
+          ...(networkPolicy ? [] : ['pod-networkpolicy']),
+          ...(podDisruptionBudget ? [] : ['deployment-has-poddisruptionbudget']),
+          ...(podAntiAffinity ? [] : ['deployment-has-host-podantiaffinity']),
+        ],
+      },
     );
     this.deployment.select(kplus.LabelSelector.of({ labels }));
 

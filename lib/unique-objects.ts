@@ -1,6 +1,7 @@
 // Refuses, when the app is synthesized, what `kubectl apply -f dist` would silently get wrong:
 // two objects that are one object to the API server (same API group, kind, namespace and name:
-// the last one applied wins), two Services that ask for the same nodePort (the API server
+// the last one applied wins; a cluster-scoped kind has no namespace, whatever its chart's, as
+// the kit's scope.ts finds from Kubernetes' own answer or the app's CustomResourceDefinition), two Services that ask for the same nodePort (the API server
 // allocates a nodePort once per cluster, so the second apply fails), and a string that kubectl
 // would read as a number (yaml-strings.ts). Every object of the app is checked, in whichever
 // chart it is, whoever created it, as it is synthesized: a name or a nodePort set through an
@@ -9,17 +10,21 @@
 // (53/TCP and 53/UDP).
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
+import { DEFAULT_NAMESPACE, declaredScopes, placedNamespace } from 'k8s-sandbox-kit/objects';
 import { droppedPatchFields } from './json-patches';
 import { numberLikeStrings } from './yaml-strings';
 import { addValidationOncePerSynth } from './sandbox-app';
+import { selectorErrors } from './selector-guard';
 
 /** The apps whose check is added. */
 const checkedRoots = new WeakSet<IConstruct>();
 
 /**
- * Makes the synthesis of the app that holds `scope` fail when two of its objects collide. Each
- * construct of the sandbox calls it; the check is added once per app, and runs once per synth of
- * a SandboxApp (sandbox-app.ts).
+ * Makes the synthesis of the app that holds `scope` fail when two of its objects collide, or when
+ * a selector selects another sandbox construct's pods through labels they inherit
+ * (selector-guard.ts): both read every object of the app, rendered once. Each construct of the
+ * sandbox calls it; the check is added once per app, and runs once per synth of the App
+ * (sandbox-app.ts).
  */
 export function checkUniqueObjects(scope: IConstruct): void {
   const root = scope.node.root;
@@ -63,22 +68,28 @@ function collisions(root: IConstruct): string[] {
 
   const byIdentity = new Map<string, Synthesized>();
   const repeated = new Set<Synthesized>();
+  const declared = declaredScopes(objects.map((o) => o.manifest as Record<string, unknown>));
   for (const object of objects) {
     const { apiObject, kind, name, namespace } = object;
     // The core group is "": v1 and apps/v1 differ in group, apps/v1 and apps/v1beta1 do not.
     // No namespace is the namespace "default", as the API documents it and kubectl applies it by
-    // default.
-    const identity = JSON.stringify([apiObject.apiGroup, kind, namespace ?? 'default', name]);
+    // default; a cluster-scoped object has none.
+    const placed = placedNamespace(apiObject.apiGroup, kind, namespace, DEFAULT_NAMESPACE, declared);
+    const identity = JSON.stringify([apiObject.apiGroup, kind, placed, name]);
     const first = byIdentity.get(identity);
     if (first === undefined) {
       byIdentity.set(identity, object);
       continue;
     }
     repeated.add(object);
-    const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
+    const where = namespace === undefined || placed === '' ? '' : ` in namespace ${namespace}`;
+    const fix =
+      placed === ''
+        ? `give one of them another name: a ${kind} is cluster-scoped, one object whatever namespace its chart has`
+        : 'give one of them another name or namespace';
     errors.push(
       `${kind} ${name}${where} is defined twice, by ${constructPath(first)} and ${constructPath(object)}: ` +
-        'kubectl apply would keep only the last one; give one of them another name or namespace',
+        `kubectl apply would keep only the last one; ${fix}`,
     );
   }
 
@@ -101,7 +112,7 @@ function collisions(root: IConstruct): string[] {
       );
     }
   }
-  return errors;
+  return [...errors, ...selectorErrors(objects)];
 }
 
 /**

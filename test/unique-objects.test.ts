@@ -2,7 +2,7 @@
 // synthesis of the whole app, wherever they are, with both construct paths in the message.
 import { ApiObject, type App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { FibClient, FibClientChart, NginxChart, NginxDeployment, SandboxApp, addSandboxCharts } from '../lib';
-import { KubeConfigMap, KubeService } from '../imports/k8s';
+import { KubeClusterRole, KubeConfigMap, KubeCustomResourceDefinition, KubeRole, KubeService } from '../imports/k8s';
 import { makeTempDir } from '../kit/pkg/common/temp-dir';
 
 const PREFIX = 'Validation failed with the following errors:\n';
@@ -93,6 +93,77 @@ test('the same names in two namespaces, or of two kinds, are two objects', () =>
   new FibClientChart(app, 'b', { namespace: 'two', nodePort: 31516 });
   new KubeConfigMap(new Chart(app, 'c', { namespace: 'one' }), 'config', { metadata: { name: 'fib-client-pod' } });
   expect(() => synthAll(app)).not.toThrow();
+});
+
+describe('a cluster-scoped object is one object whatever namespace its chart has', () => {
+  /** An app with the sandbox's charts, whose constructs check every object of the app. */
+  function checkedApp(): App {
+    const app = Testing.app();
+    addSandboxCharts(app);
+    return app;
+  }
+  const reader = (chart: Chart) =>
+    new KubeClusterRole(chart, 'reader', {
+      metadata: { name: 'sandbox-reader' },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
+    });
+
+  test('two ClusterRoles of one name in charts of two namespaces are refused', () => {
+    const app = checkedApp();
+    reader(new Chart(app, 'a', { namespace: 'one' }));
+    reader(new Chart(app, 'b', { namespace: 'two' }));
+    expect(() => synthAll(app)).toThrow(
+      new Error(
+        PREFIX +
+          '  [] ClusterRole sandbox-reader is defined twice, by a/reader and b/reader: kubectl apply would keep ' +
+          'only the last one; give one of them another name: a ClusterRole is cluster-scoped, one object whatever ' +
+          'namespace its chart has',
+      ),
+    );
+  });
+
+  test('a Role, namespaced, of one name in two namespaces is two objects', () => {
+    const app = checkedApp();
+    for (const [id, namespace] of [
+      ['a', 'one'],
+      ['b', 'two'],
+    ]) {
+      new KubeRole(new Chart(app, id, { namespace }), 'reader', { metadata: { name: 'sandbox-reader' } });
+    }
+    expect(() => synthAll(app)).not.toThrow();
+  });
+
+  /** A CustomResourceDefinition of the kind Widget.example.com with `scope`. */
+  function widgets(chart: Chart, scope: string) {
+    new KubeCustomResourceDefinition(chart, 'crd', {
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Widget', plural: 'widgets' },
+        scope,
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openApiv3Schema: { type: 'object' } } }],
+      },
+    });
+  }
+  const widget = (chart: Chart, id: string) =>
+    new ApiObject(chart, id, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+
+  test("a custom kind is as its CustomResourceDefinition's spec.scope declares it", () => {
+    const cluster = checkedApp();
+    widgets(new Chart(cluster, 'crds'), 'Cluster');
+    widget(new Chart(cluster, 'a', { namespace: 'one' }), 'w');
+    widget(new Chart(cluster, 'b', { namespace: 'two' }), 'w');
+    expect(() => synthAll(cluster)).toThrow(
+      'Widget w is defined twice, by a/w and b/w: kubectl apply would keep only the last one; give one of them ' +
+        'another name: a Widget is cluster-scoped',
+    );
+
+    const namespaced = checkedApp();
+    widgets(new Chart(namespaced, 'crds'), 'Namespaced');
+    widget(new Chart(namespaced, 'a', { namespace: 'one' }), 'w');
+    widget(new Chart(namespaced, 'b', { namespace: 'two' }), 'w');
+    expect(() => synthAll(namespaced)).not.toThrow();
+  });
 });
 
 test('two Services asking for one nodePort are refused, in any namespaces', () => {
@@ -228,15 +299,17 @@ test('SandboxApp.synth runs the check once, not once per chart', () => {
   expect(render).toHaveBeenCalledTimes(2);
 });
 
-test("another App runs the check in each of cdk8s's validations of the app, one per chart and one more", () => {
+test('any App runs the check once per synth too: cdk8s validates the app once per chart, the check runs once', () => {
   const app = Testing.app();
   const charts = addSandboxCharts(app);
   new NginxChart(app, 'third', { name: 'third' });
   const render = jest.spyOn(ApiObject.of(charts.fibClient.fibClient.service), 'toJson');
   app.synth();
-  // Four validations of the app, each rendering the object, and once more for the file: when
-  // cdk8s validates the app once per synth, SandboxApp has no more to do.
-  expect(render).toHaveBeenCalledTimes(5);
+  // Once for the check, once for the file; before, once per validation of the app (4) and the file.
+  expect(render).toHaveBeenCalledTimes(2);
+  render.mockClear();
+  app.synthYaml();
+  expect(render).toHaveBeenCalledTimes(2);
 });
 
 test('each synth checks the app as it is then: an object added after a synth is checked by the next', () => {

@@ -24,7 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ToolName, binaryPath, goTool } from '../common/go-tools';
-import { type KubeObject, type ObjectId, displayId, idKey, objectId } from '../common/kube';
+import { type KubeObject, type ObjectId, displayId, idKey } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
 import { kubectlFlags } from '../common/kubectl';
 import { type RunResult, runMain } from '../common/process';
@@ -36,6 +36,7 @@ import { RELEASE, type Target, helm, resolveTarget } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
 import { previewDeploy } from './preview';
 import { type Watch, type Watched, startWatch } from './watch';
+import { declaredScopes, placedId } from '../common/scope';
 
 /** Go's longest time.Duration, in whole seconds: Helm reads --timeout into one. */
 const MAX_TIMEOUT_SECONDS = 9_223_372_036;
@@ -211,10 +212,9 @@ async function latestRevision(
   }
   const [head = '', ...manifest] = result.stdout.split('\n');
   const [revision = '', status = ''] = head.split('\t');
-  const objects = parseManifests(manifest.join('\n'), `release ${RELEASE}`).map((object) => {
-    const id = objectId(object);
-    return { ...id, namespace: id.namespace || target.namespace };
-  });
+  const released = parseManifests(manifest.join('\n'), `release ${RELEASE}`);
+  const declared = declaredScopes(released);
+  const objects = released.map((object) => placedId(object, target.namespace, declared));
   return { revision: { revision: Number(revision), status }, objects };
 }
 
@@ -272,7 +272,7 @@ async function prepare(request: DeployRequest, chart: string, log: Logger): Prom
   // at once, and the check that the cluster answers runs beside them.
   const { namespace } = request.target;
   const targetKnown = namespace === undefined ? resolving : Promise.resolve({ ...request.target, namespace });
-  const placed = targetKnown.then((target) => placeObjects(request.objects, target));
+  const placed = targetKnown.then((target) => placeObjects(request.objects, target.namespace));
   placed.catch(() => undefined);
   // The watcher is given its objects once the target is checked: until then it prints nothing
   // (its own error about a context the kubeconfig lacks would stand beside the deploy's).
@@ -370,12 +370,10 @@ async function prepare(request: DeployRequest, chart: string, log: Logger): Prom
   }
 }
 
-/** Where kubectl would put each object: its own namespace, else the target's. */
-function placeObjects(objects: readonly KubeObject[], target: Target): Watched[] {
-  return objects.map((object) => {
-    const id = objectId(object);
-    return { object, id: { ...id, namespace: id.namespace || target.namespace } };
-  });
+/** Where kubectl would put each object: its own namespace, else the target's; none if cluster-scoped. */
+function placeObjects(objects: readonly KubeObject[], targetNamespace: string): Watched[] {
+  const declared = declaredScopes(objects);
+  return objects.map((object) => ({ object, id: placedId(object, targetNamespace, declared) }));
 }
 
 /** The path of the program `name` if it is built, without building it. */
@@ -594,10 +592,7 @@ async function waitForRestore(plan: Plan, revision: number, log: Logger): Promis
   if (manifest.code !== 0) {
     return `cannot read revision ${revision}: ${manifest.stderr.trim()}`;
   }
-  const objects = parseManifests(manifest.stdout, `revision ${revision}`).map((object) => {
-    const id = objectId(object);
-    return { object, id: { ...id, namespace: id.namespace || plan.target.namespace } };
-  });
+  const objects = placeObjects(parseManifests(manifest.stdout, `revision ${revision}`), plan.target.namespace);
   // No failing fast here: the kubelet may still back off from the failed revision's container
   // (an image changed in place keeps the pod's CrashLoopBackOff) before it tries this one.
   const watch = startWatch(plan.watchBin, [...kubectlFlags(plan.target), '--no-fail-fast'], objects, log);

@@ -55,7 +55,8 @@ export async function explainFailure(
   kstatus: ReadonlyMap<string, string>,
 ): Promise<string[]> {
   const lines: string[] = ['why:'];
-  for (const namespace of [...new Set(ids.map((id) => id.namespace))]) {
+  // A cluster-scoped object (namespace '') owns no pods.
+  for (const namespace of [...new Set(ids.map((id) => id.namespace).filter(Boolean))]) {
     lines.push(...(await explainNamespace(target, namespace, ids, startedMs)));
   }
   const notReady = [...kstatus.values()].filter((line) => !/: Current(:|$)/.test(line));

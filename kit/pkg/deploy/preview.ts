@@ -21,6 +21,7 @@ import { type KubeObject, type ObjectId, displayId, getPath, idKey, isRecord, ob
 import { formatPath } from '../common/field-path';
 import { parseManifests } from '../common/manifests';
 import { withTempDir } from '../common/temp-dir';
+import { declaredScopes, placedKey } from '../common/scope';
 import { diffValues } from '../review/manifest-diff';
 import { formatValue } from '../review/report';
 import { kubectl } from '../common/kubectl';
@@ -199,18 +200,17 @@ async function serverSideDiff(request: PreviewRequest, objects: readonly KubeObj
 
 /** The objects the release holds that `objects` does not and that exist now: what Helm prunes. */
 async function prunedObjects(request: PreviewRequest, objects: readonly KubeObject[]): Promise<KubeObject[]> {
-  const where = (object: KubeObject) => {
-    const id = objectId(object);
-    return { ...id, namespace: id.namespace || request.target.namespace };
-  };
-  const kept = new Set(objects.map((object) => idKey(where(object))));
+  const declared = declaredScopes(objects);
+  const kept = new Set(objects.map((object) => placedKey(object, request.target.namespace, declared)));
   const gone = (await request.released).filter((id) => !kept.has(idKey(id)));
   const found: KubeObject[] = [];
   for (const namespace of [...new Set(gone.map((id) => id.namespace))]) {
     const refs = gone
       .filter((id) => id.namespace === namespace)
       .map((id) => `${id.kind.toLowerCase()}${id.group ? `.${id.group}` : ''}/${id.name}`);
-    const result = await kubectl(['get', ...refs, '-n', namespace, '-o', 'json', '--ignore-not-found'], {
+    // A cluster-scoped object is in no namespace ('').
+    const where = namespace ? ['-n', namespace] : [];
+    const result = await kubectl(['get', ...refs, ...where, '-o', 'json', '--ignore-not-found'], {
       target: request.target,
       okExitCodes: [1],
     });

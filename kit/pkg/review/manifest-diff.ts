@@ -2,8 +2,11 @@
 // objects to what was added, removed and changed, field by field, with each change that
 // `kubectl apply` cannot make in place, or that is risky, flagged and explained.
 //
-// Objects are matched by group/kind/namespace/name, whatever file or order they come in; list
-// items by a merge key such as `name` where every item has one, so reordering alone is no change.
+// Objects are matched by group/kind/namespace/name, whatever file or order they come in, the
+// namespace being where kubectl puts the object when it applies to `default` (common/scope.ts): no
+// namespace is `default`, and a cluster-scoped object has none whatever its manifest says. List
+// items are matched by a merge key such as `name` where every item has one, so reordering alone
+// is no change.
 import { isDeepStrictEqual } from 'node:util';
 import {
   type KubeObject,
@@ -21,6 +24,7 @@ import {
   selectedOwners,
 } from '../common/kube';
 import { type Segment, formatPath } from '../common/field-path';
+import { DEFAULT_NAMESPACE, type DeclaredScopes, declaredScopes, placedId, placedKey } from '../common/scope';
 
 /** Why a change deserves a reviewer's attention. */
 export interface Flag {
@@ -63,18 +67,25 @@ export function diffManifests(
   unmaskedAfter: readonly KubeObject[],
 ): ManifestDiff {
   const { before, after } = maskSecrets(unmaskedBefore, unmaskedAfter);
-  const beforeById = indexById(before, 'before');
-  const afterById = indexById(after, 'after');
+  // A CustomResourceDefinition's scope cannot change: either side's says where its objects live.
+  const declared = declaredScopes([...before, ...after]);
+  const beforeById = indexById(before, 'before', declared);
+  const afterById = indexById(after, 'after', declared);
   const objects: ObjectChange[] = [];
 
   for (const [key, old] of beforeById) {
-    const id = objectId(old);
     const current = afterById.get(key);
     if (current === undefined) {
+      const id = objectId(old);
       objects.push({ id, change: 'removed', flags: [removedFlag(id, old)], fields: [] });
       continue;
     }
-    const fields = diffValues(old, current).map((raw) => ({ ...raw, flags: fieldFlags(id, raw, old) }));
+    const id = objectId(current);
+    // Matched, their namespaces are one (none and `default`, or any on a cluster-scoped object).
+    const fields = diffValues(withoutNamespace(old), withoutNamespace(current)).map((raw) => ({
+      ...raw,
+      flags: fieldFlags(id, raw, old),
+    }));
     const flags = [
       ...endpointFlags(old, current, before, after),
       ...nodePortFlags(current, before, after),
@@ -88,7 +99,7 @@ export function diffManifests(
     if (!beforeById.has(key)) {
       const id = objectId(current);
       const flags = [
-        ...addedFlags(current, before, after),
+        ...addedFlags(current, before, after, declared),
         ...nodePortFlags(current, before, after),
         ...denyAllEgressFlags(current, before, after),
       ];
@@ -116,8 +127,10 @@ export function maskSecrets(
     const { group, kind } = objectId(object);
     return group === '' && kind === 'Secret';
   };
-  const afterByKey = new Map(after.filter(isSecret).map((object) => [idKey(objectId(object)), object]));
-  const beforeByKey = new Map(before.filter(isSecret).map((object) => [idKey(objectId(object)), object]));
+  // A Secret is namespaced: no CustomResourceDefinition changes where it lives.
+  const key = (object: KubeObject) => placedKey(object);
+  const afterByKey = new Map(after.filter(isSecret).map((object) => [key(object), object]));
+  const beforeByKey = new Map(before.filter(isSecret).map((object) => [key(object), object]));
   const mask = (object: KubeObject, other: KubeObject | undefined, changed: string): KubeObject => {
     if (!isSecret(object)) return object;
     const masked: KubeObject = { ...object };
@@ -139,21 +152,31 @@ export function maskSecrets(
     return masked;
   };
   return {
-    before: before.map((object) => mask(object, afterByKey.get(idKey(objectId(object))), SECRET_MASK.before)),
-    after: after.map((object) => mask(object, beforeByKey.get(idKey(objectId(object))), SECRET_MASK.after)),
+    before: before.map((object) => mask(object, afterByKey.get(key(object)), SECRET_MASK.before)),
+    after: after.map((object) => mask(object, beforeByKey.get(key(object)), SECRET_MASK.after)),
   };
 }
 
-function indexById(objects: readonly KubeObject[], side: string): Map<string, KubeObject> {
+function indexById(objects: readonly KubeObject[], side: string, declared: DeclaredScopes): Map<string, KubeObject> {
   const byId = new Map<string, KubeObject>();
   for (const object of objects) {
-    const key = idKey(objectId(object));
+    const key = placedKey(object, DEFAULT_NAMESPACE, declared);
     if (byId.has(key)) {
       throw new Error(`two objects ${side} are ${displayId(objectId(object))}: kubectl would apply only the last one`);
     }
     byId.set(key, object);
   }
   return byId;
+}
+
+/** `object` without `metadata.namespace`, for the field diff of two objects matched by id. */
+function withoutNamespace(object: KubeObject): KubeObject {
+  if (!isRecord(object.metadata) || !('namespace' in object.metadata)) {
+    return object;
+  }
+  const metadata = { ...object.metadata };
+  delete metadata.namespace;
+  return { ...object, metadata };
 }
 
 /** The fields that differ between two values, without flags. */
@@ -488,18 +511,24 @@ function removedFlag(id: ObjectId, old: KubeObject): Flag {
   return { level: 'risky', reason, remedy: 'npm run apply' };
 }
 
-function addedFlags(object: KubeObject, before: readonly KubeObject[], after: readonly KubeObject[]): Flag[] {
+function addedFlags(
+  object: KubeObject,
+  before: readonly KubeObject[],
+  after: readonly KubeObject[],
+  declared: DeclaredScopes,
+): Flag[] {
   const id = objectId(object);
+  const placed = placedId(object, DEFAULT_NAMESPACE, declared);
   const flags: Flag[] = [];
   // The same namespace/name under another group or kind: a new object replacing the old one.
   const replaced = before.find((old) => {
-    const oldId = objectId(old);
+    const oldId = placedId(old, DEFAULT_NAMESPACE, declared);
     return (
-      oldId.namespace === id.namespace &&
-      oldId.name === id.name &&
-      (oldId.kind === id.kind || oldId.group === id.group) &&
-      idKey(oldId) !== idKey(id) &&
-      !after.some((o) => idKey(objectId(o)) === idKey(oldId))
+      oldId.namespace === placed.namespace &&
+      oldId.name === placed.name &&
+      (oldId.kind === placed.kind || oldId.group === placed.group) &&
+      idKey(oldId) !== idKey(placed) &&
+      !after.some((o) => placedKey(o, DEFAULT_NAMESPACE, declared) === idKey(oldId))
     );
   });
   if (replaced) {
@@ -564,10 +593,10 @@ function nodePorts(object: KubeObject): number[] {
  * project's lib/unique-objects.ts does).
  */
 function nodePortFlags(current: KubeObject, before: readonly KubeObject[], after: readonly KubeObject[]): Flag[] {
-  const afterKeys = new Set(after.map((o) => idKey(objectId(o))));
+  const afterKeys = new Set(after.map((o) => placedKey(o)));
   return nodePorts(current).flatMap((port): Flag[] =>
     before
-      .filter((o) => !afterKeys.has(idKey(objectId(o))) && nodePorts(o).includes(port))
+      .filter((o) => !afterKeys.has(placedKey(o)) && nodePorts(o).includes(port))
       .map((o) => ({
         level: 'risky' as const,
         reason:
@@ -592,8 +621,8 @@ function denyAllEgressFlags(current: KubeObject, before: readonly KubeObject[], 
   if (!denyAllEgress(current)) {
     return [];
   }
-  const running = new Set(before.map((o) => idKey(objectId(o))));
-  const owners = selectedOwners(current, after).filter((o) => running.has(idKey(objectId(o))));
+  const running = new Set(before.map((o) => placedKey(o)));
+  const owners = selectedOwners(current, after).filter((o) => running.has(placedKey(o)));
   if (owners.length === 0) {
     return [];
   }
@@ -637,10 +666,10 @@ function lostTargetPortFlags(
       .filter((t) => typeof t === 'string');
   };
   const oldTargets = new Set(namedTargets(old));
-  const hadBefore = new Map(selectedOwners(old, before).map((o) => [idKey(objectId(o)), containerPortNames(o)]));
+  const hadBefore = new Map(selectedOwners(old, before).map((o) => [placedKey(o), containerPortNames(o)]));
   return selectedOwners(current, after).flatMap((owner) => {
     const names = containerPortNames(owner);
-    const previously = hadBefore.get(idKey(objectId(owner)));
+    const previously = hadBefore.get(placedKey(owner));
     return (
       namedTargets(current)
         // Broken now, and not already broken the same way before the change.

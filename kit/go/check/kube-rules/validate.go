@@ -503,6 +503,8 @@ type kindCoverage struct {
 	NotStored map[string]string `json:"notStored"`
 	Missing   []string          `json:"missing"`
 	Served    []string          `json:"served"`
+	// Scopes is each served kind's scope (scopes.go).
+	Scopes map[string]string `json:"scopes"`
 }
 
 func kinds(out io.Writer) error {
@@ -510,7 +512,7 @@ func kinds(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	coverage := kindCoverage{Validated: []string{}, NotStored: map[string]string{}, Missing: []string{}, Served: []string{}}
+	coverage := kindCoverage{Validated: []string{}, NotStored: map[string]string{}, Missing: []string{}, Served: []string{}, Scopes: kindScopes(v)}
 	seen := map[string]bool{}
 	for gvk := range legacyscheme.Scheme.AllKnownTypes() {
 		if gvk.Version == runtime.APIVersionInternal || strings.HasSuffix(gvk.Kind, "List") {

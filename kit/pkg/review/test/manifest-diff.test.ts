@@ -99,6 +99,47 @@ describe('what is a change', () => {
     expect(diffManifests(before, after).objects).toEqual([]);
   });
 
+  test('namespace default added to every object: no change, as kubectl applies both to default', () => {
+    const after = sandbox();
+    for (const object of after) {
+      object.metadata.namespace = 'default';
+    }
+    expect(diffManifests(sandbox(), after).objects).toEqual([]);
+    // Another namespace is another object: the old one is removed, the new one added.
+    after[0]!.metadata.namespace = 'sandbox';
+    expect(lines(diffManifests(sandbox(), after))).toEqual([
+      `removed ${after[0]!.kind}/${after[0]!.metadata.name}`,
+      `added ${after[0]!.kind}/${after[0]!.metadata.name}`,
+    ]);
+  });
+
+  test('a cluster-scoped object that gains a namespace is the same object: the API server clears it', () => {
+    const before = objects(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: reader }
+rules: [{ apiGroups: [""], resources: [pods], verbs: [get] }]
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: { name: w }
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec: { group: example.com, names: { kind: Widget, plural: widgets }, scope: Cluster }
+`);
+    const after = clone(before);
+    after[0]!.metadata.namespace = 'sandbox';
+    after[1]!.metadata.namespace = 'sandbox';
+    expect(diffManifests(before, after).objects).toEqual([]);
+    // A namespaced kind that gains a namespace other than default moves: a Role is two objects.
+    const role = objects('{ apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: { name: reader } }');
+    const moved = clone(role);
+    moved[0]!.metadata.namespace = 'sandbox';
+    expect(lines(diffManifests(role, moved))).toEqual(['removed Role/reader', 'added Role/reader']);
+  });
+
   test('env and containers matched by name across reordering', () => {
     const before = objects(`
 apiVersion: v1
