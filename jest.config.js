@@ -76,7 +76,7 @@ module.exports = {
       displayName: 'kit-cli',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/kit/*/*/test/*.cli.test.ts'],
+      testMatch: ['<rootDir>/kit/*/*/test/*.cli.test.ts', '<rootDir>/kit/cmd/test/*.cli.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...notInNpmTest],
       ...tempDir,
     },
