@@ -40,6 +40,7 @@ const needsKubectlOrGo = [
   '<rootDir>/kit/pkg/netpol/test/enforced.cli.test.ts',
   '<rootDir>/kit/pkg/dev/test/dev.cli.test.ts',
   '<rootDir>/kit/pkg/plugin/test/manifest-gates.cli.test.ts',
+  '<rootDir>/kit/lab/install/test/installed-app.cli.test.ts',
 ];
 const quickstartTests = ['<rootDir>/test/docs/quickstart.test.ts'];
 const notInNpmTest = [...goToolTests, ...needsKubectlOrGo, ...quickstartTests];
