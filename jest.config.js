@@ -42,6 +42,7 @@ const needsKubectlOrGo = [
   '<rootDir>/kit/pkg/netpol/test/enforced.cli.test.ts',
   '<rootDir>/kit/pkg/dev/test/dev.cli.test.ts',
   '<rootDir>/kit/pkg/plugin/test/manifest-gates.cli.test.ts',
+  '<rootDir>/kit/lab/install/test/installed-app.cli.test.ts',
 ];
 const quickstartTests = ['<rootDir>/test/docs/quickstart.test.ts'];
 const notInNpmTest = [...goToolTests, ...needsKubectlOrGo, ...quickstartTests];
@@ -78,7 +79,7 @@ module.exports = {
       displayName: 'kit-cli',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/kit/*/*/test/*.cli.test.ts'],
+      testMatch: ['<rootDir>/kit/*/*/test/*.cli.test.ts', '<rootDir>/kit/cmd/test/*.cli.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...notInNpmTest],
       ...tempDir,
     },

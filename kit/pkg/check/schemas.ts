@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { cacheDir, go, goModuleVersion } from '../common/go-tools';
 import { withTempDir } from '../common/temp-dir';
 
-const ROOT = path.resolve(__dirname, '../../..');
+/** The Go module that pins the real-cluster test's Kubernetes: the kit's own, wherever it is installed. */
+const CLUSTER_KUBE_MODULE = path.resolve(__dirname, '../../go/cluster/kube');
 
 /** A Kubernetes version and the OpenAPI (swagger 2.0) file with its `definitions`. */
 export interface ApiSchemaSource {
@@ -27,7 +28,8 @@ const SCHEMA_URL =
 
 /** The version cdk8s-plus-27 and imports/k8s.ts target: the schema `npm run import` reads. */
 export function targetSchema(): ApiSchemaSource {
-  const file = path.resolve(ROOT, '../shared/kubernetes-schemas/v1.27.0/_definitions.json');
+  // Beside the project that runs the check (the working folder), as the message below says.
+  const file = path.resolve('../shared/kubernetes-schemas/v1.27.0/_definitions.json');
   if (!fs.existsSync(file)) {
     throw new Error(
       `schema file ${file} is missing: npm run check reads the Kubernetes 1.27 API schema from ` +
@@ -44,7 +46,7 @@ export function targetSchema(): ApiSchemaSource {
  * Downloads the module through the Go module proxy when the module cache lacks it.
  */
 export async function newestClusterSchema(log: (line: string) => void): Promise<ApiSchemaSource> {
-  const pinned = await goModuleVersion(path.join(ROOT, 'kit/go/cluster/kube'), 'k8s.io/kubernetes');
+  const pinned = await goModuleVersion(CLUSTER_KUBE_MODULE, 'k8s.io/kubernetes');
   let dir = pinned.dir;
   if (dir === '') {
     log(

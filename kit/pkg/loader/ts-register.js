@@ -1,8 +1,10 @@
 // The require hook behind cdk8s.yaml's app command (`node -r ./kit/pkg/loader/ts-register.js main.ts`),
-// and under which `npm run synth` starts cdk8s-cli itself (caches 2 and 3 below, for its modules).
+// which the kit's command (kit/cmd/sandbox-kit.js) registers before a subcommand's entry file, and
+// under which `npm run synth` starts cdk8s-cli itself (caches 2 and 3 below, for its modules).
 // Like `node -r sucrase/register/ts`, it transpiles TypeScript with sucrase as each file loads,
 // so synth never runs stale JavaScript. It is faster because it remembers, in
-// node_modules/.cache/ts-register/, what does not change from one run to the next:
+// node_modules/.cache/ts-register/ (the node_modules of the kit's dependencies: NODE_MODULES
+// below), what does not change from one run to the next:
 //   1. sucrase's output for each .ts file, keyed by a hash of its source (sucrase itself then
 //      stays unloaded, and imports/k8s.ts, over 1 MB, is not transpiled on every synth);
 //   2. V8's bytecode for each CommonJS module, keyed by a hash of its code, written when the
@@ -25,7 +27,17 @@ const Module = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
 
-const NODE_MODULES = path.join(__dirname, '..', '..', '..', 'node_modules');
+// The node_modules folder that holds the kit's dependencies: the caches live in it, and npm
+// rewrites its .package-lock.json on every install. For the kit installed as a package
+// (PROJECT/node_modules/k8s-sandbox-kit), the one it is installed in; for the kit as a folder of
+// its own (this repository's workspace, or a checkout linked in), the one Node finds the kit's
+// sucrase in.
+const KIT_DIR = path.resolve(__dirname, '..', '..');
+const INSTALLED_IN = KIT_DIR.lastIndexOf(`${path.sep}node_modules${path.sep}`);
+const NODE_MODULES =
+  INSTALLED_IN === -1
+    ? path.dirname(path.dirname(require.resolve('sucrase/package.json')))
+    : KIT_DIR.slice(0, INSTALLED_IN + `${path.sep}node_modules`.length);
 const CACHE_DIR = process.env.TS_REGISTER_CACHE_DIR || path.join(NODE_MODULES, '.cache', 'ts-register');
 // V8 rejects bytecode made under other flags, and flags such as --conditions change resolution.
 const NODE_KEY = `${process.version} ${process.arch} ${process.execArgv} ${process.env.NODE_OPTIONS ?? ''}`;

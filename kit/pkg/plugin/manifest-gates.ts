@@ -51,7 +51,8 @@ const FIX: Readonly<Record<string, string>> = {
 /** The line that says the gates were skipped, and how to build them. */
 export const SKIPPED =
   'k8s-sandbox-kit: Pod Security and the API server validation skipped: their Go program (kube-rules) is not ' +
-  'built on this machine; build it once with `npm run check` (needs Go), and every synth runs them';
+  'built on this machine; build it once with `npm run check` or `npx sandbox-kit check` (needs Go), and every ' +
+  'synth runs them';
 
 /** Runs Pod Security and the API server's validation on the manifests a synth wrote. */
 export class ManifestGates {

@@ -146,3 +146,38 @@ test('a remembered resolution whose file is gone is resolved afresh', () => {
 
   expect(run(entry)).toBe('1\n');
 });
+
+describe("the cache folder, in the node_modules of the kit's dependencies", () => {
+  /** The loader's CACHE_DIR as `loader` computes it, run from `cwd`, TS_REGISTER_CACHE_DIR unset. */
+  function cacheDirOf(loader: string, cwd: string): string {
+    const env = { ...process.env };
+    delete env.TS_REGISTER_CACHE_DIR;
+    const code = `console.log(require(${JSON.stringify(loader)}).CACHE_DIR)`;
+    const result = spawnSync('node', ['-e', code], { cwd, encoding: 'utf8', env });
+    expect(result.stderr).toBe('');
+    return result.stdout.trim();
+  }
+
+  test("the kit as this repository's workspace: the repository's node_modules", () => {
+    expect(cacheDirOf(path.join(root, 'kit/pkg/loader/ts-register.js'), dir)).toBe(
+      path.join(root, 'node_modules/.cache/ts-register'),
+    );
+  });
+
+  test('the kit installed as a package of a project: the node_modules it is installed in, wherever it runs from', () => {
+    const project = path.join(dir, 'project');
+    const loader = path.join(project, 'node_modules/k8s-sandbox-kit/pkg/loader/ts-register.js');
+    fs.mkdirSync(path.dirname(loader), { recursive: true });
+    fs.copyFileSync(path.join(root, 'kit/pkg/loader/ts-register.js'), loader);
+    fs.symlinkSync(path.join(root, 'node_modules/sucrase'), path.join(project, 'node_modules/sucrase'));
+    expect(cacheDirOf(loader, dir)).toBe(path.join(project, 'node_modules/.cache/ts-register'));
+    // And it caches there: a .ts file run under it leaves its entries.
+    const entry = path.join(project, 'entry.ts');
+    fs.writeFileSync(entry, "const n: number = 1;\nconsole.log('ok', n);\n");
+    const env = { ...process.env };
+    delete env.TS_REGISTER_CACHE_DIR;
+    const result = spawnSync('node', ['-r', loader, entry], { cwd: project, encoding: 'utf8', env });
+    expect(result.stdout).toBe('ok 1\n');
+    expect(fs.readdirSync(path.join(project, 'node_modules/.cache/ts-register')).length).toBeGreaterThan(0);
+  });
+});

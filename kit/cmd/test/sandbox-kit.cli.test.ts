@@ -1,0 +1,76 @@
+// kit/cmd/sandbox-kit.js, the kit's one command: it names its subcommands, refuses anything else
+// in one line, and runs each subcommand's entry file as node would run it as a program (its own
+// arguments, usage and exit code), or the cluster's script with its exit code.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { makeTempDir, removeTempDir } from '../../pkg/common/temp-dir';
+
+const root = path.resolve(__dirname, '../../..');
+const SUBCOMMANDS = ['synth', 'check', 'diff', 'diagram', 'apply', 'dev', 'import', 'docs-api', 'netpol', 'cluster'];
+
+/** Runs the bin as npm runs it from the app's scripts: through node_modules/.bin. */
+function sandboxKit(args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(path.join(root, 'node_modules/.bin/sandbox-kit'), args, { cwd: root, encoding: 'utf8', env });
+}
+
+test('--help lists every subcommand with what it does', () => {
+  const result = sandboxKit(['--help']);
+  expect(result.status).toBe(0);
+  expect(result.stdout).toMatch(/^usage: sandbox-kit SUBCOMMAND \[ARG\.\.\.\]/);
+  const listed = [...result.stdout.matchAll(/^ {2}(\S+) +\S/gm)].map((match) => match[1]);
+  expect(listed).toEqual(SUBCOMMANDS);
+});
+
+test.each([
+  [['bogus'], `sandbox-kit: unknown subcommand "bogus"; the subcommands are ${SUBCOMMANDS.join(', ')}`],
+  [[], `sandbox-kit: name a subcommand: ${SUBCOMMANDS.join(', ')} (sandbox-kit --help says what each does)`],
+  [['cluster'], 'sandbox-kit: cluster needs one of build, up, down (got none)'],
+  [['cluster', 'start'], 'sandbox-kit: cluster needs one of build, up, down (got "start")'],
+])('%j is refused in one line naming what is allowed, exit 2', (args, line) => {
+  const result = sandboxKit(args);
+  expect(result.stderr).toBe(`${line}\n`);
+  expect(result.stdout).toBe('');
+  expect(result.status).toBe(2);
+});
+
+test.each([
+  // Files that run only as a program (`require.main === module`): nothing would print if the
+  // dispatcher loaded them as a library.
+  ['apply', /^npm run apply: .*--bogus/],
+  ['netpol', /^netpol:enforced: Unknown option '--bogus'/],
+  ['dev', /^npm run dev: .*--bogus/],
+  ['docs-api', /^Unknown option '--bogus'\nusage: npm run docs:api/],
+  // Files that run whenever loaded.
+  ['diff', /--bogus/],
+  ['check', /^check: usage: npm run check/],
+])('%s gets the words after it: its own refusal of --bogus, its own exit code', (subcommand, message) => {
+  const result = sandboxKit([subcommand, '--bogus']);
+  expect(result.stderr).toMatch(message);
+  expect(result.status).toBe(2);
+});
+
+test("cluster runs the cluster's script, which gets the words after the action and whose exit code is passed on", () => {
+  // A PATH with bash and what the scripts' first lines use, but no Go: the cluster's scripts stop
+  // at once with their own line, before they read any argument, build or start anything.
+  const bin = makeTempDir('k8s-sandbox-kit-path-');
+  try {
+    for (const tool of ['bash', 'dirname', 'basename']) {
+      const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      fs.symlinkSync(found, path.join(bin, tool));
+    }
+    const result = spawnSync(
+      process.execPath,
+      [path.join(root, 'kit/cmd/sandbox-kit.js'), 'cluster', 'up', '--bogus'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: bin },
+      },
+    );
+    expect(result.stderr).toMatch(/^up\.sh: Go is not installed or not on PATH/);
+    expect(result.status).toBe(1);
+  } finally {
+    removeTempDir(bin);
+  }
+});
