@@ -43,7 +43,7 @@ test.each([
   ['docs-api', /^Unknown option '--bogus'\nusage: npm run docs:api/],
   // Files that run whenever loaded.
   ['diff', /--bogus/],
-  ['check', /^check: usage: npm run check/],
+  ['check', /^check: unknown option --bogus; usage: npm run check/],
 ])('%s gets the words after it: its own refusal of --bogus, its own exit code', (subcommand, message) => {
   const result = sandboxKit([subcommand, '--bogus']);
   expect(result.stderr).toMatch(message);
