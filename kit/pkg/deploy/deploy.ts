@@ -92,14 +92,33 @@ export function parseCommand(argv: readonly string[]) {
     throw new UsageError(`one directory at most (got ${positionals.join(' ')})`);
   }
   const { dir, objects } = readManifestDir(first);
-  return {
-    action: 'deploy',
-    dir,
-    objects,
+  return deployRequest(dir, objects, target, {
     noRollback: values['no-rollback'],
     dryRun: values['dry-run'],
     confirm: values.confirm,
     timeoutSeconds,
+  });
+}
+
+/**
+ * A deploy of `objects` (the manifests of `dir`) to `target`, as `npm run apply -- DIR` asks for
+ * it with the options given and the others at their defaults: what a caller that has read the
+ * folder and resolved the target already (npm run dev) hands to deploy().
+ */
+export function deployRequest(
+  dir: string,
+  objects: readonly KubeObject[],
+  target: Partial<Target>,
+  options: { noRollback?: boolean; dryRun?: boolean; confirm?: boolean; timeoutSeconds?: number } = {},
+) {
+  return {
+    action: 'deploy',
+    dir,
+    objects,
+    noRollback: options.noRollback ?? false,
+    dryRun: options.dryRun ?? false,
+    confirm: options.confirm ?? false,
+    timeoutSeconds: options.timeoutSeconds ?? parseTimeout(OPTIONS.timeout.default),
     target,
   } as const;
 }
@@ -250,7 +269,7 @@ interface Plan {
 }
 
 /** A deploy as parseCommand reads it from `npm run apply -- [DIR] [options] [TARGET]`. */
-export type DeployRequest = Extract<ReturnType<typeof parseCommand>, { action: 'deploy' }>;
+export type DeployRequest = ReturnType<typeof deployRequest>;
 type Logger = (line: string) => void;
 
 /**

@@ -24,7 +24,7 @@ import { type ManifestObject, loadObjects, manifestFiles } from '../common/manif
 import { APP_SOURCES } from '../common/synth-stamp';
 import { removeTempDirs } from '../common/temp-dir';
 import { UsageError, parseCommandLine } from '../common/usage';
-import { deploy, parseCommand } from '../deploy/deploy';
+import { deploy, deployRequest } from '../deploy/deploy';
 import { type Target, resolveTarget } from '../deploy/target';
 import { outputOf, synth } from '../synth/synth';
 import { type LocalCluster, startLocalCluster, stopLocalCluster } from './cluster';
@@ -92,15 +92,6 @@ type DevRequest = Extract<ReturnType<typeof parseDevCommand>, { help: false }>;
 
 const say = (line: string) => console.log(`dev: ${line}`);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
-
-/** `npm run apply`'s command line for the target: what the deploy of each cycle parses. */
-function targetArgs(target: Partial<Target>): string[] {
-  return [
-    ...(target.context ? ['--context', target.context] : []),
-    ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
-    ...(target.namespace ? ['--namespace', target.namespace] : []),
-  ];
-}
 
 /** The fast gates of npm run check, by name: what they need is found once, at start. */
 async function fastGates(): Promise<[string, (objects: readonly ManifestObject[]) => Promise<Finding[]>][]> {
@@ -194,11 +185,13 @@ async function cycle(loop: Loop, changed: readonly string[]): Promise<void> {
     return;
   }
   say(`gates pass (${seconds(gated)}); deploying ${outDir}/ as npm run apply does`);
-  const deployRequest = parseCommand([outDir, ...targetArgs(loop.flags)]);
-  if (deployRequest.action !== 'deploy') {
-    throw new Error(`npm run apply read ${outDir} as ${deployRequest.action}, not a deploy`);
-  }
-  const code = await deploy(deployRequest);
+  // The objects just read and gated, to the target resolved at start: as npm run apply -- DIR.
+  const request = deployRequest(
+    outDir,
+    objects.map(({ object }) => object),
+    loop.target,
+  );
+  const code = await deploy(request);
   const since = changed.length === 0 ? 'the start' : 'the save';
   say(
     code === 0
@@ -206,7 +199,7 @@ async function cycle(loop: Loop, changed: readonly string[]): Promise<void> {
       : `the deploy failed (above) ${seconds(began)} after ${since}; live state until the next save:`,
   );
   running.live = new AbortController();
-  const deployed = deployRequest.objects.map((object) => ({
+  const deployed = request.objects.map((object) => ({
     object,
     namespace: objectId(object).namespace || loop.target.namespace,
   }));
