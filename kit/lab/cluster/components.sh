@@ -75,7 +75,8 @@ start_component() {
       # cmd/kubeadm/app/phases/controlplane/manifests.go, v1.34), so the API server judges
       # objects as a kubeadm cluster's does: the default admission plugins (PodSecurity,
       # ServiceAccount, ...) plus NodeRestriction, --authorization-mode=Node,RBAC,
-      # --allow-privileged=true (privileged containers taken) and bootstrap tokens. Where this
+      # --allow-privileged=true (privileged containers taken; kube-apiserver's default is false, and
+      # npm run check's api-server gate answers for true by default) and bootstrap tokens. Where this
       # differs from kubeadm: --service-cluster-ip-range is env.sh's 10.96.0.0/16 (kubeadm's
       # default subnet is 10.96.0.0/12), --kubelet-preferred-address-types is InternalIP alone
       # (kwok's nodes have no other), --profiling=false, and the endpoints of the "kubernetes"

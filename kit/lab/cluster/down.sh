@@ -90,6 +90,9 @@ if [[ $mode == real ]]; then
     ip netns delete "$(basename "$ns")" 2>/dev/null || { umount -l "$ns" 2>/dev/null; rm -f "$ns"; }
   done
   awk '$1 == "shim-socket" { print $2 }' "$node/host-paths" 2>/dev/null | xargs -r rm -f
+  # The routes of the Service and pod ranges to the bridge (node.sh) go first, then the bridge.
+  ip route delete "$SERVICE_CIDR" dev "$NODE_BRIDGE" 2>/dev/null
+  ip route delete "$CLUSTER_CIDR" dev "$NODE_BRIDGE" 2>/dev/null
   ip link delete "$NODE_BRIDGE" 2>/dev/null
   # Nodes 2..N: their network namespace holds their pod bridge, address, routes, iptables
   # (kube-proxy's, the enforcer's) and the node end of their veth, and goes with all of them;

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Lists what a real-node cluster (up.sh --real-node) left on this machine after down.sh:
-# processes of its state dir or cgroups, mounts under its state dir, its cgroups, its bridge
-# and veths, iptables chains of kube-proxy, the kubelet, CNI or the NetworkPolicy enforcer, its
-# tagged rules (FORWARD, the jumps to the enforcer), the enforcer's nftables table and ipsets
-# named like it, pod network namespaces, and each node's network namespace, node network bridge
-# and veth (several nodes, up.sh --nodes). RECORD, written by down.sh, names what containerd made outside the
-# state dir (each container's id, which names its cached CNI results, and each sandbox's
-# network namespace and shim socket) and the network namespaces that were there before the
-# node started; any other one still there is the node's too.
+# processes of its state dir or cgroups, mounts under its state dir, its cgroups, its bridge and
+# veths, routes into the Service, pod and node ranges, iptables chains of kube-proxy, the
+# kubelet, CNI or the NetworkPolicy enforcer, its tagged rules (FORWARD, the jumps to the
+# enforcer), the enforcer's nftables table and ipsets named like it, pod network namespaces,
+# and each node's network namespace, node network bridge and veth (several nodes, up.sh
+# --nodes). RECORD, written by down.sh, names what containerd made outside the state dir (each
+# container's id, which names its cached CNI results, and each sandbox's network namespace and
+# shim socket) and the network namespaces that were there before the node started; any other
+# one still there is the node's too.
 # Exits 1, naming each, if anything is left; 0 with one line if nothing is.
 # Usage: leftovers.sh STATE_DIR RECORD
 set -euo pipefail
@@ -26,6 +27,12 @@ for hierarchy in /sys/fs/cgroup/*/; do
   [[ -d $hierarchy${CGROUP_ROOT#/} ]] && left+=("cgroup $hierarchy${CGROUP_ROOT#/}")
 done
 ip link show "$NODE_BRIDGE" >/dev/null 2>&1 && left+=("interface $NODE_BRIDGE")
+# Any route of this machine into the cluster's ranges (node.sh's, or one a node's start added).
+for range in "$SERVICE_CIDR" "$CLUSTER_CIDR" "$NODE_NETWORK_PREFIX.0/24"; do
+  while read -r route; do
+    [[ -n $route ]] && left+=("route $route")
+  done < <(ip -o route show root "$range" 2>/dev/null)
+done
 ip link show "$NODE_NETWORK_BRIDGE" >/dev/null 2>&1 && left+=("interface $NODE_NETWORK_BRIDGE (the node network)")
 while read -r veth; do
   [[ -n $veth ]] && left+=("interface $veth (a node's end on this machine)")
@@ -80,4 +87,4 @@ if ((${#left[@]})); then
   printf '  %s\n' "${left[@]}" >&2
   exit 1
 fi
-echo "leftovers: none (processes, mounts, cgroups, interfaces, network namespaces, shim sockets, CNI results, iptables, nftables, ipsets, state dir$(grep -c '^node ' "$record" | awk '$1 > 1 { printf "; each of %s nodes", $1 }'))"
+echo "leftovers: none (processes, mounts, cgroups, interfaces, routes, network namespaces, shim sockets, CNI results, iptables, nftables, ipsets, state dir$(grep -c '^node ' "$record" | awk '$1 > 1 { printf "; each of %s nodes", $1 }'))"

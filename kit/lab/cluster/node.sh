@@ -167,6 +167,17 @@ real_node_start_one() {
   in_node ip link add "$NODE_BRIDGE" type bridge
   in_node ip addr add "$pod_gateway/${POD_SUBNET#*/}" dev "$NODE_BRIDGE"
   in_node ip link set "$NODE_BRIDGE" up
+  # Test traffic stays on this machine. The Service range and the whole pod range are routed to
+  # node 1's bridge: without that, a packet to a ClusterIP that kube-proxy has no rule for (it is
+  # stopped, not yet synced, or no Service holds the address) or to a pod address no node has
+  # follows this machine's default route out of it. Each node's own pod subnet has a more
+  # specific route (connected, or via the node network) and wins; what is left ends on the
+  # bridge, where nothing answers. kube-proxy's DNAT needs a route to exist before it rewrites a
+  # packet, so these are routes to the bridge rather than unreachable ones; down.sh removes them.
+  if [[ -z $NODE_NETNS ]]; then
+    ip route add "$SERVICE_CIDR" dev "$NODE_BRIDGE"
+    ip route add "$CLUSTER_CIDR" dev "$NODE_BRIDGE"
+  fi
   # The pods talk to this machine only: nothing from node 1's bridge is forwarded elsewhere (the
   # other nodes' pods are filtered where they leave their node, real_node_network_start).
   [[ -n $NODE_NETNS ]] || iptables -w -I FORWARD -i "$NODE_BRIDGE" ! -o "$NODE_BRIDGE" -j DROP -m comment --comment "$IPTABLES_TAG"

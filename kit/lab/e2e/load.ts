@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../../pkg/common/process';
 import { makeTempDir, removeTempDir } from '../../pkg/common/temp-dir';
+import { requireLocalRoutes } from './routes';
 
 /**
  * Addresses the load may target, all on this machine (kit/lab/cluster/env.sh): loopback, the real
@@ -86,6 +87,8 @@ export class Load {
         `load targets must be http:// URLs on 127.0.0.1, the pods' 10.244.0.0/16, the nodes' 10.245.0.0/24 or the Services' 10.96.0.0/16 (got ${JSON.stringify(targets)})`,
       );
     }
+    // An address of the cluster's ranges stays on this machine only while its route does.
+    requireLocalRoutes(targets);
     const dir = makeTempDir('k8s-sandbox-load-');
     const targetFile = path.join(dir, 'targets');
     writeFileSync(targetFile, targets.map((target) => `GET ${target}\n`).join('\n'));

@@ -20,6 +20,7 @@ import {
   labelSelector,
   warningEvents,
 } from './kube';
+import { requireLocalRoutes } from './routes';
 
 const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../../dist');
 // Its own namespace, so that the real-node files of one run pass in whatever order jest runs them.
@@ -76,6 +77,7 @@ function everyPodReady(): Promise<{ fib: PodJson; nginx: PodJson[] }> {
 
 /** The page of `address`:31515, once it answers 200 (kube-proxy may still be syncing). */
 function pageOn(address: string): Promise<string> {
+  requireLocalRoutes([address]);
   return eventually(
     `http://${address}:31515/ answers the page`,
     async () => {

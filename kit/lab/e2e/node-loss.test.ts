@@ -29,6 +29,7 @@ import {
 } from './kube';
 import { BASELINE_MS, CASE_LOAD as LOAD, Load, type LoadResult, POLL_MS, TAIL_MS } from './load';
 import { seconds, writeReliabilityBlock } from './reliability-doc';
+import { requireLocalRoutes } from './routes';
 
 const DIST = process.env.E2E_DIST_DIR ?? path.resolve(__dirname, '../../../dist');
 const NAMESPACE = `${process.env.E2E_NAMESPACE ?? `k8s-sandbox-node-loss-${Date.now().toString(36)}`}-loss`;
@@ -498,7 +499,9 @@ describe('a node drained, with real containers serving', () => {
         '-o',
         'jsonpath={.spec.clusterIP}',
       ]);
-      // kube-proxy has its rules once the new Service answers.
+      // kube-proxy has its rules once the new Service answers; until then, the packets to the
+      // ClusterIP follow the route to the Service range, which must stay on this machine.
+      requireLocalRoutes([clusterIp]);
       await eventually(
         `http://${clusterIp}/ answers`,
         async () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs an end-to-end test: dist/ applied with kubectl to a real Kubernetes control plane.
-#   npm run test:e2e:node                       kit/lab/e2e/real-node, deploy-node, dev-node and network-policy.test.ts on a local cluster
+#   npm run test:e2e:node                       kit/lab/e2e/real-node, deploy-node, dev-node, network-policy and routes.test.ts on a local cluster
 #                                               with a real node (up.sh --real-node: containerd,
 #                                               kubelet, kube-proxy, stand-in images); needs
 #                                               root; always the local cluster. After it stops
@@ -141,6 +141,13 @@ else
     # The node's local registry (the docker.io mirror): deploy-node.test.ts pushes a tag to it.
     E2E_REGISTRY=127.0.0.1:$(source kit/lab/cluster/env.sh && echo "$REGISTRY_PORT")
     export E2E_NETPOL_CHAIN E2E_REGISTRY
+    # The ranges routes.test.ts asks the kernel's route lookup about: the Services', the pods'
+    # and each node's pod subnet.
+    E2E_SERVICE_CIDR=$(source kit/lab/cluster/env.sh && echo "$SERVICE_CIDR")
+    E2E_CLUSTER_CIDR=$(source kit/lab/cluster/env.sh && echo "$CLUSTER_CIDR")
+    E2E_POD_SUBNETS=$(source kit/lab/cluster/env.sh && for ((i = 1; i <= NODE_COUNT; i++)); do
+      use_node "$i" && echo "$POD_SUBNET"; done | paste -sd' ')
+    export E2E_SERVICE_CIDR E2E_CLUSTER_CIDR E2E_POD_SUBNETS
   fi
   export KUBECONFIG="$K8S_SANDBOX_STATE_DIR/kubeconfig" E2E_LOCAL_CLUSTER=1
 fi
@@ -153,7 +160,8 @@ elif $real_node && ((E2E_NODES > 1)); then
   # own namespace and frees NodePort 31515 when it ends. The fault matrix stops node 1's parts
   # only, so it is npm run test:e2e:faults' on one node.
   test_file=(kit/lab/e2e/real-node.test.ts kit/lab/e2e/deploy-node.test.ts kit/lab/e2e/dev-node.test.ts
-    kit/lab/e2e/network-policy.test.ts kit/lab/e2e/multi-node.test.ts kit/lab/e2e/node-loss.test.ts)
+    kit/lab/e2e/network-policy.test.ts kit/lab/e2e/multi-node.test.ts kit/lab/e2e/node-loss.test.ts
+    kit/lab/e2e/routes.test.ts)
 elif $nodes; then
   test_file=(kit/lab/e2e/nodes.test.ts)
 elif $real_node; then
@@ -161,7 +169,7 @@ elif $real_node; then
   # saves; the NetworkPolicy connectivity table. Jest picks their order; each frees NodePort
   # 31515 when it ends.
   test_file=(kit/lab/e2e/real-node.test.ts kit/lab/e2e/deploy-node.test.ts kit/lab/e2e/dev-node.test.ts
-    kit/lab/e2e/network-policy.test.ts)
+    kit/lab/e2e/network-policy.test.ts kit/lab/e2e/routes.test.ts)
 else
   # dist/ applied once, the upgrade scenarios (npm run apply), where npm run apply puts objects
   # (contexts, namespaces), the diff's update rules and containers added to the constructs after

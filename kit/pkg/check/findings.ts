@@ -3,11 +3,11 @@ import * as path from 'node:path';
 
 /** One problem a gate found. */
 export interface Finding {
-  /** The gate that found it: `schema 1.27.0`, `kube-score`, `pod-security`. */
+  /** The gate that found it: `read`, `schema 1.27.0`, `kube-score`, `pod-security`. */
   readonly gate: string;
   /** The manifest file, relative to the working directory. */
   readonly file: string;
-  /** The object, as `Kind/name`. */
+  /** The object, as `Kind/name`; empty for the whole file (one kubectl cannot read). */
   readonly object: string;
   /** Where in the object, e.g. `spec.containers[0].ports[0].containerPort`; empty for the whole object. */
   readonly field: string;
@@ -15,10 +15,11 @@ export interface Finding {
   readonly message: string;
 }
 
-/** `gate: file Kind/name: field: message`, one line. */
+/** `gate: file Kind/name: field: message`, one line (`gate: file: message` for a whole file). */
 export function formatFinding(finding: Finding): string {
+  const object = finding.object === '' ? '' : ` ${finding.object}`;
   const where = finding.field === '' ? '' : `${finding.field}: `;
-  return `${finding.gate}: ${finding.file} ${finding.object}: ${where}${finding.message}`;
+  return `${finding.gate}: ${finding.file}${object}: ${where}${finding.message}`;
 }
 
 /** `file` relative to the working directory if it is inside it, else absolute. */

@@ -1,11 +1,11 @@
 // The kube-score gate: kube-score's default checks; every CRITICAL or WARNING it grades is a
 // finding. An object opts out of a check it contradicts on purpose with kube-score's own
-// `kube-score/ignore` annotation (see lib/kube-score.ts).
+// `kube-score/ignore` annotation (see lib/kube-score.ts). It is handed kubectl's reading of the
+// manifests (kubectl-read.ts) as one stream on stdin, so that it sees every object together (its
+// checks across objects: a Deployment's PodDisruptionBudget, a pod's NetworkPolicy).
 import { type Finding, displayPath } from './findings';
-import { type ManifestObject, loadObjects } from '../common/manifests';
-import { gateFiles } from './gate-files';
+import type { ManifestObject } from '../common/manifests';
 import { run } from '../common/process';
-import { withTempDir } from '../common/temp-dir';
 
 // kube-score's grades: 1 CRITICAL, 5 WARNING, 7 and 10 OK.
 const GRADE_NAMES: Record<number, string> = { 1: 'CRITICAL', 5: 'WARNING' };
@@ -31,23 +31,18 @@ interface ScoredCheck {
   readonly comments: { readonly path: string; readonly summary: string; readonly description: string }[] | null;
 }
 
-/**
- * Scores every object of `files` (`objects`, as the project's reader read them); one finding per
- * comment of a CRITICAL or WARNING check.
- */
-export async function kubeScore(
-  binary: string,
-  files: readonly string[],
-  objects: readonly ManifestObject[] = loadObjects(files),
-): Promise<Finding[]> {
-  let original = (file: string) => file;
-  const { stdout, stderr } = await withTempDir('k8s-sandbox-kube-score-', async (dir) => {
-    const handed = gateFiles(files, objects, dir);
-    original = handed.original;
-    const args = ['score', '--output-format', 'json', '--kubernetes-version', KUBERNETES_VERSION, ...handed.files];
-    // Exit code 1 means "something graded CRITICAL": the JSON says what.
-    return run(binary, args, { okExitCodes: [1] });
-  });
+/** Scores every object of `objects`; one finding per comment of a CRITICAL or WARNING check. */
+export async function kubeScore(binary: string, objects: readonly ManifestObject[]): Promise<Finding[]> {
+  if (objects.length === 0) {
+    return [];
+  }
+  // Each object as JSON (flow style and escapes no longer matter), after a `# Source: N` line:
+  // kube-score takes that line (Helm's mark of a template's file) as the object's file name, so
+  // that its answer names N, the object's index here.
+  const input = objects.map(({ object }, index) => `# Source: ${index}\n${JSON.stringify(object)}\n`).join('---\n');
+  const args = ['score', '--output-format', 'json', '--kubernetes-version', KUBERNETES_VERSION, '-'];
+  // Exit code 1 means "something graded CRITICAL": the JSON says what.
+  const { stdout, stderr } = await run(binary, args, { input, okExitCodes: [1] });
   if (stdout.trim() === '') {
     throw new Error(`kube-score printed no result: ${stderr.trim()}`);
   }
@@ -58,7 +53,7 @@ export async function kubeScore(
       .flatMap((result) =>
         (result.comments ?? [{ path: '', summary: result.check.name, description: '' }]).map((comment) => ({
           gate: 'kube-score',
-          file: displayPath(original(scored.file_name)),
+          file: displayPath(objects[Number(scored.file_name)]?.file ?? scored.file_name),
           object: `${scored.type_meta.kind}/${scored.object_meta.name}`,
           field: comment.path,
           message:

@@ -1,10 +1,20 @@
-// The schema gate: kubeconform in strict mode (no unknown fields, no duplicate keys, every value
-// of its declared type) against schemas derived from one Kubernetes version's API definitions.
+// The schema gate: kubeconform in strict mode (no unknown fields, every value of its declared
+// type) against schemas derived from one Kubernetes version's API definitions. It is handed
+// kubectl's reading of the manifests (kubectl-read.ts), one JSON file per object in a folder that
+// it walks (so flow style and escapes no longer matter to it, and no argument list grows with the
+// number of files); each answer is mapped back to the manifest file and object.
+// Built-in kinds only: kubeconform finds a schema by kind, version and the group's first word,
+// so it would check an `apps.example.com/v1` Deployment against the built-in apps/v1 one, and
+// its JSON schemas do not know a CustomResourceDefinition's `nullable`, defaults or CEL rules.
+// Custom resources are the api-server gate's (api-server.ts), which checks them with the API
+// server's own code against their CustomResourceDefinition.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { type Finding, displayPath } from './findings';
 import { formatPath, pointerSegments } from '../common/field-path';
-import { type ManifestObject, loadObjects } from '../common/manifests';
-import { gateFiles } from './gate-files';
-import { type ApiSchemaSource, cachedKubeconformSchemas, writeCustomResourceSchemas } from './schemas';
+import type { ManifestObject } from '../common/manifests';
+import { objectId } from '../common/kube';
+import { type ApiSchemaSource, cachedApiGroups, cachedKubeconformSchemas } from './schemas';
 import { withTempDir } from '../common/temp-dir';
 import { run } from '../common/process';
 
@@ -18,36 +28,35 @@ interface KubeconformResult {
 }
 
 /**
- * Validates every object of `files` (`objects`, as the project's reader read them) against the API
- * of `source`, and a custom resource against its CustomResourceDefinition when that is among
- * `objects`; one finding per wrong field.
+ * Validates every object of `objects` against the API of `source`; one finding per wrong field.
+ * An object of a group outside `builtInGroups` (by default the groups of `source` itself) is a
+ * custom resource, and skipped.
  */
 export async function validateSchemas(
   kubeconform: string,
   source: ApiSchemaSource,
-  files: readonly string[],
-  objects: readonly ManifestObject[] = loadObjects(files),
+  objects: readonly ManifestObject[],
+  builtInGroups?: ReadonlySet<string>,
 ): Promise<Finding[]> {
   const gate = `schema ${source.version}`;
   const api = await cachedKubeconformSchemas(source);
-  let original = (file: string) => file;
-  const stdout = await withTempDir('k8s-sandbox-crd-schemas-', async (dir) => {
-    const custom = writeCustomResourceSchemas(
-      objects.map(({ object }) => object),
-      dir,
-    );
-    const handed = gateFiles(files, objects, dir);
-    original = handed.original;
-    // kubeconform takes a kind's schema from the first location that has it: the API's own first.
-    const locations = [api, ...(custom === undefined ? [] : [custom])];
-    const args = ['-strict', '-output', 'json', '-kubernetes-version', source.version];
+  const groups = builtInGroups ?? (await cachedApiGroups(source));
+  const stdout = await withTempDir('k8s-sandbox-kubeconform-', async (dir) => {
+    const spool = path.join(dir, 'objects');
+    fs.mkdirSync(spool);
+    objects.forEach(({ object }, index) => {
+      if (typeof object.apiVersion !== 'string' || groups.has(objectId(object).group)) {
+        fs.writeFileSync(path.join(spool, `${index}.json`), JSON.stringify(object));
+      }
+    });
+    const args = ['-strict', '-output', 'json', '-kubernetes-version', source.version, '-schema-location', api];
     // kubeconform exits 1 when it found a problem: the JSON says what.
-    const schemaArgs = locations.flatMap((location) => ['-schema-location', location]);
-    return (await run(kubeconform, [...args, ...schemaArgs, ...handed.files], { okExitCodes: [1] })).stdout;
+    return (await run(kubeconform, [...args, spool], { okExitCodes: [1] })).stdout;
   });
   const results = (JSON.parse(stdout) as { resources: KubeconformResult[] }).resources;
   const findings = results.flatMap((result) => {
-    const where = { gate, file: displayPath(original(result.filename)), object: `${result.kind}/${result.name}` };
+    const file = objects[Number(path.basename(result.filename, '.json'))]?.file ?? result.filename;
+    const where = { gate, file: displayPath(file), object: `${result.kind}/${result.name}` };
     return resultProblems(result, source.version).map((problem) => ({ ...where, ...problem }));
   });
   // kubeconform validates in parallel and the validator walks maps: a stable order for readers.

@@ -1,68 +1,141 @@
-// `npm run check [-- PATH]`: the gates every manifest at PATH (a folder or a file, read as
-// `kubectl apply -f PATH` reads it, whatever the file's name; default dist/, written by `npm run
-// synth`) must pass. Every gate sees every object the one reader (kit/pkg/common/manifests.ts) read.
-// Prints each finding on one line (gate, file, object, field, what is wrong) and exits 1 if there
-// is any, 2 if a gate could not run at all.
+// `npm run check [-- PATH... [-R] [--allow-privileged=false]]`: the gates every manifest at the
+// PATHs (folders, files or pipes, taken as `kubectl apply -f PATH... [-R]` takes them; default
+// dist/, written by `npm run synth`) must pass. kubectl's own code reads them (kube-rules read,
+// kubectl-read.ts): every gate sees the objects kubectl would send, and a file kubectl cannot
+// read is one finding while the others are still checked. Prints each finding on one line (gate, file, object, field, what is
+// wrong) and exits 1 if there is any, 2 if a gate could not run at all or kubectl would read
+// nothing (a path that does not exist, no object at all: kubectl's words). A note (`check:
+// note: ...`, on stderr) says what a gate could not check; it fails nothing.
+//   read             a file kubectl cannot read; where the toolkit's own reader
+//                    (kit/pkg/common/manifests.ts, that of diff and apply) reads a value otherwise
+//                    ("the project reads "0X1F", kubectl reads 31"); a key given twice
 //   pod-security     every pod spec meets the Pod Security Standard "restricted"
-//   api-server 1.34.x  what kube-apiserver itself says to creating each object of a built-in kind:
-//                    its own decoding (strict, int32 ranges), defaulting and validation, run
+//   api-server 1.34.x  what kube-apiserver itself says to `kubectl create` of each object: its
+//                    own decoding (strict, int32 ranges), defaulting, the mutating admission
+//                    every cluster runs (ServiceAccount, DefaultTolerationSeconds), the Service
+//                    storage's create (clusterIPs from the lab cluster's
+//                    --service-cluster-ip-range, nodePorts and healthCheckNodePort from
+//                    30000-32767, against the folder's other Services) and validation, run
 //                    offline from k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it; the
-//                    message is the API server's. Not admission, not what only storage knows
-//                    (a nodePort or name already taken)
-//   schema 1.27.0    kubeconform, strict, against the API cdk8s-plus-27 targets
+//                    message is the API server's. Built-in kinds, CustomResourceDefinitions,
+//                    APIServices, and the custom resources whose CustomResourceDefinition is
+//                    among the manifests (one that is not gets a note, once per kind). With
+//                    --allow-privileged=true as kubeadm sets it, unless --allow-privileged=false
+//                    is given; its log line names both flags. Not admission that reads cluster
+//                    state, not what only the cluster's storage knows (a name or nodePort
+//                    already taken there)
+//   kubectl-apply    client-side `kubectl apply -f` can create the object: its
+//                    last-applied-configuration annotation keeps metadata.annotations within
+//                    the API server's 256 KiB (else: kubectl apply --server-side)
+//   schema 1.27.0    kubeconform, strict, against the API cdk8s-plus-27 targets; built-in kinds
+//                    only, custom resources are the api-server gate's
 //   schema 1.34.x    the same against the newest API the real-cluster test builds
 //                    (k8s.io/kubernetes as kit/go/cluster/kube/go.mod pins it)
 //   kube-score       no CRITICAL and no WARNING, except checks an object ignores on purpose
 import { type Finding, formatFinding } from './findings';
-import { apiServer } from './api-server';
+import { apiServer, defaultApiServerFlags, describeApiServerFlags } from './api-server';
 import { goTool } from '../common/go-tools';
 import { kubeScore } from './kube-score';
+import { kubectlApply } from './kubectl-apply';
+import { kubectlObjects, readAsKubectl, readFindings } from './kubectl-read';
 import { validateSchemas } from './kubeconform';
-import { loadObjects, manifestFiles } from '../common/manifests';
 import { podSecurity } from './pod-security';
 import { runMain } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
-import { spoolPipes } from '../common/pipes';
-import { withTempDir } from '../common/temp-dir';
-import { newestClusterSchema, targetSchema } from './schemas';
+import { cachedApiGroups, newestClusterSchema, targetSchema } from './schemas';
 
 const log = (line: string) => console.error(`check: ${line}`);
 
-async function main(target: string, spoolDir: string): Promise<number> {
-  // Each pipe read once into spoolDir, as several programs read the files.
-  const { files, original } = spoolPipes(manifestFiles(target), spoolDir);
-  const objects = loadObjects(files);
-  const from = files.length === 1 && original(files[0]!) === target ? target : `${files.length} files of ${target}/`;
-  log(`${objects.length} objects in ${from}`);
+/** What `npm run check` was asked to check. */
+interface Arguments {
+  /** The folders, files and pipes named; none for dist/. */
+  readonly paths: readonly string[];
+  /** -R, --recursive: the subfolders of a folder too, as kubectl's -R. */
+  readonly recursive: boolean;
+  /** --allow-privileged=true|false: kube-apiserver's flag for the api-server gate (default true, as kubeadm sets it). */
+  readonly allowPrivileged: boolean;
+}
 
+const USAGE =
+  'usage: npm run check [-- PATH... [-R] [--allow-privileged=false]]   (PATH: a folder, file or pipe of manifests, ' +
+  'default dist; -R, --recursive: subfolders too, as kubectl apply -f PATH -R; ' +
+  "--allow-privileged=true|false: kube-apiserver's flag for the api-server gate, default true, as kubeadm sets it)";
+
+/** `npm run check`'s arguments; throws the usage, naming what is wrong, on anything else. */
+function parseArguments(args: readonly string[]): Arguments {
+  const paths: string[] = [];
+  let recursive = false;
+  let allowPrivileged = true;
+  let options = true;
+  for (const arg of args) {
+    if (options && arg === '--') {
+      options = false;
+    } else if (options && (arg === '-R' || arg === '--recursive' || arg === '--recursive=true')) {
+      recursive = true;
+    } else if (options && arg === '--recursive=false') {
+      recursive = false;
+    } else if (options && /^--allow-privileged=(true|false)$/.test(arg)) {
+      allowPrivileged = arg === '--allow-privileged=true';
+    } else if (options && arg.startsWith('--allow-privileged')) {
+      throw new Error(`--allow-privileged takes =true or =false (got ${arg}); ${USAGE}`);
+    } else if (options && arg.startsWith('-') && arg !== '-') {
+      throw new Error(`unknown option ${arg}; ${USAGE}`);
+    } else {
+      paths.push(arg);
+    }
+  }
+  return { paths, recursive, allowPrivileged };
+}
+
+async function main({ paths, recursive, allowPrivileged }: Arguments): Promise<number> {
   // `go list -m` for the newest API's version runs while the tools are found or built.
   const newest = newestClusterSchema(log);
   newest.catch(() => undefined); // awaited below; a failure while the tools build is reported once, by them
   const kubeRules = await goTool('kube-rules', log);
+  const files = await readAsKubectl(kubeRules, paths, recursive);
+  const objects = kubectlObjects(files);
+  const from =
+    files.length === 1 && paths.length === 1 && files[0]!.path === paths[0]
+      ? paths[0]
+      : `${files.length} files of ${paths.join(', ')}`;
+  log(`${objects.length} objects in ${from}`);
+
   const kubeconform = await goTool('kubeconform', log);
   const kubeScoreBinary = await goTool('kube-score', log);
   const schemas = [targetSchema(), await newest];
   // The API server of the newest release: the one the cluster scripts build.
   const apiServerGate = `api-server ${schemas[1]!.version}`;
+  const read = readFindings(files);
+  const apiServerFlags = { ...defaultApiServerFlags(), allowPrivileged };
+  const notes: Finding[] = [];
+  // An object of a group neither API defines is a custom resource: the api-server gate's alone.
+  const builtInGroups = Promise.all(schemas.map(cachedApiGroups)).then(
+    (sets) => new Set(sets.flatMap((groups) => [...groups])),
+  );
   const gates: [string, () => Promise<Finding[]>][] = [
+    ['read', () => Promise.resolve(read)],
     ['pod-security', () => podSecurity(kubeRules, objects)],
-    [apiServerGate, () => apiServer(apiServerGate, kubeRules, objects)],
+    [
+      `${apiServerGate} (${describeApiServerFlags(apiServerFlags)})`,
+      () => apiServer(apiServerGate, kubeRules, objects, { flags: apiServerFlags, note: (note) => notes.push(note) }),
+    ],
+    ['kubectl-apply', () => kubectlApply(kubeRules, objects)],
     ...schemas.map((source): [string, () => Promise<Finding[]>] => [
       `schema ${source.version}`,
-      () => validateSchemas(kubeconform, source, files, objects),
+      async () => validateSchemas(kubeconform, source, objects, await builtInGroups),
     ]),
-    ['kube-score', () => kubeScore(kubeScoreBinary, files, objects)],
+    ['kube-score', () => kubeScore(kubeScoreBinary, objects)],
   ];
-  return runGates(gates, original);
+  return runGates(gates, notes);
 }
 
 /**
- * Runs the gates at once (each is another program) and prints their results in their order;
- * the exit code: 0 all pass, 1 findings, 2 a gate could not run.
+ * Runs the gates at once (each is another program) and prints their results in their order,
+ * then the `notes` they wrote; the exit code: 0 all pass, 1 findings, 2 a gate could not run.
  */
 async function runGates(
   gates: readonly [string, () => Promise<Finding[]>][],
-  original: (file: string) => string,
+  notes: readonly Finding[],
 ): Promise<number> {
   const started = Date.now();
   const results = gates.map(([, gate]) => {
@@ -87,9 +160,12 @@ async function runGates(
     const { findings } = result;
     log(`${name}: ${findings.length === 0 ? 'ok' : `${findings.length} findings`} (${result.ms} ms)`);
     for (const finding of findings) {
-      console.log(formatFinding({ ...finding, file: original(finding.file) }));
+      console.log(formatFinding(finding));
     }
     total += findings.length;
+  }
+  for (const note of notes) {
+    log(`note: ${formatFinding(note)}`);
   }
   if (total === 0 && failedToRun === 0) {
     log('all gates pass');
@@ -99,17 +175,19 @@ async function runGates(
   return failedToRun === 0 ? 1 : 2;
 }
 
-const args = process.argv.slice(2);
-if (args.length > 1 || args[0]?.startsWith('-')) {
-  log('usage: npm run check [-- PATH]   (PATH: a folder or file of manifests; default dist)');
+let parsed: Arguments;
+try {
+  parsed = parseArguments(process.argv.slice(2));
+} catch (error) {
+  log((error as Error).message);
   process.exit(2);
 }
 // dist/ by default, if the app's sources still make it; a PATH named is taken as it is.
 runMain(
   'check',
   async () => {
-    const target = args[0] ?? requireFresh('dist', 'name it (npm run check -- dist)');
-    return withTempDir('k8s-sandbox-check-pipes-', (spoolDir) => main(target, spoolDir));
+    const paths = parsed.paths.length > 0 ? parsed.paths : [requireFresh('dist', 'name it (npm run check -- dist)')];
+    return main({ ...parsed, paths });
   },
   2,
 );

@@ -9,7 +9,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheDir, go, goModuleVersion } from '../common/go-tools';
-import { type KubeObject, getPath, groupKind, isRecord, objectId } from '../common/kube';
 import { withTempDir } from '../common/temp-dir';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -87,6 +86,22 @@ function schemaLocation(dir: string): string {
  * time never reads half a tree, and Ctrl-C leaves none behind.
  */
 export async function cachedKubeconformSchemas(source: ApiSchemaSource): Promise<string> {
+  return schemaLocation(await cachedSchemaDir(source));
+}
+
+/**
+ * The API groups `source` defines kinds in (`''` for the core group), read from the same cached
+ * tree: an object of any other group is a custom resource (or an aggregated API's).
+ */
+export async function cachedApiGroups(source: ApiSchemaSource): Promise<ReadonlySet<string>> {
+  const file = path.join(await cachedSchemaDir(source), GROUPS_FILE);
+  return new Set(JSON.parse(fs.readFileSync(file, 'utf8')) as string[]);
+}
+
+/** The file of a derived tree that lists its API's groups. */
+const GROUPS_FILE = '_groups.json';
+
+async function cachedSchemaDir(source: ApiSchemaSource): Promise<string> {
   const hash = crypto.createHash('sha256');
   for (const file of [source.file, __filename]) {
     hash.update(fs.readFileSync(file)).update('\0');
@@ -106,19 +121,20 @@ export async function cachedKubeconformSchemas(source: ApiSchemaSource): Promise
       }
     });
   }
-  return schemaLocation(dir);
+  return dir;
 }
 
 /**
  * Writes kubeconform's schema files for `source` into `dir`. Each kind gets
  * `<kind>[-<group>]-<version>.json` (kubeconform's file naming, e.g. deployment-apps-v1.json), a
- * reference into one shared `_definitions.json`.
+ * reference into one shared `_definitions.json`; `_groups.json` lists the API's groups.
  *
  * The definitions are rewritten the way kubeconform's own schema repository builds its
  * "-strict" schemas (openapi2jsonschema): every object with declared properties gets
  * `additionalProperties: false`, so a misspelt or unknown field fails; IntOrString and
  * Quantity accept a number or a string, as the API server does. `null` is not allowed where
- * the API declares a type: a generated manifest has no reason to write one.
+ * the API declares a type (a generated manifest has no reason to write one), except for a
+ * timestamp, which the API server reads as unset (specialType).
  */
 function deriveKubeconformSchemas(source: ApiSchemaSource, dir: string): void {
   const definitions = (JSON.parse(fs.readFileSync(source.file, 'utf8')) as { definitions: Record<string, SchemaNode> })
@@ -131,8 +147,11 @@ function deriveKubeconformSchemas(source: ApiSchemaSource, dir: string): void {
   fs.writeFileSync(path.join(dir, '_definitions.json'), JSON.stringify({ definitions: strict }));
 
   const written = new Map<string, string>();
+  const groups = new Set<string>();
   for (const [name, schema] of Object.entries(definitions)) {
     const kinds = (schema['x-kubernetes-group-version-kind'] ?? []) as GroupVersionKind[];
+    // DeleteOptions names every group the API server has served, removed ones too (extensions).
+    kinds.forEach(({ group }) => groups.add(group));
     // DeleteOptions and WatchEvent name every group: they are never objects in a manifest.
     if (kinds.length !== 1) {
       continue;
@@ -145,59 +164,23 @@ function deriveKubeconformSchemas(source: ApiSchemaSource, dir: string): void {
     written.set(file, name);
     fs.writeFileSync(path.join(dir, file), JSON.stringify({ $ref: `_definitions.json#/definitions/${name}` }));
   }
+  fs.writeFileSync(path.join(dir, GROUPS_FILE), JSON.stringify([...groups].sort()));
 }
 
-/**
- * Writes a schema file into `dir` for each version of each CustomResourceDefinition among
- * `objects`, and returns the -schema-location template that finds them; undefined when there is
- * none. A custom kind is only as valid as its definition says, under the same strict rules; the
- * schema gate checks the CustomResourceDefinition itself. Given after the API's own location, a
- * definition of a built-in kind's name changes nothing, as kubeconform uses the first schema found.
- */
-export function writeCustomResourceSchemas(objects: readonly KubeObject[], dir: string): string | undefined {
-  const written = new Set<string>();
-  for (const { group, version, kind, schema } of customResourceSchemas(objects)) {
-    const file = schemaFileName(group, version, kind);
-    // The first definition of a kind counts, as for the API's own kinds.
-    if (!written.has(file)) {
-      written.add(file);
-      const top = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
-      const properties = { ...top, ...((schema.properties as Record<string, SchemaNode> | undefined) ?? {}) };
-      fs.writeFileSync(path.join(dir, file), JSON.stringify(strictSchema({ ...schema, properties })));
-    }
-  }
-  return written.size === 0 ? undefined : schemaLocation(dir);
-}
-
-/** The OpenAPI v3 schema of each version of each CustomResourceDefinition among `objects`. */
-function customResourceSchemas(
-  objects: readonly KubeObject[],
-): { group: string; version: string; kind: string; schema: SchemaNode }[] {
-  return objects
-    .filter((object) => groupKind(objectId(object)) === 'CustomResourceDefinition.apiextensions.k8s.io')
-    .flatMap((crd) => {
-      const group = getPath(crd, 'spec', 'group');
-      const kind = getPath(crd, 'spec', 'names', 'kind');
-      const versions = getPath(crd, 'spec', 'versions');
-      if (typeof group !== 'string' || typeof kind !== 'string' || !Array.isArray(versions)) {
-        return [];
-      }
-      return versions.flatMap((version) => {
-        const name = getPath(version, 'name');
-        const schema = getPath(version, 'schema', 'openAPIV3Schema');
-        return typeof name === 'string' && isRecord(schema) ? [{ group, version: name, kind, schema }] : [];
-      });
-    });
-}
-
-// The two definitions whose JSON forms swagger.json does not say in JSON-schema terms (it calls
-// both a string). The v1.27.0 file in ../shared already has them in this form.
+// The definitions whose JSON forms swagger.json does not say in JSON-schema terms. It calls
+// IntOrString and Quantity a string (the v1.27.0 file in ../shared already has them in this
+// form). It calls a timestamp (metav1.Time, MicroTime) a date-time string, but their
+// UnmarshalJSON reads `null` as the zero time, unset, and the API server takes it: every
+// `kubectl create --dry-run=client -o yaml` scaffold writes `creationTimestamp: null`.
 function specialType(name: string): SchemaNode | undefined {
   switch (name) {
     case 'io.k8s.apimachinery.pkg.util.intstr.IntOrString':
       return { oneOf: [{ type: 'string' }, { type: 'integer' }] };
     case 'io.k8s.apimachinery.pkg.api.resource.Quantity':
       return { oneOf: [{ type: 'string' }, { type: 'number' }] };
+    case 'io.k8s.apimachinery.pkg.apis.meta.v1.Time':
+    case 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime':
+      return { type: ['string', 'null'], format: 'date-time' };
     default:
       return undefined;
   }
@@ -206,7 +189,7 @@ function specialType(name: string): SchemaNode | undefined {
 function strictSchema(node: SchemaNode): SchemaNode {
   const result: SchemaNode = { ...node };
   delete result.description; // only bulk here; kubeconform's messages do not use it
-  // A custom resource's schema may keep fields it does not declare.
+  // A field that keeps what it does not declare (a RawExtension, a CustomResourceDefinition's JSON).
   const closed = node['x-kubernetes-preserve-unknown-fields'] !== true;
   if (node.properties !== undefined) {
     const properties = node.properties as Record<string, SchemaNode>;

@@ -1,11 +1,14 @@
 // The manifests at a path, read as `kubectl apply -f PATH` reads them: a file (or pipe) whatever its name,
 // or every *.json, *.yaml and *.yml file directly in a folder (no -R), in name order; every
 // document of each file (YAML as kubectl reads it, or a stream of JSON objects), a `kind: List`
-// standing for its items. The one reader of the toolkit:
-// `npm run check`, `npm run diff`/`diagram` and the e2e suites all read manifests through it.
+// standing for its items. The reader of the toolkit's own tools: `npm run diff`/`diagram`,
+// `npm run apply`, `npm run dev`, the synth plugin and the e2e suites read manifests through it.
+// `npm run check` does not: it reads with kubectl's own code (kube-rules read,
+// kit/pkg/check/kubectl-read.ts) and reports every value this reader reads otherwise (number-like
+// scalars such as `0X1F`, escapes such as `\'` in double quotes that this reader refuses).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Tags, parseAllDocuments, stringify } from 'yaml';
+import { type Tags, isScalar, parseAllDocuments, stringify } from 'yaml';
 import { type KubeObject, isRecord } from './kube';
 import { BINARY_TAG, binaryAsKubectl } from './yaml-binary';
 
@@ -91,11 +94,15 @@ export function loadObjects(files: readonly string[]): ManifestObject[] {
 /**
  * The objects in the text of one manifest file: each non-empty document, or the items of a
  * `kind: List`. Text that is not YAML or JSON, or holds something other than objects, throws
- * with `origin` (the file) and why. A key given twice is left to the schema gate, which reports
- * it as a finding.
+ * with `origin` (the file) and why. A key given twice in a YAML mapping counts once, with its last
+ * value (as kubectl reads it); `onDuplicateKey` hears of each, with its line.
  */
-export function parseManifests(text: string, origin: string): KubeObject[] {
-  return documents(origin, text).flatMap((value) => {
+export function parseManifests(
+  text: string,
+  origin: string,
+  onDuplicateKey?: (key: string, line: number) => void,
+): KubeObject[] {
+  return documents(origin, text, onDuplicateKey).flatMap((value) => {
     if (value === null || value === undefined) {
       return [];
     }
@@ -129,20 +136,39 @@ const TIMESTAMP = 'tag:yaml.org,2002:timestamp';
 // The yaml library's own limit on alias uses, against documents that expand exponentially.
 const MAX_ALIAS_COUNT = 100;
 
-// As kubectl decides it: text that starts with `{` is JSON, anything else YAML documents.
-function documents(file: string, withBom: string): unknown[] {
+// As kubectl decides it: text that starts with `{` is JSON, else, or when it is not JSON (YAML's
+// flow style: `{apiVersion: v1, ...}`), YAML documents; when neither reads it, the JSON error.
+function documents(file: string, withBom: string, onDuplicateKey?: (key: string, line: number) => void): unknown[] {
   // A UTF-8 byte-order mark is not part of the text (kubectl's decoder skips it too).
   const text = withBom.replace(/^\uFEFF/, '');
   if (text.trimStart().startsWith('{')) {
     try {
       return jsonStream(text);
     } catch (error) {
-      throw new Error(`${file}: not JSON: ${(error as Error).message}`);
+      try {
+        return yamlDocuments(file, text, onDuplicateKey);
+      } catch {
+        throw new Error(`${file}: not JSON: ${(error as Error).message}`);
+      }
     }
   }
-  return parseAllDocuments(text, YAML_AS_KUBECTL).map((document) => {
+  return yamlDocuments(file, text, onDuplicateKey);
+}
+
+function yamlDocuments(file: string, text: string, onDuplicateKey?: (key: string, line: number) => void): unknown[] {
+  // The yaml library asks this of every two keys of a mapping: they are never "the same" to it,
+  // so the last value counts, but a key given twice is heard of.
+  const uniqueKeys = (a: unknown, b: unknown): boolean => {
+    if (isScalar(a) && isScalar(b) && a.value === b.value && onDuplicateKey !== undefined) {
+      const offset = b.range?.[0] ?? 0;
+      onDuplicateKey(String(b.value), text.slice(0, offset).split('\n').length);
+    }
+    return false;
+  };
+  return parseAllDocuments(text, { ...YAML_AS_KUBECTL, uniqueKeys }).map((document) => {
     if (document.errors.length > 0) {
-      throw new Error(`${file}: not YAML: ${document.errors[0]?.message}`);
+      // The yaml library's message, without the excerpt of the text under it: one line.
+      throw new Error(`${file}: not YAML: ${document.errors[0]?.message.split('\n')[0]?.replace(/:$/, '')}`);
     }
     try {
       return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

@@ -110,7 +110,11 @@ async function fastGates(): Promise<[string, (objects: readonly ManifestObject[]
   const apiServerGate = `api-server ${version.replace(/^v/, '')}`;
   return [
     ['pod-security', (objects) => podSecurity(kubeRules, objects)],
-    [apiServerGate, (objects) => apiServer(apiServerGate, kubeRules, objects)],
+    [
+      apiServerGate,
+      (objects) =>
+        apiServer(apiServerGate, kubeRules, objects, { note: (note) => say(`note: ${formatFinding(note)}`) }),
+    ],
   ];
 }
 

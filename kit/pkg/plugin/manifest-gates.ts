@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { apiServer } from '../check/api-server';
-import type { Finding } from '../check/findings';
+import { type Finding, formatFinding } from '../check/findings';
 import { podSecurity } from '../check/pod-security';
 import { binaryPath } from '../common/go-tools';
 import { loadObjects } from '../common/manifests';
@@ -74,7 +74,12 @@ export class ManifestGates {
     }
     const objects = loadObjects(context.manifests);
     const findings: Finding[] = (
-      await Promise.all([podSecurity(kubeRules, objects), apiServer('api-server', kubeRules, objects)])
+      await Promise.all([
+        podSecurity(kubeRules, objects),
+        apiServer('api-server', kubeRules, objects, {
+          note: (note) => context.logger.log(`k8s-sandbox-kit: note: ${formatFinding(note)}`),
+        }),
+      ])
     ).flat();
     for (const finding of findings) {
       context.report.addViolation({

@@ -6,11 +6,14 @@
 //	kube-rules image-reference  how the kubelet parses a container image (github.com/distribution/reference)
 //	kube-rules dns1123-label    the API server's container name rule (names.go)
 //	kube-rules quantity-compare resource quantities as the API server reads and compares them (quantity.go)
-//	kube-rules validate         what kube-apiserver says to creating each object (validate.go)
+//	kube-rules validate [--allow-privileged=true|false] [--service-cluster-ip-range=CIDR]
+//	                            what kube-apiserver says to creating each object (validate.go)
+//	kube-rules kubectl-apply    what client-side kubectl apply's annotation does to each object (kubectl_apply.go)
 //	kube-rules kinds            which kinds validate covers (validate.go)
+//	kube-rules read             manifest files as kubectl apply -f reads them (read.go)
 //
 // Each reads a JSON array on stdin and writes a JSON array on stdout, one answer per
-// input, so that the caller (kit/pkg/check, in TypeScript) keeps the one reader of manifests and of pod
+// input (read: one request, one answer), so that the caller (kit/pkg/check, in TypeScript) keeps the one reader of manifests and of pod
 // templates. The module versions are pinned in go.mod to the Kubernetes release the cluster
 // scripts build.
 package main
@@ -21,15 +24,18 @@ import (
 	_ "crypto/sha256"
 	_ "crypto/sha512"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 
 	"github.com/distribution/reference"
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/klog/v2"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 )
@@ -85,9 +91,12 @@ type selection struct {
 }
 
 func main() {
-	if len(os.Args) != 2 {
-		fail("usage: kube-rules pod-security|selects|image-reference|dns1123-label|quantity-compare|validate (JSON on stdin) | kinds")
+	if len(os.Args) < 2 || (len(os.Args) > 2 && os.Args[1] != "validate") {
+		fail("usage: kube-rules pod-security|selects|image-reference|dns1123-label|quantity-compare|kubectl-apply|read|validate [--allow-privileged=true|false] [--service-cluster-ip-range=CIDR] (JSON on stdin) | kinds")
 	}
+	// The API server's allocators log what they allocate (klog): the answers are on stdout, and
+	// stderr is for the one line of a failure.
+	klog.SetLogger(logr.Discard())
 	var err error
 	switch os.Args[1] {
 	case "pod-security":
@@ -101,15 +110,38 @@ func main() {
 	case "quantity-compare":
 		err = compareQuantities(os.Stdin, os.Stdout)
 	case "validate":
-		err = validate(os.Stdin, os.Stdout)
+		var options validateOptions
+		if options, err = validateFlags(os.Args[2:]); err == nil {
+			err = validate(os.Stdin, os.Stdout, options)
+		}
+	case "kubectl-apply":
+		err = kubectlApply(os.Stdin, os.Stdout)
 	case "kinds":
 		err = kinds(os.Stdout)
+	case "read":
+		err = read(os.Stdin, os.Stdout)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
 	if err != nil {
 		fail(err.Error())
 	}
+}
+
+// validateFlags reads validate's flags: kube-apiserver's, as kubeadm sets them by default.
+func validateFlags(args []string) (validateOptions, error) {
+	flags := flag.NewFlagSet("validate", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	options := validateOptions{}
+	flags.BoolVar(&options.allowPrivileged, "allow-privileged", true, "")
+	flags.StringVar(&options.serviceClusterIPRange, "service-cluster-ip-range", defaultServiceClusterIPRange, "")
+	if err := flags.Parse(args); err != nil {
+		return options, fmt.Errorf("validate: %v (flags: --allow-privileged=true|false, default true as kubeadm; --service-cluster-ip-range=CIDR, default %s as kubeadm)", err, defaultServiceClusterIPRange)
+	}
+	if flags.NArg() > 0 {
+		return options, fmt.Errorf("validate: unexpected argument %q (objects are read from stdin)", flags.Arg(0))
+	}
+	return options, nil
 }
 
 func fail(message string) {

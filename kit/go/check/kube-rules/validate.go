@@ -1,14 +1,25 @@
 // kube-rules validate: the API server's own create path for built-in kinds, offline. For each
 // object it does what kube-apiserver does to a create request (k8s.io/apiserver
-// pkg/endpoints/handlers/create.go, then pkg/registry/generic/registry/store.go's create) up to
-// the point where admission and storage take over: decode the JSON strictly (as kubectl's
-// default --validate=strict asks), default it and convert it to the internal version with
-// legacyscheme.Codecs, set the system fields, then rest.BeforeCreate with the resource's own
-// registry strategy (PrepareForCreate, Validate, object-meta validation). The messages are the
-// API server's, field by field.
+// pkg/endpoints/handlers/create.go, then pkg/registry/generic/registry/store.go's create), in its
+// order: decode the JSON strictly (as kubectl's default --validate=strict asks), default it and
+// convert it to the internal version with legacyscheme.Codecs; the mutating admission every
+// cluster runs where validation sees it (admission.go: ServiceAccount and DefaultTolerationSeconds
+// on Pods, and why the other default plugins are not run); the system fields; the storage's
+// BeginCreate (service.go: the Service storage's normalizeClusterIPs and its clusterIP, nodePort
+// and healthCheckNodePort allocation, shared by the objects of one run as by Services created one
+// after another); then rest.BeforeCreate with the resource's own registry strategy
+// (PrepareForCreate, Validate, object-meta validation). kube-apiserver's flags that change the
+// answers are validate's: --allow-privileged (capabilities.Setup; default true, as kubeadm and kind
+// set it) and --service-cluster-ip-range (default kubeadm's 10.96.0.0/12). The messages are the
+// API server's, field by field. A group legacyscheme does not know goes to crd.go: the extension
+// servers' CustomResourceDefinition and APIService take the same path with their own scheme and
+// strategy, and a custom resource is checked against its CustomResourceDefinition in the same
+// run, or noted as unchecked when that is not in the run. What it cannot see is what reads the
+// cluster's state: validating admission and quotas, objects that must exist, what other objects
+// of the cluster hold.
 //
-// kube-rules kinds lists what the table below covers, so that a test fails when a release adds
-// a kind that it lacks.
+// kube-rules kinds lists what the table below (and crd.go's) covers, so that a test fails when a
+// release adds a kind that it lacks.
 package main
 
 import (
@@ -27,15 +38,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	utilnet "k8s.io/apimachinery/pkg/util/net"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apiserver/pkg/authentication/user"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 	"k8s.io/apiserver/pkg/registry/rest"
 	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/kubernetes/pkg/api/legacyscheme"
-	api "k8s.io/kubernetes/pkg/apis/core"
-	"k8s.io/kubernetes/pkg/registry/core/service/portallocator"
+	"k8s.io/kubernetes/pkg/capabilities"
 
 	// The API groups kube-apiserver installs (k8s.io/kubernetes pkg/controlplane/import_known_versions.go).
 	_ "k8s.io/kubernetes/pkg/apis/admission/install"
@@ -269,34 +277,52 @@ type fieldError struct {
 	Message string `json:"message"`
 }
 
-// verdict is the answer for one object. Checked is false for a kind the API server does not
-// build in (a custom resource) or does not store; Errors is empty when the API server would
-// take the object.
+// verdict is the answer for one object. Checked is false for a custom resource whose
+// CustomResourceDefinition is not in the run, or a kind the API server does not store; Errors
+// is empty when the API server would take the object.
 type verdict struct {
 	Checked bool         `json:"checked"`
 	Errors  []fieldError `json:"errors"`
+	// Why an object was not checked, where a reader needs to know (crd.go: a custom resource
+	// whose CustomResourceDefinition is not in the run); said once per kind.
+	Note string `json:"note,omitempty"`
 }
 
 type validator struct {
 	byType  map[reflect.Type]rest.RESTCreateStrategy
 	groups  map[string]bool
 	decoder func(schema.GroupVersion) runtime.Decoder
-	// The nodePorts the Services validated so far hold, as the API server's allocator would
-	// after creating them in order (kubectl apply -f DIR): a second Service asking for a
-	// taken nodePort is refused.
-	nodePorts *portallocator.PortAllocator
+	// The mutating admission plugins run on a create (admission.go).
+	admission *mutatingAdmission
+	// The Service storage's BeginCreate (service.go), over the clusterIPs and nodePorts the
+	// Services validated so far hold, as the API server's allocators would after creating them
+	// in order (kubectl apply -f DIR): a second Service asking for a taken one is refused.
+	services *serviceCreate
+	// The extension API servers' kinds and the run's CustomResourceDefinitions (crd.go).
+	extensions *extensions
 }
 
-// kube-apiserver's default --service-node-port-range (k8s.io/kubernetes
-// pkg/kubeapiserver/options.DefaultServiceNodePortRange), which the project's cluster keeps.
-var serviceNodePortRange = utilnet.PortRange{Base: 30000, Size: 2768}
+// validateOptions are kube-apiserver's flags that change what it says to a create.
+type validateOptions struct {
+	// --allow-privileged (k8s.io/kubernetes pkg/capabilities): whether a privileged container
+	// passes validation. kube-apiserver's default is false; kubeadm and kind set true.
+	allowPrivileged bool
+	// --service-cluster-ip-range: where a requested clusterIP must lie.
+	serviceClusterIPRange string
+}
 
-func newValidator() (*validator, error) {
-	nodePorts, err := portallocator.NewInMemory(serviceNodePortRange)
+func newValidator(options validateOptions) (*validator, error) {
+	// As kube-apiserver's Run (capabilities.Setup, before any request); validation reads it.
+	capabilities.Setup(options.allowPrivileged, 0)
+	services, err := newServiceCreate(options.serviceClusterIPRange)
 	if err != nil {
 		return nil, err
 	}
-	v := &validator{byType: map[reflect.Type]rest.RESTCreateStrategy{}, groups: map[string]bool{}, nodePorts: nodePorts}
+	admission, err := newMutatingAdmission()
+	if err != nil {
+		return nil, err
+	}
+	v := &validator{byType: map[reflect.Type]rest.RESTCreateStrategy{}, groups: map[string]bool{}, admission: admission, services: services, extensions: newExtensions()}
 	for gk, strategy := range createStrategies() {
 		internal, err := legacyscheme.Scheme.New(gk.WithVersion(runtime.APIVersionInternal))
 		if err != nil {
@@ -326,15 +352,17 @@ func newValidator() (*validator, error) {
 	return v, nil
 }
 
-func validate(in io.Reader, out io.Writer) error {
+func validate(in io.Reader, out io.Writer, options validateOptions) error {
 	var objects []json.RawMessage
 	if err := json.NewDecoder(in).Decode(&objects); err != nil {
 		return fmt.Errorf("reading objects: %w", err)
 	}
-	v, err := newValidator()
+	v, err := newValidator(options)
 	if err != nil {
 		return err
 	}
+	// Every CustomResourceDefinition of the run, wherever it stands: the custom resources before it need it too.
+	v.readCustomResourceDefinitions(objects)
 	answers := make([]verdict, len(objects))
 	for i, raw := range objects {
 		answers[i] = v.validate(raw)
@@ -346,6 +374,17 @@ func refused(field, message string) verdict {
 	return verdict{Checked: true, Errors: []fieldError{{Field: field, Message: message}}}
 }
 
+// noMatches is kubectl's refusal of a kind that the API server's discovery does not list.
+func noMatches(gvk schema.GroupVersionKind) verdict {
+	return refused("", fmt.Sprintf("no matches for kind %q in version %q", gvk.Kind, gvk.GroupVersion().String()))
+}
+
+// cannotBeHandled is the create handler's transformDecodeError: a body it could not decode into
+// an object of kind `into`.
+func cannotBeHandled(decoded *schema.GroupVersionKind, into string, err error) verdict {
+	return refused("", fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", decoded.Kind, decoded.Version, into, err))
+}
+
 func (v *validator) validate(raw json.RawMessage) verdict {
 	var typeMeta metav1.TypeMeta
 	// The schema gates report a document without apiVersion and kind; here it is unchecked.
@@ -353,15 +392,17 @@ func (v *validator) validate(raw json.RawMessage) verdict {
 		return verdict{Errors: []fieldError{}}
 	}
 	gv, err := schema.ParseGroupVersion(typeMeta.APIVersion)
-	if err != nil || !v.groups[gv.Group] {
-		// A custom resource (or an aggregated API's kind): its CustomResourceDefinition's
-		// schema is the schema gates' job.
+	if err != nil {
 		return verdict{Errors: []fieldError{}}
 	}
 	gvk := gv.WithKind(typeMeta.Kind)
+	if !v.groups[gv.Group] {
+		// CustomResourceDefinitions, APIServices and custom resources (crd.go).
+		return v.validateExtension(raw, gvk)
+	}
 	if !servedByDefault[gv] || !legacyscheme.Scheme.Recognizes(gvk) {
 		// kubectl's words when the API server's discovery has no such kind.
-		return refused("", fmt.Sprintf("no matches for kind %q in version %q", gvk.Kind, gv.String()))
+		return noMatches(gvk)
 	}
 	original, err := legacyscheme.Scheme.New(gvk.GroupKind().WithVersion(runtime.APIVersionInternal))
 	if err != nil {
@@ -373,9 +414,15 @@ func (v *validator) validate(raw json.RawMessage) verdict {
 	}
 	obj, decodedGVK, err := v.decoder(gv).Decode(raw, &gvk, original)
 	if err != nil {
-		// The create handler's transformDecodeError.
-		return refused("", fmt.Sprintf("%s in version %q cannot be handled as a %s: %v", decodedGVK.Kind, decodedGVK.Version, gvk.Kind, err))
+		return cannotBeHandled(decodedGVK, gvk.Kind, err)
 	}
+	return v.create(gvk, obj, strategy)
+}
+
+// create is the rest of the create request for a decoded object of kind gvk: the create handler's
+// namespace and system fields, then Store.create up to storage.
+func (v *validator) create(gvk schema.GroupVersionKind, obj runtime.Object, strategy rest.RESTCreateStrategy) verdict {
+	gv := gvk.GroupVersion()
 	objectMeta, err := meta.Accessor(obj)
 	if err != nil {
 		return refused("", err.Error())
@@ -406,59 +453,30 @@ func (v *validator) validate(raw json.RawMessage) verdict {
 	if err := rest.EnsureObjectNamespaceMatchesRequestNamespace(rest.ExpectedNamespaceForScope(namespace, strategy.NamespaceScoped()), objectMeta); err != nil {
 		return refusal(err)
 	}
-	// Store.create: the system fields, the Service storage's BeginCreate (its nodePorts are
-	// allocated before validation, and kept only if the object is created), then rest.BeforeCreate.
+	// The create handler's mutating admission, before the storage's create (admission.go).
+	if err := v.admission.admit(ctx, obj, namespace); err != nil {
+		return refusal(err)
+	}
+	// Store.create: the system fields, the storage's BeginCreate (the Service storage's: its
+	// clusterIPs and nodePorts are allocated before validation, and kept only if the object is
+	// created; service.go), then rest.BeforeCreate.
 	rest.FillObjectMetaSystemFields(objectMeta)
 	if objectMeta.GetGenerateName() != "" && objectMeta.GetName() == "" {
 		objectMeta.SetName(strategy.GenerateName(objectMeta.GetGenerateName()))
 	}
-	nodePorts := portallocator.StartOperation(v.nodePorts, false)
-	defer nodePorts.Finish()
-	if service, ok := obj.(*api.Service); ok && (service.Spec.Type == api.ServiceTypeNodePort || service.Spec.Type == api.ServiceTypeLoadBalancer) {
-		if errs := allocateNodePorts(service, nodePorts); len(errs) > 0 {
-			return refusal(apierrors.NewInvalid(api.Kind("Service"), service.Name, errs))
-		}
-	}
-	if err := rest.BeforeCreate(strategy, ctx, obj); err != nil {
+	finishCreate, err := v.services.beginCreate(ctx, obj)
+	if err != nil {
 		return refusal(err)
 	}
-	nodePorts.Commit()
-	return verdict{Checked: true, Errors: []fieldError{}}
-}
-
-// allocateNodePorts reserves the nodePorts a Service asks for, as the Service storage's
-// initNodePorts (k8s.io/kubernetes pkg/registry/core/service/storage/alloc.go, unexported, so
-// this is its requested-port half, copied): a port listed again for another protocol shares its
-// nodePort; any other reuse, or a port outside the range, is refused. A port the API server
-// would choose itself is not chosen here: which one it picks is random.
-func allocateNodePorts(service *api.Service, op *portallocator.PortAllocationOperation) field.ErrorList {
-	svcPortToNodePort := map[int]int{}
-	for i := range service.Spec.Ports {
-		servicePort := &service.Spec.Ports[i]
-		fieldPath := field.NewPath("spec", "ports").Index(i).Child("nodePort")
-		allocated := svcPortToNodePort[int(servicePort.Port)]
-		if allocated == 0 {
-			requested := 0
-			for _, other := range service.Spec.Ports {
-				if other.Port == servicePort.Port && other.NodePort != 0 {
-					requested = int(other.NodePort)
-					break
-				}
-			}
-			if requested == 0 {
-				continue
-			}
-			if err := op.Allocate(requested); err != nil {
-				return field.ErrorList{field.Invalid(fieldPath, requested, err.Error())}
-			}
-			svcPortToNodePort[int(servicePort.Port)] = requested
-		} else if servicePort.NodePort != 0 && int(servicePort.NodePort) != allocated {
-			if err := op.Allocate(int(servicePort.NodePort)); err != nil {
-				return field.ErrorList{field.Invalid(fieldPath, servicePort.NodePort, err.Error())}
-			}
-		}
+	err = rest.BeforeCreate(strategy, ctx, obj)
+	finishCreate(ctx, err == nil)
+	if err != nil {
+		return refusal(err)
 	}
-	return nil
+	if err := v.admission.knowServiceAccount(obj, namespace); err != nil {
+		return refused("", err.Error())
+	}
+	return verdict{Checked: true, Errors: []fieldError{}}
 }
 
 // refusal is an API error as its causes (field and message), or its whole message.
@@ -488,7 +506,7 @@ type kindCoverage struct {
 }
 
 func kinds(out io.Writer) error {
-	v, err := newValidator()
+	v, err := newValidator(validateOptions{allowPrivileged: true, serviceClusterIPRange: defaultServiceClusterIPRange})
 	if err != nil {
 		return err
 	}
@@ -522,6 +540,7 @@ func kinds(out io.Writer) error {
 			coverage.Missing = append(coverage.Missing, name)
 		}
 	}
+	v.extensions.addCoverage(&coverage)
 	sort.Strings(coverage.Validated)
 	sort.Strings(coverage.Missing)
 	sort.Strings(coverage.Served)

@@ -21,15 +21,27 @@ export function withoutUids(text: string): string {
 
 /** Each case of the corpus: file name -> the API server's refusals (UIDs as `<uid>`); [] when it takes the object. */
 export const CORPUS: Record<string, readonly string[]> = {
+  'accepted-creation-timestamp-null.yaml': [],
+  'accepted-crd-and-custom-resource.yaml': [],
+  'accepted-custom-resource-named-like-deployment.yaml': [],
+  'accepted-custom-resource-nullable.yaml': [],
   'accepted-deployment.yaml': [],
   'accepted-generate-name.yaml': [],
   'accepted-image-with-uppercase.yaml': [],
   'accepted-job.yaml': [],
   'accepted-pod.yaml': [],
+  'accepted-pod-service-account-token-projection.yaml': [],
   'accepted-priorityclass-max-user-value.yaml': [],
+  'accepted-privileged-container.yaml': [],
+  'accepted-service-headless.yaml': [],
+  'accepted-service-only-clusterip.yaml': [],
   'accepted-service-same-nodeport-two-protocols.yaml': [],
   'alpha-api-not-served.yaml': [
     'StorageVersionMigration/alpha-api: no matches for kind "StorageVersionMigration" in version "storagemigration.k8s.io/v1alpha1"',
+  ],
+  'apiservice-wrong-name-negative-priority.yaml': [
+    'APIService/wrong: metadata.name: Invalid value: "wrong": must be `spec.version+"."+spec.group`: "v1.corpus.example.com"',
+    'APIService/wrong: spec.groupPriorityMinimum: Invalid value: -1: must be positive and less than 20000',
   ],
   'configmap-key-invalid.yaml': [
     "ConfigMap/configmap-key-invalid: data[bad key]: Invalid value: \"bad key\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
@@ -42,6 +54,30 @@ export const CORPUS: Record<string, readonly string[]> = {
   ],
   'cpu-request-over-limit.yaml': [
     'Pod/cpu-request-over-limit: spec.containers[0].resources.requests: Invalid value: "500m": must be less than or equal to cpu limit of 250m',
+  ],
+  'crd-name-not-plural-dot-group.yaml': [
+    'CustomResourceDefinition/wrong-name: metadata.name: Invalid value: "wrong-name": must be spec.names.plural+"."+spec.group',
+  ],
+  'crd-two-storage-versions.yaml': [
+    'CustomResourceDefinition/widgets.storage.corpus.example.com: spec.versions: Invalid value: [{"Name":"v1","Served":true,"Storage":true,"Deprecated":false,"DeprecationWarning":null,"Schema":null,"Subresources":null,"AdditionalPrinterColumns":null,"SelectableFields":null},{"Name":"v2","Served":true,"Storage":true,"Deprecated":false,"DeprecationWarning":null,"Schema":null,"Subresources":null,"AdditionalPrinterColumns":null,"SelectableFields":null}]: must have exactly one version marked as storage version',
+    'CustomResourceDefinition/widgets.storage.corpus.example.com: status.storedVersions: Invalid value: ["v1"]: must have the storage version v2',
+  ],
+  'custom-resource-cel-rule.yaml': ['Widget/too-big: spec: Invalid value: "object": size must be at most 10'],
+  'custom-resource-default-breaks-rule.yaml': [
+    'Widget/over-default-max: spec: Invalid value: "object": size must be at most maxSize',
+  ],
+  'custom-resource-null-not-nullable.yaml': [
+    'Widget/null-tag: spec.tags[1]: Invalid value: "null": spec.tags[1] in body must be of type string: "null"',
+  ],
+  'custom-resource-schema-type.yaml': [
+    'Widget/wrong-types: spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1',
+    'Widget/wrong-types: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"',
+  ],
+  'custom-resource-unknown-field.yaml': [
+    'Widget/unknown-field: Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.colour"',
+  ],
+  'custom-resource-version-not-served.yaml': [
+    'Widget/unserved-version: no matches for kind "Widget" in version "versions.corpus.example.com/v2"',
   ],
   'deployment-rolling-update-zero-zero.yaml': [
     'Deployment/rolling-update-zero-zero: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0',
@@ -90,8 +126,23 @@ export const CORPUS: Record<string, readonly string[]> = {
   'secret-data-not-base64.yaml': [
     'Secret/secret-not-base64: Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3',
   ],
+  'service-clusterip-outside-range.yaml': [
+    'Service/clusterip-outside-range: spec.clusterIPs: Invalid value: ["10.200.0.10"]: failed to allocate IP 10.200.0.10: the provided network does not match the current range',
+  ],
+  'service-clusterip-taken.yaml': [
+    'Service/clusterip-taker: spec.clusterIPs: Invalid value: ["10.96.0.61"]: failed to allocate IP 10.96.0.61: provided IP is already allocated',
+  ],
   'service-duplicate-nodeport.yaml': [
     'Service/duplicate-nodeport: spec.ports[1].nodePort: Invalid value: 32015: provided port is already allocated',
+  ],
+  'service-healthchecknodeport-outside-range.yaml': [
+    'Service/healthcheck-outside-range: failed to allocate requested HealthCheck NodePort 8080: provided port is not in the valid range. The range of valid ports is 30000-32767',
+  ],
+  'service-healthchecknodeport-own-nodeport.yaml': [
+    'Service/healthcheck-own-nodeport: failed to allocate requested HealthCheck NodePort 32121: provided port is already allocated',
+  ],
+  'service-healthchecknodeport-taken.yaml': [
+    'Service/healthcheck-taker: failed to allocate requested HealthCheck NodePort 32120: provided port is already allocated',
   ],
   'service-nodeport-on-clusterip.yaml': [
     "Service/nodeport-on-clusterip: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'",

@@ -4,16 +4,14 @@
 import * as path from 'node:path';
 import { binaryPath } from '../../common/go-tools';
 import { kubeScore } from '../kube-score';
+import { loadObjects } from '../../common/manifests';
 import { type Json, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 
 const kubeScoreBinary = binaryPath('kube-score');
 
 async function score(files: Record<string, Json[]>) {
   const dir = manifestDir(files);
-  return kubeScore(
-    kubeScoreBinary,
-    Object.keys(files).map((file) => path.join(dir, file)),
-  );
+  return kubeScore(kubeScoreBinary, loadObjects(Object.keys(files).map((file) => path.join(dir, file))));
 }
 
 /** The sandbox's manifests with `change` applied to its objects. */

@@ -9,8 +9,8 @@ import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../../..');
 
-function check(dir: string) {
-  return spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', dir], {
+function check(dir: string, ...flags: string[]) {
+  return spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', dir, ...flags], {
     cwd: root,
     encoding: 'utf8',
   });
@@ -70,9 +70,13 @@ test('a gate that cannot read an object says so; the others still report, and th
   expect(result.status).toBe(2);
 });
 
-test('without manifests it says to synthesize them first', () => {
-  const result = check(manifestDir({}));
-  expect(result.stderr).toMatch(/ holds no manifests \(\*\.json, \*\.yaml, \*\.yml\): run `npm run synth` first/);
+test('without manifests it says so in kubectl words, and to synthesize them first', () => {
+  const dir = manifestDir({});
+  const result = check(dir);
+  expect(result.stderr).toBe(
+    `check: error: error reading [${dir}]: recognized file extensions are [.json .yaml .yml] (as kubectl apply -f ` +
+      'says it); name folders or files of Kubernetes manifests, or run `npm run synth` first\n',
+  );
   expect(result.status).toBe(2);
 });
 
@@ -122,7 +126,6 @@ test.each([
       '',
     ].join('\n'),
   ],
-  ['only empty documents', 'empty.yaml', '---\n---\n# nothing here\n---\n'],
 ])('valid manifests that kube-score does not score pass: %s', (_, name, text) => {
   const dir = manifestDir({});
   fs.writeFileSync(path.join(dir, name), text);
@@ -234,33 +237,172 @@ test("the api-server gate reports the API server's own message, with file, objec
   expect(result.status).toBe(1);
 });
 
+test("the api-server gate's log line names kube-apiserver's flags it takes; --allow-privileged=false refuses a privileged container", () => {
+  const pod = { ...nginxDeployment().spec.template, apiVersion: 'v1', kind: 'Pod' };
+  pod.metadata = { ...pod.metadata, name: 'privileged' };
+  pod.spec.containers[0].securityContext.privileged = true;
+  // Validation refuses privileged with allowPrivilegeEscalation: false whatever the flag.
+  delete pod.spec.containers[0].securityContext.allowPrivilegeEscalation;
+  const dir = manifestDir({ 'pod.yaml': [pod] });
+  const apiServerLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('api-server '));
+
+  const kubeadm = check(dir);
+  expect(kubeadm.stderr).toMatch(
+    /check: api-server 1\.\d+\.\d+ \(--allow-privileged=true, as kubeadm; --service-cluster-ip-range=10\.96\.0\.0\/16, the lab cluster's\): ok/,
+  );
+  expect(apiServerLines(kubeadm.stdout)).toEqual([]);
+
+  const refusing = check(dir, '--allow-privileged=false');
+  expect(refusing.stderr).toMatch(
+    /check: api-server 1\.\d+\.\d+ \(--allow-privileged=false; --service-cluster-ip-range=[^)]*\): 1 findings/,
+  );
+  expect(apiServerLines(refusing.stdout)).toEqual([
+    expect.stringMatching(
+      /^api-server 1\.\d+\.\d+: .*pod\.yaml Pod\/privileged: spec\.containers\[0\]\.securityContext\.privileged: Forbidden: disallowed by cluster policy$/,
+    ),
+  ]);
+  expect(refusing.status).toBe(1);
+});
+
+test('--allow-privileged takes true or false only, and says so', () => {
+  const result = check(manifestDir({}), '--allow-privileged=no');
+  expect(result.stderr).toContain(
+    'check: --allow-privileged takes =true or =false (got --allow-privileged=no); usage: npm run check [-- PATH... [-R] [--allow-privileged=false]]',
+  );
+  expect(result.status).toBe(2);
+});
+
+test('an object client-side kubectl apply cannot create fails the kubectl-apply gate, not the api-server gate', () => {
+  const big = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { blob: 'x'.repeat(270_000) } };
+  const dir = manifestDir({ 'big.yaml': [big] });
+  const result = check(dir);
+  expect(result.stdout.trim().split('\n')).toEqual([
+    expect.stringMatching(
+      /^kubectl-apply: .*big\.yaml ConfigMap\/big: metadata\.annotations: Too long: may not be more than 262144 bytes \(.*kubectl apply --server-side\)$/,
+    ),
+  ]);
+  expect(result.stderr).toMatch(/check: api-server 1\.\d+\.\d+ \([^)]*\): ok/);
+  expect(result.status).toBe(1);
+});
+
+test('a `kubectl create --dry-run=client -o yaml` scaffold (creationTimestamp: null, status: {}) passes every gate', () => {
+  const dir = manifestDir({});
+  fs.writeFileSync(
+    path.join(dir, 'scaffold.yaml'),
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  creationTimestamp: null',
+      '  name: settings',
+      'data:',
+      '  mode: scaffold',
+      '',
+    ].join('\n'),
+  );
+  const result = check(dir);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toContain('check: all gates pass');
+  expect(result.status).toBe(0);
+});
+
+test('a custom resource is checked once, by the api-server gate; one without its definition is a note, not a failure', () => {
+  const definition = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'deployments.apps.example.com' },
+    spec: {
+      group: 'apps.example.com',
+      names: { kind: 'Deployment', plural: 'deployments' },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  'x-kubernetes-validations': [{ rule: 'self.size <= 10', message: 'size must be at most 10' }],
+                  properties: { size: { type: 'integer' } },
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+  // A custom kind named Deployment: the built-in apps/v1 Deployment's schema would want a selector.
+  const custom = (size: number) => ({
+    apiVersion: 'apps.example.com/v1',
+    kind: 'Deployment',
+    metadata: { name: `size-${size}` },
+    spec: { size },
+  });
+  const dir = manifestDir({ 'custom.yaml': [custom(3), custom(30)], 'definition.yaml': [definition] });
+  const checked = check(dir);
+  expect(checked.stdout.trim().split('\n')).toEqual([
+    expect.stringMatching(
+      new RegExp(
+        `^api-server 1\\.\\d+\\.\\d+: ${path.join(dir, 'custom.yaml')} Deployment/size-30: spec: Invalid value: "object": size must be at most 10$`,
+      ),
+    ),
+  ]);
+  expect(checked.status).toBe(1);
+
+  fs.rmSync(path.join(dir, 'definition.yaml'));
+  const unchecked = check(dir);
+  expect(unchecked.stdout).toBe('');
+  expect(unchecked.stderr).toMatch(
+    new RegExp(
+      `check: note: api-server 1\\.\\d+\\.\\d+: ${path.join(dir, 'custom.yaml')} Deployment/size-3: apps.example.com/v1 Deployment not checked: no CustomResourceDefinition among these manifests defines it;`,
+    ),
+  );
+  expect(unchecked.stderr).toContain('check: all gates pass');
+  expect(unchecked.status).toBe(0);
+});
+
 test.each([
-  ['not YAML', 'bad.yaml', 'kind: Pod\nmetadata: [unclosed\n', /bad\.yaml: not YAML: /],
-  ['JSON with a syntax error', 'bad.json', '{"kind": "Pod",}', /bad\.json: not JSON: /],
-  ['a list at the top', 'list.yaml', '- a\n- b\n', /list\.yaml: a document is a list, not a Kubernetes object/],
-  ['a bare value', 'value.yaml', '42\n', /value\.yaml: a document is the value 42, not a Kubernetes object/],
+  [
+    'not YAML',
+    'bad.yaml',
+    'kind: Pod\nmetadata: [unclosed\n',
+    /error parsing .*bad\.yaml: error converting YAML to JSON: yaml: line 2: /,
+  ],
+  ['a list at the top', 'list.yaml', '- a\n- b\n', /unable to decode ".*list\.yaml": json: cannot unmarshal array/],
+  ['a bare value', 'value.yaml', '42\n', /unable to decode ".*value\.yaml": json: cannot unmarshal number/],
 ])(
-  'a file that holds no objects (%s) stops the check with its name and the reason, no stack trace',
+  'a file kubectl cannot read (%s) is one finding in its words; the other files are still checked',
   (_, name, text, message) => {
-    const dir = manifestDir({});
+    const dir = manifestDir({
+      'other.yaml': [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'o' }, dataa: {} }],
+    });
     fs.writeFileSync(path.join(dir, name), text);
     const result = check(dir);
-    expect(result.stderr).toMatch(message);
+    const found = result.stdout.trim().split('\n');
+    expect(found.filter((line) => line.startsWith('read: '))).toEqual([
+      expect.stringMatching(new RegExp(`^read: ${path.join(dir, name)}: kubectl: `)),
+    ]);
+    expect(found.find((line) => line.startsWith('read: '))).toMatch(message);
+    expect(found).toContain(
+      `schema 1.27.0: ${path.join(dir, 'other.yaml')} ConfigMap/o: additional properties 'dataa' not allowed`,
+    );
     expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(result.status).toBe(2);
+    expect(result.status).toBe(1);
   },
 );
 
-test('a path that does not exist, or an extra argument, is refused with a message', () => {
+test('a path that does not exist is refused in kubectl words', () => {
   const missing = check('no/such/dir');
-  expect(missing.stderr).toContain('check: no/such/dir does not exist: run `npm run synth` first');
+  expect(missing.stderr).toBe(
+    'check: error: the path "no/such/dir" does not exist (as kubectl apply -f says it); name folders or files of ' +
+      'Kubernetes manifests, or run `npm run synth` first\n',
+  );
   expect(missing.status).toBe(2);
-  const extra = spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', 'a', 'b'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  expect(extra.stderr).toContain('usage: npm run check [-- PATH]');
-  expect(extra.status).toBe(2);
 });
 
 test('without Go on PATH it exits 2 saying what needs Go and which, no stack trace', () => {
@@ -301,7 +443,7 @@ test('Ctrl-C while kubeconform runs removes its temporary schema folder and exit
       },
     );
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-crd-schemas-'));
+    const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-kubeconform-'));
     const deadline = Date.now() + 30_000;
     while (schemaDirs().length === 0 && Date.now() < deadline) {
       await sleep(10);

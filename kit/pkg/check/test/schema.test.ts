@@ -4,8 +4,15 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { binaryPath } from '../../common/go-tools';
+import { loadObjects } from '../../common/manifests';
 import { validateSchemas } from '../kubeconform';
-import { type ApiSchemaSource, cachedKubeconformSchemas, newestClusterSchema, targetSchema } from '../schemas';
+import {
+  type ApiSchemaSource,
+  cachedApiGroups,
+  cachedKubeconformSchemas,
+  newestClusterSchema,
+  targetSchema,
+} from '../schemas';
 import { type Json, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
@@ -20,7 +27,7 @@ beforeAll(async () => {
 async function validate(source: ApiSchemaSource, files: Record<string, Json[]>) {
   const dir = manifestDir(files);
   const yamlFiles = Object.keys(files).map((file) => path.join(dir, file));
-  return validateSchemas(kubeconform, source, yamlFiles);
+  return validateSchemas(kubeconform, source, loadObjects(yamlFiles));
 }
 
 /** The nginx Deployment broken by `breakIt`, alone in bad.yaml. */
@@ -96,18 +103,17 @@ describe.each(['target', 'newest'])('Kubernetes %s', (which) => {
     ]);
   });
 
-  test('a key given twice fails', async () => {
-    const dir = manifestDir({});
-    const file = path.join(dir, 'bad.yaml');
-    fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
-    expect(await validateSchemas(kubeconform, source, [file])).toEqual([
-      {
-        gate,
-        file: expect.stringMatching(/bad\.yaml$/),
-        object: 'ConfigMap/b',
-        field: '',
-        message: expect.stringContaining('key "name" already set'),
-      },
+  test('a timestamp may be null, as the API server reads it (unset); another field may not', async () => {
+    // What `kubectl create deployment ... --dry-run=client -o yaml` writes.
+    const scaffold = brokenDeployment((d) => (d.metadata.creationTimestamp = null));
+    expect(await validate(source, scaffold)).toEqual([]);
+    const fails = brokenDeployment((d) => {
+      d.metadata.creationTimestamp = 5;
+      d.spec.replicas = null;
+    });
+    expect(await validate(source, fails)).toEqual([
+      { ...where, field: 'metadata.creationTimestamp', message: expect.stringContaining('got number, want') },
+      { ...where, field: 'spec.replicas', message: 'got null, want integer' },
     ]);
   });
 });
@@ -131,14 +137,14 @@ test('an API the newest cluster no longer serves fails there only', async () => 
   ]);
 });
 
-describe('a custom resource is checked against its CustomResourceDefinition among the manifests', () => {
-  const crd = {
+describe('custom resources are left to the api-server gate', () => {
+  const crd = (group: string, kind: string) => ({
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
+    metadata: { name: `${kind.toLowerCase()}s.${group}` },
     spec: {
-      group: 'example.com',
-      names: { kind: 'Widget', plural: 'widgets' },
+      group,
+      names: { kind, plural: `${kind.toLowerCase()}s` },
       scope: 'Namespaced',
       versions: [
         {
@@ -148,17 +154,13 @@ describe('a custom resource is checked against its CustomResourceDefinition amon
           schema: {
             openAPIV3Schema: {
               type: 'object',
-              properties: {
-                spec: { type: 'object', properties: { size: { type: 'integer' } } },
-                status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-              },
+              properties: { spec: { type: 'object', properties: { note: { type: 'string', nullable: true } } } },
             },
           },
         },
       ],
     },
-  };
-  const widget = (spec: Json) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });
+  });
 
   async function validateWith(objects: Json[]) {
     const dir = manifestDir({ 'all.yaml': objects });
@@ -166,26 +168,44 @@ describe('a custom resource is checked against its CustomResourceDefinition amon
     return validateSchemas(
       kubeconform,
       target,
-      [file],
       objects.map((object) => ({ file, object })),
     );
   }
 
-  test('a valid one passes, with its definition', async () => {
-    expect(await validateWith([crd, { ...widget({ size: 3 }), status: { anything: true } }])).toEqual([]);
-  });
-
-  test('an unknown field or a value of the wrong type fails', async () => {
-    const findings = await validateWith([crd, widget({ size: 'big', colour: 'red' })]);
-    expect(findings.map((f) => `${f.object} ${f.field}: ${f.message}`)).toEqual([
-      "Widget/w spec: additional properties 'colour' not allowed",
-      'Widget/w spec.size: got string, want integer',
+  test('a custom kind named like a built-in one is not checked against the built-in schema', async () => {
+    // kubeconform would look up deployment-apps-v1.json, the built-in apps/v1 Deployment's.
+    const custom = { apiVersion: 'apps.example.com/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: {} };
+    expect(await validateWith([crd('apps.example.com', 'Deployment'), custom])).toEqual([]);
+    expect(await validateWith([{ ...custom, apiVersion: 'apps/v1' }])).toEqual([
+      expect.objectContaining({
+        object: 'Deployment/d',
+        field: 'spec',
+        message: "missing properties 'selector', 'template'",
+      }),
     ]);
   });
 
-  test('without its definition, the API has no such kind', async () => {
-    expect((await validateWith([widget({ size: 3 })])).map((f) => f.message)).toEqual([
-      'Kubernetes 1.27.0 has no example.com/v1 Widget',
+  test('a custom resource is skipped with or without its definition: null where it is nullable is no finding', async () => {
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { note: null } };
+    expect(await validateWith([crd('example.com', 'Widget'), widget])).toEqual([]);
+    expect(await validateWith([widget])).toEqual([]);
+  });
+
+  test('the CustomResourceDefinition itself is a built-in kind, checked', async () => {
+    const typo = crd('example.com', 'Widget');
+    (typo.spec as Json).scoep = 'Namespaced';
+    expect((await validateWith([typo])).map((f) => `${f.object} ${f.field}: ${f.message}`)).toEqual([
+      "CustomResourceDefinition/widgets.example.com spec: additional properties 'scoep' not allowed",
+    ]);
+  });
+
+  test('a group the API defines is built in, kinds it lacks included: a removed API is no custom resource', async () => {
+    const groups = await cachedApiGroups(newest);
+    expect([...groups]).toEqual(expect.arrayContaining(['', 'apps', 'apiextensions.k8s.io', 'apiregistration.k8s.io']));
+    expect(groups.has('example.com')).toBe(false);
+    const ingress = { apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name: 'old' }, spec: {} };
+    expect((await validateWith([ingress])).map((f) => f.message)).toEqual([
+      'Kubernetes 1.27.0 has no extensions/v1beta1 Ingress',
     ]);
   });
 });

@@ -35,8 +35,9 @@ test('documents: empty ones skipped, a List stands for its items, JSON read as J
   const yaml = `---\n${JSON.stringify(configMap('a'))}\n---\n# nothing\n---\n${JSON.stringify(list)}\n`;
   expect(parseManifests(yaml, 'x.yaml').map((o) => (o.metadata as { name: string }).name)).toEqual(['a', 'b', 'c']);
   expect(parseManifests(JSON.stringify(list), 'x.json')).toHaveLength(2);
-  // kubectl reads text that starts with `{` as JSON: YAML flow style is not JSON.
-  expect(() => parseManifests('{ kind: Pod }', 'x.json')).toThrow(/^x\.json: not JSON: /);
+  // kubectl reads text that starts with `{` as JSON, and as YAML when it is not JSON (flow style).
+  expect(parseManifests('{ kind: Pod }', 'x.json')).toEqual([{ kind: 'Pod' }]);
+  expect(() => parseManifests('{ kind: Pod', 'x.json')).toThrow(/^x\.json: not JSON: /);
 });
 
 test('loadObjects names the file of every object', () => {
@@ -59,6 +60,15 @@ test('a dangling link or a loop of links is listed and reported with its name, n
   expect(() => loadObjects([files[2]!])).toThrow(
     `${files[2]}: cannot read it (a loop of symbolic links, ELOOP); a manifest must be a readable file`,
   );
+});
+
+test('a key given twice counts once, with its last value, as kubectl reads it; the caller hears of it', () => {
+  const heard: [string, number][] = [];
+  const text = 'kind: ConfigMap\nmetadata:\n  name: a\n  name: b\n';
+  expect(parseManifests(text, 'x.yaml', (key, line) => heard.push([key, line]))).toEqual([
+    { kind: 'ConfigMap', metadata: { name: 'b' } },
+  ]);
+  expect(heard).toEqual([['name', 4]]);
 });
 
 test('an alias bomb is refused with the file name and the limit', () => {
