@@ -13,9 +13,9 @@ export interface Disagreement {
    * the API server's message does not hold the gate's.
    */
   readonly kind: 'reading' | 'server-only' | 'gate-only' | 'message';
-  /** The file, under the corpus folder (`owner+repo/path`). */
+  /** The file, as `module/path` (its Go module and its path inside). */
   readonly file: string;
-  readonly repository: string;
+  readonly module: string;
   /** The object's place in its file, from 0; -1 for a file. */
   readonly index: number;
   /** `Kind/name` or `Kind/namespace/name`. */
@@ -51,68 +51,35 @@ export const PREREQUISITES: readonly Prerequisite[] = [
   {
     name: 'A CustomResourceDefinition the corpus does not hold',
     explanation:
-      "The kind is not built into the API server, and no CRD of the corpus serves it: Istio's and " +
-      "the external snapshotter's CRDs were not taken, nor Gateway API's experimental routes (TCPRoute, " +
-      "UDPRoute, TLSRoute, BackendTLSPolicy, ListenerSet), nor prometheus-operator's Prometheus and " +
-      'Alertmanager CRDs (600 to 800 kB each); Gatekeeper makes K8sRequiredLabels from a ConstraintTemplate ' +
-      'when it runs. kubectl cannot map the kind; the gate leaves custom kinds to the schema gates.',
+      'The kind is not built into the API server, and no CRD of the corpus serves it: the CRDs of ' +
+      "hack/testdata/CRD's Foo, Bar and Kind objects are written inline in kubectl's test scripts " +
+      '(test/cmd/crd.sh, test/cmd/apply.sh), not in a file; Widget is served by the fake client of ' +
+      "kubectl's apply unit tests (k8s.io/kubectl pkg/cmd/apply); Bogus is the deliberately unknown kind " +
+      'of hack/testdata/multi-resource-2.yaml. kubectl cannot map the kind; the gate leaves a custom ' +
+      'resource whose CRD is not among the objects it is given unchecked, with a note.',
     matches: (said, _object, gateChecked) => !gateChecked && /no matches for kind "[^"]+" in version/.test(said),
   },
 ];
 
-/** The `unknown field "..."` names of a strict decoding error, sorted. */
-function unknownFields(text: string): string[] {
-  return [...text.matchAll(/unknown field "([^"]+)"/g)].map((m) => m[1]).sort();
-}
-
-const PRIVILEGED = /securityContext\.privileged: Forbidden: disallowed by cluster policy$/;
-
 export const CAUSES: readonly Cause[] = [
   {
-    name: 'Headless Services: clusterIP None is not copied into clusterIPs',
+    name: 'A clusterIP outside the Service range: the dry run words it otherwise',
     explanation:
-      "Known gap of the gate. The API server's Service REST create (pkg/registry/core/service/storage, " +
-      'beginCreate: normalizeClusterIPs, then the IP allocators) fills spec.clusterIPs from spec.clusterIP ' +
-      'before validation; kube-rules validate runs the registry strategy (PrepareForCreate, Validate) but not ' +
-      "those hooks, so a headless Service (clusterIP: None, no clusterIPs) fails ValidateService's " +
-      '"spec.clusterIPs: Required value".',
-    matches: (d) =>
-      d.kind === 'gate-only' &&
-      d.object.kind === 'Service' &&
-      d.gate.every((line) => line === 'spec.clusterIPs: Required value'),
-  },
-  {
-    name: 'LoadBalancer Services with externalTrafficPolicy Local: no healthCheckNodePort allocated',
-    explanation:
-      "Known gap of the gate. The API server's Service REST create allocates a healthCheckNodePort for a " +
-      'LoadBalancer Service whose externalTrafficPolicy is Local before validation; kube-rules validate does ' +
-      'not run the allocators, so validation finds none: "spec.healthCheckNodePort: Required value".',
-    matches: (d) =>
-      d.kind === 'gate-only' &&
-      d.object.kind === 'Service' &&
-      d.gate.every((line) => line === 'spec.healthCheckNodePort: Required value'),
-  },
-  {
-    name: 'Privileged containers: the gate judges as an API server without --allow-privileged',
-    explanation:
-      'Known gap of the gate. kube-apiserver refuses privileged containers unless started with ' +
-      "--allow-privileged=true, which kubeadm's static pod sets (and kit/lab/cluster/components.sh with it); " +
-      "kube-rules validate keeps the API server's default (false), so it refuses every privileged container " +
-      'with "securityContext.privileged: Forbidden: disallowed by cluster policy". Where the API server ' +
-      'refuses the object for another reason, the gate says that too, plus this line.',
-    matches: (d) => (d.kind === 'gate-only' || d.kind === 'message') && d.gate.every((line) => PRIVILEGED.test(line)),
-  },
-  {
-    name: 'Unknown fields named in another order',
-    explanation:
-      "Known gap of the gate's reading. kubectl reads YAML into maps and sends JSON with the keys sorted " +
-      '(sigs.k8s.io/yaml), so the API server meets unknown fields in alphabetical order; the gate hands ' +
-      "kube-rules the keys in the file's order, so its strict decoding error names the same fields in another " +
-      'order.',
+      'Deliberate: the gate answers as the API server does on a create, and the test asks with ' +
+      "`kubectl create --dry-run=server`, which takes another path in kube-apiserver 1.34's ClusterIP " +
+      'allocator (pkg/registry/core/service/ipallocator). A create goes to the MetaAllocator, which finds no ' +
+      'ServiceCIDR holding the IP: "the provided network does not match the current range" (the gate\'s ' +
+      'words). A dry run goes to one ServiceCIDR\'s dry-run allocator, which says "the provided IP (...) is ' +
+      'not in the valid range. The range of valid IPs is 10.96.0.0/16". Both refuse the object on ' +
+      "spec.clusterIPs; `kubectl create` of the same file on the local cluster says the gate's words.",
     matches: (d) =>
       d.kind === 'message' &&
-      d.gate.length === 1 &&
-      d.gate[0].includes('strict decoding error') &&
-      unknownFields(d.gate[0]).join() === unknownFields(d.server).join(),
+      d.object.kind === 'Service' &&
+      d.gate.every((line) =>
+        /^spec\.clusterIPs: Invalid value: .*: failed to allocate IP \S+: the provided network does not match the current range$/.test(
+          line,
+        ),
+      ) &&
+      /failed to allocate IP \S+: the provided IP \(\S+\) is not in the valid range/.test(d.server),
   },
 ];

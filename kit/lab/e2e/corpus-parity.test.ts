@@ -1,7 +1,7 @@
 // End-to-end test: `npm run check`'s api-server gate (kube-rules validate) against the real API
 // server on real-world manifests nobody here wrote: the corpus that kit/lab/e2e/corpus-sources.json
-// pins file by file (repository, path, commit, licence, sha256), kept as data outside the
-// repository in ../shared/manifest-corpus (E2E_CORPUS_DIR names another copy). Each object goes
+// pins file by file (Go module, version, path, licence, sha256), read from the Go module cache
+// after `go mod download` of each module (kit/lab/e2e/corpus-modules.ts). Each object goes
 // through `kubectl create --dry-run=server` on the local control plane, whose kube-apiserver runs
 // with kubeadm's flags (kit/lab/cluster/components.sh), and through the gate; the verdicts are
 // compared object by object, and where both refuse, the API server's message must hold the gate's.
@@ -19,7 +19,6 @@
 // disagreement and the objects listed apart are written into kit/docs/check-parity.md.
 // Run by kit/lab/e2e/run.sh (npm run test:e2e) on its local control plane only: it creates
 // CRDs and namespaces for real, which a user's cluster should not get from a test.
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -32,12 +31,17 @@ import { type KubeObject, loadObjects } from '../../pkg/common/manifests';
 import { type RunResult, run } from '../../pkg/common/process';
 import { makeTempDir, removeTempDir } from '../../pkg/common/temp-dir';
 import { CAUSES, type Cause, type Disagreement, PREREQUISITES, type Prerequisite } from './corpus-parity-causes';
+import {
+  SELECTION,
+  type Source as PinnedSource,
+  moduleDir,
+  readSources,
+  selectFiles,
+  sha256Of,
+} from './corpus-modules';
 import { eventually, kubectl, kubectlOk, progress } from './kube';
 
 const LOCAL_CLUSTER = process.env.E2E_LOCAL_CLUSTER === '1';
-const ROOT = path.resolve(__dirname, '../../..');
-const SOURCES_FILE = path.join(__dirname, 'corpus-sources.json');
-const CORPUS_DIR = path.resolve(process.env.E2E_CORPUS_DIR ?? path.join(ROOT, '../shared/manifest-corpus'));
 const DOC = path.resolve(__dirname, '../../docs/check-parity.md');
 const WAIT_MS = 60_000;
 /** Files a `kubectl annotate --local` reads at once, and objects a `kubectl create` sends at once. */
@@ -50,14 +54,12 @@ const PREREQUISITE_KINDS = ['CustomResourceDefinition', 'ServiceAccount', 'Prior
 /** Namespaces every cluster has: never created or deleted here. */
 const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
-/** One file of the corpus as corpus-sources.json pins it. */
-interface Source {
+/** One file of the corpus as corpus-sources.json pins it, and where the module cache holds it. */
+interface Source extends PinnedSource {
+  /** `module/path`, as the doc names it. */
+  readonly name: string;
+  /** The file in the module cache. */
   readonly file: string;
-  readonly repository: string;
-  readonly path: string;
-  readonly commit: string;
-  readonly licence: string;
-  readonly sha256: string;
 }
 
 /** One object of the corpus: as kubectl read it (what it sends) and as the gate's reader did. */
@@ -82,10 +84,13 @@ interface Results {
   readonly explained: ReadonlyMap<Cause, Disagreement[]>;
   readonly unexplained: readonly Disagreement[];
   readonly corpusProblems: readonly string[];
+  /** How long the modules took to have (go mod download and the checks of their files). */
+  readonly corpusSeconds: number;
 }
 
 const maybe = LOCAL_CLUSTER ? describe : describe.skip;
 let work: string;
+const suiteStarted = Date.now();
 let results: Results;
 /** What the run created for real, removed in afterAll. */
 const created = { namespaces: [] as string[] };
@@ -96,16 +101,12 @@ let createdFile: string | undefined;
 
 maybe('the api-server gate and the API server on real-world manifests', () => {
   beforeAll(async () => {
-    if (!fs.existsSync(CORPUS_DIR)) {
-      throw new Error(
-        `the manifest corpus is not at ${CORPUS_DIR}: it is data kept beside the repository, as ` +
-          `../shared/manifest-corpus (each file listed in ${path.relative(ROOT, SOURCES_FILE)}); or name a copy with E2E_CORPUS_DIR`,
-      );
-    }
     work = makeTempDir('k8s-sandbox-corpus-');
+    const apiServer = await apiServerFlags();
     const kubeRules = await goTool('kube-rules', progress);
-    results = await judge(kubeRules);
-    await writeDoc(results);
+    const corpus = await loadCorpus();
+    results = await judge(kubeRules, corpus);
+    await writeDoc(results, apiServer);
   });
 
   afterAll(async () => {
@@ -121,7 +122,7 @@ maybe('the api-server gate and the API server on real-world manifests', () => {
     }
   });
 
-  test('the corpus holds the files corpus-sources.json pins, byte for byte, and no others', () => {
+  test('the corpus is the files corpus-sources.json pins, byte for byte, and what corpus-modules.ts selects', () => {
     expect(results.corpusProblems).toEqual([]);
     expect(results.items.length).toBeGreaterThanOrEqual(500);
   });
@@ -164,17 +165,74 @@ async function crdsGone(): Promise<void> {
   );
 }
 
+/** The corpus as read from the module cache, and what differs from corpus-sources.json. */
+interface Corpus {
+  readonly sources: readonly Source[];
+  readonly problems: readonly string[];
+  readonly seconds: number;
+}
+
+/**
+ * Has each module of corpus-sources.json from the Go module proxy (`go mod download`, which takes
+ * the module cache's copy when there is one), one progress line per module, and checks the pinned
+ * files: each there with its sha256, and the list still what corpus-modules.ts's SELECTION picks
+ * from the modules. A module that cannot be had throws, naming it and go's reason.
+ */
+async function loadCorpus(): Promise<Corpus> {
+  const pinned = readSources();
+  const problems: string[] = [];
+  const sources: Source[] = [];
+  const modules = [...new Set([...pinned, ...SELECTION].map((s) => `${s.module}@${s.version}`))];
+  const started = Date.now();
+  for (const [index, at] of modules.entries()) {
+    const [module, version] = at.split('@');
+    const step = `corpus: [${index + 1}/${modules.length}] ${at}`;
+    progress(`${step}: go mod download`);
+    const moduleStarted = Date.now();
+    const dir = await moduleDir(module, version, work);
+    const files = pinned.filter((s) => s.module === module && s.version === version);
+    for (const source of files) {
+      const file = path.join(dir, source.path);
+      const name = `${module}/${source.path}`;
+      if (!fs.existsSync(file)) {
+        problems.push(`${name}: pinned in corpus-sources.json, not in ${at}`);
+      } else if (sha256Of(file) !== source.sha256) {
+        problems.push(`${name}: its sha256 is not the one corpus-sources.json pins`);
+      } else {
+        sources.push({ ...source, name, file });
+      }
+    }
+    const selection = SELECTION.find((s) => s.module === module && s.version === version);
+    const selected = selection === undefined ? [] : selectFiles(selection, dir);
+    const key = (s: PinnedSource) => JSON.stringify([s.path, s.licence, s.sha256]);
+    const listed = new Set(files.map(key));
+    const picked = new Set(selected.map(key));
+    problems.push(
+      ...selected.filter((s) => !listed.has(key(s))).map((s) => `${module}/${s.path}: selected, not pinned as such`),
+      ...files.filter((s) => !picked.has(key(s))).map((s) => `${module}/${s.path}: pinned, not selected as such`),
+    );
+    progress(`${step}: ${files.length} files (${((Date.now() - moduleStarted) / 1000).toFixed(1)} s)`);
+  }
+  if (problems.length > 0) {
+    problems.push(
+      '(node -r ./kit/pkg/loader/ts-register.js kit/lab/e2e/corpus-modules.ts --write writes the list anew)',
+    );
+  }
+  const seconds = (Date.now() - started) / 1000;
+  progress(`corpus: ${sources.length} files from ${modules.length} modules in ${seconds.toFixed(1)} s`);
+  return { sources, problems, seconds };
+}
+
 /** Reads, sends and judges the whole corpus. */
-async function judge(kubeRules: string): Promise<Results> {
-  const sources = JSON.parse(fs.readFileSync(SOURCES_FILE, 'utf8')) as Source[];
-  const corpusProblems = checkCorpus(sources);
+async function judge(kubeRules: string, corpus: Corpus): Promise<Results> {
+  const { sources, problems: corpusProblems, seconds: corpusSeconds } = corpus;
   const disagreements: Disagreement[] = [];
 
   // Reading: kubectl's objects (what it would send) and the gate's reader's, file by file.
-  const kubectlRead = await readWithKubectl(sources.map((s) => path.join(CORPUS_DIR, s.file)));
+  const kubectlRead = await readWithKubectl(sources.map((s) => s.file));
   const items: Item[] = [];
   for (const source of sources) {
-    const file = path.join(CORPUS_DIR, source.file);
+    const file = source.file;
     const byKubectl = kubectlRead.get(file) ?? { error: 'kubectl printed nothing for it' };
     let byGate: KubeObject[] | undefined;
     let gateError: string | undefined;
@@ -198,7 +256,7 @@ async function judge(kubeRules: string): Promise<Results> {
   // The gate, on every object at once.
   const verdicts = await apiServerVerdicts(
     kubeRules,
-    items.map((item) => ({ file: item.source.file, object: item.gate })),
+    items.map((item) => ({ file: item.source.name, object: item.gate })),
   );
   items.forEach((item, i) => {
     item.gateChecked = verdicts[i].checked;
@@ -249,38 +307,7 @@ async function judge(kubeRules: string): Promise<Results> {
       explained.set(cause, [...(explained.get(cause) ?? []), d]);
     }
   }
-  return { sources, items, disagreements, apart, explained, unexplained, corpusProblems };
-}
-
-/** Files missing, changed or not listed: the corpus must be the bytes its sources say. */
-function checkCorpus(sources: readonly Source[]): string[] {
-  const problems: string[] = [];
-  const listed = new Set(sources.map((s) => s.file));
-  for (const source of sources) {
-    const file = path.join(CORPUS_DIR, source.file);
-    if (!fs.existsSync(file)) {
-      problems.push(`${source.file}: listed in corpus-sources.json, missing from ${CORPUS_DIR}`);
-    } else if (crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') !== source.sha256) {
-      problems.push(`${source.file}: its sha256 is not the one corpus-sources.json pins (changed since it was taken)`);
-    }
-  }
-  const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-      const full = path.join(dir, e.name);
-      return e.isDirectory() ? walk(full) : [path.relative(CORPUS_DIR, full)];
-    });
-  for (const file of walk(CORPUS_DIR)) {
-    // Each source's licence sits at the top of its folder.
-    if (!listed.has(file) && !/^[^/]+\/LICENSE$/.test(file)) {
-      problems.push(`${file}: in ${CORPUS_DIR} but not listed in corpus-sources.json`);
-    }
-  }
-  for (const repo of new Set(sources.map((s) => s.file.split('/')[0]))) {
-    if (!fs.existsSync(path.join(CORPUS_DIR, repo, 'LICENSE'))) {
-      problems.push(`${repo}/LICENSE: the licence of the source is missing`);
-    }
-  }
-  return problems;
+  return { sources, items, disagreements, apart, explained, unexplained, corpusProblems, corpusSeconds };
 }
 
 type Reading = { readonly objects: KubeObject[] } | { readonly error: string };
@@ -547,8 +574,8 @@ function labelOf(object: KubeObject): string {
   return `${object.kind}/${ns ? `${ns}/` : ''}${object.metadata?.name ?? object.metadata?.generateName ?? '(no name)'}`;
 }
 
-function blank(source: Source): Pick<Disagreement, 'file' | 'repository' | 'index' | 'object'> {
-  return { file: source.file, repository: source.repository, index: -1, object: {} };
+function blank(source: Source): Pick<Disagreement, 'file' | 'module' | 'index' | 'object'> {
+  return { file: source.name, module: source.module, index: -1, object: {} };
 }
 
 function describeDisagreement(d: Disagreement): string {
@@ -569,35 +596,101 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
 }
 
+/** The running kube-apiserver's flags and the admission plugins they leave on. */
+interface ApiServerFlags {
+  /** Its command line's flags, the cluster's state dir written as $STATE_DIR. */
+  readonly flags: readonly string[];
+  /** The default admission plugins, as its --help names them, then those the flags add. */
+  readonly admission: readonly string[];
+}
+
+/**
+ * Reads the flags the local control plane's kube-apiserver runs with from its process
+ * (K8S_SANDBOX_STATE_DIR/pids/kube-apiserver.pid, as kit/lab/cluster/components.sh records it,
+ * then /proc/PID/cmdline), and its default admission plugins from the binary's own --help, so the
+ * doc says what judged the corpus rather than what a script meant to start.
+ */
+async function apiServerFlags(): Promise<ApiServerFlags> {
+  const stateDir = process.env.K8S_SANDBOX_STATE_DIR;
+  const pidFile = stateDir === undefined ? undefined : path.join(stateDir, 'pids', 'kube-apiserver.pid');
+  if (pidFile === undefined || !fs.existsSync(pidFile)) {
+    throw new Error(
+      `the local control plane's kube-apiserver is not found (${pidFile ?? 'K8S_SANDBOX_STATE_DIR unset'}): ` +
+        'run this file through kit/lab/e2e/run.sh, which starts the cluster and sets K8S_SANDBOX_STATE_DIR',
+    );
+  }
+  const pid = fs.readFileSync(pidFile, 'utf8').trim().split(/\s+/)[0];
+  const [binary, ...args] = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  const help = (await run(binary, ['--help'], { okExitCodes: [1, 2] })).stdout;
+  const defaults = /--enable-admission-plugins strings\s+.*?default enabled ones \(([^)]*)\)/.exec(help);
+  if (defaults === null) {
+    throw new Error(`${binary} --help names no default admission plugins: the doc would not say which ran`);
+  }
+  const added =
+    args
+      .find((a) => a.startsWith('--enable-admission-plugins='))
+      ?.split('=')[1]
+      .split(',') ?? [];
+  const disabled =
+    args
+      .find((a) => a.startsWith('--disable-admission-plugins='))
+      ?.split('=')[1]
+      .split(',') ?? [];
+  return {
+    flags: args.map((a) => (stateDir === undefined ? a : a.split(stateDir).join('$STATE_DIR'))),
+    admission: [...defaults[1].split(', '), ...added].filter((name) => !disabled.includes(name)),
+  };
+}
+
 /** Writes the figures, every disagreement by cause and the objects listed apart into kit/docs/check-parity.md. */
-async function writeDoc(r: Results): Promise<void> {
+async function writeDoc(r: Results, apiServer: ApiServerFlags): Promise<void> {
   const compared = r.items.length - r.apart.length;
   const verdictDisagreements = r.disagreements.filter((d) => d.kind !== 'reading');
   const readingDisagreements = r.disagreements.filter((d) => d.kind === 'reading');
   const agreeing = compared - new Set(verdictDisagreements.map((d) => `${d.file}#${d.index}`)).size;
-  const repos = [...new Set(r.sources.map((s) => s.repository))].sort();
+  const modules = [...new Set(r.sources.map((s) => s.module))].sort();
   const apart = new Set(r.apart.map(({ item }) => item));
   const unjudged = r.items.filter((item) => item.gateChecked === false && !apart.has(item));
+  const refusedByBoth = r.items.filter(
+    (item) => !apart.has(item) && item.server?.refused === true && (item.gateLines ?? []).length > 0,
+  ).length;
+  const kindCounts = new Map<string, number>();
+  for (const item of r.items) {
+    kindCounts.set(String(item.sent.kind), (kindCounts.get(String(item.sent.kind)) ?? 0) + 1);
+  }
+  const kinds = [...kindCounts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b));
   const lines = [
     `Measured by \`npm run test:e2e\` (kit/lab/e2e/corpus-parity.test.ts) on ${new Date().toISOString().slice(0, 10)}: ` +
-      `${r.sources.length} files from ${repos.length} repositories, ${r.items.length} objects read alike by kubectl and the gate.`,
+      `${r.sources.length} files from ${modules.length} Go modules, ${r.items.length} objects read alike by kubectl and the gate; ` +
+      `\`go mod download\` of the modules and the checks of their files took ${r.corpusSeconds.toFixed(1)} s, ` +
+      `the whole suite ${((Date.now() - suiteStarted) / 1000).toFixed(0)} s.`,
     '',
     `- **Agreement: ${agreeing} of ${compared} objects (${((100 * agreeing) / Math.max(compared, 1)).toFixed(1)} %)** ` +
-      `had the same verdict from the API server and the gate, and where both refused, the API server's message held the gate's.`,
+      `had the same verdict from the API server and the gate (${refusedByBoth} refused by both), and where both ` +
+      `refused, the API server's message held the gate's.`,
     `- Of the ${compared} objects compared, ${unjudged.length} are of kinds the gate leaves to the schema gates ` +
       `(not built into its scheme: ${[...new Set(unjudged.map((i) => i.sent.kind))].sort().join(', ')}); ` +
       `the API server judged them, the gate took them.`,
     `- ${verdictDisagreements.length} disagreements on verdicts or messages, ${readingDisagreements.length} files read differently; ` +
       `${r.unexplained.length} without an explanation.`,
     `- ${r.apart.length} objects listed apart: their prerequisite is not in the corpus.`,
+    `- Kinds: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}.`,
     '',
-    '| repository | commit | licence | files | objects |',
+    '| Go module | version | licence | files | objects |',
     '| --- | --- | --- | --- | --- |',
-    ...repos.map((repo) => {
-      const files = r.sources.filter((s) => s.repository === repo);
-      const objects = r.items.filter((i) => i.source.repository === repo).length;
-      return `| ${repo} | ${files[0].commit.slice(0, 12)} | ${files[0].licence} | ${files.length} | ${objects} |`;
+    ...modules.map((module) => {
+      const files = r.sources.filter((s) => s.module === module);
+      const objects = r.items.filter((i) => i.source.module === module).length;
+      return `| ${module} | ${files[0].version} | ${files[0].licence} | ${files.length} | ${objects} |`;
     }),
+    '',
+    '### The API server that judged',
+    '',
+    `Admission plugins on: ${apiServer.admission.join(', ')}.`,
+    '',
+    '```',
+    `kube-apiserver ${apiServer.flags.join(' \\\n  ')}`,
+    '```',
     '',
     '### Disagreements by cause',
     '',
@@ -638,7 +731,7 @@ async function writeDoc(r: Results): Promise<void> {
     lines.push(
       ...list.map(
         (item) =>
-          `- ${escapeMarkdown(`${item.source.file} #${item.index + 1} ${item.label}: ${oneLine(item.server?.said ?? '')}`)}`,
+          `- ${escapeMarkdown(`${item.source.name} #${item.index + 1} ${item.label}: ${oneLine(item.server?.said ?? '')}`)}`,
       ),
       '',
     );

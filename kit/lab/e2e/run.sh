@@ -175,7 +175,7 @@ else
   # (contexts, namespaces), the diff's update rules and containers added to the constructs after
   # construction (dist-variants/), npm run apply's preview, and npm run check's api-server gate
   # against the API server's own verdicts (its corpus, server-side dry run), each in its own
-  # namespace; and the same gate on real-world manifests (../shared/manifest-corpus, local
+  # namespace; and the same gate on real-world manifests (files of pinned Go modules, local
   # cluster only), which writes kit/docs/check-parity.md.
   test_file=(kit/lab/e2e/dist-on-cluster.test.ts kit/lab/e2e/upgrade.test.ts kit/lab/e2e/deploy-target.test.ts
     kit/lab/e2e/preview.test.ts kit/lab/e2e/update-rules.test.ts kit/lab/e2e/added-containers.test.ts
