@@ -71,19 +71,24 @@ start_component() {
         --cert "$PKI/etcd/healthcheck-client.crt" --key "$PKI/etcd/healthcheck-client.key"
       ;;
     kube-apiserver)
-      # Default admission plugins stay on (PodSecurity, ServiceAccount, ...);
-      # NodeRestriction is the one recommended addition. --allow-privileged=true as
-      # kubeadm and kind set it (kube-apiserver's default is false), the API server
-      # npm run check's api-server gate answers for by default. The endpoints of the
-      # "kubernetes" Service are left unmanaged: the API server's only address is
-      # loopback, which Endpoints may not hold, and no pod here needs to reach it.
+      # The flags kubeadm's static pod gives kube-apiserver (getAPIServerCommand in
+      # cmd/kubeadm/app/phases/controlplane/manifests.go, v1.34), so the API server judges
+      # objects as a kubeadm cluster's does: the default admission plugins (PodSecurity,
+      # ServiceAccount, ...) plus NodeRestriction, --authorization-mode=Node,RBAC,
+      # --allow-privileged=true (privileged containers taken; kube-apiserver's default is false, and
+      # npm run check's api-server gate answers for true by default) and bootstrap tokens. Where this
+      # differs from kubeadm: --service-cluster-ip-range is env.sh's 10.96.0.0/16 (kubeadm's
+      # default subnet is 10.96.0.0/12), --kubelet-preferred-address-types is InternalIP alone
+      # (kwok's nodes have no other), --profiling=false, and the endpoints of the "kubernetes"
+      # Service are left unmanaged: the API server's only address is loopback, which Endpoints
+      # may not hold, and no pod here needs to reach it.
       start kube-apiserver --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
-        --endpoint-reconciler-type=none \
+        --endpoint-reconciler-type=none --allow-privileged=true --enable-bootstrap-token-auth=true \
         --etcd-servers="https://127.0.0.1:$ETCD_CLIENT_PORT" --etcd-cafile="$PKI/etcd/ca.crt" \
         --etcd-certfile="$PKI/apiserver-etcd-client.crt" --etcd-keyfile="$PKI/apiserver-etcd-client.key" \
         --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
         --client-ca-file="$PKI/ca.crt" --authorization-mode=Node,RBAC \
-        --enable-admission-plugins=NodeRestriction --allow-privileged=true \
+        --enable-admission-plugins=NodeRestriction \
         --service-cluster-ip-range="$SERVICE_CIDR" --service-node-port-range=30000-32767 \
         --service-account-issuer=https://kubernetes.default.svc.cluster.local \
         --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
