@@ -2,6 +2,19 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The rule that lets the app import the kit only by the public entries named. */
+function kitImports(entries) {
+  const names = entries.map((entry) => `k8s-sandbox-kit/${entry}`);
+  return {
+    patterns: [
+      {
+        group: ['k8s-sandbox-kit/*', ...names.map((name) => `!${name}`), '**/kit/**'],
+        message: `the app uses the kit's public library (${names.join(', ')}: kit/${entries.join('.ts, kit/')}.ts), not its files`,
+      },
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'imports/'] },
   js.configs.recommended,
@@ -22,20 +35,13 @@ export default tseslint.config(
   },
   {
     // The app depends on the kit as on any package: its constructs use the kit's public library
-    // (k8s-sandbox-kit/objects), never the kit's own files.
+    // (k8s-sandbox-kit/objects), its tests and benchmarks that and k8s-sandbox-kit/testing, never
+    // the kit's own files.
     files: ['main.ts', 'lib/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['k8s-sandbox-kit/*', '!k8s-sandbox-kit/objects', '**/kit/**'],
-              message: "the app uses the kit's public library, k8s-sandbox-kit/objects (kit/objects.ts), not its files",
-            },
-          ],
-        },
-      ],
-    },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', kitImports(['objects'])] },
+  },
+  {
+    files: ['test/**/*.ts', 'apps/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', kitImports(['objects', 'testing'])] },
   },
 );

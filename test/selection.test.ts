@@ -5,7 +5,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { FibClient, FibClientChart, NginxChart, NginxDeployment } from '../lib';
-import { type KubeObject, podSelector, podTemplate, selects } from '../kit/pkg/common/kube';
+import { type KubeObject, podSelector, podTemplate, selects } from 'k8s-sandbox-kit/objects';
 
 /** `Kind/name` of each object a construct created, and the pods those objects make. */
 function objectsOf(construct: Construct): KubeObject[] {

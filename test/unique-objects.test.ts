@@ -3,7 +3,7 @@
 import { ApiObject, type App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { FibClient, FibClientChart, NginxChart, NginxDeployment, SandboxApp, addSandboxCharts } from '../lib';
 import { KubeClusterRole, KubeConfigMap, KubeCustomResourceDefinition, KubeRole, KubeService } from '../imports/k8s';
-import { makeTempDir } from '../kit/pkg/common/temp-dir';
+import { makeTempDir } from 'k8s-sandbox-kit/testing';
 
 const PREFIX = 'Validation failed with the following errors:\n';
 

@@ -2,8 +2,7 @@
 // server's own, IsDNS1123Label of k8s.io/apimachinery (kube-rules dns1123-label, at the release the
 // cluster scripts build): the same verdict on every name below. A release that changes the rule
 // fails here.
-import { binaryPath } from '../../kit/pkg/common/go-tools';
-import { run } from '../../kit/pkg/common/process';
+import { binaryPath, run } from 'k8s-sandbox-kit/testing';
 import { isDNS1123Label } from '../../lib/names';
 
 const FIXTURES = ['', 'main', 'nginx', 'fib-client', 'Side_Car', 'side_car', 'a'.repeat(63), 'a'.repeat(64)];

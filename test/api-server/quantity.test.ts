@@ -3,8 +3,7 @@
 // k8s.io/apimachinery (kube-rules quantity-compare, at the release the cluster scripts build): the
 // same verdict on whether each quantity parses and the same order of each pair. A release that
 // changes the rule fails here.
-import { binaryPath } from '../../kit/pkg/common/go-tools';
-import { run } from '../../kit/pkg/common/process';
+import { binaryPath, run } from 'k8s-sandbox-kit/testing';
 import { compareQuantities, parseQuantity } from '../../lib/numbers';
 
 const NUMBERS = [

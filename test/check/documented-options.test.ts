@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { FibClient, NginxDeployment, type SandboxProps, addSandboxCharts } from '../../lib';
-import { withTempDir } from '../../kit/pkg/common/temp-dir';
+import { withTempDir } from 'k8s-sandbox-kit/testing';
 
 const root = path.resolve(__dirname, '../..');
 

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
-import { withTempDir } from '../../kit/pkg/common/temp-dir';
+import { withTempDir } from 'k8s-sandbox-kit/testing';
 
 const root = path.resolve(__dirname, '../..');
 

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
 import { addSandboxCharts } from '../../lib';
-import { makeTempDir, removeTempDir } from '../../kit/pkg/common/temp-dir';
+import { makeTempDir, removeTempDir } from 'k8s-sandbox-kit/testing';
 
 const root = path.resolve(__dirname, '../..');
 const cdk8s = path.join(root, 'node_modules/.bin/cdk8s');

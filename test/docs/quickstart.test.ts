@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTempDir, removeTempDir } from '../../kit/pkg/common/temp-dir';
+import { makeTempDir, removeTempDir } from 'k8s-sandbox-kit/testing';
 
 const root = path.resolve(__dirname, '../..');
 const WITHOUT = ['go', 'gofmt', 'kubectl'];

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
 import { numberLikeStrings } from '../../lib/yaml-strings';
-import { withTempDir } from '../../kit/pkg/common/temp-dir';
+import { withTempDir } from 'k8s-sandbox-kit/testing';
 
 const STRINGS = [
   '0X1F',

@@ -4,8 +4,7 @@
 // digest and error text on every reference of image-references.json and on every combination of
 // a few hosts, paths, tags and digests. A release that changes the grammar fails here.
 import * as path from 'node:path';
-import { binaryPath, goModuleVersion, toolModuleDir } from '../../kit/pkg/common/go-tools';
-import { run } from '../../kit/pkg/common/process';
+import { binaryPath, goModuleVersion, run, toolModuleDir } from 'k8s-sandbox-kit/testing';
 import { parseImageReference } from '../../lib/image-reference';
 import fixtures from './image-references.json';
 
