@@ -5,9 +5,7 @@
 // API server refuses exits 2 with its reason; --confirm answered "n" deploys nothing. After each
 // of these the release has no new revision and no object a new resourceVersion. A deploy prints
 // the same preview before it acts. Needs no container, so it runs on the kwok cluster.
-// Not here yet: the same preview from another cdk8s app that installs the kit
-// (kit/lab/install/installed-app.ts), `npx sandbox-kit apply --dry-run` in it against this
-// cluster; kit/lab/install's own test shows synth, check and diff there, which need no cluster.
+// The same preview from another cdk8s app that installs the kit: installed-app.test.ts.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';

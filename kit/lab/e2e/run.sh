@@ -19,7 +19,7 @@
 #   run.sh --nodes                              kit/lab/e2e/nodes.test.ts on a kwok cluster of its own
 #                                               (always local: it adds fake nodes), the first half
 #                                               of npm run test:e2e:faults
-#   npm run test:e2e                            kit/lab/e2e/dist-on-cluster, upgrade, deploy-target, preview, update-rules, added-containers, api-server-parity and corpus-parity.test.ts: builds (first time only) and starts the
+#   npm run test:e2e                            kit/lab/e2e/dist-on-cluster, upgrade, deploy-target, preview, update-rules, added-containers, api-server-parity, corpus-parity and installed-app.test.ts: builds (first time only) and starts the
 #                                               local control plane (kit/lab/cluster),
 #                                               runs the test, and always stops it again
 #   KUBECONFIG=~/.kube/config npm run test:e2e  runs against that cluster (kind, Docker
@@ -176,10 +176,11 @@ else
   # construction (dist-variants/), npm run apply's preview, and npm run check's api-server gate
   # against the API server's own verdicts (its corpus, server-side dry run), each in its own
   # namespace; and the same gate on real-world manifests (files of pinned Go modules, local
-  # cluster only), which writes kit/docs/check-parity.md.
+  # cluster only), which writes kit/docs/check-parity.md; and another cdk8s app, with the kit
+  # installed from its tarball, previewing and deploying with npx sandbox-kit apply.
   test_file=(kit/lab/e2e/dist-on-cluster.test.ts kit/lab/e2e/upgrade.test.ts kit/lab/e2e/deploy-target.test.ts
     kit/lab/e2e/preview.test.ts kit/lab/e2e/update-rules.test.ts kit/lab/e2e/added-containers.test.ts
-    kit/lab/e2e/api-server-parity.test.ts kit/lab/e2e/corpus-parity.test.ts)
+    kit/lab/e2e/api-server-parity.test.ts kit/lab/e2e/corpus-parity.test.ts kit/lab/e2e/installed-app.test.ts)
 fi
 # One cluster, one namespace, steps in order: never run files in parallel. Rollouts on a real
 # cluster (image pulls) can take minutes; the local one takes seconds.

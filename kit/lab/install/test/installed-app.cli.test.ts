@@ -8,8 +8,8 @@
 // The app command stays the template's (`npx ts-node main.ts`), type checking aside
 // (TS_NODE_TRANSPILE_ONLY): the app's types are its own business, not the kit's.
 // Needs kube-rules, kubeconform and kube-score built (npm run test:check's lane builds them), and
-// npm's cache or registry for the packages the template lacks. `sandbox-kit apply --dry-run`
-// needs a cluster: its place is the e2e (kit/lab/e2e/preview.test.ts says where).
+// npm's cache or registry for the packages the template lacks. `sandbox-kit apply` needs a
+// cluster: kit/lab/e2e/installed-app.test.ts previews and deploys there.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
