@@ -501,36 +501,47 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
   );
   try {
     upgrade.go();
-    const first = await Promise.race([
-      upgrade.result.then((result) => ({ helm: result })),
-      watch.failed.then((why) => ({ why })),
-      timedOut.then((why) => ({ why })),
-    ]);
-    let why: string;
-    if ('helm' in first && first.helm.code === 0) {
-      const then = await Promise.race([
-        watch.healthy().then(() => undefined),
-        watch.failed,
-        timedOut.then((w) => `${w}: ${notHealthy(watch)}`),
-      ]);
-      if (then === undefined) {
-        return await succeed(plan, first.helm.stdout, log);
-      }
-      why = then;
-    } else if ('helm' in first) {
-      why = helmError(first.helm.stderr);
-    } else {
-      log(`FAILED: ${first.why}`);
+    const outcome = await waitForDeploy(plan, timedOut);
+    if ('helmOutput' in outcome) {
+      return await succeed(plan, outcome.helmOutput, log);
+    }
+    log(`FAILED: ${outcome.why}`);
+    if (outcome.helmWaiting) {
       log(`stopping Helm's wait (SIGTERM, as Ctrl-C: Helm records the revision as failed)`);
       upgrade.stop();
       await upgrade.result;
-      return await explainAndRestore(plan, started, log);
     }
-    log(`FAILED: ${why}`);
     return await explainAndRestore(plan, started, log);
   } finally {
     stopTimer.abort();
   }
+}
+
+/** How a deploy's wait ended: healthy, with Helm's output, or why not, and whether Helm still waits. */
+type Outcome = { readonly helmOutput: string } | { readonly why: string; readonly helmWaiting: boolean };
+
+/**
+ * Waits for the first of Helm's exit, a failure that persisted and the timeout; once Helm has
+ * applied and waited, for the watch's healthy, a failure or the timeout.
+ */
+async function waitForDeploy({ watch, upgrade }: Plan, timedOut: Promise<string>): Promise<Outcome> {
+  const first = await Promise.race([
+    upgrade.result.then((result) => ({ helm: result })),
+    watch.failed.then((why) => ({ why })),
+    timedOut.then((why) => ({ why })),
+  ]);
+  if (!('helm' in first)) {
+    return { why: first.why, helmWaiting: true };
+  }
+  if (first.helm.code !== 0) {
+    return { why: helmError(first.helm.stderr), helmWaiting: false };
+  }
+  const then = await Promise.race([
+    watch.healthy().then(() => undefined),
+    watch.failed,
+    timedOut.then((why) => `${why}: ${notHealthy(watch)}`),
+  ]);
+  return then === undefined ? { helmOutput: first.helm.stdout } : { why: then, helmWaiting: false };
 }
 
 /** `helm upgrade --install`, started and held where it reads its values, before it changes anything. */
