@@ -644,6 +644,20 @@ async function succeed(plan: Plan, helmOutput: string, log: Logger): Promise<num
  * line), the restore is not: it runs whatever happened while explaining.
  */
 async function explainAndRestore(plan: Plan, started: number, log: Logger): Promise<number> {
+  await explain(plan, started, log);
+  const { request, restorable } = plan;
+  if (request.noRollback) {
+    log(`left as it is (--no-rollback); npm run apply -- history lists the revisions to roll back to`);
+  } else if (restorable) {
+    await restore(plan, restorable.revision, log);
+  } else {
+    log(`no earlier revision to restore: this was the first deploy (npm run apply -- history)`);
+  }
+  return 1;
+}
+
+/** Prints why the deploy failed, in the cluster's words (explain.ts); what it cannot read, in one line. */
+async function explain(plan: Plan, started: number, log: Logger): Promise<void> {
   try {
     const lines = await explainFailure(
       plan.target,
@@ -657,27 +671,19 @@ async function explainAndRestore(plan: Plan, started: number, log: Logger): Prom
   } catch (error) {
     log(`could not explain the failure: ${String((error as Error).message ?? error).split('\n')[0]}`);
   }
-  const { request, restorable, target } = plan;
-  if (request.noRollback) {
-    log(`left as it is (--no-rollback); npm run apply -- history lists the revisions to roll back to`);
-  } else if (restorable) {
-    log(`restoring revision ${restorable.revision}, which ran before (helm rollback)`);
-    // Helm's own wait would read the pods before the kubelet has acted on the restored spec: a
-    // container still in CrashLoopBackOff is kstatus Failed, which ends Helm's wait at once. So
-    // Helm applies, and the watcher waits as for a deploy.
-    const rollback = await helm(plan.helmBin, target, ['rollback', RELEASE, String(restorable.revision)], {
-      okExitCodes: [1],
-    });
-    const why = rollback.code === 0 ? await waitForRestore(plan, restorable.revision, log) : rollback.stderr.trim();
-    log(
-      why === undefined
-        ? `restored revision ${restorable.revision}`
-        : `restoring revision ${restorable.revision} FAILED: ${why}`,
-    );
-  } else {
-    log(`no earlier revision to restore: this was the first deploy (npm run apply -- history)`);
-  }
-  return 1;
+}
+
+/** Rolls the release back to `revision` and waits for it, saying how that went. */
+async function restore(plan: Plan, revision: number, log: Logger): Promise<void> {
+  log(`restoring revision ${revision}, which ran before (helm rollback)`);
+  // Helm's own wait would read the pods before the kubelet has acted on the restored spec: a
+  // container still in CrashLoopBackOff is kstatus Failed, which ends Helm's wait at once. So
+  // Helm applies, and the watcher waits as for a deploy.
+  const rollback = await helm(plan.helmBin, plan.target, ['rollback', RELEASE, String(revision)], {
+    okExitCodes: [1],
+  });
+  const why = rollback.code === 0 ? await waitForRestore(plan, revision, log) : rollback.stderr.trim();
+  log(why === undefined ? `restored revision ${revision}` : `restoring revision ${revision} FAILED: ${why}`);
 }
 
 /** Waits for the restored revision's objects to be healthy; the reason if they are not. */
