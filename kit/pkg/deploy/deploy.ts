@@ -279,114 +279,180 @@ type Logger = (line: string) => void;
  * has changed nothing when this returns, and is stopped unless a plan is returned.
  */
 async function prepare(request: DeployRequest, chart: string, log: Logger): Promise<Plan | { exitCode: number }> {
+  const resolving = resolveWithEarlyWatch(request, log);
+  let { watch } = resolving;
+  let upgrade: Promise<HeldUpgrade | undefined> = Promise.resolve(undefined);
+  let plan: Plan | undefined;
+  try {
+    const target = await resolving.target;
+    const helmBin = await goTool('helm', log);
+    const watchBin = await goTool('kstatus-watch', log);
+    const objects = await resolving.placed;
+    if (!request.dryRun) {
+      // The watch lists what runs now, before Helm changes anything: started first, it is ready
+      // by the time the release has been read and the change previewed.
+      watch ??= startWatch(
+        watchBin,
+        kubectlFlags(target),
+        resolving.checked.then(() => objects),
+        log,
+      );
+    }
+    const reads = startReads(request, { target, helmBin, chart, checked: resolving.checked }, log);
+    upgrade = reads.upgrade;
+    const { restorable, previous, preview, migrating } = await settleReads(resolving.checked, reads);
+    const held = await upgrade;
+    if (!preview.proceed || watch === undefined || held === undefined) {
+      return { exitCode: preview.exitCode };
+    }
+    plan = { request, target, helmBin, watchBin, objects, restorable, previous, migrating, watch, upgrade: held };
+    announce(plan, log);
+    return plan;
+  } finally {
+    if (plan === undefined) {
+      await stopUpgrade(await upgrade);
+      watch?.stop();
+    }
+  }
+}
+
+/** The target while kubectl resolves it, and the watch when it could start before. */
+interface Resolving {
+  /** The target once its cluster has answered; rejects (a UsageError) when it does not, or there is no such context. */
+  readonly checked: Promise<Target>;
+  /** The target as soon as it is known: at once with -n, else once checked. */
+  readonly target: Promise<Target>;
+  /** The objects, each where kubectl would put it in the target. */
+  readonly placed: Promise<Watched[]>;
+  /** The watch, started early; undefined for a dry run, or when kstatus-watch is not built yet. */
+  readonly watch: Watch | undefined;
+}
+
+/** Starts resolving the target, and the watcher beside it when it can. */
+function resolveWithEarlyWatch(request: DeployRequest, log: Logger): Resolving {
   // The watcher, when built already (the usual case), starts while the target is resolved: it
   // needs only the kubeconfig and context, and waits on its stdin for the objects, which need
   // the namespace. A dry run deploys nothing, and needs no watch.
   const early = request.dryRun ? undefined : builtBinary('kstatus-watch');
-  const resolving = resolveTarget(request.target);
-  // Its rejection (the cluster does not answer, no such context) is thrown below, before any
-  // other read is reported.
-  resolving.catch(() => undefined);
-  // With -n, the target is whole without kubectl's read of the kubeconfig: every read below starts
+  const checked = resolveTarget(request.target);
+  // Its rejection (the cluster does not answer, no such context) is thrown before any other
+  // read is reported (prepare, settleReads).
+  checked.catch(() => undefined);
+  // With -n, the target is whole without kubectl's read of the kubeconfig: every read starts
   // at once, and the check that the cluster answers runs beside them.
   const { namespace } = request.target;
-  const targetKnown = namespace === undefined ? resolving : Promise.resolve({ ...request.target, namespace });
-  const placed = targetKnown.then((target) => placeObjects(request.objects, target.namespace));
+  const target = namespace === undefined ? checked : Promise.resolve({ ...request.target, namespace });
+  const placed = target.then((known) => placeObjects(request.objects, known.namespace));
   placed.catch(() => undefined);
   // The watcher is given its objects once the target is checked: until then it prints nothing
   // (its own error about a context the kubeconfig lacks would stand beside the deploy's).
-  let watch =
+  const watch =
     early === undefined
       ? undefined
       : startWatch(
           early,
           kubectlFlags(request.target),
-          resolving.then(() => placed),
+          checked.then(() => placed),
           log,
         );
-  let upgrade: HeldUpgrade | undefined;
-  let upgradeSettled: Promise<void> = Promise.resolve();
-  try {
-    const target = await targetKnown;
-    const helmBin = await goTool('helm', log);
-    const watchBin = await goTool('kstatus-watch', log);
-    const objects = await placed;
-    // The watch lists what runs now, before Helm changes anything: started first, it is ready
-    // by the time the release has been read and the change previewed.
-    watch = request.dryRun
-      ? undefined
-      : (watch ??
-        startWatch(
-          watchBin,
-          kubectlFlags(target),
-          resolving.then(() => objects),
-          log,
-        ));
-    // The preview (what this deploy changes, preview.ts; --dry-run stops there) runs while the
-    // release is read: none of them changes anything. Each is awaited, so that a failed read is
-    // reported after the preview has printed (and, with --confirm, been answered), never beside it.
-    // Each read starts a process, and starting one costs a busy machine most: first what the
-    // preview waits on (the release's objects, kubectl diff), then Helm, then the rest. The
-    // ApplySet's check comes last: the preview needs its answer only when its dry run meets a
-    // conflict (preview.ts).
-    let checkedApplySet: (adopting: Promise<boolean>) => void = () => undefined;
-    const forceConflicts = new Promise<boolean>((resolve) => (checkedApplySet = resolve));
-    const latest = latestRevision(target, helmBin);
-    const released = latest.then((read) => read?.objects ?? []);
-    const previewing = previewDeploy({
-      ...request,
-      target,
-      helmBin,
-      release: RELEASE,
-      released,
-      forceConflicts: forceConflicts.catch(() => false),
-      checked: resolving,
-      log,
-    });
-    if (!request.dryRun) {
-      // Helm starts now, and stops where it reads its values (startUpgrade): what it does before
-      // (its own start, the release's history, finding the chart) overlaps the preview.
-      writeChart(chart, request.dir, manifestFiles(request.dir));
-      upgrade = startUpgrade(helmBin, target, request.timeoutSeconds, chart, false);
-    }
-    const restorableRead = latest.then((read) => restorableRevision(target, helmBin, read?.revision));
-    const adopting = adoptApplySet(target, log);
-    checkedApplySet(adopting);
-    if (upgrade) {
-      // The move from the ApplySet, once per namespace, needs other flags: Helm is started again.
-      upgradeSettled = adopting.then(
-        async (migrating) => {
-          if (migrating) {
-            await stopUpgrade(upgrade);
-            upgrade = startUpgrade(helmBin, target, request.timeoutSeconds, chart, true);
-          }
-        },
-        () => undefined,
-      );
-    }
-    const settled = Promise.allSettled([restorableRead, released, previewing]);
-    await resolving;
-    const [readRestorable, readRelease, previewed] = await settled;
-    const [restorable, previous, preview] = [valueOf(readRestorable), valueOf(readRelease), valueOf(previewed)];
-    const migrating = await adopting;
-    await upgradeSettled;
-    if (!preview.proceed || watch === undefined || upgrade === undefined) {
-      await stopUpgrade(upgrade);
-      watch?.stop();
-      return { exitCode: preview.exitCode };
-    }
-    log(
-      `deploying ${objects.length} objects of ${request.dir} as release ${RELEASE} in namespace ${target.namespace}` +
-        `${target.context ? ` of context ${target.context}` : ''}` +
-        `${restorable ? ` (now at revision ${restorable.revision})` : ' (first deploy)'}; timeout ${request.timeoutSeconds}s`,
-    );
-    return { request, target, helmBin, watchBin, objects, restorable, previous, migrating, watch, upgrade };
-  } catch (error) {
-    await upgradeSettled;
-    await stopUpgrade(upgrade);
-    watch?.stop();
-    throw error;
+  return { checked, target, placed, watch };
+}
+
+/** The reads of a deploy and its Helm, started; none changes anything. */
+interface Reads {
+  /** The revision to restore if this deploy fails; undefined for a first deploy. */
+  readonly restorable: Promise<Revision | undefined>;
+  /** What the release's current revision holds. */
+  readonly released: Promise<readonly ObjectId[]>;
+  readonly preview: Promise<{ proceed: boolean; exitCode: number }>;
+  /** Whether the namespace moves from the kubectl ApplySet (migrate.ts). */
+  readonly migrating: Promise<boolean>;
+  /** Helm, held, with the move's flags if `migrating`; undefined for a dry run. Never rejects. */
+  readonly upgrade: Promise<HeldUpgrade | undefined>;
+}
+
+/**
+ * Starts the reads and Helm. The preview (what this deploy changes, preview.ts; --dry-run stops
+ * there) runs while the release is read: none of them changes anything. Each read starts a
+ * process, and starting one costs a busy machine most: first what the preview waits on (the
+ * release's objects, kubectl diff), then Helm, then the rest. The ApplySet's check comes last:
+ * the preview needs its answer only when its dry run meets a conflict (preview.ts).
+ */
+function startReads(
+  request: DeployRequest,
+  { target, helmBin, chart, checked }: { target: Target; helmBin: string; chart: string; checked: Promise<Target> },
+  log: Logger,
+): Reads {
+  let checkedApplySet: (adopting: Promise<boolean>) => void = () => undefined;
+  const forceConflicts = new Promise<boolean>((resolve) => (checkedApplySet = resolve));
+  const latest = latestRevision(target, helmBin);
+  const released = latest.then((read) => read?.objects ?? []);
+  const preview = previewDeploy({
+    ...request,
+    target,
+    helmBin,
+    release: RELEASE,
+    released,
+    forceConflicts: forceConflicts.catch(() => false),
+    checked,
+    log,
+  });
+  let held: HeldUpgrade | undefined;
+  if (!request.dryRun) {
+    // Helm starts now, and stops where it reads its values (startUpgrade): what it does before
+    // (its own start, the release's history, finding the chart) overlaps the preview.
+    writeChart(chart, request.dir, manifestFiles(request.dir));
+    held = startUpgrade(helmBin, target, request.timeoutSeconds, chart, false);
   }
+  const restorable = latest.then((read) => restorableRevision(target, helmBin, read?.revision));
+  const migrating = adoptApplySet(target, log);
+  checkedApplySet(migrating);
+  const restart = () => startUpgrade(helmBin, target, request.timeoutSeconds, chart, true);
+  const upgrade = held === undefined ? Promise.resolve(undefined) : withMoveFlags(held, migrating, restart);
+  return { restorable, released, preview, migrating, upgrade };
+}
+
+/**
+ * The Helm that deploys: `held`, or, when the namespace moves from the ApplySet (once per
+ * namespace), which needs other flags, Helm started again. Never rejects: a failed check of the
+ * ApplySet is settleReads' to throw.
+ */
+async function withMoveFlags(
+  held: HeldUpgrade,
+  migrating: Promise<boolean>,
+  restart: () => HeldUpgrade,
+): Promise<HeldUpgrade> {
+  if (!(await migrating.catch(() => false))) {
+    return held;
+  }
+  await stopUpgrade(held);
+  return restart();
+}
+
+/**
+ * The answers of the reads. Each is awaited, so that a failed read is reported after the
+ * preview has printed (and, with --confirm, been answered), never beside it; the first failure
+ * is thrown, in this order: the target's, the release's reads, the preview's, the ApplySet's.
+ */
+async function settleReads(checked: Promise<Target>, reads: Reads) {
+  const settled = Promise.allSettled([reads.restorable, reads.released, reads.preview]);
+  await checked;
+  const [restorable, released, preview] = await settled;
+  return {
+    restorable: valueOf(restorable),
+    previous: valueOf(released),
+    preview: valueOf(preview),
+    migrating: await reads.migrating,
+  };
+}
+
+/** The line that says what the deploy is about to do, and where. */
+function announce({ request, target, objects, restorable }: Plan, log: Logger): void {
+  log(
+    `deploying ${objects.length} objects of ${request.dir} as release ${RELEASE} in namespace ${target.namespace}` +
+      `${target.context ? ` of context ${target.context}` : ''}` +
+      `${restorable ? ` (now at revision ${restorable.revision})` : ' (first deploy)'}; timeout ${request.timeoutSeconds}s`,
+  );
 }
 
 /** Where kubectl would put each object: its own namespace, else the target's; none if cluster-scoped. */
@@ -435,36 +501,47 @@ async function perform(plan: Plan, started: number, log: Logger): Promise<number
   );
   try {
     upgrade.go();
-    const first = await Promise.race([
-      upgrade.result.then((result) => ({ helm: result })),
-      watch.failed.then((why) => ({ why })),
-      timedOut.then((why) => ({ why })),
-    ]);
-    let why: string;
-    if ('helm' in first && first.helm.code === 0) {
-      const then = await Promise.race([
-        watch.healthy().then(() => undefined),
-        watch.failed,
-        timedOut.then((w) => `${w}: ${notHealthy(watch)}`),
-      ]);
-      if (then === undefined) {
-        return await succeed(plan, first.helm.stdout, log);
-      }
-      why = then;
-    } else if ('helm' in first) {
-      why = helmError(first.helm.stderr);
-    } else {
-      log(`FAILED: ${first.why}`);
+    const outcome = await waitForDeploy(plan, timedOut);
+    if ('helmOutput' in outcome) {
+      return await succeed(plan, outcome.helmOutput, log);
+    }
+    log(`FAILED: ${outcome.why}`);
+    if (outcome.helmWaiting) {
       log(`stopping Helm's wait (SIGTERM, as Ctrl-C: Helm records the revision as failed)`);
       upgrade.stop();
       await upgrade.result;
-      return await explainAndRestore(plan, started, log);
     }
-    log(`FAILED: ${why}`);
     return await explainAndRestore(plan, started, log);
   } finally {
     stopTimer.abort();
   }
+}
+
+/** How a deploy's wait ended: healthy, with Helm's output, or why not, and whether Helm still waits. */
+type Outcome = { readonly helmOutput: string } | { readonly why: string; readonly helmWaiting: boolean };
+
+/**
+ * Waits for the first of Helm's exit, a failure that persisted and the timeout; once Helm has
+ * applied and waited, for the watch's healthy, a failure or the timeout.
+ */
+async function waitForDeploy({ watch, upgrade }: Plan, timedOut: Promise<string>): Promise<Outcome> {
+  const first = await Promise.race([
+    upgrade.result.then((result) => ({ helm: result })),
+    watch.failed.then((why) => ({ why })),
+    timedOut.then((why) => ({ why })),
+  ]);
+  if (!('helm' in first)) {
+    return { why: first.why, helmWaiting: true };
+  }
+  if (first.helm.code !== 0) {
+    return { why: helmError(first.helm.stderr), helmWaiting: false };
+  }
+  const then = await Promise.race([
+    watch.healthy().then(() => undefined),
+    watch.failed,
+    timedOut.then((why) => `${why}: ${notHealthy(watch)}`),
+  ]);
+  return then === undefined ? { helmOutput: first.helm.stdout } : { why: then, helmWaiting: false };
 }
 
 /** `helm upgrade --install`, started and held where it reads its values, before it changes anything. */
@@ -567,6 +644,20 @@ async function succeed(plan: Plan, helmOutput: string, log: Logger): Promise<num
  * line), the restore is not: it runs whatever happened while explaining.
  */
 async function explainAndRestore(plan: Plan, started: number, log: Logger): Promise<number> {
+  await explain(plan, started, log);
+  const { request, restorable } = plan;
+  if (request.noRollback) {
+    log(`left as it is (--no-rollback); npm run apply -- history lists the revisions to roll back to`);
+  } else if (restorable) {
+    await restore(plan, restorable.revision, log);
+  } else {
+    log(`no earlier revision to restore: this was the first deploy (npm run apply -- history)`);
+  }
+  return 1;
+}
+
+/** Prints why the deploy failed, in the cluster's words (explain.ts); what it cannot read, in one line. */
+async function explain(plan: Plan, started: number, log: Logger): Promise<void> {
   try {
     const lines = await explainFailure(
       plan.target,
@@ -580,27 +671,19 @@ async function explainAndRestore(plan: Plan, started: number, log: Logger): Prom
   } catch (error) {
     log(`could not explain the failure: ${String((error as Error).message ?? error).split('\n')[0]}`);
   }
-  const { request, restorable, target } = plan;
-  if (request.noRollback) {
-    log(`left as it is (--no-rollback); npm run apply -- history lists the revisions to roll back to`);
-  } else if (restorable) {
-    log(`restoring revision ${restorable.revision}, which ran before (helm rollback)`);
-    // Helm's own wait would read the pods before the kubelet has acted on the restored spec: a
-    // container still in CrashLoopBackOff is kstatus Failed, which ends Helm's wait at once. So
-    // Helm applies, and the watcher waits as for a deploy.
-    const rollback = await helm(plan.helmBin, target, ['rollback', RELEASE, String(restorable.revision)], {
-      okExitCodes: [1],
-    });
-    const why = rollback.code === 0 ? await waitForRestore(plan, restorable.revision, log) : rollback.stderr.trim();
-    log(
-      why === undefined
-        ? `restored revision ${restorable.revision}`
-        : `restoring revision ${restorable.revision} FAILED: ${why}`,
-    );
-  } else {
-    log(`no earlier revision to restore: this was the first deploy (npm run apply -- history)`);
-  }
-  return 1;
+}
+
+/** Rolls the release back to `revision` and waits for it, saying how that went. */
+async function restore(plan: Plan, revision: number, log: Logger): Promise<void> {
+  log(`restoring revision ${revision}, which ran before (helm rollback)`);
+  // Helm's own wait would read the pods before the kubelet has acted on the restored spec: a
+  // container still in CrashLoopBackOff is kstatus Failed, which ends Helm's wait at once. So
+  // Helm applies, and the watcher waits as for a deploy.
+  const rollback = await helm(plan.helmBin, plan.target, ['rollback', RELEASE, String(revision)], {
+    okExitCodes: [1],
+  });
+  const why = rollback.code === 0 ? await waitForRestore(plan, revision, log) : rollback.stderr.trim();
+  log(why === undefined ? `restored revision ${revision}` : `restoring revision ${revision} FAILED: ${why}`);
 }
 
 /** Waits for the restored revision's objects to be healthy; the reason if they are not. */
