@@ -19,12 +19,12 @@ const KIT = path.join(__dirname, '..');
 const SUBCOMMANDS = {
   synth: { file: 'pkg/synth/main.ts', does: '`cdk8s synth` into dist/, guarded, stamped with its sources' },
   check: { file: 'pkg/check/main.ts', does: 'the manifest gates on dist/ (or PATH)' },
-  diff: { file: 'pkg/review/diff.ts', does: 'dist/ against a git ref or folder, field by field' },
+  diff: { does: 'dist/ against a git ref or folder, field by field' },
   diagram: { does: "the Mermaid picture of dist/ in the project's docs" },
   apply: { file: 'pkg/deploy/deploy.ts', does: 'deploy dist/ with Helm: preview, wait, explain a failure, restore' },
   dev: { file: 'pkg/dev/dev.ts', does: 'on each save: synth, the fast gates, the preview, the deploy' },
   import: { file: 'pkg/import/import.js', does: "`cdk8s import` of cdk8s.yaml's imports, offline from a file" },
-  'docs-api': { file: 'pkg/docs/api.ts', does: 'the API reference of the app from its doc comments' },
+  'docs-api': { does: 'the API reference of the app from its doc comments' },
   netpol: { file: 'pkg/netpol/enforced.ts', does: 'does the current cluster enforce NetworkPolicy?' },
   cluster: {
     scripts: { build: 'lab/cluster/build.sh', up: 'lab/cluster/up.sh', down: 'lab/cluster/down.sh' },

@@ -40,27 +40,28 @@ test.each([
   ['apply', /^npm run apply: .*--bogus/],
   ['netpol', /^netpol:enforced: Unknown option '--bogus'/],
   ['dev', /^npm run dev: .*--bogus/],
-  ['docs-api', /^Unknown option '--bogus'\nusage: npm run docs:api/],
   // Files that run whenever loaded.
-  ['diff', /--bogus/],
   ['check', /^check: unknown option --bogus; usage: npm run check/],
   // kit/cmd/NAME.ts: the same way for each.
   ['diagram', /^npm run diagram: Unknown option '--bogus'\. [^\n]*\nusage: npm run diagram -- /],
+  ['diff', /^npm run diff: Unknown option '--bogus'\. [^\n]*\nusage: npm run diff -- /],
+  ['docs-api', /^npm run docs:api: Unknown option '--bogus'\. [^\n]*\nusage: npm run docs:api -- /],
 ])('%s gets the words after it: its own refusal of --bogus, its own exit code', (subcommand, message) => {
   const result = sandboxKit([subcommand, '--bogus']);
   expect(result.stderr).toMatch(message);
   expect(result.status).toBe(2);
 });
 
-test.each([['diagram', 'usage: npm run diagram -- [--check] [PATH]']])(
-  '%s --help prints its usage on stdout, exit 0',
-  (subcommand, usage) => {
-    const result = sandboxKit([subcommand, '--help']);
-    expect(result.stdout.slice(0, usage.length)).toBe(usage);
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  },
-);
+test.each([
+  ['diagram', 'usage: npm run diagram -- [--check] [PATH]'],
+  ['diff', 'usage: npm run diff -- [--markdown] [BASE [AFTER]]'],
+  ['docs-api', 'usage: npm run docs:api -- [--check]'],
+])('%s --help prints its usage on stdout, exit 0', (subcommand, usage) => {
+  const result = sandboxKit([subcommand, '--help']);
+  expect(result.stdout.slice(0, usage.length)).toBe(usage);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});
 
 test("cluster runs the cluster's script, which gets the words after the action and whose exit code is passed on", () => {
   // A PATH with bash and what the scripts' first lines use, but no Go: the cluster's scripts stop
