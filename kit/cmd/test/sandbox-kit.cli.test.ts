@@ -41,10 +41,10 @@ test.each([
   ['netpol', /^netpol:enforced: Unknown option '--bogus'/],
   ['dev', /^npm run dev: .*--bogus/],
   // Files that run whenever loaded.
-  ['check', /^check: unknown option --bogus; usage: npm run check/],
   // kit/cmd/NAME.ts: the same way for each.
   ['diagram', /^npm run diagram: Unknown option '--bogus'\. [^\n]*\nusage: npm run diagram -- /],
   ['diff', /^npm run diff: Unknown option '--bogus'\. [^\n]*\nusage: npm run diff -- /],
+  ['check', /^check: Unknown option '--bogus'\. [^\n]*\nusage: npm run check -- /],
   ['docs-api', /^npm run docs:api: Unknown option '--bogus'\. [^\n]*\nusage: npm run docs:api -- /],
 ])('%s gets the words after it: its own refusal of --bogus, its own exit code', (subcommand, message) => {
   const result = sandboxKit([subcommand, '--bogus']);
@@ -53,6 +53,7 @@ test.each([
 });
 
 test.each([
+  ['check', 'usage: npm run check -- [PATH...] [-R] [--allow-privileged=false]'],
   ['diagram', 'usage: npm run diagram -- [--check] [PATH]'],
   ['diff', 'usage: npm run diff -- [--markdown] [BASE [AFTER]]'],
   ['docs-api', 'usage: npm run docs:api -- [--check]'],
