@@ -25,7 +25,7 @@ const SUBCOMMANDS = {
   dev: { file: 'pkg/dev/dev.ts', does: 'on each save: synth, the fast gates, the preview, the deploy' },
   import: { file: 'pkg/import/import.js', does: "`cdk8s import` of cdk8s.yaml's imports, offline from a file" },
   'docs-api': { does: 'the API reference of the app from its doc comments' },
-  netpol: { file: 'pkg/netpol/enforced.ts', does: 'does the current cluster enforce NetworkPolicy?' },
+  netpol: { does: 'does the current cluster enforce NetworkPolicy?' },
   cluster: {
     scripts: { build: 'lab/cluster/build.sh', up: 'lab/cluster/up.sh', down: 'lab/cluster/down.sh' },
     does: 'the local cluster: cluster build|up|down',

@@ -38,13 +38,13 @@ test.each([
   // Files that run only as a program (`require.main === module`): nothing would print if the
   // dispatcher loaded them as a library.
   ['apply', /^npm run apply: .*--bogus/],
-  ['netpol', /^netpol:enforced: Unknown option '--bogus'/],
   ['dev', /^npm run dev: .*--bogus/],
   // Files that run whenever loaded.
   // kit/cmd/NAME.ts: the same way for each.
   ['diagram', /^npm run diagram: Unknown option '--bogus'\. [^\n]*\nusage: npm run diagram -- /],
   ['diff', /^npm run diff: Unknown option '--bogus'\. [^\n]*\nusage: npm run diff -- /],
   ['check', /^check: Unknown option '--bogus'\. [^\n]*\nusage: npm run check -- /],
+  ['netpol', /^netpol:enforced: Unknown option '--bogus'\. [^\n]*\nusage: npm run netpol:enforced -- /],
   ['docs-api', /^npm run docs:api: Unknown option '--bogus'\. [^\n]*\nusage: npm run docs:api -- /],
 ])('%s gets the words after it: its own refusal of --bogus, its own exit code', (subcommand, message) => {
   const result = sandboxKit([subcommand, '--bogus']);
@@ -57,6 +57,7 @@ test.each([
   ['diagram', 'usage: npm run diagram -- [--check] [PATH]'],
   ['diff', 'usage: npm run diff -- [--markdown] [BASE [AFTER]]'],
   ['docs-api', 'usage: npm run docs:api -- [--check]'],
+  ['netpol', 'usage: npm run netpol:enforced -- [--timeout SECONDS] [--image IMAGE]'],
 ])('%s --help prints its usage on stdout, exit 0', (subcommand, usage) => {
   const result = sandboxKit([subcommand, '--help']);
   expect(result.stdout.slice(0, usage.length)).toBe(usage);
