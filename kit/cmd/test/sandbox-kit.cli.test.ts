@@ -57,6 +57,7 @@ test.each([
   ['diagram', 'usage: npm run diagram -- [--check] [PATH]'],
   ['diff', 'usage: npm run diff -- [--markdown] [BASE [AFTER]]'],
   ['docs-api', 'usage: npm run docs:api -- [--check]'],
+  ['dev', 'usage: npm run dev -- [--cluster [--real-node]] [TARGET]'],
   ['netpol', 'usage: npm run netpol:enforced -- [--timeout SECONDS] [--image IMAGE]'],
 ])('%s --help prints its usage on stdout, exit 0', (subcommand, usage) => {
   const result = sandboxKit([subcommand, '--help']);
