@@ -3,8 +3,9 @@
 //   - `--help` or `-h` prints the usage on stdout; exit 0;
 //   - a bad command line prints one line naming what was wrong, then the usage, on stderr; exit 2,
 //     nothing done. The subcommand's own checks of the values it got throw a UsageError the same way;
-//   - an error once the command runs prints one line (its reason, never a stack trace); exit 1, or
-//     the subcommand's own failure code.
+//   - an error once the command runs prints one line (its reason, never a stack trace); exit 1, the
+//     subcommand's own failure code, or the error's own (a CommandFailure, or any error with a
+//     numeric exitCode, as kit/pkg/synth/synth.ts's SynthRefused).
 // A usage names the command as the user runs it in this app, `npm run check -- PATH`: that is how
 // the README documents every command, and npm passes what follows `--` on, unchanged, to the
 // script (`"check": "sandbox-kit check"`). A project that runs `npx sandbox-kit check PATH`
@@ -13,6 +14,16 @@ import type { ParseArgsConfig } from 'node:util';
 import { UsageError, parseCommandLine } from '../pkg/common/usage';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** A failure whose exit code is not the command's usual failure code. */
+export class CommandFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Every command's own option: its usage. */
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
@@ -58,6 +69,7 @@ export async function runCommand<O extends Options>(
       return 2;
     }
     console.error(`${command.prefix}: ${error instanceof Error ? error.message : String(error)}`);
-    return command.failureCode ?? 1;
+    const own = (error as { exitCode?: unknown } | undefined)?.exitCode;
+    return typeof own === 'number' ? own : (command.failureCode ?? 1);
   }
 }

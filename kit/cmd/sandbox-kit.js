@@ -21,7 +21,7 @@ const SUBCOMMANDS = {
   check: { does: 'the manifest gates on dist/ (or PATH)' },
   diff: { does: 'dist/ against a git ref or folder, field by field' },
   diagram: { does: "the Mermaid picture of dist/ in the project's docs" },
-  apply: { file: 'pkg/deploy/deploy.ts', does: 'deploy dist/ with Helm: preview, wait, explain a failure, restore' },
+  apply: { does: 'deploy dist/ with Helm: preview, wait, explain a failure, restore' },
   dev: { does: 'on each save: synth, the fast gates, the preview, the deploy' },
   import: { file: 'pkg/import/import.js', does: "`cdk8s import` of cdk8s.yaml's imports, offline from a file" },
   'docs-api': { does: 'the API reference of the app from its doc comments' },

@@ -53,6 +53,7 @@ test.each([
 });
 
 test.each([
+  ['apply', 'usage: npm run apply -- [DIR] [--timeout DURATION] [--no-rollback] [--confirm] [TARGET]'],
   ['check', 'usage: npm run check -- [PATH...] [-R] [--allow-privileged=false]'],
   ['diagram', 'usage: npm run diagram -- [--check] [PATH]'],
   ['diff', 'usage: npm run diff -- [--markdown] [BASE [AFTER]]'],
