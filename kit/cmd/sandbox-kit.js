@@ -17,7 +17,7 @@ const KIT = path.join(__dirname, '..');
 
 /** Each subcommand: its file in kit/cmd/ (NAME.ts) or its scripts, and what it does. */
 const SUBCOMMANDS = {
-  synth: { file: 'pkg/synth/main.ts', does: '`cdk8s synth` into dist/, guarded, stamped with its sources' },
+  synth: { does: '`cdk8s synth` into dist/, guarded, stamped with its sources' },
   check: { does: 'the manifest gates on dist/ (or PATH)' },
   diff: { does: 'dist/ against a git ref or folder, field by field' },
   diagram: { does: "the Mermaid picture of dist/ in the project's docs" },

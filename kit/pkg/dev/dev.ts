@@ -228,7 +228,7 @@ export async function dev(request: DevRequest): Promise<number> {
         `${target.kubeconfig ? ` of ${target.kubeconfig}` : ''}`,
     );
     const gates = await fastGates();
-    const outDir = outputOf(projectDir, []).dir ?? 'dist';
+    const outDir = outputOf(projectDir).dir ?? 'dist';
     const cycles = await watchSources({ projectDir, outDir, flags, target, gates, running });
     if (running.stopping) {
       // Interrupted while starting: shutdown closes the watcher and exits; no cycle starts.
