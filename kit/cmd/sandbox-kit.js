@@ -23,7 +23,7 @@ const SUBCOMMANDS = {
   diagram: { does: "the Mermaid picture of dist/ in the project's docs" },
   apply: { does: 'deploy dist/ with Helm: preview, wait, explain a failure, restore' },
   dev: { does: 'on each save: synth, the fast gates, the preview, the deploy' },
-  import: { file: 'pkg/import/import.js', does: "`cdk8s import` of cdk8s.yaml's imports, offline from a file" },
+  import: { does: "`cdk8s import` of cdk8s.yaml's imports, offline from a file" },
   'docs-api': { does: 'the API reference of the app from its doc comments' },
   netpol: { does: 'does the current cluster enforce NetworkPolicy?' },
   cluster: {

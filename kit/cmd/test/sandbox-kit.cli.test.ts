@@ -45,6 +45,7 @@ test.each([
   ['diff', /^npm run diff: Unknown option '--bogus'\. [^\n]*\nusage: npm run diff -- /],
   ['check', /^check: Unknown option '--bogus'\. [^\n]*\nusage: npm run check -- /],
   ['netpol', /^netpol:enforced: Unknown option '--bogus'\. [^\n]*\nusage: npm run netpol:enforced -- /],
+  ['import', /^npm run import: Unknown option '--bogus'\. [^\n]*\nusage: npm run import -- /],
   ['synth', /^npm run synth: Unknown option '--bogus'\. [^\n]*\nusage: npm run synth -- /],
   ['docs-api', /^npm run docs:api: Unknown option '--bogus'\. [^\n]*\nusage: npm run docs:api -- /],
 ])('%s gets the words after it: its own refusal of --bogus, its own exit code', (subcommand, message) => {
@@ -61,6 +62,7 @@ test.each([
   ['docs-api', 'usage: npm run docs:api -- [--check]'],
   ['dev', 'usage: npm run dev -- [--cluster [--real-node]] [TARGET]'],
   ['synth', 'usage: npm run synth -- [OPTION...]'],
+  ['import', 'usage: npm run import -- [SCHEMA_FILE]'],
   ['netpol', 'usage: npm run netpol:enforced -- [--timeout SECONDS] [--image IMAGE]'],
 ])('%s --help prints its usage on stdout, exit 0', (subcommand, usage) => {
   const result = sandboxKit([subcommand, '--help']);
