@@ -62,14 +62,6 @@ function runCommand(name, args) {
   );
 }
 
-/** Runs `file` as node runs a program's main file, under the TypeScript loader. */
-function runEntry(file, args) {
-  require('../pkg/loader/ts-register.js');
-  const Module = require('node:module');
-  process.argv = [process.argv[0], file, ...args];
-  Module._load(file, null, true);
-}
-
 /** Runs a bash script with this terminal; exits as it exits. */
 function runScript(file, args) {
   const { spawn } = require('node:child_process');
@@ -108,10 +100,6 @@ function main(argv) {
       );
     }
     runScript(path.join(KIT, subcommand.scripts[action]), rest);
-    return;
-  }
-  if (subcommand.file) {
-    runEntry(path.join(KIT, subcommand.file), args);
     return;
   }
   runCommand(name, args);

@@ -1,4 +1,4 @@
-// `npm run diagram [-- [--check] [PATH]]` (kit/cmd/diagram.ts): draws dist/, which `npm run synth`
+// `npm run diagram -- [--check] [PATH]` (kit/cmd/diagram.ts): draws dist/, which `npm run synth`
 // writes, as docs/deployment.md, the Mermaid picture of what gets deployed, and puts the same
 // flowchart into README.md. With --check it writes nothing and exits 1 when either file differs
 // from what it would write (a CI step, after the synth). Given another PATH (a folder or file of

@@ -1,4 +1,4 @@
-// `npm run check [-- DIR]` as users and CI run it: every gate on a directory of manifests, one
+// `npm run check -- [DIR]` as users and CI run it: every gate on a directory of manifests, one
 // line per finding, exit code 0 (all pass), 1 (findings) or 2 (could not check).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
