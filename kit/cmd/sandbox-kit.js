@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // `sandbox-kit SUBCOMMAND [ARG...]`: the kit's one command (kit/package.json's `bin`), which the
 // app's npm scripts call (`"check": "sandbox-kit check"`) and any project that installs the kit
-// runs with `npx sandbox-kit`. It only picks the subcommand's entry file and hands it the rest of
-// the command line; the entry file reads its own arguments, prints its own usage and sets its own
-// exit code, exactly as when `node -r ./kit/pkg/loader/ts-register.js FILE` ran it:
+// runs with `npx sandbox-kit`. It only picks the subcommand and hands it the rest of the command
+// line:
 //   - the TypeScript loader (kit/pkg/loader/ts-register.js) is registered in this process, with
-//     its caches, before the entry file loads;
-//   - the entry file is loaded as the main module, with process.argv as node would give it
-//     ([node, FILE, ...args]): the files that run only as a program (`require.main === module`)
-//     see themselves as one;
+//     its caches, before the subcommand's file (kit/cmd/NAME.ts) loads;
+//   - the file's main(args) reads the arguments (kit/cmd/command.ts: the same way for every
+//     subcommand), calls the library in kit/pkg/ and resolves to the exit code, which is set
+//     here (not process.exit: what was written to stdout is all delivered);
 //   - a shell script (the local cluster's) runs as a child with this terminal, its exit code
 //     passed on.
 'use strict';
@@ -16,17 +15,17 @@ const path = require('node:path');
 
 const KIT = path.join(__dirname, '..');
 
-/** Each subcommand: its entry file (relative to the kit), the words after it, and what it does. */
+/** Each subcommand: its file in kit/cmd/ (NAME.ts) or its scripts, and what it does. */
 const SUBCOMMANDS = {
-  synth: { file: 'pkg/synth/main.ts', does: '`cdk8s synth` into dist/, guarded, stamped with its sources' },
-  check: { file: 'pkg/check/main.ts', does: 'the manifest gates on dist/ (or PATH)' },
-  diff: { file: 'pkg/review/diff.ts', does: 'dist/ against a git ref or folder, field by field' },
-  diagram: { file: 'pkg/review/diagram.ts', does: "the Mermaid picture of dist/ in the project's docs" },
-  apply: { file: 'pkg/deploy/deploy.ts', does: 'deploy dist/ with Helm: preview, wait, explain a failure, restore' },
-  dev: { file: 'pkg/dev/dev.ts', does: 'on each save: synth, the fast gates, the preview, the deploy' },
-  import: { file: 'pkg/import/import.js', does: "`cdk8s import` of cdk8s.yaml's imports, offline from a file" },
-  'docs-api': { file: 'pkg/docs/api.ts', does: 'the API reference of the app from its doc comments' },
-  netpol: { file: 'pkg/netpol/enforced.ts', does: 'does the current cluster enforce NetworkPolicy?' },
+  synth: { does: '`cdk8s synth` into dist/, guarded, stamped with its sources' },
+  check: { does: 'the manifest gates on dist/ (or PATH)' },
+  diff: { does: 'dist/ against a git ref or folder, field by field' },
+  diagram: { does: "the Mermaid picture of dist/ in the project's docs" },
+  apply: { does: 'deploy dist/ with Helm: preview, wait, explain a failure, restore' },
+  dev: { does: 'on each save: synth, the fast gates, the preview, the deploy' },
+  import: { does: "`cdk8s import` of cdk8s.yaml's imports, offline from a file" },
+  'docs-api': { does: 'the API reference of the app from its doc comments' },
+  netpol: { does: 'does the current cluster enforce NetworkPolicy?' },
   cluster: {
     scripts: { build: 'lab/cluster/build.sh', up: 'lab/cluster/up.sh', down: 'lab/cluster/down.sh' },
     does: 'the local cluster: cluster build|up|down',
@@ -47,14 +46,20 @@ function refuse(message) {
   process.exit(2);
 }
 
-/** Runs `file` as node runs a program's main file, under the TypeScript loader. */
-function runEntry(file, args) {
+/** Runs kit/cmd/NAME.ts's main(args) under the TypeScript loader; exits with the code it resolves to. */
+function runCommand(name, args) {
   require('../pkg/loader/ts-register.js');
-  const Module = require('node:module');
-  process.argv = [process.argv[0], file, ...args];
-  // What `node FILE` does for a CommonJS file (Module.runMain, less its search for ES modules):
-  // load it as the main module, so that require.main is the entry file, not this one.
-  Module._load(file, null, true);
+  const { main } = require(path.join(__dirname, `${name}.ts`));
+  main(args).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    // main prints a command's own failures; this is a fault of the kit itself.
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }
 
 /** Runs a bash script with this terminal; exits as it exits. */
@@ -97,7 +102,7 @@ function main(argv) {
     runScript(path.join(KIT, subcommand.scripts[action]), rest);
     return;
   }
-  runEntry(path.join(KIT, subcommand.file), args);
+  runCommand(name, args);
 }
 
 main(process.argv.slice(2));

@@ -17,7 +17,7 @@ function checkSandbox(props: SandboxProps) {
     const app = new App({ outdir });
     addSandboxCharts(app, props);
     app.synth();
-    return spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', outdir], {
+    return spawnSync('node_modules/.bin/sandbox-kit', ['check', outdir], {
       cwd: root,
       encoding: 'utf8',
     });

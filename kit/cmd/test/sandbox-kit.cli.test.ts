@@ -1,6 +1,7 @@
 // kit/cmd/sandbox-kit.js, the kit's one command: it names its subcommands, refuses anything else
-// in one line, and runs each subcommand's entry file as node would run it as a program (its own
-// arguments, usage and exit code), or the cluster's script with its exit code.
+// in one line, and hands the words after a subcommand to its kit/cmd/NAME.ts, which reads them
+// the same way for each (kit/cmd/command.ts: --help, a bad command line's one line and usage,
+// exit 2), or to the cluster's script, whose exit code it passes on.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,19 +36,37 @@ test.each([
 });
 
 test.each([
-  // Files that run only as a program (`require.main === module`): nothing would print if the
-  // dispatcher loaded them as a library.
-  ['apply', /^npm run apply: .*--bogus/],
-  ['netpol', /^netpol:enforced: Unknown option '--bogus'/],
-  ['dev', /^npm run dev: .*--bogus/],
-  ['docs-api', /^Unknown option '--bogus'\nusage: npm run docs:api/],
-  // Files that run whenever loaded.
-  ['diff', /--bogus/],
-  ['check', /^check: unknown option --bogus; usage: npm run check/],
-])('%s gets the words after it: its own refusal of --bogus, its own exit code', (subcommand, message) => {
+  ['apply', /^npm run apply: Unknown option '--bogus'\. [^\n]*\nusage: npm run apply -- /],
+  ['dev', /^npm run dev: Unknown option '--bogus'\. [^\n]*\nusage: npm run dev -- /],
+  ['diagram', /^npm run diagram: Unknown option '--bogus'\. [^\n]*\nusage: npm run diagram -- /],
+  ['diff', /^npm run diff: Unknown option '--bogus'\. [^\n]*\nusage: npm run diff -- /],
+  ['check', /^check: Unknown option '--bogus'\. [^\n]*\nusage: npm run check -- /],
+  ['netpol', /^netpol:enforced: Unknown option '--bogus'\. [^\n]*\nusage: npm run netpol:enforced -- /],
+  ['import', /^npm run import: Unknown option '--bogus'\. [^\n]*\nusage: npm run import -- /],
+  ['synth', /^npm run synth: Unknown option '--bogus'\. [^\n]*\nusage: npm run synth -- /],
+  ['docs-api', /^npm run docs:api: Unknown option '--bogus'\. [^\n]*\nusage: npm run docs:api -- /],
+])('%s gets the words after it: --bogus is refused in one line, then the usage, exit 2', (subcommand, message) => {
   const result = sandboxKit([subcommand, '--bogus']);
   expect(result.stderr).toMatch(message);
+  expect(result.stdout).toBe('');
   expect(result.status).toBe(2);
+});
+
+test.each([
+  ['apply', 'usage: npm run apply -- [DIR] [--timeout DURATION] [--no-rollback] [--confirm] [TARGET]'],
+  ['check', 'usage: npm run check -- [PATH...] [-R] [--allow-privileged=false]'],
+  ['diagram', 'usage: npm run diagram -- [--check] [PATH]'],
+  ['diff', 'usage: npm run diff -- [--markdown] [BASE [AFTER]]'],
+  ['docs-api', 'usage: npm run docs:api -- [--check]'],
+  ['dev', 'usage: npm run dev -- [--cluster [--real-node]] [TARGET]'],
+  ['synth', 'usage: npm run synth -- [OPTION...]'],
+  ['import', 'usage: npm run import -- [SCHEMA_FILE]'],
+  ['netpol', 'usage: npm run netpol:enforced -- [--timeout SECONDS] [--image IMAGE]'],
+])('%s --help prints its usage on stdout, exit 0', (subcommand, usage) => {
+  const result = sandboxKit([subcommand, '--help']);
+  expect(result.stdout.slice(0, usage.length)).toBe(usage);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
 });
 
 test("cluster runs the cluster's script, which gets the words after the action and whose exit code is passed on", () => {

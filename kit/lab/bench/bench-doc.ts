@@ -142,7 +142,7 @@ function checkBlock(check: BenchResults['check']): string {
   const table = markdownTable(
     ["`npm run check` on the app's manifests", 'median', 'goal'],
     [
-      ['whole process (`node kit/pkg/check/main.ts`, as `npm run check` runs it)', ms(wallMs), 'reference'],
+      ['whole process (`sandbox-kit check`, as `npm run check` runs it)', ms(wallMs), 'reference'],
       ...gates.map(({ gate, ms: value }) => [
         `gate \`${gate}\``,
         ms(value),

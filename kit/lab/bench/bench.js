@@ -184,7 +184,7 @@ function benchCheck() {
   const dir = path.join(SCRATCH, 'app');
   const check = {
     command: process.execPath,
-    args: ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', dir],
+    args: ['kit/cmd/sandbox-kit.js', 'check', dir],
   };
   run(check); // builds the Go tools if the cache lacks them, before anything is timed
   const wall = [];

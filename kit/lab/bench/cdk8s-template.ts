@@ -4,10 +4,11 @@
 //
 // cdk8s init copies the template, installs its packages from the npm registry, then runs
 // `cdk8s import`, which downloads the newest Kubernetes schema. Offline that download fails, so
-// the template's cdk8s.yaml is pinned to k8s@1.27.0 and `npm run import`'s reader
-// (kit/pkg/import/import.js) imports the schema beside the repository instead. The template's own
-// snapshot is written in Jest 28's format (`Array []`), which the Jest 29 it installs refuses, so
-// it is written once anew (`jest -u`): otherwise its `npm run build` fails out of the box.
+// the template's cdk8s.yaml is pinned to k8s@1.27.0 and `npm run import`'s reader (sandbox-kit
+// import, kit/pkg/import/import.ts) imports the schema beside the repository instead. The
+// template's own snapshot is written in Jest 28's format (`Array []`), which the Jest 29 it
+// installs refuses, so it is written once anew (`jest -u`): otherwise its `npm run build` fails
+// out of the box.
 import { type SpawnSyncOptions, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -62,7 +63,7 @@ export function cdk8sTemplate(): string {
       const imported = step(
         'importing the k8s@1.27.0 schema from the file beside the repository',
         process.execPath,
-        [path.join(ROOT, 'kit/pkg/import/import.js'), SCHEMA],
+        [path.join(ROOT, 'kit/cmd/sandbox-kit.js'), 'import', SCHEMA],
         inTemplate,
       );
       if (imported !== 0) throw new Error(`importing ${SCHEMA} into the template failed (exit ${imported})`);

@@ -400,15 +400,11 @@ describe('NetworkPolicy on the real node', () => {
 describe('npm run netpol:enforced on the real node', () => {
   function enforced(): { status: number | null; stdout: string; stderr: string } {
     progress('npm run netpol:enforced');
-    return spawnSync(
-      'node',
-      ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/netpol/enforced.ts', '--timeout', '30'],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        timeout: 180_000,
-      },
-    );
+    return spawnSync('node', ['kit/cmd/sandbox-kit.js', 'netpol', '--timeout', '30'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
   }
 
   test('with the enforcer: "enforced", exit 0, and its namespace is gone', () => {

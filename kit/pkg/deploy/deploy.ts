@@ -17,9 +17,9 @@
 //   - then `helm rollback` to the revision that ran before (explaining needs the failed pods,
 //     which Helm's own --rollback-on-failure would already have replaced);
 //   - the move from the kubectl ApplySet that `npm run apply` used before (migrate.ts).
-// The steps: parseCommand (nothing is contacted), prepare (reads the release, starts the
-// watch and Helm, held before it changes anything, and shows the preview), perform (lets Helm
-// apply, and waits), then succeed, or explainAndRestore.
+// The steps: kit/cmd/apply.ts reads the command line (nothing is contacted), prepare (reads the
+// release, starts the watch and Helm, held before it changes anything, and shows the preview),
+// perform (lets Helm apply, and waits), then succeed, or explainAndRestore.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,10 +27,10 @@ import { type ToolName, binaryPath, goTool } from '../common/go-tools';
 import { type KubeObject, type ObjectId, displayId, idKey } from '../common/kube';
 import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
 import { kubectlFlags } from '../common/kubectl';
-import { type RunResult, runMain } from '../common/process';
+import type { RunResult } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
 import { withTempDir } from '../common/temp-dir';
-import { UsageError, parseCommandLine } from '../common/usage';
+import { UsageError } from '../common/usage';
 import { explainFailure } from './explain';
 import { RELEASE, type Target, helm, resolveTarget } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
@@ -42,19 +42,8 @@ import { declaredScopes, placedId } from '../common/scope';
 const MAX_TIMEOUT_SECONDS = 9_223_372_036;
 /** Helm reads a revision into a Go int (int64). */
 const MAX_REVISION = 9_223_372_036_854_775_807n;
-const USAGE = `usage: npm run apply -- [DIR] [--timeout DURATION] [--no-rollback] [--confirm] [TARGET]
-       npm run apply -- --dry-run [DIR] [TARGET]
-       npm run apply -- history [TARGET]
-       npm run apply -- rollback REVISION [--timeout DURATION] [TARGET]
-  DIR                 a directory of manifests (default dist/)
-  --timeout DURATION  how long to wait for every object to be healthy, e.g. 90s, 5m (default 5m)
-  --no-rollback       leave a failed deploy in place instead of restoring the revision before it
-  --dry-run           only show what the deploy would create, change and prune, field by field (every
-                      deploy shows it first); changes nothing; exit 0 no changes, 1 changes, 2 error
-  --confirm           ask on the terminal before deploying what the preview shows (default: no question)
-  TARGET              --context NAME, --kubeconfig FILE, -n/--namespace NAME: as kubectl takes them`;
-
-const OPTIONS = {
+/** The options of `npm run apply` (kit/cmd/apply.ts), as util.parseArgs takes them: their defaults are a deploy's. */
+export const OPTIONS = {
   context: { type: 'string' },
   kubeconfig: { type: 'string' },
   namespace: { type: 'string', short: 'n' },
@@ -62,42 +51,11 @@ const OPTIONS = {
   'no-rollback': { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
   confirm: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 interface Revision {
   readonly revision: number;
   readonly status: string;
-}
-
-/** The command line as a request, or a UsageError saying what was wrong. */
-export function parseCommand(argv: readonly string[]) {
-  const { values, positionals } = parseCommandLine(argv, OPTIONS);
-  if (values.help) {
-    return { action: 'help' } as const;
-  }
-  const timeoutSeconds = parseTimeout(values.timeout);
-  const target = { context: values.context, kubeconfig: values.kubeconfig, namespace: values.namespace };
-  if (values.confirm && (values['dry-run'] || !process.stdin.isTTY)) {
-    const got = values['dry-run'] ? '--dry-run, which deploys nothing' : 'a standard input that is not a terminal';
-    throw new UsageError(
-      `--confirm must be given in a terminal, to a deploy (got ${got}); leave it out: CI and scripts deploy without asking`,
-    );
-  }
-  const [first, ...rest] = positionals;
-  if (first === 'history' || first === 'rollback') {
-    return { action: first, revision: parseRevisionArgs(first, rest), timeoutSeconds, target } as const;
-  }
-  if (rest.length > 0) {
-    throw new UsageError(`one directory at most (got ${positionals.join(' ')})`);
-  }
-  const { dir, objects } = readManifestDir(first);
-  return deployRequest(dir, objects, target, {
-    noRollback: values['no-rollback'],
-    dryRun: values['dry-run'],
-    confirm: values.confirm,
-    timeoutSeconds,
-  });
 }
 
 /**
@@ -124,7 +82,7 @@ export function deployRequest(
 }
 
 /** --timeout in seconds: a whole number of s, m or h, at most what Helm can hold. */
-function parseTimeout(timeout: string): number {
+export function parseTimeout(timeout: string): number {
   const match = /^(\d+)(s|m|h)$/.exec(timeout);
   const timeoutSeconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : 0;
   if (timeoutSeconds === 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
@@ -137,7 +95,7 @@ function parseTimeout(timeout: string): number {
 }
 
 /** The arguments after `history` (none) or `rollback` (a revision Helm can read): the revision, if any. */
-function parseRevisionArgs(action: 'history' | 'rollback', rest: readonly string[]): string | undefined {
+export function parseRevisionArgs(action: 'history' | 'rollback', rest: readonly string[]): string | undefined {
   const expected = action === 'history' ? 0 : 1;
   if (rest.length !== expected || (action === 'rollback' && !/^[1-9]\d*$/.test(rest[0] ?? ''))) {
     const what = action === 'history' ? 'no argument' : 'one revision number (see npm run apply -- history)';
@@ -153,7 +111,7 @@ function parseRevisionArgs(action: 'history' | 'rollback', rest: readonly string
 }
 
 /** The folder to deploy (the one named, else a fresh dist/) and the objects its manifests hold. */
-function readManifestDir(named: string | undefined): { dir: string; objects: KubeObject[] } {
+export function readManifestDir(named: string | undefined): { dir: string; objects: KubeObject[] } {
   let dir = named;
   if (dir === undefined) {
     // The default folder is refused when the app changed since it was synthesized
@@ -733,15 +691,16 @@ export async function deploy(request: DeployRequest): Promise<number> {
   });
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const request = parseCommand(argv);
-  if (request.action === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  if (request.action === 'deploy') {
-    return deploy(request);
-  }
+/**
+ * `npm run apply -- history` (no revision) or `rollback REVISION`: Helm's own, on the release at
+ * `target`; prints what Helm prints and resolves to its exit code.
+ */
+export async function releaseCommand(request: {
+  readonly action: 'history' | 'rollback';
+  readonly revision?: string;
+  readonly timeoutSeconds: number;
+  readonly target: Partial<Target>;
+}): Promise<number> {
   const target = await resolveTarget(request.target);
   const helmBin = await goTool('helm', (line) => console.error(line));
   const args =
@@ -752,23 +711,4 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
   return result.code;
-}
-
-if (require.main === module) {
-  runMain('npm run apply', async () => {
-    try {
-      return await main(process.argv.slice(2));
-    } catch (error) {
-      if (error instanceof UsageError) {
-        console.error(`npm run apply: ${error.message}\n${USAGE}`);
-        return 2;
-      }
-      // A dry run that fails exits 2, apart from 1, which says it found changes.
-      if (process.argv.includes('--dry-run')) {
-        console.error(`npm run apply: ${(error as Error).message}`);
-        return 2;
-      }
-      throw error;
-    }
-  });
 }

@@ -243,7 +243,7 @@ export interface PreviewRequest {
   readonly checked: Promise<unknown>;
   /** `--dry-run`: show the plan and stop. */
   readonly dryRun: boolean;
-  /** `--confirm`: ask on the terminal before the deploy acts (parseCommand checked it is one). */
+  /** `--confirm`: ask on the terminal before the deploy acts (kit/cmd/apply.ts checked it is one). */
   readonly confirm: boolean;
   readonly log: (line: string) => void;
 }

@@ -1,4 +1,4 @@
-// `npm run dev`: the inner loop, as `skaffold dev` and `tilt up` run it for their projects. It
+// `npm run dev` (kit/cmd/dev.ts): the inner loop, as `skaffold dev` and `tilt up` run it for their projects. It
 // watches the app's sources (kit/pkg/common/synth-stamp.ts's APP_SOURCES: main.ts, lib/, imports/,
 // cdk8s.yaml, package-lock.json) and, once at start and then on each save:
 //   1. synthesizes the app into dist/ (kit/pkg/synth/synth.ts, as `npm run synth`): a bad prop
@@ -23,7 +23,6 @@ import { objectId } from '../common/kube';
 import { type ManifestObject, loadObjects, manifestFiles } from '../common/manifests';
 import { APP_SOURCES } from '../common/synth-stamp';
 import { removeTempDirs } from '../common/temp-dir';
-import { UsageError, parseCommandLine } from '../common/usage';
 import { deploy, deployRequest } from '../deploy/deploy';
 import { type Target, resolveTarget } from '../deploy/target';
 import { outputOf, synth } from '../synth/synth';
@@ -36,59 +35,15 @@ const ROOT = path.resolve(__dirname, '../../..');
 /** How long the sources must be quiet after a save before a cycle starts: an editor's burst of writes. */
 const QUIET_MS = 150;
 
-export const USAGE = `usage: npm run dev -- [--cluster [--real-node]] [TARGET]
-  Watches main.ts, lib/, imports/, cdk8s.yaml and package-lock.json; at start and on each save:
-  synth, the API server's validation and Pod Security, the deploy's preview, the deploy of
-  npm run apply (fail fast, explain, restore), then the live state of the pods. Ctrl-C stops it.
-  --cluster    start the local cluster (npm run cluster:up) and deploy there; Ctrl-C stops it
-               again (npm run cluster:down). A local cluster already up is used and left running
-  --real-node  with --cluster: a real node that runs the containers (needs root), as
-               npm run cluster:up -- --real-node
-  TARGET       --context NAME, --kubeconfig FILE, -n/--namespace NAME: as kubectl takes them
-               (default: the current context, as npm run apply)`;
-
-const OPTIONS = {
-  cluster: { type: 'boolean', default: false },
-  'real-node': { type: 'boolean', default: false },
-  context: { type: 'string' },
-  kubeconfig: { type: 'string' },
-  namespace: { type: 'string', short: 'n' },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
-
-/** What `npm run dev -- argv` asks for, or a UsageError saying what was wrong. */
-export function parseDevCommand(argv: readonly string[]) {
-  const { values, positionals } = parseCommandLine(argv, OPTIONS);
-  if (values.help) {
-    return { help: true } as const;
-  }
-  if (positionals.length > 0) {
-    throw new UsageError(
-      `npm run dev takes no DIR (got ${positionals.join(' ')}): it synthesizes the app into dist/ and deploys that; ` +
-        'to deploy a folder once, run npm run apply -- DIR',
-    );
-  }
-  if (values['real-node'] && !values.cluster) {
-    throw new UsageError(
-      '--real-node must come with --cluster (got --real-node alone): npm run dev -- --cluster --real-node',
-    );
-  }
-  const named = [values.context && '--context', values.kubeconfig && '--kubeconfig'].filter(Boolean);
-  if (values.cluster && named.length > 0) {
-    throw new UsageError(
-      `--cluster must not come with ${named.join(' or ')} (got --cluster and ${named.join(' and ')}): --cluster ` +
-        'deploys to the local cluster it starts; leave one out',
-    );
-  }
-  return {
-    help: false,
-    cluster: values.cluster,
-    realNode: values['real-node'],
-    target: { context: values.context, kubeconfig: values.kubeconfig, namespace: values.namespace },
-  } as const;
+/** What `npm run dev` is asked. */
+export interface DevRequest {
+  /** Start the local cluster (npm run cluster:up) and deploy there; stop it again at the end. */
+  readonly cluster: boolean;
+  /** With `cluster`: a real node that runs the containers (needs root). */
+  readonly realNode: boolean;
+  /** Where to deploy: kubectl's --context, --kubeconfig and --namespace (default: the current context). */
+  readonly target: Partial<Target>;
 }
-
-type DevRequest = Extract<ReturnType<typeof parseDevCommand>, { help: false }>;
 
 const say = (line: string) => console.log(`dev: ${line}`);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -235,7 +190,11 @@ async function watchSources(loop: Loop): Promise<Coalescer> {
   return cycles;
 }
 
-async function main(request: DevRequest): Promise<number> {
+/**
+ * The loop, until Ctrl-C or SIGTERM, which exit (130, 143) once everything it started is stopped;
+ * rejects when it cannot start (the cluster, the target, the gates).
+ */
+export async function dev(request: DevRequest): Promise<number> {
   const running: Running = {
     ownsCluster: false,
     stopping: false,
@@ -269,7 +228,7 @@ async function main(request: DevRequest): Promise<number> {
         `${target.kubeconfig ? ` of ${target.kubeconfig}` : ''}`,
     );
     const gates = await fastGates();
-    const outDir = outputOf(projectDir, []).dir ?? 'dist';
+    const outDir = outputOf(projectDir).dir ?? 'dist';
     const cycles = await watchSources({ projectDir, outDir, flags, target, gates, running });
     if (running.stopping) {
       // Interrupted while starting: shutdown closes the watcher and exits; no cycle starts.
@@ -290,25 +249,4 @@ async function main(request: DevRequest): Promise<number> {
   }
   // Runs until a signal: shutdown exits.
   return new Promise(() => undefined);
-}
-
-if (require.main === module) {
-  const fail = (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`npm run dev: ${error.message}\n${USAGE}`);
-      process.exit(2);
-    }
-    console.error(`npm run dev: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  };
-  try {
-    const request = parseDevCommand(process.argv.slice(2));
-    if (request.help) {
-      console.log(USAGE);
-    } else {
-      main(request).catch(fail);
-    }
-  } catch (error) {
-    fail(error);
-  }
 }

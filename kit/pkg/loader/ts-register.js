@@ -1,6 +1,7 @@
 // The require hook behind cdk8s.yaml's app command (`node -r ./kit/pkg/loader/ts-register.js main.ts`),
-// which the kit's command (kit/cmd/sandbox-kit.js) registers before a subcommand's entry file, and
-// under which `npm run synth` starts cdk8s-cli itself (caches 2 and 3 below, for its modules).
+// which the kit's command (kit/cmd/sandbox-kit.js) registers before a subcommand's file
+// (kit/cmd/NAME.ts), and under which `npm run synth` starts cdk8s-cli itself (caches 2 and 3
+// below, for its modules).
 // Like `node -r sucrase/register/ts`, it transpiles TypeScript with sucrase as each file loads,
 // so synth never runs stale JavaScript. It is faster because it remembers, in
 // node_modules/.cache/ts-register/ (the node_modules of the kit's dependencies: NODE_MODULES

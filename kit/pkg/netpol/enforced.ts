@@ -1,4 +1,4 @@
-// npm run netpol:enforced: does the cluster of the current kubectl context enforce NetworkPolicy?
+// npm run netpol:enforced (kit/cmd/netpol.ts): does the cluster of the current kubectl context enforce NetworkPolicy?
 // It creates a temporary namespace enforcing the restricted Pod Security Standard, a server pod
 // listening on two ports and a client pod, checks that the client reaches both ports, applies a
 // NetworkPolicy that admits the first port only, and tries both again:
@@ -6,16 +6,13 @@
 //   not enforced    the denied port still answers after the wait (exit 1)
 //   could not tell  anything else, with why: the pods did not start, the client could not reach
 //                   the server even before the policy, the policy cut the allowed port too (exit 3)
-// The namespace goes at the end, on failure and on Ctrl-C too. Bad arguments exit 2.
+// The namespace goes at the end, on failure and on Ctrl-C too.
 // The image is busybox (sh, httpd, nc); on the sandbox's real node it is a stand-in built from
 // Debian's busybox-static (kit/lab/cluster/images.sh).
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kubectl as runKubectl } from '../common/kubectl';
-import { runMain } from '../common/process';
 import { restrictedNamespace, restrictedPod } from '../common/restricted';
 
-const USAGE = 'usage: npm run netpol:enforced -- [--timeout SECONDS] [--image IMAGE]';
 const ALLOWED_PORT = 8080;
 const DENIED_PORT = 8081;
 /** The label that tells the two pods apart. */
@@ -28,32 +25,12 @@ export interface Answer {
 }
 const EXIT_CODES: Record<Answer['verdict'], number> = { enforced: 0, 'not enforced': 1, 'could not tell': 3 };
 
-/** What the command was asked; parseArgs' result, validated. */
-interface Options {
+/** What `npm run netpol:enforced` is asked. */
+export interface ProbeOptions {
+  /** How long to wait for the pods, and for the policy to take effect, in seconds. */
   readonly timeoutSeconds: number;
+  /** The image of both pods: it must have sh, httpd and nc (busybox). */
   readonly image: string;
-}
-
-/** The options from argv, or an Error naming what was wrong, what is allowed and what was received. */
-export function parseOptions(argv: readonly string[]): Options {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: { timeout: { type: 'string', default: '90' }, image: { type: 'string', default: 'busybox:1.35.0' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (positionals.length > 0) {
-    throw new Error(`unexpected argument ${JSON.stringify(positionals[0])}; ${USAGE}`);
-  }
-  // Decimal digits only: Number() would also take 0x14, 1e2, 2e1, " 20" and "20.0".
-  const timeoutSeconds = /^[0-9]+$/.test(values.timeout) ? Number(values.timeout) : NaN;
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 10 || timeoutSeconds > 3600) {
-    throw new Error(`--timeout must be a whole number of seconds in 10-3600 (got ${JSON.stringify(values.timeout)})`);
-  }
-  if (values.image === '') {
-    throw new Error(`--image must name an image with sh, httpd and nc, such as busybox:1.35.0 (got "")`);
-  }
-  return { timeoutSeconds, image: values.image };
 }
 
 function progress(message: string): void {
@@ -90,7 +67,7 @@ let created = false;
  * The probe, step by step. A step that cannot tell throws why, and main answers "could not tell"
  * with it, as it does for any other error.
  */
-async function answer(namespace: string, options: Options): Promise<Answer> {
+async function answer(namespace: string, options: ProbeOptions): Promise<Answer> {
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const remaining = () => `${Math.max(1, Math.round((deadline - Date.now()) / 1000))}s`;
   await reachCluster();
@@ -256,14 +233,11 @@ async function cleanup(namespace: string): Promise<void> {
   );
 }
 
-async function main(): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    console.error(`netpol:enforced: ${(error as Error).message}`);
-    return 2;
-  }
+/**
+ * Probes the cluster of the current kubectl context, prints the answer and why; resolves to the
+ * exit code: 0 enforced, 1 not enforced, 3 could not tell.
+ */
+export async function netpolEnforced(options: ProbeOptions): Promise<number> {
   const namespace = `netpol-enforced-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   // Ctrl-C or a kill: delete the namespace, then exit as the signal asks.
   for (const [signal, code] of [
@@ -289,8 +263,4 @@ async function main(): Promise<number> {
   );
   console.log(`NetworkPolicy on ${context}: ${result.verdict}\n  why: ${result.why}`);
   return EXIT_CODES[result.verdict];
-}
-
-if (require.main === module) {
-  runMain('netpol:enforced', main, 3);
 }

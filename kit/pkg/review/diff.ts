@@ -1,4 +1,4 @@
-// `npm run diff -- [--markdown] [BASE [AFTER]]`: what applying one directory of manifests over
+// `npm run diff -- [--markdown] [BASE [AFTER]]` (kit/cmd/diff.ts): what applying one directory of manifests over
 // another changes. AFTER is a folder or file of manifests, default dist/ (`npm run synth` writes
 // it; when the app's sources changed since, the work tree is synthesized instead). BASE is one
 // too, or a git ref whose manifests are synthesized into a temp folder for this run (default: the
@@ -6,25 +6,14 @@
 // Prints, per object, what was added, removed and changed, flagging what `kubectl apply` cannot
 // change in place and what is risky. Writes nothing; exits 0 whatever the diff holds.
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { KubeObject } from '../common/kube';
 import { readManifests } from '../common/manifests';
 import { diffManifests } from './manifest-diff';
 import { markdownReport, textReport } from './report';
 import { type BaseRef, defaultBase, resolveCommit, resolveRef, synthesizeAt, synthesizeWorkTree } from './synth';
 import { staleness } from '../common/synth-stamp';
-import { runMain } from '../common/process';
 import { withTempDir } from '../common/temp-dir';
-
-const USAGE = `usage: npm run diff -- [--markdown] [BASE [AFTER]]
-
-Compares two sets of manifests: what applying AFTER over BASE changes.
-AFTER is a folder or file of manifests; default dist (run \`npm run synth\` first; when the app's
-sources changed since, the work tree is synthesized for this run).
-BASE is a folder or file of manifests, or a git ref whose manifests are synthesized for this run;
-default the merge base of HEAD with main (on main: HEAD). A BASE that is both (a branch named
-dist): write ./dist for the folder, refs/heads/dist for the branch.
-  --markdown   GitHub Markdown, for a pull request's job summary`;
+import { UsageError } from '../common/usage';
 
 /** The manifests at `ref`, synthesized into a temp folder that is gone when this returns. */
 async function manifestsAt(projectDir: string, base: BaseRef): Promise<{ objects: KubeObject[]; notes: string[] }> {
@@ -41,32 +30,6 @@ async function workTreeManifests(projectDir: string): Promise<KubeObject[]> {
     await synthesizeWorkTree(projectDir, outdir);
     return fs.readdirSync(outdir).length === 0 ? [] : readManifests(outdir);
   });
-}
-
-/** The command line's BASE, AFTER and --markdown, or the exit code when it says to stop here. */
-function parseCommandLine(argv: string[]): { baseArg?: string; afterArg?: string; markdown: boolean } | number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { markdown: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length > 2) {
-    console.error(`give at most BASE and AFTER (got ${positionals.length} arguments)\n\n${USAGE}`);
-    return 2;
-  }
-  const [baseArg, afterArg] = positionals;
-  return { baseArg, afterArg, markdown: values.markdown ?? false };
 }
 
 /** One side of the diff: its objects, what to call it, and what the reader should know about it. */
@@ -101,12 +64,27 @@ async function beforeSide(projectDir: string, baseArg: string | undefined, baseI
   return { objects, label: base.label, notes };
 }
 
-async function main(argv: string[]): Promise<number> {
-  const command = parseCommandLine(argv);
-  if (typeof command === 'number') {
-    return command;
-  }
-  const { baseArg, afterArg } = command;
+/** What `npm run diff` is asked to compare. */
+export interface DiffRequest {
+  /**
+   * BASE: a folder or file of manifests, or a git ref whose manifests are synthesized.
+   * @default - the merge base of HEAD with main (on main: HEAD)
+   */
+  readonly base?: string;
+  /**
+   * AFTER: a folder or file of manifests.
+   * @default - dist/; the work tree, synthesized, when the app's sources changed since
+   */
+  readonly after?: string;
+  /** GitHub Markdown, for a pull request's job summary, instead of text. */
+  readonly markdown: boolean;
+}
+
+/**
+ * Prints what applying `after` over `base` changes; resolves to the exit code (0, whatever the
+ * diff holds). A `base` that names both a path and a commit is a UsageError, as git refuses it.
+ */
+export async function diff({ base: baseArg, after: afterArg, markdown }: DiffRequest): Promise<number> {
   // The project is the folder it runs in, as `npm run` runs it: any project with a cdk8s.yaml.
   const projectDir = process.cwd();
   const baseIsPath = baseArg !== undefined && fs.existsSync(baseArg);
@@ -114,24 +92,21 @@ async function main(argv: string[]): Promise<number> {
     // As git refuses `git diff dist` when dist is both a revision and a file.
     const commit = await resolveCommit(projectDir, baseArg);
     if (commit !== undefined) {
-      console.error(
-        `npm run diff: BASE must name a folder or a git ref, not both (got ${baseArg}, a path and commit ` +
+      throw new UsageError(
+        `BASE must name a folder or a git ref, not both (got ${baseArg}, a path and commit ` +
           `${commit.slice(0, 7)}); write ./${baseArg} for the path, or refs/heads/${baseArg}, refs/tags/${baseArg} ` +
-          `or ${commit.slice(0, 7)} for the commit\n\n${USAGE}`,
+          `or ${commit.slice(0, 7)} for the commit`,
       );
-      return 2;
     }
   }
   const after = await afterSide(projectDir, afterArg);
   const before = await beforeSide(projectDir, baseArg, baseIsPath);
-  const diff = diffManifests(before.objects, after.objects);
+  const changes = diffManifests(before.objects, after.objects);
   const report = { before: before.label, after: after.label, notes: before.notes };
   process.stdout.write(
-    command.markdown
-      ? markdownReport(diff, report)
-      : textReport(diff, { ...report, color: process.stdout.isTTY && !process.env.NO_COLOR }),
+    markdown
+      ? markdownReport(changes, report)
+      : textReport(changes, { ...report, color: process.stdout.isTTY && !process.env.NO_COLOR }),
   );
   return 0;
 }
-
-runMain('npm run diff', () => main(process.argv.slice(2)));

@@ -1,8 +1,9 @@
-// `npm run synth` is cdk8s-cli's `cdk8s synth` (with the app command of cdk8s.yaml) plus what
+// `npm run synth` (kit/cmd/synth.ts) is cdk8s-cli's `cdk8s synth` (with the app command of cdk8s.yaml) plus what
 // the CLI does not do. cdk8s synth deletes its output folder, whatever it holds, before it checks
 // its own options or runs the app; so here:
-//   - every option is checked before anything runs: one that cdk8s synth does not have is refused
-//     (`--bogus`, `--no-output`, which cdk8s-cli would take silently);
+//   - every option is checked before anything runs (kit/cmd/synth.ts reads them with
+//     CDK8S_SYNTH_OPTIONS): one that cdk8s synth does not have is refused (`--bogus`,
+//     `--no-output`, which cdk8s-cli would take silently);
 //   - cdk8s synth writes into a new folder beside the output folder, and only a synth that passed
 //     replaces the output folder: a bad option value, a failing app or a failed validation leaves
 //     it as it was;
@@ -16,7 +17,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import {
   STAMP_FILE,
@@ -43,7 +43,7 @@ const TS_REGISTER = path.resolve(__dirname, '../loader/ts-register.js');
 const DEFAULT_OUTPUT = 'dist';
 
 /** The options of `cdk8s synth` (cdk8s-cli's lib/cli/cmds/synth.js), as util.parseArgs takes them. */
-const CDK8S_SYNTH_OPTIONS = {
+export const CDK8S_SYNTH_OPTIONS = {
   app: { type: 'string', short: 'a' },
   output: { type: 'string', short: 'o' },
   stdout: { type: 'boolean', short: 'p' },
@@ -54,29 +54,28 @@ const CDK8S_SYNTH_OPTIONS = {
   format: { type: 'string' },
   'chart-api-version': { type: 'string' },
   'chart-version': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** `args` read as cdk8s synth reads them; an option it does not have, or a stray word, is refused. */
-function synthOptions(args: readonly string[]) {
-  try {
-    return parseArgs({ args: [...args], strict: true, allowPositionals: false, options: CDK8S_SYNTH_OPTIONS }).values;
-  } catch (error) {
-    const names = Object.keys(CDK8S_SYNTH_OPTIONS).map((name) => `--${name}`);
-    throw new SynthRefused(
-      `the options must be cdk8s synth's (${names.join(', ')}): ${(error as Error).message.split('. ')[0]}; ` +
-        'see npm run synth -- --help',
-      2,
-    );
-  }
+/** `cdk8s synth`'s options, each by its name on cdk8s-cli's command line; what is not given is cdk8s-cli's default. */
+export type SynthOptions = {
+  readonly [Name in keyof typeof CDK8S_SYNTH_OPTIONS]?: (typeof CDK8S_SYNTH_OPTIONS)[Name]['type'] extends 'string'
+    ? string
+    : boolean;
+};
+
+/** `options` as cdk8s-cli's command line: `--name value`, or `--name` for a flag that is set. */
+function synthArgs(options: SynthOptions): string[] {
+  return Object.entries(options).flatMap(([name, value]) =>
+    value === undefined || value === false ? [] : value === true ? [`--${name}`] : [`--${name}`, value],
+  );
 }
 
 /**
- * The folder `cdk8s synth args` writes in `projectDir`, as cdk8s-cli decides it: --output/-o,
- * else cdk8s.yaml's `output:`, else dist (none with --stdout). How it was chosen names it in messages.
+ * The folder `cdk8s synth` with `options` writes in `projectDir`, as cdk8s-cli decides it:
+ * --output/-o, else cdk8s.yaml's `output:`, else dist (none with --stdout). How it was chosen
+ * names it in messages.
  */
-export function outputOf(projectDir: string, args: readonly string[]): { dir?: string; named: string } {
-  const values = synthOptions(args);
+export function outputOf(projectDir: string, values: SynthOptions = {}): { dir?: string; named: string } {
   if (typeof values.output === 'string') {
     return { dir: values.output, named: `--output ${values.output}` };
   }
@@ -205,30 +204,16 @@ function cdk8sSynth(projectDir: string, args: readonly string[]): Promise<number
   });
 }
 
-/** `args` with the output folder `dir` in place of the one they name, if any. */
-function withOutput(args: readonly string[], dir: string): string[] {
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--output' || arg === '-o') {
-      i++;
-    } else if (!arg.startsWith('--output=') && !/^-o./.test(arg)) {
-      rest.push(arg);
-    }
-  }
-  return [...rest, '--output', dir];
-}
-
 /**
- * `cdk8s synth args` in `projectDir` behind the guards above; the manifests' folder gets the
- * stamp of the sources read. Resolves to cdk8s-cli's exit code; throws {@link SynthRefused}
- * before anything is deleted.
+ * `cdk8s synth` with `options` in `projectDir` behind the guards above; the manifests' folder
+ * gets the stamp of the sources read. Resolves to cdk8s-cli's exit code; throws
+ * {@link SynthRefused} before anything is deleted.
  */
-export async function synth(projectDir: string, args: readonly string[] = []): Promise<number> {
-  const { dir, named } = outputOf(projectDir, args);
-  // cdk8s-cli's help writes nothing.
-  if (args.some((arg) => arg === '--help' || arg === '-h') || dir === undefined) {
-    return cdk8sSynth(projectDir, args);
+export async function synth(projectDir: string, options: SynthOptions = {}): Promise<number> {
+  const { dir, named } = outputOf(projectDir, options);
+  // --stdout writes no folder.
+  if (dir === undefined) {
+    return cdk8sSynth(projectDir, synthArgs(options));
   }
   guardOutput(projectDir, dir, named);
   guardWritable(projectDir, dir, named);
@@ -238,7 +223,7 @@ export async function synth(projectDir: string, args: readonly string[] = []): P
   try {
     // Before the app runs: a source edited while it runs makes the output stale, not fresh.
     const hashes = sourceHashes(projectDir);
-    const code = await cdk8sSynth(projectDir, withOutput(args, fresh));
+    const code = await cdk8sSynth(projectDir, synthArgs({ ...options, output: fresh }));
     if (code !== 0 || !fs.existsSync(fresh)) {
       return code;
     }

@@ -1,4 +1,4 @@
-// `npm run check [-- DIR]` as users and CI run it: every gate on a directory of manifests, one
+// `npm run check -- [DIR]` as users and CI run it: every gate on a directory of manifests, one
 // line per finding, exit code 0 (all pass), 1 (findings) or 2 (could not check).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,7 +10,7 @@ import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 const root = path.resolve(__dirname, '../../../..');
 
 function check(dir: string, ...flags: string[]) {
-  return spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', dir, ...flags], {
+  return spawnSync('node', ['kit/cmd/sandbox-kit.js', 'check', dir, ...flags], {
     cwd: root,
     encoding: 'utf8',
   });
@@ -267,7 +267,7 @@ test("the api-server gate's log line names kube-apiserver's flags it takes; --al
 test('--allow-privileged takes true or false only, and says so', () => {
   const result = check(manifestDir({}), '--allow-privileged=no');
   expect(result.stderr).toContain(
-    'check: --allow-privileged takes =true or =false (got --allow-privileged=no); usage: npm run check [-- PATH... [-R] [--allow-privileged=false]]',
+    'check: --allow-privileged takes true or false (got no)\nusage: npm run check -- [PATH...] [-R] [--allow-privileged=false]',
   );
   expect(result.status).toBe(2);
 });
@@ -411,7 +411,7 @@ test('without Go on PATH it exits 2 saying what needs Go and which, no stack tra
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
     const result = spawnSync(
       path.join(bin, 'node'),
-      ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', manifestDir(sandboxManifests())],
+      ['kit/cmd/sandbox-kit.js', 'check', manifestDir(sandboxManifests())],
       {
         cwd: root,
         encoding: 'utf8',
@@ -433,15 +433,11 @@ test('without Go on PATH it exits 2 saying what needs Go and which, no stack tra
 test('Ctrl-C while kubeconform runs removes its temporary schema folder and exits 130', async () => {
   const tmp = makeTempDir('k8s-sandbox-interrupt-');
   try {
-    const child = spawn(
-      'node',
-      ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/check/main.ts', manifestDir(sandboxManifests())],
-      {
-        cwd: root,
-        env: { ...process.env, TMPDIR: tmp },
-        stdio: 'ignore',
-      },
-    );
+    const child = spawn('node', ['kit/cmd/sandbox-kit.js', 'check', manifestDir(sandboxManifests())], {
+      cwd: root,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const schemaDirs = () => fs.readdirSync(tmp).filter((name) => name.startsWith('k8s-sandbox-kubeconform-'));
     const deadline = Date.now() + 30_000;

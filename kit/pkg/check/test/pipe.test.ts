@@ -23,7 +23,7 @@ function bash(command: string, input: string) {
   }
 }
 
-const check = 'node -r ./kit/pkg/loader/ts-register.js kit/pkg/check/main.ts';
+const check = 'node kit/cmd/sandbox-kit.js check';
 
 test('<(...): every gate checks what it gave; findings name /dev/fd/N', () => {
   const deployment = nginxDeployment();

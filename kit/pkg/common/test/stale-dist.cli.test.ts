@@ -24,16 +24,16 @@ let project: string;
 
 const git = (...args: string[]) => gitIn(project, ...args);
 
-/** A toolkit command as `npm run` runs it, in the scratch project. */
-function tool(script: string, ...args: string[]) {
-  return spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', script, ...args], {
+/** A subcommand of the kit's command as `npm run` runs it, in the scratch project. */
+function tool(subcommand: string, ...args: string[]) {
+  return spawnSync('node', ['kit/cmd/sandbox-kit.js', subcommand, ...args], {
     cwd: project,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
   });
 }
 
-const synth = () => expect(tool('kit/pkg/synth/main.ts').status).toBe(0);
+const synth = () => expect(tool('synth').status).toBe(0);
 
 function scaleNginx(replicas: number): void {
   const file = path.join(project, 'lib/nginx.k8s.yaml');
@@ -61,7 +61,7 @@ beforeEach(() => {
 afterEach(() => removeTempDir(project));
 
 test('npm run diff -- HEAD~1 synthesizes the work tree, says why, and shows the change', () => {
-  const result = tool('kit/pkg/review/diff.ts', 'HEAD~1');
+  const result = tool('diff', 'HEAD~1');
   expect(result.stderr).toContain(
     'dist/ is older than lib/nginx.k8s.yaml: synthesizing the work tree for this diff (npm run synth updates dist/) ...\n',
   );
@@ -76,7 +76,7 @@ test('npm run diff -- HEAD~1 synthesizes the work tree, says why, and shows the 
 });
 
 test('npm run diff with dist named takes it as it is', () => {
-  const result = tool('kit/pkg/review/diff.ts', 'HEAD~1', 'dist');
+  const result = tool('diff', 'HEAD~1', 'dist');
   expect(result.stderr).not.toContain('older');
   expect(result.stdout).toContain('No manifest changes.');
 });
@@ -84,18 +84,18 @@ test('npm run diff with dist named takes it as it is', () => {
 test.each([
   [
     'check',
-    'kit/pkg/check/main.ts',
+    'check',
     2,
     'check: dist/ is older than lib/nginx.k8s.yaml; run `npm run synth`, or name it (npm run check -- dist) to use it as it is\n',
   ],
   [
     'diagram',
-    'kit/pkg/review/diagram.ts',
+    'diagram',
     1,
     'npm run diagram: dist/ is older than lib/nginx.k8s.yaml; run `npm run synth`, or name it (npm run diagram -- dist) to use it as it is\n',
   ],
-])('npm run %s refuses a stale dist/ and says why', (_, script, code, message) => {
-  const result = tool(script);
+])('npm run %s refuses a stale dist/ and says why', (_, subcommand, code, message) => {
+  const result = tool(subcommand);
   expect(result.stderr).toBe(message);
   expect(result.stdout).toBe('');
   expect(result.status).toBe(code);
@@ -103,13 +103,13 @@ test.each([
 });
 
 test('npm run apply refuses a stale dist/ before any cluster is contacted; dist named is taken as it is', () => {
-  const stale = tool('kit/pkg/deploy/deploy.ts');
+  const stale = tool('apply');
   expect(stale.stderr).toMatch(
     /^npm run apply: dist\/ is older than lib\/nginx\.k8s\.yaml; run `npm run synth`, or name it \(npm run apply -- dist\) to use it as it is\nusage: /,
   );
   expect(stale.status).toBe(2);
   // Named, it goes on to the cluster: none is configured here, so it stops at the target.
-  const named = tool('kit/pkg/deploy/deploy.ts', 'dist', '--kubeconfig', path.join(project, 'no-such-kubeconfig'));
+  const named = tool('apply', 'dist', '--kubeconfig', path.join(project, 'no-such-kubeconfig'));
   expect(named.stderr).not.toContain('older');
 });
 
@@ -137,17 +137,17 @@ test('after npm run synth every tool takes dist/; a source touched but not chang
   synth();
   const future = new Date(Date.now() + 60_000);
   fs.utimesSync(path.join(project, 'lib/nginx.k8s.yaml'), future, future);
-  const diagram = tool('kit/pkg/review/diagram.ts');
+  const diagram = tool('diagram');
   expect(diagram.stderr).toBe('');
   expect(diagram.status).toBe(0);
-  expect(tool('kit/pkg/review/diff.ts', 'HEAD~1').stderr).not.toContain('older');
+  expect(tool('diff', 'HEAD~1').stderr).not.toContain('older');
 });
 
 test('a source added or deleted since the synth counts as a change', () => {
   synth();
   fs.writeFileSync(path.join(project, 'lib/extra.k8s.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n');
   fs.rmSync(path.join(project, 'lib/fib-client.k8s.yaml'));
-  expect(tool('kit/pkg/review/diagram.ts').stderr).toContain(
+  expect(tool('diagram').stderr).toContain(
     'dist/ is older than lib/extra.k8s.yaml (new), lib/fib-client.k8s.yaml (deleted);',
   );
 });
@@ -156,10 +156,10 @@ test('a dist/ written by cdk8s synth (no stamp) is compared by file times', () =
   fs.rmSync(path.join(project, 'dist'), { recursive: true });
   const app = spawnSync('sh', ['-c', APP], { cwd: project, env: { ...process.env, CDK8S_OUTDIR: 'dist' } });
   expect(app.status).toBe(0);
-  expect(tool('kit/pkg/review/diagram.ts').status).toBe(0);
+  expect(tool('diagram').status).toBe(0);
   const future = new Date(Date.now() + 60_000);
   fs.utimesSync(path.join(project, 'lib/nginx.k8s.yaml'), future, future);
-  expect(tool('kit/pkg/review/diagram.ts').stderr).toBe(
+  expect(tool('diagram').stderr).toBe(
     'npm run diagram: dist/ is older than lib/nginx.k8s.yaml (by file times: dist/ has no .sources.sha256, as ' +
       'when `cdk8s synth` wrote it instead of `npm run synth`); run `npm run synth`, or name it (npm run ' +
       'diagram -- dist) to use it as it is\n',

@@ -13,7 +13,7 @@ let dir: string;
 let kubeconfig: string;
 
 function deploy(args: string[]) {
-  return spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/deploy/deploy.ts', ...args], {
+  return spawnSync('node', ['kit/cmd/sandbox-kit.js', 'apply', ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, KUBECONFIG: kubeconfig },

@@ -11,7 +11,7 @@ let dir: string;
 let kubeconfig: string;
 
 function dev(args: string[]) {
-  return spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/dev/dev.ts', ...args], {
+  return spawnSync('node', ['kit/cmd/sandbox-kit.js', 'dev', ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, KUBECONFIG: kubeconfig },
@@ -30,7 +30,7 @@ afterAll(() => removeTempDir(dir));
 // mean the command got that far; `--cluster` among them would have started one.
 test.each([
   [['--watch'], "Unknown option '--watch'"],
-  [['dist'], 'npm run dev takes no DIR (got dist): it synthesizes the app into dist/ and deploys that'],
+  [['dist'], 'takes no DIR (got dist): it synthesizes the app into dist/ and deploys that'],
   [['--real-node'], '--real-node must come with --cluster (got --real-node alone)'],
   [['--cluster', '--context', 'prod'], '--cluster must not come with --context (got --cluster and --context)'],
   [

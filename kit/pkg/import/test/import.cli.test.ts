@@ -12,10 +12,11 @@ let generated: string;
 
 beforeAll(() => {
   project = makeTempDir('k8s-sandbox-import-');
-  for (const file of ['cdk8s.yaml', 'package.json', 'kit/pkg/import/import.js', 'imports']) {
+  for (const file of ['cdk8s.yaml', 'package.json', 'imports']) {
     fs.cpSync(path.join(root, file), path.join(project, file), { recursive: true });
   }
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+  fs.symlinkSync(path.join(root, 'kit'), path.join(project, 'kit'), 'dir');
   generated = fs.readFileSync(path.join(project, 'imports/k8s.ts'), 'utf8');
   fs.writeFileSync(path.join(project, 'empty.json'), '{}');
   fs.writeFileSync(path.join(project, 'no-definitions.json'), '{"definitions":{}}');
@@ -41,7 +42,7 @@ beforeAll(() => {
 afterAll(() => removeTempDir(project));
 
 function runImport(...args: string[]) {
-  return spawnSync('node', ['-r', './offline.js', 'kit/pkg/import/import.js', ...args], {
+  return spawnSync('node', ['-r', './offline.js', 'kit/cmd/sandbox-kit.js', 'import', ...args], {
     cwd: project,
     encoding: 'utf8',
     env: { ...process.env, K8S_SCHEMA_FILE: '' },

@@ -25,8 +25,11 @@ beforeAll(() => {
 });
 afterAll(() => removeTempDir(dir));
 
+const USAGE =
+  'usage: npm run netpol:enforced -- [--timeout SECONDS] [--image IMAGE]   (default: --timeout 90 --image busybox:1.35.0)';
+
 function enforced(...args: string[]) {
-  return spawnSync('node', ['-r', './kit/pkg/loader/ts-register.js', 'kit/pkg/netpol/enforced.ts', ...args], {
+  return spawnSync('node', ['kit/cmd/sandbox-kit.js', 'netpol', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, KUBECONFIG: path.join(dir, 'kubeconfig') },
@@ -43,10 +46,11 @@ test.each([
   [['--timeout', '20.0'], '--timeout must be a whole number of seconds in 10-3600 (got "20.0")'],
   [['--timeout', ' 20'], '--timeout must be a whole number of seconds in 10-3600 (got " 20")'],
   [['--image', ''], '--image must name an image with sh, httpd and nc, such as busybox:1.35.0 (got "")'],
-  [['extra'], 'unexpected argument "extra"; usage: npm run netpol:enforced -- [--timeout SECONDS] [--image IMAGE]'],
-])('%j: exit 2 with %s', (args, message) => {
+  [['extra'], 'unexpected argument "extra"'],
+])('%j: exit 2 with %s, then the usage', (args, message) => {
   const result = enforced(...args);
-  expect(result.stderr).toContain(`netpol:enforced: ${message}`);
+  expect(result.stderr).toBe(`netpol:enforced: ${message}\n${USAGE}\n`);
+  expect(result.stdout).toBe('');
   expect(result.status).toBe(2);
 });
 

@@ -27,10 +27,12 @@ let repo: string;
 
 const git = (...args: string[]) => gitIn(repo, ...args);
 
+/** The kit's command, `sandbox-kit diff` or `sandbox-kit diagram`. */
+const SANDBOX_KIT = path.join(root, 'kit/cmd/sandbox-kit.js');
+
 /** The tool run as `npm run` runs it: in the project's folder. */
 function review(script: 'diff' | 'diagram', args: string[] = [], cwd = repo, env: NodeJS.ProcessEnv = {}) {
-  const loader = path.join(root, 'kit/pkg/loader/ts-register.js');
-  return spawnSync('node', ['-r', loader, path.join(root, `kit/pkg/review/${script}.ts`), ...args], {
+  return spawnSync('node', [SANDBOX_KIT, script, ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...env },
@@ -169,10 +171,9 @@ test('a Secret: which key was added, changed or removed, never a value or its ba
 });
 
 test('diff and diagram read a pipe as kubectl does: <(...) and a FIFO in a folder', async () => {
-  const loader = path.join(root, 'kit/pkg/loader/ts-register.js');
   const bash = (command: string) =>
     spawnSync('bash', ['-c', command], { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  const diff = `node -r ${loader} ${path.join(root, 'kit/pkg/review/diff.ts')}`;
+  const diff = `node ${SANDBOX_KIT} diff`;
   const substituted = bash(`${diff} <(cat ${SANDBOX_DIR}/nginx.k8s.yaml) <(cat dist/nginx.k8s.yaml)`);
   expect(substituted.stdout).toMatch(/^Manifest changes, \/dev\/fd\/\d+ -> \/dev\/fd\/\d+\n/);
   expect(substituted.stdout).toContain('    spec.replicas: 2 -> 3\n');
@@ -180,7 +181,7 @@ test('diff and diagram read a pipe as kubectl does: <(...) and a FIFO in a folde
 
   await withTempDir('k8s-sandbox-fifo-', async (folder) => {
     const fifo = path.join(folder, 'piped.yaml');
-    const diagram = `node -r ${loader} ${path.join(root, 'kit/pkg/review/diagram.ts')}`;
+    const diagram = `node ${SANDBOX_KIT} diagram`;
     const result = bash(`mkfifo ${fifo} && (cat dist/*.yaml > ${fifo} &) && ${diagram} ${folder}`);
     expect(result.stderr).toBe(
       `npm run diagram: printed the picture of ${folder}; docs/deployment.md and README.md still show dist/\n`,

@@ -1,4 +1,4 @@
-// `npm run check [-- PATH... [-R] [--allow-privileged=false]]`: the gates every manifest at the
+// `npm run check -- [PATH...] [-R] [--allow-privileged=false]` (kit/cmd/check.ts): the gates every manifest at the
 // PATHs (folders, files or pipes, taken as `kubectl apply -f PATH... [-R]` takes them; default
 // dist/, written by `npm run synth`) must pass. kubectl's own code reads them (kube-rules read,
 // kubectl-read.ts): every gate sees the objects kubectl would send, and a file kubectl cannot
@@ -40,54 +40,35 @@ import { kubectlApply } from './kubectl-apply';
 import { kubectlObjects, readAsKubectl, readFindings } from './kubectl-read';
 import { validateSchemas } from './kubeconform';
 import { podSecurity } from './pod-security';
-import { runMain } from '../common/process';
 import { requireFresh } from '../common/synth-stamp';
 import { cachedApiGroups, newestClusterSchema, targetSchema } from './schemas';
 
 const log = (line: string) => console.error(`check: ${line}`);
 
-/** What `npm run check` was asked to check. */
-interface Arguments {
-  /** The folders, files and pipes named; none for dist/. */
-  readonly paths: readonly string[];
+/** What `npm run check` is asked to check. */
+export interface CheckRequest {
+  /**
+   * The folders, files and pipes of manifests, as `kubectl apply -f PATH...` takes them.
+   * @default - dist/, which must be fresh (synthesized from the app's sources)
+   */
+  readonly paths?: readonly string[];
   /** -R, --recursive: the subfolders of a folder too, as kubectl's -R. */
   readonly recursive: boolean;
-  /** --allow-privileged=true|false: kube-apiserver's flag for the api-server gate (default true, as kubeadm sets it). */
+  /** kube-apiserver's --allow-privileged for the api-server gate (true as kubeadm sets it). */
   readonly allowPrivileged: boolean;
 }
 
-const USAGE =
-  'usage: npm run check [-- PATH... [-R] [--allow-privileged=false]]   (PATH: a folder, file or pipe of manifests, ' +
-  'default dist; -R, --recursive: subfolders too, as kubectl apply -f PATH -R; ' +
-  "--allow-privileged=true|false: kube-apiserver's flag for the api-server gate, default true, as kubeadm sets it)";
-
-/** `npm run check`'s arguments; throws the usage, naming what is wrong, on anything else. */
-function parseArguments(args: readonly string[]): Arguments {
-  const paths: string[] = [];
-  let recursive = false;
-  let allowPrivileged = true;
-  let options = true;
-  for (const arg of args) {
-    if (options && arg === '--') {
-      options = false;
-    } else if (options && (arg === '-R' || arg === '--recursive' || arg === '--recursive=true')) {
-      recursive = true;
-    } else if (options && arg === '--recursive=false') {
-      recursive = false;
-    } else if (options && /^--allow-privileged=(true|false)$/.test(arg)) {
-      allowPrivileged = arg === '--allow-privileged=true';
-    } else if (options && arg.startsWith('--allow-privileged')) {
-      throw new Error(`--allow-privileged takes =true or =false (got ${arg}); ${USAGE}`);
-    } else if (options && arg.startsWith('-') && arg !== '-') {
-      throw new Error(`unknown option ${arg}; ${USAGE}`);
-    } else {
-      paths.push(arg);
-    }
-  }
-  return { paths, recursive, allowPrivileged };
-}
-
-async function main({ paths, recursive, allowPrivileged }: Arguments): Promise<number> {
+/**
+ * Runs the gates on the manifests at `request.paths` and prints their findings; resolves to the
+ * exit code: 0 all pass, 1 findings, 2 a gate could not run.
+ */
+export async function check(request: CheckRequest): Promise<number> {
+  const { recursive, allowPrivileged } = request;
+  // dist/ by default, if the app's sources still make it; a PATH named is taken as it is.
+  const paths =
+    request.paths !== undefined && request.paths.length > 0
+      ? request.paths
+      : [requireFresh('dist', 'name it (npm run check -- dist)')];
   // `go list -m` for the newest API's version runs while the tools are found or built.
   const newest = newestClusterSchema(log);
   newest.catch(() => undefined); // awaited below; a failure while the tools build is reported once, by them
@@ -174,20 +155,3 @@ async function runGates(
   log(`${total} findings${failedToRun === 0 ? '' : `, ${failedToRun} gates could not run`}`);
   return failedToRun === 0 ? 1 : 2;
 }
-
-let parsed: Arguments;
-try {
-  parsed = parseArguments(process.argv.slice(2));
-} catch (error) {
-  log((error as Error).message);
-  process.exit(2);
-}
-// dist/ by default, if the app's sources still make it; a PATH named is taken as it is.
-runMain(
-  'check',
-  async () => {
-    const paths = parsed.paths.length > 0 ? parsed.paths : [requireFresh('dist', 'name it (npm run check -- dist)')];
-    return main({ ...parsed, paths });
-  },
-  2,
-);
