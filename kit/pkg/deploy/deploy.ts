@@ -25,12 +25,10 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ToolName, binaryPath, goTool } from '../common/go-tools';
 import { type KubeObject, type ObjectId, displayId, idKey } from '../common/kube';
-import { loadObjects, manifestFiles, parseManifests } from '../common/manifests';
+import { manifestFiles, parseManifests } from '../common/manifests';
 import { kubectlFlags } from '../common/kubectl';
 import type { RunResult } from '../common/process';
-import { requireFresh } from '../common/synth-stamp';
 import { withTempDir } from '../common/temp-dir';
-import { UsageError } from '../common/usage';
 import { explainFailure } from './explain';
 import { RELEASE, type Target, helm, resolveTarget } from './target';
 import { adoptApplySet, finishApplySetMove } from './migrate';
@@ -38,20 +36,8 @@ import { previewDeploy } from './preview';
 import { type Watch, type Watched, startWatch } from './watch';
 import { declaredScopes, placedId } from '../common/scope';
 
-/** Go's longest time.Duration, in whole seconds: Helm reads --timeout into one. */
-const MAX_TIMEOUT_SECONDS = 9_223_372_036;
-/** Helm reads a revision into a Go int (int64). */
-const MAX_REVISION = 9_223_372_036_854_775_807n;
-/** The options of `npm run apply` (kit/cmd/apply.ts), as util.parseArgs takes them: their defaults are a deploy's. */
-export const OPTIONS = {
-  context: { type: 'string' },
-  kubeconfig: { type: 'string' },
-  namespace: { type: 'string', short: 'n' },
-  timeout: { type: 'string', default: '5m' },
-  'no-rollback': { type: 'boolean', default: false },
-  'dry-run': { type: 'boolean', default: false },
-  confirm: { type: 'boolean', default: false },
-} as const;
+/** How long a deploy waits for every object to be healthy unless told (`--timeout`, kit/cmd/apply.ts). */
+export const DEFAULT_TIMEOUT_SECONDS = 300;
 
 interface Revision {
   readonly revision: number;
@@ -76,62 +62,9 @@ export function deployRequest(
     noRollback: options.noRollback ?? false,
     dryRun: options.dryRun ?? false,
     confirm: options.confirm ?? false,
-    timeoutSeconds: options.timeoutSeconds ?? parseTimeout(OPTIONS.timeout.default),
+    timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
     target,
   } as const;
-}
-
-/** --timeout in seconds: a whole number of s, m or h, at most what Helm can hold. */
-export function parseTimeout(timeout: string): number {
-  const match = /^(\d+)(s|m|h)$/.exec(timeout);
-  const timeoutSeconds = match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'] : 0;
-  if (timeoutSeconds === 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-    throw new UsageError(
-      `--timeout must be a positive whole number of s, m or h, at most 2562047h (the longest wait Helm can ` +
-        `hold), e.g. 90s or 5m (got ${timeout})`,
-    );
-  }
-  return timeoutSeconds;
-}
-
-/** The arguments after `history` (none) or `rollback` (a revision Helm can read): the revision, if any. */
-export function parseRevisionArgs(action: 'history' | 'rollback', rest: readonly string[]): string | undefined {
-  const expected = action === 'history' ? 0 : 1;
-  if (rest.length !== expected || (action === 'rollback' && !/^[1-9]\d*$/.test(rest[0] ?? ''))) {
-    const what = action === 'history' ? 'no argument' : 'one revision number (see npm run apply -- history)';
-    throw new UsageError(`${action} takes ${what} (got ${rest.length ? rest.join(' ') : 'none'})`);
-  }
-  if (action === 'rollback' && BigInt(rest[0] ?? '0') > MAX_REVISION) {
-    throw new UsageError(
-      `rollback's revision must be a whole number from 1 to ${MAX_REVISION} (the largest Helm reads) ` +
-        `(got ${rest[0]}); npm run apply -- history lists the revisions`,
-    );
-  }
-  return rest[0];
-}
-
-/** The folder to deploy (the one named, else a fresh dist/) and the objects its manifests hold. */
-export function readManifestDir(named: string | undefined): { dir: string; objects: KubeObject[] } {
-  let dir = named;
-  if (dir === undefined) {
-    // The default folder is refused when the app changed since it was synthesized
-    // (kit/pkg/common/synth-stamp.ts); a folder the user names is deployed as it is.
-    try {
-      dir = requireFresh('dist', 'name it (npm run apply -- dist)');
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  }
-  const stat = fs.statSync(dir, { throwIfNoEntry: false });
-  if (!stat?.isDirectory()) {
-    const what = stat ? 'is a file, not a directory' : 'does not exist';
-    throw new UsageError(`${dir} ${what}: name a directory of manifests (default dist/; run npm run synth first)`);
-  }
-  try {
-    return { dir, objects: loadObjects(manifestFiles(dir)).map((m) => m.object) };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }
 
 /** Writes into the folder `chart` a chart that emits the files of `dir` unchanged. */
@@ -226,7 +159,7 @@ interface Plan {
   readonly upgrade: HeldUpgrade;
 }
 
-/** A deploy as parseCommand reads it from `npm run apply -- [DIR] [options] [TARGET]`. */
+/** A deploy, as kit/cmd/apply.ts reads it from `npm run apply -- [DIR] [options] [TARGET]` or npm run dev makes it. */
 export type DeployRequest = ReturnType<typeof deployRequest>;
 type Logger = (line: string) => void;
 
