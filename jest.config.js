@@ -17,6 +17,8 @@
 // kubectl); `npm run test:quickstart` quickstart; `npm run test:e2e` e2e. TypeScript is
 // transpiled by sucrase without type checking; `npm run typecheck` (tsc --noEmit) enforces types.
 const transform = { '^.+\\.ts$': '@sucrase/jest-plugin' };
+// Jest's cache beside the other tools' (not in /tmp, where a run would leave it behind).
+const cacheDirectory = '<rootDir>/node_modules/.cache/k8s-sandbox/jest';
 // One temporary folder per run of the unit and CLI tests (TMPDIR), removed when the run ends; a
 // test that left anything there but cdk8s's cdk8s.outdir.* folders fails the run.
 const tempDir = {
@@ -54,6 +56,7 @@ module.exports = {
       displayName: 'app',
       testEnvironment: 'node',
       transform,
+      cacheDirectory,
       testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cli/', '\\.cli\\.test\\.ts$', ...notInNpmTest],
       snapshotSerializers: ['<rootDir>/test/yaml-serializer.js'],
@@ -63,6 +66,7 @@ module.exports = {
       displayName: 'app-cli',
       testEnvironment: 'node',
       transform,
+      cacheDirectory,
       testMatch: ['<rootDir>/test/cli/**/*.test.ts', '<rootDir>/test/**/*.cli.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...notInNpmTest],
       ...tempDir,
@@ -71,6 +75,7 @@ module.exports = {
       displayName: 'kit',
       testEnvironment: 'node',
       transform,
+      cacheDirectory,
       testMatch: ['<rootDir>/kit/*/*/test/*.test.ts', '<rootDir>/.ci/test/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.cli\\.test\\.ts$', ...notInNpmTest],
       ...tempDir,
@@ -79,6 +84,7 @@ module.exports = {
       displayName: 'kit-cli',
       testEnvironment: 'node',
       transform,
+      cacheDirectory,
       testMatch: ['<rootDir>/kit/*/*/test/*.cli.test.ts', '<rootDir>/kit/cmd/test/*.cli.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', ...notInNpmTest],
       ...tempDir,
@@ -87,6 +93,7 @@ module.exports = {
       displayName: 'check',
       testEnvironment: 'node',
       transform,
+      cacheDirectory,
       testMatch: goToolTests.map((place) => (place.endsWith('/') ? `${place}**/*.test.ts` : place)),
       globalSetup: '<rootDir>/kit/pkg/check/test/global-setup.ts',
     },
@@ -94,6 +101,7 @@ module.exports = {
       displayName: 'check-cli',
       testEnvironment: 'node',
       transform,
+      cacheDirectory,
       testMatch: needsKubectlOrGo,
       ...tempDir,
     },
@@ -101,6 +109,7 @@ module.exports = {
       displayName: 'quickstart',
       testEnvironment: 'node',
       transform,
+      cacheDirectory,
       testMatch: quickstartTests,
       ...tempDir,
     },
@@ -108,6 +117,7 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       transform,
+      cacheDirectory,
       testMatch: ['<rootDir>/kit/lab/e2e/*.test.ts'],
       globalSetup: '<rootDir>/kit/lab/e2e/global-setup.ts',
     },
