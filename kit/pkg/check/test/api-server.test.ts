@@ -11,7 +11,7 @@ import { binaryPath, goModuleVersion, toolModuleDir } from '../../common/go-tool
 import { loadObjects } from '../../common/manifests';
 import { run } from '../../common/process';
 import { CORPUS, CORPUS_DIR, findingLine, withoutUids } from './api-server-corpus';
-import { type Json, manifestDir } from './fixtures';
+import { type Json, customResourceDefinition, manifestDir } from './fixtures';
 
 const kubeRules = binaryPath('kube-rules');
 
@@ -102,29 +102,11 @@ test('a Service the API server refuses holds no nodePort', async () => {
   expect(lines[0]).toMatch(/^Service\/refused: spec\.ports\[0\]\.targetPort: Invalid value: "Not_A_Port_Name"/);
 });
 
-const widgetDefinition = (group: string): Json => ({
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: `widgets.${group}` },
-  spec: {
-    group,
-    names: { kind: 'Widget', plural: 'widgets' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: { spec: { type: 'object', properties: { size: { type: 'integer', maximum: 10 } } } },
-          },
-        },
-      },
-    ],
-  },
-});
+const widgetDefinition = (group: string): Json =>
+  customResourceDefinition(group, 'Widget', {
+    type: 'object',
+    properties: { size: { type: 'integer', maximum: 10 } },
+  });
 const widget = (group: string, name: string, size: unknown): Json => ({
   apiVersion: `${group}/v1`,
   kind: 'Widget',

@@ -33,3 +33,29 @@ export function nginxDeployment(): Json {
   const deployment = sandboxManifests()['nginx.k8s.yaml']?.find((o: Json) => o.kind === 'Deployment');
   return structuredClone(deployment);
 }
+
+/**
+ * A CustomResourceDefinition of `kind` (plural: its lower case and an s) in `group`, one served
+ * and stored version v1, whose schema gives the custom resource's `spec` the schema `spec`.
+ */
+export function customResourceDefinition(group: string, kind: string, spec: Json): Json {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      names: { kind, plural },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec } } },
+        },
+      ],
+    },
+  };
+}

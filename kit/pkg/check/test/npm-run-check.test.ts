@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
+import { customResourceDefinition, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const root = path.resolve(__dirname, '../../../..');
@@ -307,35 +307,11 @@ test('a `kubectl create --dry-run=client -o yaml` scaffold (creationTimestamp: n
 });
 
 test('a custom resource is checked once, by the api-server gate; one without its definition is a note, not a failure', () => {
-  const definition = {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'deployments.apps.example.com' },
-    spec: {
-      group: 'apps.example.com',
-      names: { kind: 'Deployment', plural: 'deployments' },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: {
-                  type: 'object',
-                  'x-kubernetes-validations': [{ rule: 'self.size <= 10', message: 'size must be at most 10' }],
-                  properties: { size: { type: 'integer' } },
-                },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
+  const definition = customResourceDefinition('apps.example.com', 'Deployment', {
+    type: 'object',
+    'x-kubernetes-validations': [{ rule: 'self.size <= 10', message: 'size must be at most 10' }],
+    properties: { size: { type: 'integer' } },
+  });
   // A custom kind named Deployment: the built-in apps/v1 Deployment's schema would want a selector.
   const custom = (size: number) => ({
     apiVersion: 'apps.example.com/v1',

@@ -13,7 +13,7 @@ import {
   newestClusterSchema,
   targetSchema,
 } from '../schemas';
-import { type Json, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
+import { type Json, customResourceDefinition, manifestDir, nginxDeployment, sandboxManifests } from './fixtures';
 import { makeTempDir, removeTempDir } from '../../common/temp-dir';
 
 const kubeconform = binaryPath('kubeconform');
@@ -138,29 +138,11 @@ test('an API the newest cluster no longer serves fails there only', async () => 
 });
 
 describe('custom resources are left to the api-server gate', () => {
-  const crd = (group: string, kind: string) => ({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${kind.toLowerCase()}s.${group}` },
-    spec: {
-      group,
-      names: { kind, plural: `${kind.toLowerCase()}s` },
-      scope: 'Namespaced',
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: { spec: { type: 'object', properties: { note: { type: 'string', nullable: true } } } },
-            },
-          },
-        },
-      ],
-    },
-  });
+  const crd = (group: string, kind: string) =>
+    customResourceDefinition(group, kind, {
+      type: 'object',
+      properties: { note: { type: 'string', nullable: true } },
+    });
 
   async function validateWith(objects: Json[]) {
     const dir = manifestDir({ 'all.yaml': objects });
