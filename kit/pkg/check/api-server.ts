@@ -19,8 +19,7 @@
 // A custom resource whose definition is not among the objects is not checked: a note says so once
 // per kind, and check still passes, as the definition may be installed in the cluster by
 // something else.
-import { type Finding, displayPath } from './findings';
-import { objectId } from '../common/kube';
+import { type Finding, findingSite } from './findings';
 import type { ManifestObject } from '../common/manifests';
 import { run } from '../common/process';
 import * as fs from 'node:fs';
@@ -108,8 +107,7 @@ export async function apiServer(
 ): Promise<Finding[]> {
   const verdicts = await apiServerVerdicts(kubeRules, objects, flags);
   return objects.flatMap(({ file, object }, index) => {
-    const { kind, name } = objectId(object);
-    const where = { gate, file: displayPath(file), object: `${kind}/${name}` };
+    const where = findingSite(gate, file, object);
     const verdict = verdicts[index];
     if (verdict?.note !== undefined) {
       note({ ...where, field: '', message: verdict.note });

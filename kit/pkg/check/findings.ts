@@ -1,5 +1,6 @@
 // What every gate of `npm run check` reports: one problem in one object, printed on one line.
 import * as path from 'node:path';
+import { type KubeObject, objectId } from '../common/kube';
 
 /** One problem a gate found. */
 export interface Finding {
@@ -26,4 +27,10 @@ export function formatFinding(finding: Finding): string {
 export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), path.resolve(file));
   return relative === '' || relative.startsWith('..') ? path.resolve(file) : relative;
+}
+
+/** Whose finding one about `object` of `file` is and where: the gate, the file as displayed, `Kind/name`. */
+export function findingSite(gate: string, file: string, object: KubeObject): Pick<Finding, 'gate' | 'file' | 'object'> {
+  const { kind, name } = objectId(object);
+  return { gate, file: displayPath(file), object: `${kind}/${name}` };
 }

@@ -6,8 +6,7 @@
 // applied that way; server-side apply writes no such annotation. kube-rules kubectl-apply
 // (kube-rules/kubectl_apply.go) computes the annotation with kubectl's own code and the limit with
 // the API server's. Kept apart from the api-server gate, whose verdict is `kubectl create`'s.
-import { type Finding, displayPath } from './findings';
-import { objectId } from '../common/kube';
+import { type Finding, findingSite } from './findings';
 import type { ManifestObject } from '../common/manifests';
 import { run } from '../common/process';
 
@@ -27,12 +26,9 @@ export async function kubectlApply(kubeRules: string, objects: readonly Manifest
   const input = JSON.stringify(objects.map(({ object }) => object));
   const verdicts = JSON.parse((await run(kubeRules, ['kubectl-apply'], { input })).stdout) as ApplyVerdict[];
   return objects.flatMap(({ file, object }, index) => {
-    const { kind, name } = objectId(object);
     const verdict = verdicts[index];
     return (verdict?.errors ?? []).map(({ field, message }) => ({
-      gate: 'kubectl-apply',
-      file: displayPath(file),
-      object: `${kind}/${name}`,
+      ...findingSite('kubectl-apply', file, object),
       field,
       message:
         `${message} (kubectl apply -f copies the whole object into the ` +

@@ -2,8 +2,8 @@
 // Security Standard "restricted", as Kubernetes itself decides it: kube-rules (kube-rules/main.go)
 // runs k8s.io/pod-security-admission's policy package, pinned to the release the cluster scripts
 // build, at the policy versions of the API the manifests target (v1.27) and of that release.
-import { type Finding, displayPath } from './findings';
-import { objectId, podTemplate } from '../common/kube';
+import { type Finding, findingSite } from './findings';
+import { podTemplate } from '../common/kube';
 import type { ManifestObject } from '../common/manifests';
 import { run } from '../common/process';
 
@@ -29,11 +29,8 @@ export async function podSecurity(kubeRules: string, objects: readonly ManifestO
   const input = JSON.stringify(pods.map(({ template }) => ({ metadata: template.metadata, spec: template.spec })));
   const answers = JSON.parse((await run(kubeRules, ['pod-security'], { input })).stdout) as Violation[][];
   return pods.flatMap(({ file, object, template }, index) => {
-    const { kind, name } = objectId(object);
     return (answers[index] ?? []).map((violation) => ({
-      gate: 'pod-security',
-      file: displayPath(file),
-      object: `${kind}/${name}`,
+      ...findingSite('pod-security', file, object),
       field: template.path === '' ? 'spec' : `${template.path}.spec`,
       message: [
         violation.detail === '' ? violation.reason : `${violation.reason}: ${violation.detail}`,
